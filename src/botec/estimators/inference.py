@@ -1,0 +1,294 @@
+"""Inference: the seeds' two methods (compute-bound and memory-bound) and a roofline reality check.
+
+* SmartPal (seed 000) times a whole answer as 2·P·tokens / peak FLOP/s: compute-bound, at 100%
+  utilisation, as if every GPU ran a batch large enough to saturate its tensor cores.
+* Seed 002 times one decode step as weights / memory bandwidth: memory-bound, batch 1.
+* The roofline takes the slower of the two for a given batch, adds the KV cache the batch reads,
+  the prompt's prefill compute and realistic efficiencies.
+"""
+
+from __future__ import annotations
+
+from botec.sheet import Formula, Sheet, Value
+
+# -- seed 000 (SmartPal): compute-bound --------------------------------------------------------
+COMPUTE_BOUND_TIME = Formula(
+    "inference_time",
+    "flop_per_param_per_token * params * output_tokens / (peak_flop_per_s * compute_utilization)",
+    "s",
+    "Inference time per request (compute-bound)",
+    "2 FLOPs (one multiply-add) per parameter per generated token, at the stated share of peak.",
+)
+QPS_PER_GPU = Formula(
+    "qps_per_gpu", "1 / seconds_per_request", "req/s", "Requests per second per GPU"
+)
+GPUS_FOR_LOAD = Formula(
+    "gpus_required",
+    "ceil(requests_per_second / qps_per_gpu)",
+    "GPUs",
+    "GPUs required",
+    "Rounded up: a fraction of a GPU cannot be rented.",
+)
+
+# -- seed 002: memory-bound decode --------------------------------------------------------------
+MEMORY_BOUND_TIME_PER_TOKEN = Formula(
+    "time_per_token",
+    "weights_memory / (gpus_per_replica * memory_bandwidth)",
+    "s",
+    "Time per output token (memory-bound, batch 1)",
+    "Each decode step reads every weight once; tensor parallelism splits the read across GPUs.",
+)
+TOKENS_PER_SECOND = Formula(
+    "tokens_per_second_per_replica",
+    "1 / time_per_token",
+    "token/s",
+    "Output tokens per second per replica (batch 1)",
+)
+BATCHED_TOKENS_PER_SECOND = Formula(
+    "batched_tokens_per_second",
+    "tokens_per_second_per_replica * min(batch_size, linear_batch_limit)",
+    "token/s",
+    "Output tokens per second with batching",
+    "Seed 002 assumes throughput grows linearly with batch up to 16 and then stops; the roofline "
+    "check below replaces this rule.",
+)
+REQUESTS_PER_SECOND_PER_REPLICA = Formula(
+    "requests_per_second_per_replica",
+    "tokens_per_second / output_tokens",
+    "req/s",
+    "Requests per second per replica",
+)
+GPUS_TO_FIT = Formula(
+    "gpus_to_fit_weights",
+    "ceil(weights_memory / gpu_memory)",
+    "GPUs",
+    "GPUs needed just to hold the weights",
+)
+GPUS_FOR_TOKENS = Formula(
+    "gpus_for_tokens",
+    "ceil(tokens_per_second_needed / tokens_per_second_per_gpu)",
+    "GPUs",
+    "GPUs for the token rate",
+)
+REPLICAS = Formula(
+    "replicas",
+    "ceil(tokens_per_second_needed / tokens_per_second_per_replica)",
+    "replicas",
+    "Model replicas",
+)
+TOTAL_GPUS = Formula("total_gpus", "replicas * gpus_per_replica", "GPUs", "GPUs in all replicas")
+
+# -- roofline reality check ---------------------------------------------------------------------
+TOKENS_PER_GPU_NEEDED = Formula(
+    "tokens_per_second_per_gpu_needed",
+    "qps_per_gpu * output_tokens",
+    "token/s",
+    "Output tokens per second each GPU must produce",
+)
+BATCH_FOR_RATE = Formula(
+    "batch_needed",
+    "tokens_per_second_per_gpu_needed * weights_memory / memory_bandwidth",
+    "sequences",
+    "Concurrent sequences per GPU that rate needs",
+    "A decode step takes at least weights ÷ bandwidth however small the batch, so the batch must "
+    "supply that many tokens per step. Ignores KV reads, so this is a lower bound.",
+)
+MAX_BATCH = Formula(
+    "max_batch_that_fits",
+    "floor((gpu_memory * usable_memory_fraction - weights_memory) / (kv_cache_per_token * context_tokens))",
+    "sequences",
+    "Largest batch whose KV cache fits",
+    "Memory left after the weights, divided by one full-length sequence's KV cache.",
+)
+DECODE_STEP = Formula(
+    "decode_step_time",
+    "max(flop_per_param_per_token * params * batch / (peak_flop_per_s * compute_efficiency), "
+    "(weights_memory + batch * mean_context_tokens * kv_cache_per_token) "
+    "/ (memory_bandwidth * memory_efficiency))",
+    "s",
+    "Decode step time (roofline)",
+    "One step makes one token for each sequence in the batch; it is bound by compute or by "
+    "reading the weights plus the batch's KV cache, whichever is slower.",
+)
+PREFILL_TIME = Formula(
+    "prefill_time",
+    "flop_per_param_per_token * params * prompt_tokens / (peak_flop_per_s * compute_efficiency)",
+    "s",
+    "Prefill GPU time per request",
+    "The prompt is processed in one compute-bound pass; the seeds leave it out.",
+)
+GPU_SECONDS_PER_REQUEST = Formula(
+    "gpu_seconds_per_request",
+    "prefill_time + output_tokens * decode_step_time / batch",
+    "s",
+    "GPU time per request",
+    "Prefill plus this request's share of the batched decode steps.",
+)
+REALISTIC_QPS = Formula(
+    "realistic_qps_per_gpu", "1 / gpu_seconds_per_request", "req/s", "Requests per second per GPU"
+)
+
+
+def forward_flop_per_param_per_token(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "flop_per_param_per_token", 2, "FLOP/param/token", "Forward FLOPs per parameter per token",
+        "one multiply-add (2 FLOPs) per weight per token",
+    )
+
+
+def compute_bound_time(
+    sheet: Sheet, params: Value, output_tokens: Value, peak: Value, utilization: Value
+) -> Value:
+    return sheet.step(
+        COMPUTE_BOUND_TIME,
+        flop_per_param_per_token=forward_flop_per_param_per_token(sheet),
+        params=params,
+        output_tokens=output_tokens,
+        peak_flop_per_s=peak,
+        compute_utilization=utilization,
+    )
+
+
+def qps_per_gpu(sheet: Sheet, seconds_per_request: Value) -> Value:
+    return sheet.step(QPS_PER_GPU, seconds_per_request=seconds_per_request)
+
+
+def realistic_qps_per_gpu(sheet: Sheet, gpu_seconds_per_request: Value) -> Value:
+    return sheet.step(REALISTIC_QPS, gpu_seconds_per_request=gpu_seconds_per_request)
+
+
+def gpus_for_load(
+    sheet: Sheet, requests_per_second: Value, per_gpu: Value, name: str = "", title: str = ""
+) -> Value:
+    return sheet.step(
+        GPUS_FOR_LOAD, name=name, title=title,
+        requests_per_second=requests_per_second, qps_per_gpu=per_gpu,
+    )
+
+
+def memory_bound_decode(
+    sheet: Sheet, weights: Value, bandwidth: Value, gpus_per_replica: Value
+) -> tuple[Value, Value]:
+    """Seed 002's method: time per token = weights / bandwidth; tokens/s = its inverse."""
+    step = sheet.step(
+        MEMORY_BOUND_TIME_PER_TOKEN,
+        weights_memory=weights,
+        gpus_per_replica=gpus_per_replica,
+        memory_bandwidth=bandwidth,
+    )
+    rate = sheet.step(TOKENS_PER_SECOND, time_per_token=step)
+    return step, rate
+
+
+def batched_tokens(sheet: Sheet, rate: Value, batch: Value, limit: Value) -> Value:
+    return sheet.step(
+        BATCHED_TOKENS_PER_SECOND,
+        tokens_per_second_per_replica=rate,
+        batch_size=batch,
+        linear_batch_limit=limit,
+    )
+
+
+def requests_per_replica(
+    sheet: Sheet, tokens_per_second: Value, output_tokens: Value, name: str, title: str
+) -> Value:
+    return sheet.step(
+        REQUESTS_PER_SECOND_PER_REPLICA, name=name, title=title,
+        tokens_per_second=tokens_per_second, output_tokens=output_tokens,
+    )
+
+
+def gpus_to_fit(sheet: Sheet, weights: Value, gpu_memory: Value) -> Value:
+    return sheet.step(GPUS_TO_FIT, weights_memory=weights, gpu_memory=gpu_memory)
+
+
+def gpus_for_tokens(
+    sheet: Sheet, needed: Value, per_gpu: Value, name: str = "", title: str = ""
+) -> Value:
+    return sheet.step(
+        GPUS_FOR_TOKENS, name=name, title=title,
+        tokens_per_second_needed=needed, tokens_per_second_per_gpu=per_gpu,
+    )
+
+
+def replicas_for_tokens(
+    sheet: Sheet, needed: Value, per_replica: Value, gpus_per_replica: Value
+) -> tuple[Value, Value]:
+    replicas = sheet.step(
+        REPLICAS, tokens_per_second_needed=needed, tokens_per_second_per_replica=per_replica
+    )
+    total = sheet.step(TOTAL_GPUS, replicas=replicas, gpus_per_replica=gpus_per_replica)
+    return replicas, total
+
+
+def batch_needed(
+    sheet: Sheet, qps: Value, output_tokens: Value, weights: Value, bandwidth: Value
+) -> Value:
+    per_gpu = sheet.step(TOKENS_PER_GPU_NEEDED, qps_per_gpu=qps, output_tokens=output_tokens)
+    return sheet.step(
+        BATCH_FOR_RATE,
+        tokens_per_second_per_gpu_needed=per_gpu,
+        weights_memory=weights,
+        memory_bandwidth=bandwidth,
+    )
+
+
+def max_batch(
+    sheet: Sheet, gpu_memory: Value, usable: Value, weights: Value, kv_per_token: Value,
+    context_tokens: Value,
+) -> Value:
+    return sheet.step(
+        MAX_BATCH,
+        gpu_memory=gpu_memory,
+        usable_memory_fraction=usable,
+        weights_memory=weights,
+        kv_cache_per_token=kv_per_token,
+        context_tokens=context_tokens,
+    )
+
+
+def roofline_request(
+    sheet: Sheet,
+    *,
+    params: Value,
+    weights: Value,
+    batch: Value,
+    prompt_tokens: Value,
+    output_tokens: Value,
+    mean_context_tokens: Value,
+    kv_per_token: Value,
+    peak: Value,
+    bandwidth: Value,
+    compute_efficiency: Value,
+    memory_efficiency: Value,
+) -> Value:
+    """GPU-seconds one request costs at this batch: prefill plus its share of decode steps."""
+    two = forward_flop_per_param_per_token(sheet)
+    step = sheet.step(
+        DECODE_STEP,
+        flop_per_param_per_token=two,
+        params=params,
+        batch=batch,
+        peak_flop_per_s=peak,
+        compute_efficiency=compute_efficiency,
+        weights_memory=weights,
+        mean_context_tokens=mean_context_tokens,
+        kv_cache_per_token=kv_per_token,
+        memory_bandwidth=bandwidth,
+        memory_efficiency=memory_efficiency,
+    )
+    prefill = sheet.step(
+        PREFILL_TIME,
+        flop_per_param_per_token=two,
+        params=params,
+        prompt_tokens=prompt_tokens,
+        peak_flop_per_s=peak,
+        compute_efficiency=compute_efficiency,
+    )
+    return sheet.step(
+        GPU_SECONDS_PER_REQUEST,
+        prefill_time=prefill,
+        output_tokens=output_tokens,
+        decode_step_time=step,
+        batch=batch,
+    )

@@ -1,0 +1,152 @@
+"""Training compute (6·P·D), time and cost on a cluster, Chinchilla sizing, what a budget buys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botec.estimators._constants import seconds_per_hour
+from botec.sheet import Formula, Sheet, Value
+
+TOTAL_FLOPS = Formula(
+    "total_flops",
+    "flop_per_param_per_token * params * tokens",
+    "FLOP",
+    "Training compute",
+    "6 = 2 (multiply-add in the forward pass) × 3 (forward + backward ≈ 2× forward); "
+    "Kaplan et al. 2020. Ignores the attention term, small below ~8K context.",
+)
+CLUSTER_FLOP_RATE = Formula(
+    "cluster_flop_rate",
+    "gpus * peak_flop_per_s * mfu",
+    "FLOP/s",
+    "Effective cluster throughput",
+    "MFU (model FLOPs utilisation) is the share of peak that does useful model math.",
+)
+WALL_CLOCK = Formula(
+    "wall_clock", "total_flops / cluster_flop_rate", "s", "Training wall-clock time"
+)
+GPU_HOURS = Formula(
+    "gpu_hours", "gpus * wall_clock / seconds_per_hour", "GPU-h", "GPU-hours"
+)
+COST = Formula("cost", "gpu_hours * usd_per_gpu_hour", "USD", "Training compute cost")
+CHINCHILLA_TOKENS = Formula(
+    "chinchilla_tokens",
+    "tokens_per_param * params",
+    "tokens",
+    "Chinchilla-optimal tokens",
+    "Hoffmann et al. 2022: compute-optimal training uses about 20 tokens per parameter.",
+)
+BUDGET_RATIO = Formula(
+    "budget_ratio", "cost / budget", "x", "Cost ÷ budget", "Above 1: the budget is too small."
+)
+AFFORDABLE_GPU_HOURS = Formula(
+    "affordable_gpu_hours", "budget / usd_per_gpu_hour", "GPU-h", "GPU-hours the budget buys"
+)
+AFFORDABLE_FLOPS = Formula(
+    "affordable_flops",
+    "affordable_gpu_hours * seconds_per_hour * peak_flop_per_s * mfu",
+    "FLOP",
+    "Training compute the budget buys",
+)
+OPTIMAL_PARAMS = Formula(
+    "compute_optimal_params",
+    "sqrt(affordable_flops / (flop_per_param_per_token * tokens_per_param))",
+    "params",
+    "Largest compute-optimal model for the budget",
+    "Solves C = 6·N·D with D = 20·N for N.",
+)
+OPTIMAL_TOKENS = Formula(
+    "compute_optimal_tokens",
+    "tokens_per_param * compute_optimal_params",
+    "tokens",
+    "Its compute-optimal token count",
+)
+AFFORDABLE_TOKENS = Formula(
+    "affordable_tokens",
+    "affordable_flops / (flop_per_param_per_token * params)",
+    "tokens",
+    "Tokens the budget buys for this model",
+)
+
+
+@dataclass
+class TrainingResult:
+    total_flops: Value
+    wall_clock: Value
+    gpu_hours: Value
+    cost: Value | None
+
+
+def flop_per_param_per_token(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "flop_per_param_per_token", 6, "FLOP/param/token", "Training FLOPs per parameter per token",
+        "6·P·D rule: 2 forward + 4 backward (Kaplan et al. 2020, Hoffmann et al. 2022)",
+    )
+
+
+def tokens_per_param(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "tokens_per_param", 20, "tokens/param", "Chinchilla tokens per parameter",
+        "Hoffmann et al. 2022 (Chinchilla): ~20 tokens per parameter is compute-optimal",
+    )
+
+
+def training_run(
+    sheet: Sheet,
+    params: Value,
+    tokens: Value,
+    gpus: Value,
+    peak_flop_per_s: Value,
+    mfu: Value,
+    usd_per_gpu_hour: Value | None,
+) -> TrainingResult:
+    """Compute, wall-clock, GPU-hours and (with a price) cost of one training run."""
+    flops = sheet.step(
+        TOTAL_FLOPS, flop_per_param_per_token=flop_per_param_per_token(sheet),
+        params=params, tokens=tokens,
+    )
+    rate = sheet.step(CLUSTER_FLOP_RATE, gpus=gpus, peak_flop_per_s=peak_flop_per_s, mfu=mfu)
+    wall = sheet.step(WALL_CLOCK, total_flops=flops, cluster_flop_rate=rate)
+    hours = sheet.step(
+        GPU_HOURS, gpus=gpus, wall_clock=wall, seconds_per_hour=seconds_per_hour(sheet)
+    )
+    cost = None
+    if usd_per_gpu_hour is not None:
+        cost = sheet.step(COST, gpu_hours=hours, usd_per_gpu_hour=usd_per_gpu_hour)
+    return TrainingResult(flops, wall, hours, cost)
+
+
+def chinchilla_tokens(sheet: Sheet, params: Value) -> Value:
+    return sheet.step(CHINCHILLA_TOKENS, tokens_per_param=tokens_per_param(sheet), params=params)
+
+
+def budget_check(sheet: Sheet, cost: Value, budget: Value) -> Value:
+    return sheet.step(BUDGET_RATIO, cost=cost, budget=budget)
+
+
+def what_budget_buys(
+    sheet: Sheet,
+    budget: Value,
+    usd_per_gpu_hour: Value,
+    peak_flop_per_s: Value,
+    mfu: Value,
+    params: Value | None,
+) -> dict[str, Value]:
+    """The largest compute-optimal model the budget trains, and tokens for the given model."""
+    hours = sheet.step(AFFORDABLE_GPU_HOURS, budget=budget, usd_per_gpu_hour=usd_per_gpu_hour)
+    flops = sheet.step(
+        AFFORDABLE_FLOPS, affordable_gpu_hours=hours, seconds_per_hour=seconds_per_hour(sheet),
+        peak_flop_per_s=peak_flop_per_s, mfu=mfu,
+    )
+    six = flop_per_param_per_token(sheet)
+    twenty = tokens_per_param(sheet)
+    n_opt = sheet.step(
+        OPTIMAL_PARAMS, affordable_flops=flops, flop_per_param_per_token=six, tokens_per_param=twenty
+    )
+    d_opt = sheet.step(OPTIMAL_TOKENS, tokens_per_param=twenty, compute_optimal_params=n_opt)
+    out = {"affordable_flops": flops, "compute_optimal_params": n_opt, "compute_optimal_tokens": d_opt}
+    if params is not None:
+        out["affordable_tokens"] = sheet.step(
+            AFFORDABLE_TOKENS, affordable_flops=flops, flop_per_param_per_token=six, params=params
+        )
+    return out

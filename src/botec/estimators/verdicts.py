@@ -1,0 +1,124 @@
+"""Verdicts in words, the way the seeds draw them: fits or not, CPU or GPU, within budget or not."""
+
+from __future__ import annotations
+
+import math
+
+from botec.catalog import Hardware
+from botec.sheet import Sheet, Value
+from botec.units import format_count, format_memory, format_quantity, sig3
+
+
+def _f(v: Value) -> float:
+    return float(v)
+
+
+def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware) -> None:
+    w = _f(weights)
+    if w <= gpu.memory_bytes:
+        sheet.note(
+            "ok", f"The weights ({format_memory(w)}) fit on one {gpu.name} "
+            f"({format_memory(gpu.memory_bytes)}), leaving {format_memory(gpu.memory_bytes - w)} "
+            "for the KV cache and activations.",
+        )
+    else:
+        n = math.ceil(w / gpu.memory_bytes)
+        sheet.note(
+            "warn", f"The weights ({format_memory(w)}) do not fit on one {gpu.name}: at least "
+            f"{n} GPUs with tensor or pipeline parallelism just to hold them.",
+        )
+
+
+def memory_fit(sheet: Sheet, total: Value, gpu: Hardware) -> None:
+    need = _f(total)
+    if need <= gpu.memory_bytes:
+        sheet.note(
+            "ok", f"Fits on one {gpu.name}: {format_memory(need)} of "
+            f"{format_memory(gpu.memory_bytes)} ({need / gpu.memory_bytes:.0%}).",
+        )
+    else:
+        n = math.ceil(need / gpu.memory_bytes)
+        sheet.note(
+            "bad", f"Does not fit on one {gpu.name}: {format_memory(need)} needed, "
+            f"{format_memory(gpu.memory_bytes)} available; at least {n} × {gpu.name} "
+            "with the state sharded across them.",
+        )
+
+
+def kv_ratio(sheet: Sheet, kv_cache: Value, weights: Value) -> None:
+    ratio = _f(kv_cache) / _f(weights)
+    sheet.note(
+        "info", f"The KV cache is {sig3(ratio)}× the weights at this concurrency and context; "
+        "it grows linearly with both.",
+    )
+
+
+def cpu_served(sheet: Sheet, cores: Value) -> None:
+    n = _f(cores)
+    if n <= 256:
+        sheet.note(
+            "ok", f"CPU-served, no GPU needed: {format_count(n)} cores with headroom is a few "
+            "commodity machines.",
+        )
+    else:
+        sheet.note(
+            "warn", f"{format_count(n)} CPU cores: at this scale compare against GPU serving.",
+        )
+
+
+def chinchilla(sheet: Sheet, tokens: Value, optimal: Value) -> None:
+    ratio = _f(tokens) / _f(optimal)
+    if 0.8 <= ratio <= 1.25:
+        sheet.note("ok", "Compute-optimal: about 20 tokens per parameter (Chinchilla).")
+    elif ratio > 1.25:
+        sheet.note(
+            "info", f"{sig3(ratio)}× the Chinchilla-optimal tokens: over-trained for its size, "
+            "which costs more now and makes inference cheaper (Llama 2 trained 7B on 2T tokens).",
+        )
+    else:
+        sheet.note(
+            "warn", f"Only {sig3(ratio)}× the Chinchilla-optimal tokens: the same compute would "
+            "train a smaller model to a lower loss.",
+        )
+
+
+def budget(sheet: Sheet, ratio: Value) -> None:
+    """The seeds' order-of-magnitude rule: one order off is feasible with care, two is misscaled."""
+    r = _f(ratio)
+    if r <= 1:
+        sheet.note("ok", f"Within budget: the run costs {sig3(r * 100)}% of it.")
+        return
+    orders = math.log10(r)
+    if orders < 0.5:
+        verdict = "same order of magnitude: expensive but doable"
+    elif orders < 1.5:
+        verdict = "one order of magnitude off: feasible only with care (smaller model, fewer " \
+                  "tokens, spot capacity or more budget)"
+    else:
+        verdict = "two or more orders of magnitude off: misscaled, rethink the plan"
+    sheet.note("bad" if orders >= 1.5 else "warn", f"The budget is {sig3(r)}× too small — {verdict}.")
+
+
+def reality_check(
+    sheet: Sheet, qps: Value, batch: Value, kv_needed: Value, weights: Value, gpu: Hardware,
+    real_qps: Value, gpus: Value | None, real_gpus: Value | None,
+) -> None:
+    need = _f(weights) + _f(kv_needed)
+    fits = "fits" if need <= gpu.memory_bytes else "does NOT fit"
+    sheet.note(
+        "info",
+        f"The compute-bound shortcut's {format_quantity(_f(qps), 'req/s')} per GPU assumes about "
+        f"{format_count(math.ceil(_f(batch)))} sequences decoding at once on every GPU at 100% of "
+        f"peak. That batch's KV cache is {format_memory(_f(kv_needed))}; with the weights it "
+        f"{fits} in {format_memory(gpu.memory_bytes)}.",
+    )
+    ratio = _f(qps) / _f(real_qps)
+    text = (
+        f"At the stated efficiencies, with prefill and KV-cache reads counted, one GPU serves "
+        f"{format_quantity(_f(real_qps), 'req/s')}: {sig3(ratio)}× fewer than the shortcut"
+    )
+    if gpus is not None and real_gpus is not None:
+        text += (
+            f", so {format_count(_f(real_gpus))} GPUs rather than {format_count(_f(gpus))}"
+        )
+    sheet.note("warn" if ratio > 1.5 else "info", text + ".")

@@ -1,0 +1,296 @@
+"""Scenario files: a system described along Users -> Requests -> Data -> Compute -> Storage -> Cost.
+
+A scenario is a TOML (or YAML) file; every section is optional. Numbers may be typed the way people
+write them ("100M", "10 KB", "$2/h", "40%"). Loading validates everything and turns any problem into
+a :class:`~botec.errors.BotecInputError` naming the field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from botec.errors import BotecInputError
+from botec.units import DIMENSION_HELP, parse_quantity
+
+
+def _parser(dimension: str) -> BeforeValidator:
+    def parse(raw: Any) -> float:
+        try:
+            return parse_quantity(raw, dimension)
+        except BotecInputError:
+            raise ValueError(f"expected {DIMENSION_HELP[dimension]}") from None
+
+    return BeforeValidator(parse)
+
+
+# Quantities as typed by people, checked for sign and for absurd sizes.
+Count = Annotated[float, _parser("count"), Field(gt=0, le=1e16)]
+CountOrZero = Annotated[float, _parser("count"), Field(ge=0, le=1e16)]
+Users = Annotated[float, _parser("count"), Field(gt=0, le=1e10)]  # more than Earth's population
+Params = Annotated[float, _parser("count"), Field(gt=0, le=1e15)]
+Tokens = Annotated[float, _parser("count"), Field(gt=0, le=1e16)]
+Bytes = Annotated[float, _parser("bytes"), Field(gt=0, le=1e21)]
+ByteRate = Annotated[float, _parser("byte_rate"), Field(gt=0, le=1e15)]
+FlopRate = Annotated[float, _parser("flop_rate"), Field(gt=0, le=1e19)]
+Duration = Annotated[float, _parser("duration"), Field(gt=0, le=1e10)]
+Usd = Annotated[float, _parser("usd"), Field(gt=0, le=1e13)]
+UsdPerHour = Annotated[float, _parser("usd_per_hour"), Field(ge=0, le=1e4)]
+UsdPerGbMonth = Annotated[float, _parser("usd_per_gb_month"), Field(ge=0, le=1e3)]
+UsdPerGb = Annotated[float, _parser("usd_per_gb"), Field(ge=0, le=1e3)]
+Fraction = Annotated[float, _parser("fraction"), Field(gt=0, le=1)]
+Overhead = Annotated[float, _parser("fraction"), Field(ge=0, le=10)]  # 25% index overhead
+Factor = Annotated[float, _parser("factor"), Field(ge=1, le=1000)]
+Ratio = Annotated[float, _parser("factor"), Field(gt=0, le=1000)]
+WholeCount = Annotated[int, Field(ge=1, le=10_000_000)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UsersSection(_Section):
+    """Who uses the system and how often."""
+
+    daily_active_users: Users | None = None
+    monthly_active_users: Users | None = None
+    dau_fraction: Fraction | None = None
+    requests_per_user_per_day: Count | None = None
+    requests_per_second: Count | None = None
+    peak_factor: Factor = 3.0
+    peak_factor_source: str = ""
+
+
+class RequestsSection(_Section):
+    """What one request carries."""
+
+    request_size: Bytes | None = None
+    response_size: Bytes | None = None
+    prompt_tokens: Tokens | None = None
+    output_tokens: Tokens | None = None
+
+
+class ModelSection(_Section):
+    """The model: size, precision and (for the KV cache) its attention shape."""
+
+    name: str = ""
+    params: Params
+    precision: str = "fp16"
+    layers: WholeCount | None = None
+    kv_heads: WholeCount | None = None
+    head_dim: WholeCount | None = None
+    shape_source: str = ""
+
+
+class InferenceSection(_Section):
+    """How the model is served on accelerators."""
+
+    method: Literal["compute-bound", "memory-bound", "token-rate"] = "compute-bound"
+    gpu: str = "a100-80gb"
+    memory_bandwidth: ByteRate | None = None
+    peak_flops: FlopRate | None = None
+    compute_utilization: Fraction = 1.0
+    gpus_per_replica: WholeCount = 1
+    batch_size: WholeCount = 1
+    linear_batch_limit: WholeCount = 16
+    tokens_per_second_per_gpu: Count | None = None
+    batched_tokens_per_second_per_gpu: Count | None = None
+    batched_label: str = "with continuous batching"
+    reality_check: bool = True
+    compute_efficiency: Fraction = 0.5
+    memory_efficiency: Fraction = 0.7
+    usable_memory_fraction: Fraction = 0.9
+    max_batch: WholeCount = 256
+
+
+class KvCacheSection(_Section):
+    """Concurrent sequences held in GPU memory."""
+
+    concurrent_sequences: WholeCount
+    context_tokens: Tokens
+    gpu: str = ""
+    kv_precision: str = ""
+
+
+class StorageSection(_Section):
+    """User data kept by the product."""
+
+    users: Users | None = None
+    user_profile_size: Bytes | None = None
+    interaction_size: Bytes | None = None
+    interactions_per_user_per_day: Count | None = None
+    index_overhead: Overhead = 0.25
+
+
+class FeatureStoreSection(_Section):
+    """An online (in-memory) feature store."""
+
+    users: CountOrZero = 0
+    features_per_user: CountOrZero = 0
+    items: CountOrZero = 0
+    features_per_item: CountOrZero = 0
+    bytes_per_feature: Bytes = 4
+    embedding_dim: CountOrZero = 0
+    bytes_per_embedding_value: Bytes = 4
+    store_overhead: Ratio = 2.0
+    headroom: Overhead = 0.2
+    node_memory: Bytes = 64 * 2**30
+
+
+class TrainingDataSection(_Section):
+    """Event logs kept as training data in object storage."""
+
+    daily_active_users: Users
+    events_per_user_per_day: Count
+    bytes_per_event: Bytes = 200
+    retention_days: Count = 365
+    compression_ratio: Ratio = 4.0
+
+
+class CpuServingSection(_Section):
+    """A model served on CPU cores."""
+
+    latency_per_request: Duration
+    headroom_factor: Factor = 3.0
+    cores_per_machine: WholeCount = 8
+    min_machines: WholeCount = 1
+    usd_per_machine_hour: UsdPerHour | None = None
+
+
+class TrainingSection(_Section):
+    """One training run."""
+
+    params: Params
+    tokens: Tokens | None = None
+    gpu: str = "a100-80gb"
+    gpus: WholeCount = 64
+    mfu: Fraction = 0.4
+    precision: str = "bf16"
+    peak_flops: FlopRate | None = None
+    usd_per_gpu_hour: UsdPerHour | None = None
+    budget: Usd | None = None
+    memory: bool = False
+    memory_convention: Literal["seed-18", "zero-16"] = "zero-16"
+    activation_fraction: Overhead = 0.1
+
+
+class CostSection(_Section):
+    """Prices for the monthly bill; defaults come from the catalog."""
+
+    usd_per_gpu_hour: UsdPerHour | None = None
+    gpu_price: Literal["on_demand", "spot"] = "on_demand"
+    gpus_billed: Literal["required", "batched", "realistic"] = "required"
+    object_storage_usd_per_gb_month: UsdPerGbMonth | None = None
+    egress_usd_per_gb: UsdPerGb | None = None
+    memory_store_usd_per_gb_month: UsdPerGbMonth | None = None
+    storage_months: Count = 1
+
+
+class SeedCheckEntry(_Section):
+    """A number a seed document printed, for the report to set beside botec's."""
+
+    result: str
+    printed: str
+    value: float
+    cite: str
+    why: str = ""
+    tolerance: Annotated[float, Field(gt=0, le=1)] = 0.02
+
+
+class Scenario(_Section):
+    """A whole scenario. Every section is optional."""
+
+    title: str = "Untitled scenario"
+    description: str = ""
+    source: str = ""
+    catalog: str | None = None
+    users: UsersSection | None = None
+    requests: RequestsSection | None = None
+    model: ModelSection | None = None
+    inference: InferenceSection | None = None
+    kv_cache: KvCacheSection | None = None
+    storage: StorageSection | None = None
+    feature_store: FeatureStoreSection | None = None
+    training_data: TrainingDataSection | None = None
+    cpu_serving: CpuServingSection | None = None
+    training: TrainingSection | None = None
+    cost: CostSection | None = None
+    conclusions: list[str] = []
+    seed_check: list[SeedCheckEntry] = []
+
+
+def scenario_from_dict(data: dict[str, Any], origin: str = "scenario") -> Scenario:
+    """Validate a mapping; errors name the field path, the value and what is allowed."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _friendly(exc, origin) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a TOML or YAML scenario file."""
+    file = Path(path)
+    if not file.is_file():
+        raise BotecInputError("FILE", str(path), "an existing scenario file (.toml, .yaml or .yml)")
+    suffix = file.suffix.lower()
+    try:
+        if suffix == ".toml":
+            with file.open("rb") as handle:
+                data = tomllib.load(handle)
+        elif suffix in (".yaml", ".yml"):
+            import yaml
+
+            with file.open(encoding="utf-8") as handle:
+                data = yaml.safe_load(handle)
+        else:
+            raise BotecInputError("FILE", str(path), "a file ending in .toml, .yaml or .yml")
+    except tomllib.TOMLDecodeError as exc:
+        raise BotecInputError(str(path), "the file", f"valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise BotecInputError(str(path), "the file", "UTF-8 text") from None
+    except OSError as exc:
+        raise BotecInputError("FILE", str(path), f"a readable file ({exc.strerror})") from None
+    except Exception as exc:  # yaml.YAMLError without importing yaml eagerly
+        if type(exc).__module__.startswith("yaml"):
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise BotecInputError(str(path), "the file", f"valid YAML ({first})") from None
+        raise
+    if not isinstance(data, dict):
+        raise BotecInputError(str(path), type(data).__name__, "a mapping of sections at top level")
+    return scenario_from_dict(data, str(path))
+
+
+def _friendly(exc: ValidationError, origin: str) -> BotecInputError:
+    error = exc.errors(include_url=False)[0]
+    loc = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        section = _section_model(error["loc"][:-1])
+        allowed = ", ".join(section.model_fields) if section else "the documented fields"
+        return BotecInputError(loc, value, f"no such field; allowed here: {allowed}")
+    if kind == "missing":
+        return BotecInputError(loc, "nothing", "this field is required")
+    message = error["msg"].removeprefix("Value error, ")
+    message = message.replace("Input should be", "a value").replace("Input", "a value")
+    return BotecInputError(loc, value, message)
+
+
+def _section_model(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        annotation = field.annotation
+        inner = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
+        candidates = [a for a in inner if issubclass(a, BaseModel)]
+        if not candidates:
+            return None
+        model = candidates[0]
+    return model

@@ -1,0 +1,236 @@
+"""Steps: every number botec prints, with its formula, substitution, unit and source.
+
+A :class:`Formula` is defined once, at import time, in an ``estimators`` module. A :class:`Sheet`
+records the inputs (each with the source or assumption behind it) and the steps computed from them,
+in order. Reports only read a sheet; they never compute.
+
+>>> from botec.sheet import Formula, Sheet
+>>> MODEL_BYTES = Formula("weights_memory", "params * bytes_per_param", "B", "Model weights")
+>>> sheet = Sheet()
+>>> p = sheet.input("params", 3e9, "params", "Parameters")
+>>> b = sheet.input("bytes_per_param", 2, "B/param", "Bytes per parameter", source="FP16")
+>>> sheet.step(MODEL_BYTES, params=p, bytes_per_param=b).value
+6000000000.0
+>>> sheet.steps["weights_memory"].substitution()
+'3.00B params × 2.00 B/param'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from botec.expr import Expr
+from botec.units import format_quantity
+
+Kind = Literal["input", "assumption", "constant", "step"]
+Level = Literal["ok", "info", "warn", "bad"]
+
+
+@dataclass(frozen=True, eq=False)
+class Formula:
+    """One definition of one formula: what it computes, how, in which unit, and why."""
+
+    name: str
+    expr: str
+    unit: str
+    title: str
+    why: str = ""
+    parsed: Expr = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parsed", Expr(self.expr))
+
+    def render(self) -> str:
+        """'name = formula', e.g. 'weights_memory = params × bytes_per_param'."""
+        return f"{self.name} = {self.parsed.render()}"
+
+
+@dataclass(eq=False)
+class Value:
+    """A number on the sheet: an input, an assumption, a constant or a computed step."""
+
+    name: str
+    value: Any  # float, or a numpy array of samples
+    unit: str
+    title: str
+    kind: Kind
+    source: str = ""
+    section: str = ""
+    formula: Formula | None = None
+    args: dict[str, Value] | None = None
+
+    def formatted(self) -> str:
+        return format_quantity(_central(self.value), self.unit)
+
+    def formula_text(self) -> str:
+        """The formula with names, or for an input where its value came from."""
+        if self.formula is None:
+            return ""
+        return self.formula.parsed.render()
+
+    def substitution(self) -> str:
+        """The formula with every name replaced by its value and unit."""
+        if self.formula is None or self.args is None:
+            return self.formatted()
+        args = self.args
+        return self.formula.parsed.render(lambda name: args[name].formatted())
+
+    def __float__(self) -> float:
+        return float(_central(self.value))
+
+
+def _central(value: Any) -> Any:
+    """The value to print: the number itself, or the median of a sample array."""
+    if hasattr(value, "ndim") and value.ndim > 0:
+        import numpy
+
+        return float(numpy.median(value))
+    return value
+
+
+@dataclass
+class Note:
+    """A verdict, a reality check or a caveat the report prints in words."""
+
+    level: Level
+    text: str
+    section: str = ""
+
+
+@dataclass
+class SeedCheck:
+    """A figure a seed document printed, set beside what botec computes for it."""
+
+    result: str
+    printed: str
+    printed_value: float
+    cite: str
+    why: str = ""
+    tolerance: float = 0.02
+    computed: float = float("nan")
+    unit: str = ""
+
+    @property
+    def matches(self) -> bool:
+        if self.printed_value == 0:
+            return self.computed == 0
+        return abs(self.computed / self.printed_value - 1) <= self.tolerance
+
+
+class Sheet:
+    """Records inputs and steps in order, grouped into sections."""
+
+    def __init__(self, title: str = "") -> None:
+        self.title = title
+        self.description = ""
+        self.inputs: dict[str, Value] = {}
+        self.steps: dict[str, Value] = {}
+        self.notes: list[Note] = []
+        self.seed_checks: list[SeedCheck] = []
+        self.sections: list[str] = []
+        self._section = ""
+
+    # -- building ------------------------------------------------------------------------------
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        """Group the steps and notes recorded inside the block under ``name``."""
+        previous = self._section
+        self._section = name
+        if name not in self.sections:
+            self.sections.append(name)
+        try:
+            yield
+        finally:
+            self._section = previous
+
+    def input(
+        self,
+        name: str,
+        value: Any,
+        unit: str,
+        title: str = "",
+        source: str = "",
+        kind: Kind = "input",
+    ) -> Value:
+        """Record a number that enters the calculation from outside (user, catalog, assumption).
+
+        Recording the same name twice is allowed only with the same value, so one symbol never
+        means two things in one report.
+        """
+        existing = self.inputs.get(name)
+        if existing is not None:
+            if not _same(existing.value, value) or existing.unit != unit:
+                raise ValueError(
+                    f"input {name!r} recorded twice with different values "
+                    f"({existing.value!r} {existing.unit} vs {value!r} {unit})"
+                )
+            return existing
+        item = Value(name, value, unit, title or name, kind, source, self._section)
+        self.inputs[name] = item
+        return item
+
+    def assume(self, name: str, value: Any, unit: str, title: str, source: str) -> Value:
+        """An assumption: a number the user did not give, with where it comes from."""
+        return self.input(name, value, unit, title, source, kind="assumption")
+
+    def constant(self, name: str, value: Any, unit: str, title: str, source: str) -> Value:
+        """A definition (86,400 s per day, 8 bits per byte)."""
+        return self.input(name, value, unit, title, source, kind="constant")
+
+    def step(self, formula: Formula, *, name: str = "", title: str = "", **args: Value) -> Value:
+        """Evaluate ``formula`` on ``args`` and record the result under ``name`` (default: its own)."""
+        expected = set(formula.parsed.names)
+        if set(args) != expected:
+            raise TypeError(
+                f"formula {formula.name} needs {sorted(expected)}, got {sorted(args)}"
+            )
+        env = {key: arg.value for key, arg in args.items()}
+        result = formula.parsed.evaluate(env)
+        key = name or formula.name
+        if key in self.steps:
+            raise ValueError(f"step {key!r} computed twice in one sheet")
+        item = Value(
+            key,
+            result,
+            formula.unit,
+            title or formula.title,
+            "step",
+            formula.why,
+            self._section,
+            formula,
+            dict(args),
+        )
+        self.steps[key] = item
+        return item
+
+    def note(self, level: Level, text: str) -> Note:
+        item = Note(level, text, self._section)
+        self.notes.append(item)
+        return item
+
+    # -- reading -------------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> Value:
+        if name in self.steps:
+            return self.steps[name]
+        return self.inputs[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.steps or name in self.inputs
+
+    def value(self, name: str) -> float:
+        return float(self[name])
+
+    def steps_in(self, section: str) -> list[Value]:
+        return [s for s in self.steps.values() if s.section == section]
+
+    def inputs_in(self, section: str) -> list[Value]:
+        return [s for s in self.inputs.values() if s.section == section]
+
+
+def _same(a: Any, b: Any) -> bool:
+    if hasattr(a, "shape") or hasattr(b, "shape"):
+        return a is b
+    return bool(a == b)
