@@ -64,8 +64,11 @@ def run_scenario(scn: Scenario) -> Sheet:
                 "prompt_tokens", scn.requests.prompt_tokens, "tokens", "Prompt tokens per request"
             )
     if scn.model:
-        with sheet.section("Model"):
-            _model(sheet, scn.model, st)
+        # In a system with a storage plan the weights are one more thing to store (SmartPal's
+        # "Model Storage"); otherwise they are the model's memory footprint.
+        section, name = ("Storage", "model_storage") if scn.storage else ("Model", "weights_memory")
+        with sheet.section(section):
+            _model(sheet, scn.model, st, name)
     if scn.storage:
         with sheet.section("Storage"):
             _storage(sheet, scn, st)
@@ -157,15 +160,16 @@ def _traffic(sheet: Sheet, scn: Scenario, st: _State) -> None:
         )
 
 
-def _model(sheet: Sheet, model: ModelSection, st: _State) -> None:
+def _model(sheet: Sheet, model: ModelSection, st: _State, name: str) -> None:
     precision = catalog.get_precision(model.precision, "model.precision")
     st.params = sheet.input("params", model.params, "params", f"Parameters{_label(model.name)}")
     bpp = sheet.input(
         "bytes_per_param", precision.bytes_per_param, "B/param",
         f"Bytes per parameter ({precision.name})", precision.source,
     )
-    # Named as the SmartPal case study names it; `botec memory` calls the same step weights_memory.
-    st.weights = memory.weights_memory(sheet, st.params, bpp, name="model_storage")
+    st.weights = memory.weights_memory(sheet, st.params, bpp, name=name)
+    if model.gpu:
+        verdicts.memory_fit(sheet, st.weights, catalog.get_hardware(model.gpu, "model.gpu"))
 
 
 def _label(name: str) -> str:
@@ -261,8 +265,10 @@ def _inference(sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State) -
             "Requests per second per replica (batch 1)",
         )
         best_rps = rps1
+        batch = sheet.input("batch_size", inf.batch_size, "sequences", "Batch size")
+        ai, ridge = inference.intensity_and_ridge(sheet, st.params, batch, st.weights, peak, bandwidth)
+        verdicts.bound(sheet, ai, ridge)
         if inf.batch_size > 1:
-            batch = sheet.input("batch_size", inf.batch_size, "sequences", "Batch size")
             limit = sheet.assume(
                 "linear_batch_limit", inf.linear_batch_limit, "sequences",
                 "Batch up to which throughput grows linearly",
@@ -582,12 +588,17 @@ def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
     price = None
     if t.usd_per_gpu_hour is not None:
         price = sheet.input("usd_per_gpu_hour", t.usd_per_gpu_hour, "USD/h", "Price per GPU-hour")
-    if t.tokens is not None:
-        tokens = sheet.input("tokens", t.tokens, "tokens", "Training tokens")
+    if t.tokens is not None or not t.memory:
+        chin = training.chinchilla_tokens(sheet, params)
+        if t.tokens is not None:
+            tokens = sheet.input("tokens", t.tokens, "tokens", "Training tokens")
+            verdicts.chinchilla(sheet, tokens, chin)
+        else:
+            tokens = chin
+            sheet.note("info", "No token count given: training on the Chinchilla-optimal 20 "
+                       "tokens per parameter.")
         gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
         run = training.training_run(sheet, params, tokens, gpus, peak, mfu, price)
-        chin = training.chinchilla_tokens(sheet, params)
-        verdicts.chinchilla(sheet, tokens, chin)
         if t.budget is not None and run.cost is not None:
             budget = sheet.input("budget", t.budget, "USD", "Budget")
             ratio = training.budget_check(sheet, run.cost, budget)

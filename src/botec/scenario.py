@@ -22,7 +22,7 @@ def _parser(dimension: str) -> BeforeValidator:
         try:
             return parse_quantity(raw, dimension)
         except BotecInputError:
-            raise ValueError(f"expected {DIMENSION_HELP[dimension]}") from None
+            raise ValueError(DIMENSION_HELP[dimension]) from None
 
     return BeforeValidator(parse)
 
@@ -83,6 +83,7 @@ class ModelSection(_Section):
     kv_heads: WholeCount | None = None
     head_dim: WholeCount | None = None
     shape_source: str = ""
+    gpu: str = ""
 
 
 class InferenceSection(_Section):

@@ -38,6 +38,7 @@ class Formula:
     unit: str
     title: str
     why: str = ""
+    headline: bool = False  # shown in the report's summary table
     parsed: Expr = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -146,7 +146,7 @@ def _flop_units(per_second: bool) -> dict[str, float]:
 
 def _money(per: dict[str, float]) -> dict[str, float]:
     """Unit strings for a price per something: '$2/h', '2 USD/h'."""
-    table: dict[str, float] = {}
+    table: dict[str, float] = {"": 1.0, "USD": 1.0, "$": 1.0}
     for per_name, divisor in per.items():
         for cur in ("", "USD", "usd", "$"):
             sep_forms = [f"{cur}/{per_name}", f"{cur} /{per_name}", f"{cur} per {per_name}"]

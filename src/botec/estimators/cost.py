@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from botec.estimators._sums import sum_of
 from botec.sheet import Formula, Sheet, Value
 
 HOURLY_FLEET_COST = Formula(
     "fleet_cost_per_month",
     "units * usd_per_unit_hour * hours_per_month",
     "USD/month",
-    "Fleet cost per month",
-)
+    "Fleet cost per month", headline=True)
 
 
 def fleet_cost(
@@ -24,17 +24,4 @@ def fleet_cost(
 
 def total_monthly_cost(sheet: Sheet, parts: list[Value]) -> Value:
     """The sum of the monthly cost lines present in this scenario."""
-    formula = _sum_formula(tuple(p.name for p in parts))
-    return sheet.step(formula, **{p.name: p for p in parts})
-
-
-_SUMS: dict[tuple[str, ...], Formula] = {}
-
-
-def _sum_formula(names: tuple[str, ...]) -> Formula:
-    # A sum over whichever cost lines exist; built once per combination and reused.
-    if names not in _SUMS:
-        _SUMS[names] = Formula(
-            "total_monthly_cost", " + ".join(names), "USD/month", "Total monthly cost"
-        )
-    return _SUMS[names]
+    return sum_of(sheet, "total_monthly_cost", "Total monthly cost", "USD/month", parts)

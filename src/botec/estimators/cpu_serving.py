@@ -19,15 +19,13 @@ CORES_WITH_HEADROOM = Formula(
     "ceil(cores_needed * headroom_factor)",
     "cores",
     "Cores with headroom",
-    "Headroom covers serialisation, feature fetches, GC pauses and failover.",
-)
+    "Headroom covers serialisation, feature fetches, GC pauses and failover.", headline=True)
 MACHINES = Formula(
     "machines",
     "max(ceil(cores_with_headroom / cores_per_machine), min_machines)",
     "machines",
     "Machines",
-    "At least min_machines, for redundancy across failures and zones.",
-)
+    "At least min_machines, for redundancy across failures and zones.", headline=True)
 
 
 def cpu_serving(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from botec.errors import BotecInputError
+from botec.estimators._sums import sum_of
 from botec.sheet import Formula, Sheet, Value
 
 FEATURE_BYTES = Formula(
@@ -10,32 +12,23 @@ FEATURE_BYTES = Formula(
 EMBEDDING_BYTES = Formula(
     "embedding_bytes", "entities * embedding_dim * bytes_per_embedding_value", "B", "Embeddings"
 )
-RAW_TOTAL = Formula(
-    "feature_store_raw",
-    "user_feature_bytes + item_feature_bytes + user_embedding_bytes + item_embedding_bytes",
-    "B",
-    "Feature store raw data",
-)
 STORE_MEMORY = Formula(
     "feature_store_memory",
     "feature_store_raw * store_overhead",
     "B",
     "In-memory store footprint",
-    "Keys, per-entry metadata and encoding roughly double raw data in Redis (seed 002).",
-)
+    "Keys, per-entry metadata and encoding roughly double raw data in Redis (seed 002).", headline=True)
 NODES = Formula(
     "feature_store_nodes",
     "ceil(feature_store_memory * (1 + headroom) / node_memory)",
     "nodes",
     "Store nodes",
-    "Headroom keeps nodes below full so growth, fragmentation and failover fit.",
-)
+    "Headroom keeps nodes below full so growth, fragmentation and failover fit.", headline=True)
 STORE_COST = Formula(
     "feature_store_cost_per_month",
     "feature_store_memory * (1 + headroom) / bytes_per_gb * usd_per_gb_month",
     "USD/month",
-    "In-memory store cost per month",
-)
+    "In-memory store cost per month", headline=True)
 
 
 def feature_store(
@@ -66,13 +59,22 @@ def feature_store(
             bytes_per_embedding_value=bytes_per_embedding_value,
         )
 
-    raw = sheet.step(
-        RAW_TOTAL,
-        user_feature_bytes=features("user", users, features_per_user),
-        item_feature_bytes=features("item", items, features_per_item),
-        user_embedding_bytes=embeddings("user", users),
-        item_embedding_bytes=embeddings("item", items),
-    )
+    parts = []
+    # Only the parts the scenario has: an absent item catalog or embedding adds no line.
+    if float(users) > 0 and float(features_per_user) > 0:
+        parts.append(features("user", users, features_per_user))
+    if float(items) > 0 and float(features_per_item) > 0:
+        parts.append(features("item", items, features_per_item))
+    if float(embedding_dim) > 0:
+        if float(users) > 0:
+            parts.append(embeddings("user", users))
+        if float(items) > 0:
+            parts.append(embeddings("item", items))
+    if not parts:
+        raise BotecInputError(
+            "feature_store", "no features", "users or items with features or embeddings"
+        )
+    raw = sum_of(sheet, "feature_store_raw", "Feature store raw data", "B", parts)
     memory = sheet.step(STORE_MEMORY, feature_store_raw=raw, store_overhead=store_overhead)
     nodes = sheet.step(NODES, feature_store_memory=memory, headroom=headroom, node_memory=node_memory)
     return memory, nodes

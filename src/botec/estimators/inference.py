@@ -17,18 +17,15 @@ COMPUTE_BOUND_TIME = Formula(
     "flop_per_param_per_token * params * output_tokens / (peak_flop_per_s * compute_utilization)",
     "s",
     "Inference time per request (compute-bound)",
-    "2 FLOPs (one multiply-add) per parameter per generated token, at the stated share of peak.",
-)
+    "2 FLOPs (one multiply-add) per parameter per generated token, at the stated share of peak.", headline=True)
 QPS_PER_GPU = Formula(
-    "qps_per_gpu", "1 / seconds_per_request", "req/s", "Requests per second per GPU"
-)
+    "qps_per_gpu", "1 / seconds_per_request", "req/s", "Requests per second per GPU", headline=True)
 GPUS_FOR_LOAD = Formula(
     "gpus_required",
     "ceil(requests_per_second / qps_per_gpu)",
     "GPUs",
     "GPUs required",
-    "Rounded up: a fraction of a GPU cannot be rented.",
-)
+    "Rounded up: a fraction of a GPU cannot be rented.", headline=True)
 
 # -- seed 002: memory-bound decode --------------------------------------------------------------
 MEMORY_BOUND_TIME_PER_TOKEN = Formula(
@@ -36,8 +33,7 @@ MEMORY_BOUND_TIME_PER_TOKEN = Formula(
     "weights_memory / (gpus_per_replica * memory_bandwidth)",
     "s",
     "Time per output token (memory-bound, batch 1)",
-    "Each decode step reads every weight once; tensor parallelism splits the read across GPUs.",
-)
+    "Each decode step reads every weight once; tensor parallelism splits the read across GPUs.", headline=True)
 TOKENS_PER_SECOND = Formula(
     "tokens_per_second_per_replica",
     "1 / time_per_token",
@@ -56,27 +52,38 @@ REQUESTS_PER_SECOND_PER_REPLICA = Formula(
     "requests_per_second_per_replica",
     "tokens_per_second / output_tokens",
     "req/s",
-    "Requests per second per replica",
-)
+    "Requests per second per replica", headline=True)
 GPUS_TO_FIT = Formula(
     "gpus_to_fit_weights",
     "ceil(weights_memory / gpu_memory)",
     "GPUs",
-    "GPUs needed just to hold the weights",
-)
+    "GPUs needed just to hold the weights", headline=True)
 GPUS_FOR_TOKENS = Formula(
     "gpus_for_tokens",
     "ceil(tokens_per_second_needed / tokens_per_second_per_gpu)",
     "GPUs",
-    "GPUs for the token rate",
-)
+    "GPUs for the token rate", headline=True)
 REPLICAS = Formula(
     "replicas",
     "ceil(tokens_per_second_needed / tokens_per_second_per_replica)",
     "replicas",
-    "Model replicas",
+    "Model replicas", headline=True)
+TOTAL_GPUS = Formula("total_gpus", "replicas * gpus_per_replica", "GPUs", "GPUs in all replicas", headline=True)
+
+ARITHMETIC_INTENSITY = Formula(
+    "arithmetic_intensity",
+    "flop_per_param_per_token * params * batch_size / weights_memory",
+    "FLOP/B",
+    "Decode arithmetic intensity",
+    "FLOPs done per byte of weights read in one decode step; batching raises it.",
 )
-TOTAL_GPUS = Formula("total_gpus", "replicas * gpus_per_replica", "GPUs", "GPUs in all replicas")
+RIDGE_POINT = Formula(
+    "ridge_point",
+    "peak_flop_per_s / memory_bandwidth",
+    "FLOP/B",
+    "Ridge point",
+    "Below this intensity the GPU waits on memory; above it, on compute.",
+)
 
 # -- roofline reality check ---------------------------------------------------------------------
 TOKENS_PER_GPU_NEEDED = Formula(
@@ -98,8 +105,7 @@ MAX_BATCH = Formula(
     "floor((gpu_memory * usable_memory_fraction - weights_memory) / (kv_cache_per_token * context_tokens))",
     "sequences",
     "Largest batch whose KV cache fits",
-    "Memory left after the weights, divided by one full-length sequence's KV cache.",
-)
+    "Memory left after the weights, divided by one full-length sequence's KV cache.", headline=True)
 DECODE_STEP = Formula(
     "decode_step_time",
     "max(flop_per_param_per_token * params * batch / (peak_flop_per_s * compute_efficiency), "
@@ -125,8 +131,7 @@ GPU_SECONDS_PER_REQUEST = Formula(
     "Prefill plus this request's share of the batched decode steps.",
 )
 REALISTIC_QPS = Formula(
-    "realistic_qps_per_gpu", "1 / gpu_seconds_per_request", "req/s", "Requests per second per GPU"
-)
+    "realistic_qps_per_gpu", "1 / gpu_seconds_per_request", "req/s", "Requests per second per GPU", headline=True)
 
 
 def forward_flop_per_param_per_token(sheet: Sheet) -> Value:
@@ -178,6 +183,17 @@ def memory_bound_decode(
     )
     rate = sheet.step(TOKENS_PER_SECOND, time_per_token=step)
     return step, rate
+
+
+def intensity_and_ridge(
+    sheet: Sheet, params: Value, batch: Value, weights: Value, peak: Value, bandwidth: Value
+) -> tuple[Value, Value]:
+    ai = sheet.step(
+        ARITHMETIC_INTENSITY, flop_per_param_per_token=forward_flop_per_param_per_token(sheet),
+        params=params, batch_size=batch, weights_memory=weights,
+    )
+    ridge = sheet.step(RIDGE_POINT, peak_flop_per_s=peak, memory_bandwidth=bandwidth)
+    return ai, ridge
 
 
 def batched_tokens(sheet: Sheet, rate: Value, batch: Value, limit: Value) -> Value:

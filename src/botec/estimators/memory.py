@@ -11,8 +11,7 @@ WEIGHTS_MEMORY = Formula(
     "params * bytes_per_param",
     "B",
     "Model weights memory",
-    "Every parameter is stored once at the chosen precision.",
-)
+    "Every parameter is stored once at the chosen precision.", headline=True)
 
 GRADIENT_MEMORY = Formula(
     "gradient_memory", "params * gradient_bytes_per_param", "B", "Gradients"
@@ -36,25 +35,21 @@ TRAINING_MEMORY = Formula(
     "training_memory",
     "weights_memory + gradient_memory + optimizer_memory + activation_memory",
     "B",
-    "Training memory (total)",
-)
+    "Training memory (total)", headline=True)
 
 KV_BYTES_PER_TOKEN = Formula(
     "kv_cache_per_token",
     "2 * layers * kv_heads * head_dim * kv_bytes_per_value",
     "B/token",
     "KV cache per token",
-    "2 tensors (K and V) per layer, each kv_heads × head_dim values. GQA/MQA shrink kv_heads.",
-)
+    "2 tensors (K and V) per layer, each kv_heads × head_dim values. GQA/MQA shrink kv_heads.", headline=True)
 KV_CACHE_MEMORY = Formula(
     "kv_cache_memory",
     "kv_cache_per_token * context_tokens * concurrent_sequences",
     "B",
-    "KV cache memory",
-)
+    "KV cache memory", headline=True)
 SERVING_MEMORY = Formula(
-    "serving_memory", "weights_memory + kv_cache_memory", "B", "Serving memory (weights + KV)"
-)
+    "serving_memory", "weights_memory + kv_cache_memory", "B", "Serving memory (weights + KV)", headline=True)
 
 
 @dataclass(frozen=True)

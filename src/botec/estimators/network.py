@@ -10,15 +10,13 @@ BANDWIDTH = Formula(
     "requests_per_second * bytes_per_message * bits_per_byte",
     "bit/s",
     "Bandwidth",
-    "Network links are sold in bits per second: 8 bits per byte.",
-)
+    "Network links are sold in bits per second: 8 bits per byte.", headline=True)
 EGRESS_COST = Formula(
     "egress_cost_per_month",
     "requests_per_second * bytes_per_message * seconds_per_day * days_per_month / bytes_per_gb "
     "* usd_per_gb",
     "USD/month",
-    "Egress cost per month",
-)
+    "Egress cost per month", headline=True)
 
 
 def bandwidth(

@@ -6,8 +6,7 @@ from botec.estimators._constants import bytes_per_gb, days_per_month
 from botec.sheet import Formula, Sheet, Value
 
 USER_PROFILES = Formula(
-    "user_profile_storage", "users * profile_bytes", "B", "User profile storage"
-)
+    "user_profile_storage", "users * profile_bytes", "B", "User profile storage", headline=True)
 INTERACTIONS_RAW = Formula(
     "interaction_storage_raw_per_day",
     "daily_active_users * interactions_per_user_per_day * bytes_per_interaction",
@@ -19,14 +18,12 @@ INTERACTIONS = Formula(
     "interaction_storage_raw_per_day * (1 + index_overhead)",
     "B/day",
     "Interaction data per day (with indexes)",
-    "Indexes and metadata add a fraction on top of the raw records.",
-)
+    "Indexes and metadata add a fraction on top of the raw records.", headline=True)
 MONTHLY = Formula(
     "monthly_storage",
     "interaction_storage_per_day * days_per_month",
     "B",
-    "New interaction storage per month",
-)
+    "New interaction storage per month", headline=True)
 EVENTS_PER_DAY = Formula(
     "events_per_day", "daily_active_users * events_per_user_per_day", "events/day", "Events per day"
 )
@@ -41,14 +38,12 @@ RETAINED_COMPRESSED = Formula(
     "raw_retained_bytes / compression_ratio",
     "B",
     "Compressed training data",
-    "Columnar formats (Parquet + Snappy) typically compress event logs 4-5× (seed 002).",
-)
+    "Columnar formats (Parquet + Snappy) typically compress event logs 4-5× (seed 002).", headline=True)
 OBJECT_STORAGE_COST = Formula(
     "object_storage_cost_per_month",
     "stored_bytes / bytes_per_gb * usd_per_gb_month",
     "USD/month",
-    "Object storage cost per month",
-)
+    "Object storage cost per month", headline=True)
 
 
 def user_profiles(sheet: Sheet, users: Value, profile_bytes: Value) -> Value:

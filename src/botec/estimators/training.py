@@ -13,8 +13,7 @@ TOTAL_FLOPS = Formula(
     "FLOP",
     "Training compute",
     "6 = 2 (multiply-add in the forward pass) × 3 (forward + backward ≈ 2× forward); "
-    "Kaplan et al. 2020. Ignores the attention term, small below ~8K context.",
-)
+    "Kaplan et al. 2020. Ignores the attention term, small below ~8K context.", headline=True)
 CLUSTER_FLOP_RATE = Formula(
     "cluster_flop_rate",
     "gpus * peak_flop_per_s * mfu",
@@ -23,22 +22,18 @@ CLUSTER_FLOP_RATE = Formula(
     "MFU (model FLOPs utilisation) is the share of peak that does useful model math.",
 )
 WALL_CLOCK = Formula(
-    "wall_clock", "total_flops / cluster_flop_rate", "s", "Training wall-clock time"
-)
+    "wall_clock", "total_flops / cluster_flop_rate", "s", "Training wall-clock time", headline=True)
 GPU_HOURS = Formula(
-    "gpu_hours", "gpus * wall_clock / seconds_per_hour", "GPU-h", "GPU-hours"
-)
-COST = Formula("cost", "gpu_hours * usd_per_gpu_hour", "USD", "Training compute cost")
+    "gpu_hours", "gpus * wall_clock / seconds_per_hour", "GPU-h", "GPU-hours", headline=True)
+COST = Formula("cost", "gpu_hours * usd_per_gpu_hour", "USD", "Training compute cost", headline=True)
 CHINCHILLA_TOKENS = Formula(
     "chinchilla_tokens",
     "tokens_per_param * params",
     "tokens",
     "Chinchilla-optimal tokens",
-    "Hoffmann et al. 2022: compute-optimal training uses about 20 tokens per parameter.",
-)
+    "Hoffmann et al. 2022: compute-optimal training uses about 20 tokens per parameter.", headline=True)
 BUDGET_RATIO = Formula(
-    "budget_ratio", "cost / budget", "x", "Cost ÷ budget", "Above 1: the budget is too small."
-)
+    "budget_ratio", "cost / budget", "x", "Cost ÷ budget", "Above 1: the budget is too small.", headline=True)
 AFFORDABLE_GPU_HOURS = Formula(
     "affordable_gpu_hours", "budget / usd_per_gpu_hour", "GPU-h", "GPU-hours the budget buys"
 )
@@ -53,20 +48,17 @@ OPTIMAL_PARAMS = Formula(
     "sqrt(affordable_flops / (flop_per_param_per_token * tokens_per_param))",
     "params",
     "Largest compute-optimal model for the budget",
-    "Solves C = 6·N·D with D = 20·N for N.",
-)
+    "Solves C = 6·N·D with D = 20·N for N.", headline=True)
 OPTIMAL_TOKENS = Formula(
     "compute_optimal_tokens",
     "tokens_per_param * compute_optimal_params",
     "tokens",
-    "Its compute-optimal token count",
-)
+    "Its compute-optimal token count", headline=True)
 AFFORDABLE_TOKENS = Formula(
     "affordable_tokens",
     "affordable_flops / (flop_per_param_per_token * params)",
     "tokens",
-    "Tokens the budget buys for this model",
-)
+    "Tokens the budget buys for this model", headline=True)
 
 
 @dataclass

@@ -122,3 +122,15 @@ def reality_check(
             f", so {format_count(_f(real_gpus))} GPUs rather than {format_count(_f(gpus))}"
         )
     sheet.note("warn" if ratio > 1.5 else "info", text + ".")
+
+
+def bound(sheet: Sheet, intensity: Value, ridge: Value) -> None:
+    ai, rp = _f(intensity), _f(ridge)
+    if ai < rp:
+        sheet.note(
+            "info", f"Memory-bound: {sig3(ai)} FLOP per byte read, against a ridge point of "
+            f"{sig3(rp)} FLOP/B — the tensor cores idle {sig3(rp / ai)}× more than they work. "
+            "Batching raises the intensity.",
+        )
+    else:
+        sheet.note("info", f"Compute-bound: {sig3(ai)} FLOP/B is past the ridge point ({sig3(rp)}).")

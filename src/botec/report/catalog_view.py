@@ -1,0 +1,112 @@
+"""Catalog and example listings in every output format (no arithmetic: unit conversion only)."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from botec import catalog
+from botec.units import format_bytes, format_quantity
+
+_PEAK_ORDER = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
+
+
+def _hardware_row(hw: catalog.Hardware) -> dict[str, Any]:
+    return {
+        "key": hw.key,
+        "name": hw.name,
+        "kind": hw.kind,
+        "memory_bytes": hw.memory_bytes,
+        "memory_bandwidth_bytes_per_s": hw.memory_bandwidth_bytes_per_s,
+        "peak_flop_per_s": hw.peak_flop_per_s,
+        "tdp_w": hw.tdp_w,
+        "interconnect": hw.interconnect,
+        "source": hw.source,
+        "as_of": hw.as_of,
+        "notes": hw.notes,
+        "aliases": list(hw.aliases),
+    }
+
+
+def _table(headers: list[str], rows: list[list[str]], fmt: str, title: str) -> str:
+    if fmt == "markdown":
+        lines = [f"# {title}", "", "| " + " | ".join(headers) + " |",
+                 "|" + "---|" * len(headers)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines) + "\n"
+    if fmt == "html":
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows
+        )
+        return (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            "<style>body{font-family:sans-serif}td,th{padding:4px 8px;border-bottom:1px solid #ddd;"
+            "text-align:left}</style></head>"
+            f"<body><h1>{html.escape(title)}</h1><table><tr>{head}</tr>{body}</table></body></html>\n"
+        )
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for h in headers:
+        table.add_column(h)
+    for r in rows:
+        table.add_row(*r)
+    buffer = io.StringIO()
+    Console(file=buffer, width=160, color_system=None).print(table)
+    return buffer.getvalue()
+
+
+def _peaks(hw: catalog.Hardware) -> str:
+    return ", ".join(
+        f"{k} {format_quantity(hw.peak_flop_per_s[k], 'FLOP/s')}"
+        for k in _PEAK_ORDER if k in hw.peak_flop_per_s
+    )
+
+
+def render_hardware_list(fmt: str) -> str:
+    items = [catalog.get_hardware(k) for k in catalog.hardware_names()]
+    if fmt == "json":
+        return json.dumps({"hardware": [_hardware_row(h) for h in items]}, indent=2)
+    rows = [
+        [h.key, h.name, format_bytes(h.memory_bytes),
+         format_quantity(h.memory_bandwidth_bytes_per_s, "B/s"),
+         format_quantity(h.peak_flop_per_s.get("fp16", h.peak_flop_per_s.get("fp32", 0)), "FLOP/s"),
+         format_quantity(h.tdp_w, "W") if h.tdp_w else "-"]
+        for h in items
+    ]
+    return _table(
+        ["Key", "Device", "Memory", "Bandwidth", "FP16 dense", "TDP"], rows, fmt, "Hardware catalog"
+    )
+
+
+def render_hardware(name: str, fmt: str) -> str:
+    hw = catalog.get_hardware(name, "NAME")
+    if fmt == "json":
+        return json.dumps(_hardware_row(hw), indent=2)
+    rows = [
+        ["Key", hw.key], ["Kind", hw.kind],
+        ["Memory", f"{format_bytes(hw.memory_bytes)} ({format_bytes(hw.memory_bytes, True)})"],
+        ["Memory bandwidth", format_quantity(hw.memory_bandwidth_bytes_per_s, "B/s")],
+        ["Dense peaks", _peaks(hw)],
+        ["Ridge point (FP16)", f"{hw.ridge_point_flop_per_byte:.0f} FLOP/B"],
+        ["TDP", format_quantity(hw.tdp_w, "W") if hw.tdp_w else "-"],
+        ["Interconnect", hw.interconnect], ["Aliases", ", ".join(hw.aliases)],
+        ["Source", hw.source], ["As of", hw.as_of], ["Notes", hw.notes],
+    ]
+    return _table(["Field", "Value"], rows, fmt, hw.name)
+
+
+def render_examples_list(fmt: str) -> str:
+    from botec.examples import example_titles
+
+    items = example_titles()
+    if fmt == "json":
+        return json.dumps(
+            {"examples": [{"name": n, "title": t, "source": s} for n, t, s in items]}, indent=2
+        )
+    return _table(["Name", "Title", "Source"], [list(r) for r in items], fmt, "Bundled examples")

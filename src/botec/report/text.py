@@ -1,0 +1,91 @@
+"""Terminal report: each step as an engineer writes it on a whiteboard, then summary tables."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from botec.report import errata, summary_rows
+from botec.sheet import Sheet
+from botec.units import format_memory, format_quantity
+
+_NOTE_STYLE = {"ok": ("✔", "green"), "info": ("•", "cyan"), "warn": ("!", "yellow"), "bad": ("✘", "red")}
+
+
+def render_text(sheet: Sheet, width: int | None = None) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=width or 110, force_terminal=False, color_system=None,
+        highlight=False, soft_wrap=False,
+    )
+    write(console, sheet)
+    return buffer.getvalue()
+
+
+def write(console: Console, sheet: Sheet) -> None:
+    console.print(Text(sheet.title, style="bold"))
+    if sheet.description.strip():
+        console.print(" ".join(sheet.description.split()))
+    for section in sheet.sections:
+        steps = sheet.steps_in(section)
+        notes = [n for n in sheet.notes if n.section == section]
+        if not steps and not notes:
+            continue
+        console.print()
+        console.rule(Text(section, style="bold"), align="left")
+        for step in steps:
+            value = format_memory(float(step)) if step.unit == "B" else step.formatted()
+            console.print(Text(step.title, style="bold"))
+            console.print(f"  {step.name} = {step.formula_text()}")
+            pad = " " * (len(step.name) + 1)
+            console.print(f"  {pad}= {step.substitution()}")
+            console.print(f"  {pad}= ", Text(value, style="bold"), sep="")
+            if step.source:
+                console.print(Text(f"    ({step.source})", style="dim"))
+        for note in notes:
+            mark, style = _NOTE_STYLE[note.level]
+            console.print(Text(f"{mark} ", style=style), Text(note.text), sep="")
+
+    rows = summary_rows(sheet)
+    if rows:
+        console.print()
+        table = Table(title="Summary", title_justify="left", show_lines=False)
+        table.add_column("Result")
+        table.add_column("Value", justify="right")
+        for title, value, _ in rows:
+            table.add_row(title, value)
+        console.print(table)
+
+    if sheet.seed_checks:
+        console.print()
+        table = Table(title="Seed check", title_justify="left")
+        table.add_column("Result")
+        table.add_column("Seed printed")
+        table.add_column("botec", justify="right")
+        table.add_column("")
+        for check in sheet.seed_checks:
+            table.add_row(
+                check.result, check.printed, format_quantity(check.computed, check.unit),
+                "✔ matches" if check.matches else "✘ erratum",
+            )
+        console.print(table)
+        for check in errata(sheet):
+            console.print(
+                Text("✘ ", style="red"),
+                Text(f"{check.result}: the seed prints {check.printed}; botec computes "
+                     f"{format_quantity(check.computed, check.unit)}. {check.why}"),
+                Text(f" [{check.cite}]", style="dim"), sep="",
+            )
+
+    table = Table(title="Inputs and assumptions", title_justify="left")
+    table.add_column("Name")
+    table.add_column("Value", justify="right")
+    table.add_column("Kind")
+    table.add_column("Source")
+    for item in sheet.inputs.values():
+        table.add_row(item.name, item.formatted(), item.kind, item.source or "scenario")
+    console.print()
+    console.print(table)
