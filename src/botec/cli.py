@@ -22,16 +22,26 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "--force", is_flag=True, help="Overwrite the -o file if it already exists."
     )(func)
     func = click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
         help="Write the report to this file instead of standard output.",
     )(func)
     func = click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
         help="Report format.",
     )(func)
     func = click.option(
-        "--catalog", "catalog_file", type=click.Path(dir_okay=False, path_type=Path),
-        default=None, help="Your own catalog TOML, merged over the bundled one.",
+        "--catalog",
+        "catalog_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Your own catalog TOML, merged over the bundled one.",
     )(func)
     return func
 
@@ -42,16 +52,24 @@ def _emit(text: str, output: Path | None, force: bool) -> None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     if output.exists() and not force:
-        raise BotecInputError("-o/--output", str(output), "a file that does not exist yet (or --force)")
+        raise BotecInputError(
+            "-o/--output", str(output), "a file that does not exist yet (or --force)"
+        )
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise BotecInputError("-o/--output", str(output), f"a writable path ({exc.strerror})") from None
+        raise BotecInputError(
+            "-o/--output", str(output), f"a writable path ({exc.strerror})"
+        ) from None
     click.echo(f"wrote {output}", err=True)
 
 
 def _run_and_render(
-    data: dict[str, Any], fmt: str, output: Path | None, force: bool, catalog_file: Path | None,
+    data: dict[str, Any],
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
     flags: dict[str, str] | None = None,
 ) -> None:
     from botec.report import render
@@ -103,7 +121,9 @@ def main() -> None:
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @_output_options
-def report(file: Path, fmt: str, output: Path | None, force: bool, catalog_file: Path | None) -> None:
+def report(
+    file: Path, fmt: str, output: Path | None, force: bool, catalog_file: Path | None
+) -> None:
     """Run a scenario FILE (TOML or YAML) and print the full report."""
     from botec.report import render
     from botec.runner import run_scenario
@@ -115,11 +135,16 @@ def report(file: Path, fmt: str, output: Path | None, force: bool, catalog_file:
 
 @main.command()
 @click.option("--params", required=True, help="Parameter count, e.g. 7B.")
-@click.option("--precision", default="fp16", show_default=True, help="fp32, fp16, bf16, fp8, int8, int4...")
+@click.option(
+    "--precision", default="fp16", show_default=True, help="fp32, fp16, bf16, fp8, int8, int4..."
+)
 @click.option("--gpu", default=None, help="Say whether it fits on this device.")
 @click.option("--training", is_flag=True, help="Add the mixed-precision Adam training breakdown.")
 @click.option(
-    "--convention", type=click.Choice(["zero-16", "seed-18"]), default="zero-16", show_default=True,
+    "--convention",
+    type=click.Choice(["zero-16", "seed-18"]),
+    default="zero-16",
+    show_default=True,
     help="Training bytes per parameter: ZeRO paper's 16 or seed 002's 18.",
 )
 @click.option("--context", default=None, help="KV cache: tokens per sequence, e.g. 4096.")
@@ -129,22 +154,41 @@ def report(file: Path, fmt: str, output: Path | None, force: bool, catalog_file:
 @click.option("--head-dim", default=None, type=int, help="Head dimension (for the KV cache).")
 @_output_options
 def memory(
-    params: str, precision: str, gpu: str | None, training: bool, convention: str,
-    context: str | None, sequences: int | None, layers: int | None, kv_heads: int | None,
-    head_dim: int | None, fmt: str, output: Path | None, force: bool, catalog_file: Path | None,
+    params: str,
+    precision: str,
+    gpu: str | None,
+    training: bool,
+    convention: str,
+    context: str | None,
+    sequences: int | None,
+    layers: int | None,
+    kv_heads: int | None,
+    head_dim: int | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
 ) -> None:
     """Memory for a model's weights, its training state and its KV cache."""
-    model = _drop_none({
-        "params": params, "precision": precision, "layers": layers, "kv_heads": kv_heads,
-        "head_dim": head_dim,
-    })
+    model = _drop_none(
+        {
+            "params": params,
+            "precision": precision,
+            "layers": layers,
+            "kv_heads": kv_heads,
+            "head_dim": head_dim,
+        }
+    )
     data: dict[str, Any] = {"title": f"Memory for a {params}-parameter model", "model": model}
     if gpu and not training and not (context or sequences):
         model["gpu"] = gpu
     if training:
         data["training"] = {
-            "params": params, "precision": precision, "memory": True,
-            "memory_convention": convention, "gpu": gpu or "a100-80gb",
+            "params": params,
+            "precision": precision,
+            "memory": True,
+            "memory_convention": convention,
+            "gpu": gpu or "a100-80gb",
         }
     if context or sequences:
         if not (context and sequences):
@@ -153,41 +197,73 @@ def memory(
             {"context_tokens": context, "concurrent_sequences": sequences, "gpu": gpu}
         )
     flags = {
-        "model.params": "--params", "model.precision": "--precision", "model.gpu": "--gpu",
-        "kv_cache.context_tokens": "--context", "kv_cache.concurrent_sequences": "--sequences",
-        "model.layers": "--layers", "model.kv_heads": "--kv-heads", "model.head_dim": "--head-dim",
+        "model.params": "--params",
+        "model.precision": "--precision",
+        "model.gpu": "--gpu",
+        "kv_cache.context_tokens": "--context",
+        "kv_cache.concurrent_sequences": "--sequences",
+        "model.layers": "--layers",
+        "model.kv_heads": "--kv-heads",
+        "model.head_dim": "--head-dim",
     }
     _run_and_render(data, fmt, output, force, catalog_file, flags)
 
 
 @main.command()
 @click.option("--params", required=True, help="Parameter count, e.g. 10B.")
-@click.option("--tokens", default=None, help="Training tokens, e.g. 200B, 1.4T (default: 20 per parameter).")
-@click.option("--gpu", default="a100-80gb", show_default=True, help="Accelerator (botec hardware list).")
+@click.option(
+    "--tokens", default=None, help="Training tokens, e.g. 200B, 1.4T (default: 20 per parameter)."
+)
+@click.option(
+    "--gpu", default="a100-80gb", show_default=True, help="Accelerator (botec hardware list)."
+)
 @click.option("--gpus", default="64", show_default=True, help="Number of accelerators.")
-@click.option("--mfu", default="0.4", show_default=True, help="Model FLOPs utilisation, e.g. 0.4 or 40%.")
+@click.option(
+    "--mfu", default="0.4", show_default=True, help="Model FLOPs utilisation, e.g. 0.4 or 40%."
+)
 @click.option("--precision", default="bf16", show_default=True, help="Compute precision.")
 @click.option("--price", default=None, help="USD per GPU-hour, e.g. 2 or $2/h.")
 @click.option("--budget", default=None, help="Budget in USD, e.g. $500K: verdict and what it buys.")
 @click.option("--memory", "show_memory", is_flag=True, help="Add the training-memory breakdown.")
 @_output_options
 def train(
-    params: str, tokens: str | None, gpu: str, gpus: str, mfu: str, precision: str,
-    price: str | None, budget: str | None, show_memory: bool, fmt: str, output: Path | None,
-    force: bool, catalog_file: Path | None,
+    params: str,
+    tokens: str | None,
+    gpu: str,
+    gpus: str,
+    mfu: str,
+    precision: str,
+    price: str | None,
+    budget: str | None,
+    show_memory: bool,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
 ) -> None:
     """Training compute (6·P·D), wall-clock, GPU-hours and cost."""
     try:
         gpu_count = int(gpus)
     except ValueError:
         raise BotecInputError("--gpus", gpus, "a whole number of GPUs such as 64") from None
-    section = _drop_none({
-        "params": params, "tokens": tokens, "gpu": gpu, "gpus": gpu_count, "mfu": mfu,
-        "precision": precision, "usd_per_gpu_hour": price, "budget": budget,
-        "memory": show_memory,
-    })
+    section = _drop_none(
+        {
+            "params": params,
+            "tokens": tokens,
+            "gpu": gpu,
+            "gpus": gpu_count,
+            "mfu": mfu,
+            "precision": precision,
+            "usd_per_gpu_hour": price,
+            "budget": budget,
+            "memory": show_memory,
+        }
+    )
     data = {"title": f"Training a {params}-parameter model", "training": section}
-    flags = {f"training.{k}": f"--{k}" for k in ("params", "tokens", "gpu", "gpus", "mfu", "precision", "budget")}
+    flags = {
+        f"training.{k}": f"--{k}"
+        for k in ("params", "tokens", "gpu", "gpus", "mfu", "precision", "budget")
+    }
     flags["training.usd_per_gpu_hour"] = "--price"
     _run_and_render(data, fmt, output, force, catalog_file, flags)
 
@@ -197,40 +273,68 @@ def train(
 @click.option("--precision", default="fp16", show_default=True, help="Weight precision.")
 @click.option("--gpu", default="a100-80gb", show_default=True, help="Accelerator.")
 @click.option(
-    "--method", type=click.Choice(["memory-bound", "compute-bound"]), default="memory-bound",
-    show_default=True, help="Seed 002's weights/bandwidth, or SmartPal's 2·P·tokens/peak.",
+    "--method",
+    type=click.Choice(["memory-bound", "compute-bound"]),
+    default="memory-bound",
+    show_default=True,
+    help="Seed 002's weights/bandwidth, or SmartPal's 2·P·tokens/peak.",
 )
-@click.option("--output-tokens", default="500", show_default=True, help="Output tokens per request.")
+@click.option(
+    "--output-tokens", default="500", show_default=True, help="Output tokens per request."
+)
 @click.option("--prompt-tokens", default=None, help="Prompt tokens per request.")
 @click.option("--qps", default=None, help="Average requests per second to size GPUs for.")
 @click.option("--peak-factor", default=None, help="Peak ÷ average traffic (default 1 with --qps).")
 @click.option("--batch", default=1, type=int, show_default=True, help="Batch size (memory-bound).")
-@click.option("--gpus-per-replica", default=1, type=int, show_default=True, help="Tensor-parallel GPUs.")
+@click.option(
+    "--gpus-per-replica", default=1, type=int, show_default=True, help="Tensor-parallel GPUs."
+)
 @click.option("--memory-bandwidth", default=None, help="Override, e.g. 2 TB/s.")
 @_output_options
 def infer(
-    params: str, precision: str, gpu: str, method: str, output_tokens: str,
-    prompt_tokens: str | None, qps: str | None, peak_factor: str | None, batch: int,
-    gpus_per_replica: int, memory_bandwidth: str | None, fmt: str, output: Path | None,
-    force: bool, catalog_file: Path | None,
+    params: str,
+    precision: str,
+    gpu: str,
+    method: str,
+    output_tokens: str,
+    prompt_tokens: str | None,
+    qps: str | None,
+    peak_factor: str | None,
+    batch: int,
+    gpus_per_replica: int,
+    memory_bandwidth: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
 ) -> None:
     """Inference time per token or request, throughput per GPU, GPUs for a load."""
     data: dict[str, Any] = {
         "title": f"Serving a {params}-parameter model on {gpu}",
         "model": {"params": params, "precision": precision},
         "requests": _drop_none({"output_tokens": output_tokens, "prompt_tokens": prompt_tokens}),
-        "inference": _drop_none({
-            "method": method, "gpu": gpu, "batch_size": batch, "gpus_per_replica": gpus_per_replica,
-            "memory_bandwidth": memory_bandwidth,
-        }),
+        "inference": _drop_none(
+            {
+                "method": method,
+                "gpu": gpu,
+                "batch_size": batch,
+                "gpus_per_replica": gpus_per_replica,
+                "memory_bandwidth": memory_bandwidth,
+            }
+        ),
     }
     if qps is not None:
         data["users"] = {"requests_per_second": qps, "peak_factor": peak_factor or 1}
     flags = {
-        "model.params": "--params", "model.precision": "--precision", "inference.gpu": "--gpu",
-        "requests.output_tokens": "--output-tokens", "requests.prompt_tokens": "--prompt-tokens",
-        "users.requests_per_second": "--qps", "users.peak_factor": "--peak-factor",
-        "inference.batch_size": "--batch", "inference.gpus_per_replica": "--gpus-per-replica",
+        "model.params": "--params",
+        "model.precision": "--precision",
+        "inference.gpu": "--gpu",
+        "requests.output_tokens": "--output-tokens",
+        "requests.prompt_tokens": "--prompt-tokens",
+        "users.requests_per_second": "--qps",
+        "users.peak_factor": "--peak-factor",
+        "inference.batch_size": "--batch",
+        "inference.gpus_per_replica": "--gpus-per-replica",
         "inference.memory_bandwidth": "--memory-bandwidth",
     }
     _run_and_render(data, fmt, output, force, catalog_file, flags)
@@ -242,36 +346,59 @@ def infer(
 @click.option("--dau-fraction", default=None, help="DAU ÷ MAU, e.g. 30%.")
 @click.option("--requests-per-user", default=None, help="Requests per user per day.")
 @click.option("--qps", default=None, help="Average requests per second (instead of users).")
-@click.option("--peak-factor", default="3", show_default=True, help="3 consumer, 5 payments, 10 ads.")
+@click.option(
+    "--peak-factor", default="3", show_default=True, help="3 consumer, 5 payments, 10 ads."
+)
 @click.option("--request-size", default=None, help="Bytes per request, e.g. 2 KB.")
 @click.option("--response-size", default=None, help="Bytes per response, e.g. 10 KB.")
 @click.option("--output-tokens", default=None, help="Output tokens per request (for tokens/s).")
 @_output_options
 def traffic(
-    dau: str | None, mau: str | None, dau_fraction: str | None, requests_per_user: str | None,
-    qps: str | None, peak_factor: str, request_size: str | None, response_size: str | None,
-    output_tokens: str | None, fmt: str, output: Path | None, force: bool,
+    dau: str | None,
+    mau: str | None,
+    dau_fraction: str | None,
+    requests_per_user: str | None,
+    qps: str | None,
+    peak_factor: str,
+    request_size: str | None,
+    response_size: str | None,
+    output_tokens: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
     catalog_file: Path | None,
 ) -> None:
     """Users to requests per second (average and peak) and bandwidth."""
-    users = _drop_none({
-        "daily_active_users": dau, "monthly_active_users": mau, "dau_fraction": dau_fraction,
-        "requests_per_user_per_day": requests_per_user, "requests_per_second": qps,
-        "peak_factor": peak_factor,
-    })
+    users = _drop_none(
+        {
+            "daily_active_users": dau,
+            "monthly_active_users": mau,
+            "dau_fraction": dau_fraction,
+            "requests_per_user_per_day": requests_per_user,
+            "requests_per_second": qps,
+            "peak_factor": peak_factor,
+        }
+    )
     data: dict[str, Any] = {"title": "Traffic", "users": users}
-    requests = _drop_none({
-        "request_size": request_size, "response_size": response_size,
-        "output_tokens": output_tokens,
-    })
+    requests = _drop_none(
+        {
+            "request_size": request_size,
+            "response_size": response_size,
+            "output_tokens": output_tokens,
+        }
+    )
     if requests:
         data["requests"] = requests
     flags = {
-        "users.daily_active_users": "--dau", "users.monthly_active_users": "--mau",
-        "users.dau_fraction": "--dau-fraction", "users.requests_per_user_per_day":
-        "--requests-per-user", "users.requests_per_second": "--qps",
-        "users.peak_factor": "--peak-factor", "requests.request_size": "--request-size",
-        "requests.response_size": "--response-size", "requests.output_tokens": "--output-tokens",
+        "users.daily_active_users": "--dau",
+        "users.monthly_active_users": "--mau",
+        "users.dau_fraction": "--dau-fraction",
+        "users.requests_per_user_per_day": "--requests-per-user",
+        "users.requests_per_second": "--qps",
+        "users.peak_factor": "--peak-factor",
+        "requests.request_size": "--request-size",
+        "requests.response_size": "--response-size",
+        "requests.output_tokens": "--output-tokens",
     }
     _run_and_render(data, fmt, output, force, catalog_file, flags)
 
@@ -284,37 +411,59 @@ def traffic(
 @click.option("--interactions-per-user", default=None, help="Interactions per user per day.")
 @click.option("--index-overhead", default="25%", show_default=True, help="Index overhead.")
 @click.option("--events-per-user", default=None, help="Training data: events per user per day.")
-@click.option("--event-size", default="200 B", show_default=True, help="Training data: bytes per event.")
+@click.option(
+    "--event-size", default="200 B", show_default=True, help="Training data: bytes per event."
+)
 @click.option("--retention-days", default="365", show_default=True, help="Training data retention.")
-@click.option("--compression", default="4", show_default=True, help="Training data compression ratio.")
+@click.option(
+    "--compression", default="4", show_default=True, help="Training data compression ratio."
+)
 @click.option("--price", default=None, help="Object storage $/GB-month (default: catalog S3).")
 @_output_options
 def storage(
-    dau: str | None, users: str | None, profile_size: str | None, interaction_size: str | None,
-    interactions_per_user: str | None, index_overhead: str, events_per_user: str | None,
-    event_size: str, retention_days: str, compression: str, price: str | None, fmt: str,
-    output: Path | None, force: bool, catalog_file: Path | None,
+    dau: str | None,
+    users: str | None,
+    profile_size: str | None,
+    interaction_size: str | None,
+    interactions_per_user: str | None,
+    index_overhead: str,
+    events_per_user: str | None,
+    event_size: str,
+    retention_days: str,
+    compression: str,
+    price: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
 ) -> None:
     """User data, interaction logs and training-data storage, with the object-storage bill."""
     data: dict[str, Any] = {"title": "Storage"}
     if profile_size or interaction_size:
-        data["storage"] = _drop_none({
-            "users": users or dau, "user_profile_size": profile_size,
-            "interaction_size": interaction_size,
-            "interactions_per_user_per_day": interactions_per_user,
-            "index_overhead": index_overhead,
-        })
+        data["storage"] = _drop_none(
+            {
+                "users": users or dau,
+                "user_profile_size": profile_size,
+                "interaction_size": interaction_size,
+                "interactions_per_user_per_day": interactions_per_user,
+                "index_overhead": index_overhead,
+            }
+        )
         if interaction_size:
             if not dau:
                 raise BotecInputError("--dau", "missing", "daily active users for interaction data")
-            data["users"] = {"daily_active_users": dau, "requests_per_user_per_day":
-                             interactions_per_user or 1}
+            data["users"] = {
+                "daily_active_users": dau,
+                "requests_per_user_per_day": interactions_per_user or 1,
+            }
     if events_per_user:
         if not dau:
             raise BotecInputError("--dau", "missing", "daily active users for training data")
         data["training_data"] = {
-            "daily_active_users": dau, "events_per_user_per_day": events_per_user,
-            "bytes_per_event": event_size, "retention_days": retention_days,
+            "daily_active_users": dau,
+            "events_per_user_per_day": events_per_user,
+            "bytes_per_event": event_size,
+            "retention_days": retention_days,
             "compression_ratio": compression,
         }
         data["cost"] = _drop_none({"object_storage_usd_per_gb_month": price})
@@ -323,13 +472,17 @@ def storage(
             "storage", "no storage flags", "--profile-size, --interaction-size or --events-per-user"
         )
     flags = {
-        "storage.users": "--users", "storage.user_profile_size": "--profile-size",
-        "storage.interaction_size": "--interaction-size", "storage.index_overhead":
-        "--index-overhead", "storage.interactions_per_user_per_day": "--interactions-per-user",
-        "training_data.daily_active_users": "--dau", "users.daily_active_users": "--dau",
+        "storage.users": "--users",
+        "storage.user_profile_size": "--profile-size",
+        "storage.interaction_size": "--interaction-size",
+        "storage.index_overhead": "--index-overhead",
+        "storage.interactions_per_user_per_day": "--interactions-per-user",
+        "training_data.daily_active_users": "--dau",
+        "users.daily_active_users": "--dau",
         "training_data.events_per_user_per_day": "--events-per-user",
-        "training_data.bytes_per_event": "--event-size", "training_data.retention_days":
-        "--retention-days", "training_data.compression_ratio": "--compression",
+        "training_data.bytes_per_event": "--event-size",
+        "training_data.retention_days": "--retention-days",
+        "training_data.compression_ratio": "--compression",
         "cost.object_storage_usd_per_gb_month": "--price",
     }
     _run_and_render(data, fmt, output, force, catalog_file, flags)
@@ -382,7 +535,11 @@ def examples_list(fmt: str, output: Path | None, force: bool, catalog_file: Path
 @click.option("--source", is_flag=True, help="Print the scenario file instead of its report.")
 @_output_options
 def examples_show(
-    name: str, source: bool, fmt: str, output: Path | None, force: bool,
+    name: str,
+    source: bool,
+    fmt: str,
+    output: Path | None,
+    force: bool,
     catalog_file: Path | None,
 ) -> None:
     """Run a bundled scenario (or print its file with --source)."""

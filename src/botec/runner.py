@@ -110,13 +110,16 @@ def _traffic(sheet: Sheet, scn: Scenario, st: _State) -> None:
     users = scn.users
     assert users is not None
     peak_source = users.peak_factor_source or (
-        "scenario" if "peak_factor" in users.model_fields_set else
-        "default: 3× for consumer products (seed 002 'Forgetting Peak Traffic')"
+        "scenario"
+        if "peak_factor" in users.model_fields_set
+        else "default: 3× for consumer products (seed 002 'Forgetting Peak Traffic')"
     )
     peak = sheet.input("peak_factor", users.peak_factor, "x", "Peak-to-average factor", peak_source)
     if users.requests_per_second is not None:
         st.average_rps = sheet.input(
-            "total_requests_per_second", users.requests_per_second, "req/s",
+            "total_requests_per_second",
+            users.requests_per_second,
+            "req/s",
             "Average requests per second",
         )
         st.peak_rps = sheet.step(
@@ -130,8 +133,9 @@ def _traffic(sheet: Sheet, scn: Scenario, st: _State) -> None:
         elif users.monthly_active_users is not None:
             if users.dau_fraction is None:
                 raise BotecInputError(
-                    "users.dau_fraction", "missing", "a DAU/MAU fraction such as 30% when only "
-                    "monthly_active_users is given",
+                    "users.dau_fraction",
+                    "missing",
+                    "a DAU/MAU fraction such as 30% when only monthly_active_users is given",
                 )
             mau = sheet.input(
                 "monthly_active_users", users.monthly_active_users, "users", "Monthly active users"
@@ -140,7 +144,9 @@ def _traffic(sheet: Sheet, scn: Scenario, st: _State) -> None:
             st.dau = traffic.daily_active_users(sheet, mau, frac)
         else:
             raise BotecInputError(
-                "users", "no user count", "daily_active_users, monthly_active_users (with "
+                "users",
+                "no user count",
+                "daily_active_users, monthly_active_users (with "
                 "dau_fraction) or requests_per_second",
             )
         if users.requests_per_user_per_day is None:
@@ -148,7 +154,9 @@ def _traffic(sheet: Sheet, scn: Scenario, st: _State) -> None:
                 "users.requests_per_user_per_day", "missing", "requests per user per day, e.g. 10"
             )
         per_user = sheet.input(
-            "requests_per_user_per_day", users.requests_per_user_per_day, "req/user/day",
+            "requests_per_user_per_day",
+            users.requests_per_user_per_day,
+            "req/user/day",
             "Requests per user per day",
         )
         st.average_rps, st.peak_rps = traffic.request_rates(sheet, st.dau, per_user, peak)
@@ -164,8 +172,11 @@ def _model(sheet: Sheet, model: ModelSection, st: _State, name: str) -> None:
     precision = catalog.get_precision(model.precision, "model.precision")
     st.params = sheet.input("params", model.params, "params", f"Parameters{_label(model.name)}")
     bpp = sheet.input(
-        "bytes_per_param", precision.bytes_per_param, "B/param",
-        f"Bytes per parameter ({precision.name})", precision.source,
+        "bytes_per_param",
+        precision.bytes_per_param,
+        "B/param",
+        f"Bytes per parameter ({precision.name})",
+        precision.source,
     )
     st.weights = memory.weights_memory(sheet, st.params, bpp, name=name)
     if model.gpu:
@@ -203,27 +214,40 @@ def _shape(sheet: Sheet, model: ModelSection, kv_precision: str, st: _State) -> 
         sheet.input("kv_heads", kv_heads, "heads", "KV heads", source, kind),
         sheet.input("head_dim", head_dim, "dims", "Head dimension", source, kind),
         sheet.input(
-            "kv_bytes_per_value", prec.bytes_per_param, "B", f"KV-cache bytes per value "
-            f"({prec.name})", prec.source,
+            "kv_bytes_per_value",
+            prec.bytes_per_param,
+            "B",
+            f"KV-cache bytes per value ({prec.name})",
+            prec.source,
         ),
     )
     return st.kv_per_token
 
 
 def _gpu_inputs(
-    sheet: Sheet, gpu_name: str, field: str, precision: str, peak_override: float | None,
+    sheet: Sheet,
+    gpu_name: str,
+    field: str,
+    precision: str,
+    peak_override: float | None,
     bandwidth_override: float | None,
 ) -> tuple[catalog.Hardware, Value, Value, Value]:
     gpu = catalog.get_hardware(gpu_name, field)
     compute = catalog.get_precision(precision, "model.precision").compute_dtype
     cite = f"catalog: {gpu.name} ({gpu.source})"
     peak = sheet.input(
-        "peak_flop_per_s", peak_override or gpu.peak_for(compute), "FLOP/s",
-        f"{gpu.name} dense {compute.upper()} peak", "scenario" if peak_override else cite,
+        "peak_flop_per_s",
+        peak_override or gpu.peak_for(compute),
+        "FLOP/s",
+        f"{gpu.name} dense {compute.upper()} peak",
+        "scenario" if peak_override else cite,
     )
     bandwidth = sheet.input(
-        "memory_bandwidth", bandwidth_override or gpu.memory_bandwidth_bytes_per_s, "B/s",
-        f"{gpu.name} memory bandwidth", "scenario" if bandwidth_override else cite,
+        "memory_bandwidth",
+        bandwidth_override or gpu.memory_bandwidth_bytes_per_s,
+        "B/s",
+        f"{gpu.name} memory bandwidth",
+        "scenario" if bandwidth_override else cite,
     )
     mem = sheet.input("gpu_memory", gpu.memory_bytes, "B", f"{gpu.name} memory", cite)
     return gpu, peak, bandwidth, mem
@@ -242,8 +266,12 @@ def _inference(sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State) -
 
     if inf.method == "compute-bound":
         util = sheet.input(
-            "compute_utilization", inf.compute_utilization, "fraction", "Share of peak used",
-            "seed 000's implicit assumption: 100% of peak" if inf.compute_utilization == 1
+            "compute_utilization",
+            inf.compute_utilization,
+            "fraction",
+            "Share of peak used",
+            "seed 000's implicit assumption: 100% of peak"
+            if inf.compute_utilization == 1
             else "scenario",
         )
         t = inference.compute_bound_time(sheet, st.params, st.output_tokens, peak, util)
@@ -261,22 +289,32 @@ def _inference(sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State) -
             inference.gpus_to_fit(sheet, st.weights, gpu_mem)
         _, rate = inference.memory_bound_decode(sheet, st.weights, bandwidth, per_replica)
         rps1 = inference.requests_per_replica(
-            sheet, rate, st.output_tokens, "requests_per_second_per_replica",
+            sheet,
+            rate,
+            st.output_tokens,
+            "requests_per_second_per_replica",
             "Requests per second per replica (batch 1)",
         )
         best_rps = rps1
         batch = sheet.input("batch_size", inf.batch_size, "sequences", "Batch size")
-        ai, ridge = inference.intensity_and_ridge(sheet, st.params, batch, st.weights, peak, bandwidth)
+        ai, ridge = inference.intensity_and_ridge(
+            sheet, st.params, batch, st.weights, peak, bandwidth
+        )
         verdicts.bound(sheet, ai, ridge)
         if inf.batch_size > 1:
             limit = sheet.assume(
-                "linear_batch_limit", inf.linear_batch_limit, "sequences",
+                "linear_batch_limit",
+                inf.linear_batch_limit,
+                "sequences",
                 "Batch up to which throughput grows linearly",
                 "seed 002 estimate_inference_throughput: min(batch_size, 16)",
             )
             batched = inference.batched_tokens(sheet, rate, batch, limit)
             best_rps = inference.requests_per_replica(
-                sheet, batched, st.output_tokens, "batched_requests_per_second_per_replica",
+                sheet,
+                batched,
+                st.output_tokens,
+                "batched_requests_per_second_per_replica",
                 "Requests per second per replica (batched)",
             )
         if load is not None:
@@ -303,25 +341,41 @@ def _inference(sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State) -
             sheet, load, st.output_tokens, "peak_output_tokens_per_second"
         )
         per_gpu = sheet.input(
-            "tokens_per_second_per_gpu", inf.tokens_per_second_per_gpu, "token/s",
-            "Output tokens per second per GPU", "scenario",
+            "tokens_per_second_per_gpu",
+            inf.tokens_per_second_per_gpu,
+            "token/s",
+            "Output tokens per second per GPU",
+            "scenario",
         )
         st.gpus["required"] = inference.gpus_for_tokens(sheet, needed, per_gpu)
         if inf.batched_tokens_per_second_per_gpu:
             batched = sheet.input(
-                "batched_tokens_per_second_per_gpu", inf.batched_tokens_per_second_per_gpu,
-                "token/s", f"Output tokens per second per GPU {inf.batched_label}", "scenario",
+                "batched_tokens_per_second_per_gpu",
+                inf.batched_tokens_per_second_per_gpu,
+                "token/s",
+                f"Output tokens per second per GPU {inf.batched_label}",
+                "scenario",
             )
             st.gpus["batched"] = inference.gpus_for_tokens(
-                sheet, needed, batched, name="gpus_for_tokens_batched",
+                sheet,
+                needed,
+                batched,
+                name="gpus_for_tokens_batched",
                 title=f"GPUs for the token rate {inf.batched_label}",
             )
     _gpu_cost(sheet, scn, gpu, st)
 
 
 def _reality_check(
-    sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State, qps: Value, peak: Value,
-    bandwidth: Value, gpu_mem: Value, gpu: catalog.Hardware,
+    sheet: Sheet,
+    scn: Scenario,
+    inf: InferenceSection,
+    st: _State,
+    qps: Value,
+    peak: Value,
+    bandwidth: Value,
+    gpu_mem: Value,
+    gpu: catalog.Hardware,
 ) -> None:
     """What the compute-bound shortcut assumes, and a roofline figure at stated efficiencies."""
     assert scn.model is not None and st.params is not None and st.weights is not None
@@ -330,55 +384,93 @@ def _reality_check(
     kv = _shape(sheet, scn.model, "", st)
     if st.prompt_tokens is None:
         st.prompt_tokens = sheet.assume(
-            "prompt_tokens", st.output_tokens.value, "tokens", "Prompt tokens per request",
+            "prompt_tokens",
+            st.output_tokens.value,
+            "tokens",
+            "Prompt tokens per request",
             "assumed equal to the output length (not given)",
         )
-    context = sheet.step(
-        _CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens
-    )
+    context = sheet.step(_CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens)
     kv_needed = memory.kv_cache_memory(
-        sheet, kv, context, batch, name="kv_cache_for_batch_needed",
+        sheet,
+        kv,
+        context,
+        batch,
+        name="kv_cache_for_batch_needed",
     )
     memory.serving_memory(sheet, st.weights, kv_needed)
     usable = sheet.assume(
-        "usable_memory_fraction", inf.usable_memory_fraction, "fraction",
+        "usable_memory_fraction",
+        inf.usable_memory_fraction,
+        "fraction",
         "Share of GPU memory usable for weights + KV",
         "vLLM's default gpu_memory_utilization is 0.9; the rest is CUDA context and activations",
     )
     fits = inference.max_batch(sheet, gpu_mem, usable, st.weights, kv, context)
     cap = sheet.assume(
-        "engine_max_batch", inf.max_batch, "sequences", "Serving engine's batch cap",
+        "engine_max_batch",
+        inf.max_batch,
+        "sequences",
+        "Serving engine's batch cap",
         "vLLM's default max_num_seqs is 256",
     )
     chosen = sheet.step(_CHOSEN_BATCH, max_batch_that_fits=fits, engine_max_batch=cap)
     if chosen.value < 1:
         sheet.note("bad", f"The weights alone do not fit in one {gpu.name}: no batch fits.")
         return
-    mean_ctx = sheet.step(_MEAN_CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens)
+    mean_ctx = sheet.step(
+        _MEAN_CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens
+    )
     eff_c = sheet.assume(
-        "compute_efficiency", inf.compute_efficiency, "fraction", "Compute efficiency (share of "
-        "peak)", "assumption: best-case matmuls reach 0.80-0.87 of dense peak on A100/H100 "
+        "compute_efficiency",
+        inf.compute_efficiency,
+        "fraction",
+        "Compute efficiency (share of peak)",
+        "assumption: best-case matmuls reach 0.80-0.87 of dense peak on A100/H100 "
         "(published-figures.csv D076, D078); whole serving steps reach less",
     )
     eff_m = sheet.assume(
-        "memory_efficiency", inf.memory_efficiency, "fraction", "Memory-bandwidth efficiency",
+        "memory_efficiency",
+        inf.memory_efficiency,
+        "fraction",
+        "Memory-bandwidth efficiency",
         "assumption: microbenchmarks reach ~0.92 of peak HBM bandwidth (published-figures.csv "
         "D002); decode kernels typically 0.6-0.8",
     )
     per_request = inference.roofline_request(
-        sheet, params=st.params, weights=st.weights, batch=chosen,
-        prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens,
-        mean_context_tokens=mean_ctx, kv_per_token=kv, peak=peak, bandwidth=bandwidth,
-        compute_efficiency=eff_c, memory_efficiency=eff_m,
+        sheet,
+        params=st.params,
+        weights=st.weights,
+        batch=chosen,
+        prompt_tokens=st.prompt_tokens,
+        output_tokens=st.output_tokens,
+        mean_context_tokens=mean_ctx,
+        kv_per_token=kv,
+        peak=peak,
+        bandwidth=bandwidth,
+        compute_efficiency=eff_c,
+        memory_efficiency=eff_m,
     )
     real_qps = inference.realistic_qps_per_gpu(sheet, per_request)
     if st.peak_rps is not None:
         st.gpus["realistic"] = inference.gpus_for_load(
-            sheet, st.peak_rps, real_qps, name="realistic_gpus_required",
+            sheet,
+            st.peak_rps,
+            real_qps,
+            name="realistic_gpus_required",
             title="GPUs required (roofline)",
         )
-    verdicts.reality_check(sheet, qps, batch, kv_needed, st.weights, gpu, real_qps,
-                           st.gpus.get("required"), st.gpus.get("realistic"))
+    verdicts.reality_check(
+        sheet,
+        qps,
+        batch,
+        kv_needed,
+        st.weights,
+        gpu,
+        real_qps,
+        st.gpus.get("required"),
+        st.gpus.get("realistic"),
+    )
 
 
 _CONTEXT = inference.Formula(
@@ -433,20 +525,29 @@ def _storage(sheet: Sheet, scn: Scenario, st: _State) -> None:
         if per_user_value is None:
             raise BotecInputError("storage.interactions_per_user_per_day", "missing", "a count")
         per_user = sheet.input(
-            "interactions_per_user_per_day", per_user_value, "interactions/user/day",
+            "interactions_per_user_per_day",
+            per_user_value,
+            "interactions/user/day",
             "Interactions per user per day",
         )
-        size = sheet.input("bytes_per_interaction", s.interaction_size, "B", "Bytes per interaction")
+        size = sheet.input(
+            "bytes_per_interaction", s.interaction_size, "B", "Bytes per interaction"
+        )
         overhead = sheet.input(
             "index_overhead", s.index_overhead, "fraction", "Index overhead", "scenario"
         )
         _daily, monthly = storage.interactions(sheet, st.dau, per_user, size, overhead)
         if scn.cost:
             price = _object_price(sheet, scn)
-            st.monthly_costs.append(storage.object_storage_cost(
-                sheet, monthly, price, name="interaction_storage_cost_per_month",
-                title="Storage cost for one month of interactions",
-            ))
+            st.monthly_costs.append(
+                storage.object_storage_cost(
+                    sheet,
+                    monthly,
+                    price,
+                    name="interaction_storage_cost_per_month",
+                    title="Storage cost for one month of interactions",
+                )
+            )
 
 
 def _object_price(sheet: Sheet, scn: Scenario) -> Value:
@@ -457,8 +558,11 @@ def _object_price(sheet: Sheet, scn: Scenario) -> Value:
         )
     p = catalog.get_price("object_storage", "s3-standard")
     return sheet.input(
-        "usd_per_gb_month", p.get("usd_per_gb_month"), "USD/GB-month",
-        f"Object storage price ({p.name})", f"catalog: {p.source}, {p.as_of}",
+        "usd_per_gb_month",
+        p.get("usd_per_gb_month"),
+        "USD/GB-month",
+        f"Object storage price ({p.name})",
+        f"catalog: {p.source}, {p.as_of}",
     )
 
 
@@ -476,11 +580,17 @@ def _feature_store(sheet: Sheet, scn: Scenario, st: _State) -> None:
         ),
         embedding_dim=sheet.input("embedding_dim", f.embedding_dim, "dims", "Embedding dimension"),
         bytes_per_embedding_value=sheet.input(
-            "bytes_per_embedding_value", f.bytes_per_embedding_value, "B",
-            "Bytes per embedding value", "FP32 = 4 bytes",
+            "bytes_per_embedding_value",
+            f.bytes_per_embedding_value,
+            "B",
+            "Bytes per embedding value",
+            "FP32 = 4 bytes",
         ),
         store_overhead=sheet.input(
-            "store_overhead", f.store_overhead, "x", "In-memory store overhead",
+            "store_overhead",
+            f.store_overhead,
+            "x",
+            "In-memory store overhead",
             "seed 002: ~2× raw for Redis keys, metadata and encoding",
         ),
         headroom=sheet.input("headroom", f.headroom, "fraction", "Node headroom", "scenario"),
@@ -491,17 +601,25 @@ def _feature_store(sheet: Sheet, scn: Scenario, st: _State) -> None:
         if given is None:
             p = catalog.get_price("memory_store", "redis")
             price = sheet.input(
-                "memory_store_usd_per_gb_month", p.get("usd_per_gb_month"), "USD/GB-month",
-                f"In-memory store price ({p.name})", f"catalog: {p.source}, {p.as_of}",
+                "memory_store_usd_per_gb_month",
+                p.get("usd_per_gb_month"),
+                "USD/GB-month",
+                f"In-memory store price ({p.name})",
+                f"catalog: {p.source}, {p.as_of}",
             )
         else:
             price = sheet.input(
-                "memory_store_usd_per_gb_month", given, "USD/GB-month", "In-memory store price",
+                "memory_store_usd_per_gb_month",
+                given,
+                "USD/GB-month",
+                "In-memory store price",
                 "scenario",
             )
-        st.monthly_costs.append(feature_store.store_cost(
-            sheet, memory_bytes, sheet["headroom"], price, bytes_per_gb(sheet)
-        ))
+        st.monthly_costs.append(
+            feature_store.store_cost(
+                sheet, memory_bytes, sheet["headroom"], price, bytes_per_gb(sheet)
+            )
+        )
     del nodes
 
 
@@ -512,12 +630,16 @@ def _training_data(sheet: Sheet, scn: Scenario, st: _State) -> None:
         "training_data_users", t.daily_active_users, "users", "Users generating events"
     )
     kept = storage.training_data(
-        sheet, dau,
+        sheet,
+        dau,
         sheet.input("events_per_user_per_day", t.events_per_user_per_day, "events/user/day"),
         sheet.input("bytes_per_event", t.bytes_per_event, "B", "Bytes per event"),
         sheet.input("retention_days", t.retention_days, "days", "Retention"),
         sheet.input(
-            "compression_ratio", t.compression_ratio, "x", "Compression ratio",
+            "compression_ratio",
+            t.compression_ratio,
+            "x",
+            "Compression ratio",
             "seed 002: Parquet + Snappy typically 4-5×",
         ),
     )
@@ -532,7 +654,8 @@ def _cpu_serving(sheet: Sheet, scn: Scenario, st: _State) -> None:
     if st.peak_rps is None:
         raise BotecInputError("users", "missing", "a [users] section to size CPU serving for")
     cores, machines = cpu_serving.cpu_serving(
-        sheet, st.peak_rps,
+        sheet,
+        st.peak_rps,
         sheet.input("latency_per_request", c.latency_per_request, "s", "Model latency per request"),
         sheet.input("headroom_factor", c.headroom_factor, "x", "Headroom factor", "scenario"),
         sheet.input("cores_per_machine", c.cores_per_machine, "cores/machine", "Cores per machine"),
@@ -545,10 +668,16 @@ def _cpu_serving(sheet: Sheet, scn: Scenario, st: _State) -> None:
         price = sheet.input(
             "usd_per_machine_hour", c.usd_per_machine_hour, "USD/h", "Price per machine-hour"
         )
-        st.monthly_costs.append(cost.fleet_cost(
-            sheet, machines, price, hours_per_month(sheet), "cpu_serving_cost_per_month",
-            "CPU serving cost per month",
-        ))
+        st.monthly_costs.append(
+            cost.fleet_cost(
+                sheet,
+                machines,
+                price,
+                hours_per_month(sheet),
+                "cpu_serving_cost_per_month",
+                "CPU serving cost per month",
+            )
+        )
 
 
 def _gpu_cost(sheet: Sheet, scn: Scenario, gpu: catalog.Hardware, st: _State) -> None:
@@ -563,12 +692,17 @@ def _gpu_cost(sheet: Sheet, scn: Scenario, gpu: catalog.Hardware, st: _State) ->
         p = catalog.get_price("gpu", gpu.key, "inference.gpu")
         field = f"{scn.cost.gpu_price}_usd_per_hour"
         price = sheet.input(
-            "usd_per_gpu_hour", p.get(field), "USD/h",
-            f"{gpu.name} {scn.cost.gpu_price.replace('_', '-')} price", f"catalog: {p.source}",
+            "usd_per_gpu_hour",
+            p.get(field),
+            "USD/h",
+            f"{gpu.name} {scn.cost.gpu_price.replace('_', '-')} price",
+            f"catalog: {p.source}",
         )
-    st.monthly_costs.append(cost.fleet_cost(
-        sheet, billed, price, hours_per_month(sheet), "gpu_cost_per_month", "GPU cost per month"
-    ))
+    st.monthly_costs.append(
+        cost.fleet_cost(
+            sheet, billed, price, hours_per_month(sheet), "gpu_cost_per_month", "GPU cost per month"
+        )
+    )
 
 
 def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
@@ -576,14 +710,21 @@ def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
     gpu = catalog.get_hardware(t.gpu, "training.gpu")
     compute = catalog.get_precision(t.precision, "training.precision").compute_dtype
     peak = sheet.input(
-        "peak_flop_per_s", t.peak_flops or gpu.peak_for(compute, "training.precision"), "FLOP/s",
+        "peak_flop_per_s",
+        t.peak_flops or gpu.peak_for(compute, "training.precision"),
+        "FLOP/s",
         f"{gpu.name} dense {compute.upper()} peak",
         "scenario" if t.peak_flops else f"catalog: {gpu.source}",
     )
     mfu = sheet.input(
-        "mfu", t.mfu, "fraction", "Model FLOPs utilisation (MFU)",
-        "scenario" if "mfu" in t.model_fields_set else
-        "default 40%, the seed's figure; LLaMA 1/2 runs imply 0.38-0.48 on A100 (validation README)",
+        "mfu",
+        t.mfu,
+        "fraction",
+        "Model FLOPs utilisation (MFU)",
+        "scenario"
+        if "mfu" in t.model_fields_set
+        else "default 40%, the seed's figure; LLaMA 1/2 runs imply 0.38-0.48 on A100 "
+        "(validation README)",
     )
     price = None
     if t.usd_per_gpu_hour is not None:
@@ -595,8 +736,10 @@ def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
             verdicts.chinchilla(sheet, tokens, chin)
         else:
             tokens = chin
-            sheet.note("info", "No token count given: training on the Chinchilla-optimal 20 "
-                       "tokens per parameter.")
+            sheet.note(
+                "info",
+                "No token count given: training on the Chinchilla-optimal 20 tokens per parameter.",
+            )
         gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
         run = training.training_run(sheet, params, tokens, gpus, peak, mfu, price)
         if t.budget is not None and run.cost is not None:
@@ -610,14 +753,19 @@ def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
         precision = catalog.get_precision(t.precision, "training.precision")
         if st.weights is None:
             bpp = sheet.input(
-                "bytes_per_param", precision.bytes_per_param, "B/param",
-                f"Bytes per parameter ({precision.name})", precision.source,
+                "bytes_per_param",
+                precision.bytes_per_param,
+                "B/param",
+                f"Bytes per parameter ({precision.name})",
+                precision.source,
             )
             st.weights = memory.weights_memory(sheet, params, bpp)
         frac = sheet.assume(
-            "activation_fraction", t.activation_fraction, "fraction",
-            "Activations as a share of weights", "seed 002's rough 10%; real activations "
-            "depend on batch × sequence length",
+            "activation_fraction",
+            t.activation_fraction,
+            "fraction",
+            "Activations as a share of weights",
+            "seed 002's rough 10%; real activations depend on batch × sequence length",
         )
         total = memory.training_memory(
             sheet, params, st.weights, memory.CONVENTIONS[t.memory_convention], frac
@@ -636,7 +784,9 @@ def _bandwidth(sheet: Sheet, scn: Scenario, st: _State) -> None:
         load, sized_for = st.peak_rps, "peak"
     if req.request_size:
         size = sheet.input("request_bytes", req.request_size, "B", "Bytes per request")
-        network.bandwidth(sheet, load, size, "ingress_bandwidth", f"Ingress bandwidth ({sized_for})")
+        network.bandwidth(
+            sheet, load, size, "ingress_bandwidth", f"Ingress bandwidth ({sized_for})"
+        )
     if req.response_size:
         size = sheet.input("response_bytes", req.response_size, "B", "Bytes per response")
         network.bandwidth(sheet, load, size, "egress_bandwidth", f"Egress bandwidth ({sized_for})")
@@ -645,26 +795,41 @@ def _bandwidth(sheet: Sheet, scn: Scenario, st: _State) -> None:
             if given is None:
                 p = catalog.get_price("egress", "internet")
                 price = sheet.input(
-                    "egress_usd_per_gb", p.get("usd_per_gb"), "USD/GB", f"Egress price ({p.name})",
+                    "egress_usd_per_gb",
+                    p.get("usd_per_gb"),
+                    "USD/GB",
+                    f"Egress price ({p.name})",
                     f"catalog: {p.source}, {p.as_of}",
                 )
             else:
-                price = sheet.input("egress_usd_per_gb", given, "USD/GB", "Egress price", "scenario")
-            st.monthly_costs.append(network.egress_cost(
-                sheet, st.average_rps or load, size, days_per_month(sheet), price
-            ))
+                price = sheet.input(
+                    "egress_usd_per_gb", given, "USD/GB", "Egress price", "scenario"
+                )
+            st.monthly_costs.append(
+                network.egress_cost(
+                    sheet, st.average_rps or load, size, days_per_month(sheet), price
+                )
+            )
 
 
 def _seed_checks(sheet: Sheet, scn: Scenario) -> None:
     for entry in scn.seed_check:
         if entry.result not in sheet:
             raise BotecInputError(
-                "seed_check.result", entry.result, f"a result of this scenario: "
-                f"{', '.join(sheet.steps)}",
+                "seed_check.result",
+                entry.result,
+                f"a result of this scenario: {', '.join(sheet.steps)}",
             )
         computed = sheet[entry.result]
-        sheet.seed_checks.append(SeedCheck(
-            result=entry.result, printed=entry.printed, printed_value=entry.value,
-            cite=entry.cite, why=entry.why, tolerance=entry.tolerance,
-            computed=float(computed), unit=computed.unit,
-        ))
+        sheet.seed_checks.append(
+            SeedCheck(
+                result=entry.result,
+                printed=entry.printed,
+                printed_value=entry.value,
+                cite=entry.cite,
+                why=entry.why,
+                tolerance=entry.tolerance,
+                computed=float(computed),
+                unit=computed.unit,
+            )
+        )

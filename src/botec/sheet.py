@@ -182,12 +182,10 @@ class Sheet:
         return self.input(name, value, unit, title, source, kind="constant")
 
     def step(self, formula: Formula, *, name: str = "", title: str = "", **args: Value) -> Value:
-        """Evaluate ``formula`` on ``args`` and record the result under ``name`` (default: its own)."""
+        """Evaluate ``formula`` on ``args``; record it under ``name`` (default: its own)."""
         expected = set(formula.parsed.names)
         if set(args) != expected:
-            raise TypeError(
-                f"formula {formula.name} needs {sorted(expected)}, got {sorted(args)}"
-            )
+            raise TypeError(f"formula {formula.name} needs {sorted(expected)}, got {sorted(args)}")
         env = {key: arg.value for key, arg in args.items()}
         result = formula.parsed.evaluate(env)
         key = name or formula.name

@@ -241,7 +241,12 @@ def parse_quantity(raw: object, dimension: str, field: str = "value") -> float:
             factor = table.get(unit.replace("USD", "").strip(), math.nan)
     if math.isnan(factor):
         raise BotecInputError(field, raw, allowed)
-    if match["dollar"] and dimension not in ("usd", "usd_per_hour", "usd_per_gb_month", "usd_per_gb"):
+    if match["dollar"] and dimension not in (
+        "usd",
+        "usd_per_hour",
+        "usd_per_gb_month",
+        "usd_per_gb",
+    ):
         raise BotecInputError(field, raw, allowed)
     value = number * factor
     if not math.isfinite(value):
@@ -250,7 +255,7 @@ def parse_quantity(raw: object, dimension: str, field: str = "value") -> float:
 
 
 def _count_factor(unit: str, dimension: str) -> float:
-    """A count's multiplier: '100M users' -> 1e6; a trailing word (users, tokens, USD) is a label."""
+    """A count's multiplier: '100M users' -> 1e6; a trailing word (users, USD) is a label."""
     parts = unit.split()
     if dimension == "usd":
         parts = [p for p in parts if p not in ("USD", "usd", "dollars")]
@@ -408,7 +413,7 @@ def format_quantity(value: float, unit: str) -> str:
 
     The unit strings botec uses are: ``B`` (bytes), ``B/s``, ``B/day``, ``bit/s``, ``FLOP``,
     ``FLOP/s``, ``s``, ``USD``, ``USD/h``, ``USD/month``, ``USD/GB-month``, ``USD/GB``, ``W``,
-    ``fraction`` (printed as %), ``x`` (a ratio), and count units (``req/s``, ``GPU``, ``token``...).
+    ``fraction`` (printed as %), ``x`` (a ratio), and count units (``req/s``, ``GPUs``...).
 
     >>> format_quantity(185185185.2, "bit/s")
     '185 Mbit/s'

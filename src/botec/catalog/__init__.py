@@ -57,7 +57,7 @@ class Hardware:
 
     @property
     def ridge_point_flop_per_byte(self) -> float:
-        """FLOP per byte read at which the FP16/BF16 roofline turns from memory- to compute-bound."""
+        """FLOP per byte at which the FP16 roofline turns from memory- to compute-bound."""
         peak = self.peak_flop_per_s.get("fp16") or self.peak_flop_per_s.get("fp32", 0.0)
         return peak / self.memory_bandwidth_bytes_per_s
 
@@ -197,7 +197,9 @@ def get_hardware(name: str, field_name: str = "gpu") -> Hardware:
         memory_bandwidth_bytes_per_s=float(
             _field(e, key, "memory_bandwidth_bytes_per_s", "hardware")
         ),
-        peak_flop_per_s={k: float(v) for k, v in _field(e, key, "peak_flop_per_s", "hardware").items()},
+        peak_flop_per_s={
+            k: float(v) for k, v in _field(e, key, "peak_flop_per_s", "hardware").items()
+        },
         tdp_w=float(e.get("tdp_w", 0.0)),
         interconnect=e.get("interconnect", ""),
         source=_field(e, key, "source", "hardware"),

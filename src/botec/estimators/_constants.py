@@ -16,14 +16,20 @@ def seconds_per_hour(sheet: Sheet) -> Value:
 
 def days_per_month(sheet: Sheet) -> Value:
     return sheet.constant(
-        "days_per_month", MONTH / DAY, "days/month", "Days per month",
+        "days_per_month",
+        MONTH / DAY,
+        "days/month",
+        "Days per month",
         "botec's month is 30 days, the convention both seeds use (cloud bills use ~30.4)",
     )
 
 
 def hours_per_month(sheet: Sheet) -> Value:
     return sheet.constant(
-        "hours_per_month", MONTH / HOUR, "h/month", "Hours per month",
+        "hours_per_month",
+        MONTH / HOUR,
+        "h/month",
+        "Hours per month",
         "30 days × 24 h, the seeds' convention (cloud providers bill ~730 h)",
     )
 
@@ -34,5 +40,9 @@ def bits_per_byte(sheet: Sheet) -> Value:
 
 def bytes_per_gb(sheet: Sheet) -> Value:
     return sheet.constant(
-        "bytes_per_gb", GB, "B/GB", "Bytes per GB", "GB = 10^9 bytes (decimal), as prices are quoted"
+        "bytes_per_gb",
+        GB,
+        "B/GB",
+        "Bytes per GB",
+        "GB = 10^9 bytes (decimal), as prices are quoted",
     )

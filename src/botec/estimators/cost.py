@@ -9,16 +9,26 @@ HOURLY_FLEET_COST = Formula(
     "fleet_cost_per_month",
     "units * usd_per_unit_hour * hours_per_month",
     "USD/month",
-    "Fleet cost per month", headline=True)
+    "Fleet cost per month",
+    headline=True,
+)
 
 
 def fleet_cost(
-    sheet: Sheet, units: Value, usd_per_unit_hour: Value, hours_per_month: Value,
-    name: str, title: str,
+    sheet: Sheet,
+    units: Value,
+    usd_per_unit_hour: Value,
+    hours_per_month: Value,
+    name: str,
+    title: str,
 ) -> Value:
     return sheet.step(
-        HOURLY_FLEET_COST, name=name, title=title,
-        units=units, usd_per_unit_hour=usd_per_unit_hour, hours_per_month=hours_per_month,
+        HOURLY_FLEET_COST,
+        name=name,
+        title=title,
+        units=units,
+        usd_per_unit_hour=usd_per_unit_hour,
+        hours_per_month=hours_per_month,
     )
 
 

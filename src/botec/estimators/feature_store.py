@@ -17,18 +17,24 @@ STORE_MEMORY = Formula(
     "feature_store_raw * store_overhead",
     "B",
     "In-memory store footprint",
-    "Keys, per-entry metadata and encoding roughly double raw data in Redis (seed 002).", headline=True)
+    "Keys, per-entry metadata and encoding roughly double raw data in Redis (seed 002).",
+    headline=True,
+)
 NODES = Formula(
     "feature_store_nodes",
     "ceil(feature_store_memory * (1 + headroom) / node_memory)",
     "nodes",
     "Store nodes",
-    "Headroom keeps nodes below full so growth, fragmentation and failover fit.", headline=True)
+    "Headroom keeps nodes below full so growth, fragmentation and failover fit.",
+    headline=True,
+)
 STORE_COST = Formula(
     "feature_store_cost_per_month",
     "feature_store_memory * (1 + headroom) / bytes_per_gb * usd_per_gb_month",
     "USD/month",
-    "In-memory store cost per month", headline=True)
+    "In-memory store cost per month",
+    headline=True,
+)
 
 
 def feature_store(
@@ -46,16 +52,24 @@ def feature_store(
     node_memory: Value,
 ) -> tuple[Value, Value]:
     """Store memory and node count for user and item features plus their embeddings."""
+
     def features(name: str, entities: Value, per: Value) -> Value:
         return sheet.step(
-            FEATURE_BYTES, name=f"{name}_feature_bytes", title=f"{name.capitalize()} features",
-            entities=entities, features_per_entity=per, bytes_per_feature=bytes_per_feature,
+            FEATURE_BYTES,
+            name=f"{name}_feature_bytes",
+            title=f"{name.capitalize()} features",
+            entities=entities,
+            features_per_entity=per,
+            bytes_per_feature=bytes_per_feature,
         )
 
     def embeddings(name: str, entities: Value) -> Value:
         return sheet.step(
-            EMBEDDING_BYTES, name=f"{name}_embedding_bytes", title=f"{name.capitalize()} embeddings",
-            entities=entities, embedding_dim=embedding_dim,
+            EMBEDDING_BYTES,
+            name=f"{name}_embedding_bytes",
+            title=f"{name.capitalize()} embeddings",
+            entities=entities,
+            embedding_dim=embedding_dim,
             bytes_per_embedding_value=bytes_per_embedding_value,
         )
 
@@ -76,12 +90,17 @@ def feature_store(
         )
     raw = sum_of(sheet, "feature_store_raw", "Feature store raw data", "B", parts)
     memory = sheet.step(STORE_MEMORY, feature_store_raw=raw, store_overhead=store_overhead)
-    nodes = sheet.step(NODES, feature_store_memory=memory, headroom=headroom, node_memory=node_memory)
+    nodes = sheet.step(
+        NODES, feature_store_memory=memory, headroom=headroom, node_memory=node_memory
+    )
     return memory, nodes
 
 
 def store_cost(sheet: Sheet, memory: Value, headroom: Value, price: Value, per_gb: Value) -> Value:
     return sheet.step(
-        STORE_COST, feature_store_memory=memory, headroom=headroom,
-        bytes_per_gb=per_gb, usd_per_gb_month=price,
+        STORE_COST,
+        feature_store_memory=memory,
+        headroom=headroom,
+        bytes_per_gb=per_gb,
+        usd_per_gb_month=price,
     )

@@ -17,15 +17,20 @@ COMPUTE_BOUND_TIME = Formula(
     "flop_per_param_per_token * params * output_tokens / (peak_flop_per_s * compute_utilization)",
     "s",
     "Inference time per request (compute-bound)",
-    "2 FLOPs (one multiply-add) per parameter per generated token, at the stated share of peak.", headline=True)
+    "2 FLOPs (one multiply-add) per parameter per generated token, at the stated share of peak.",
+    headline=True,
+)
 QPS_PER_GPU = Formula(
-    "qps_per_gpu", "1 / seconds_per_request", "req/s", "Requests per second per GPU", headline=True)
+    "qps_per_gpu", "1 / seconds_per_request", "req/s", "Requests per second per GPU", headline=True
+)
 GPUS_FOR_LOAD = Formula(
     "gpus_required",
     "ceil(requests_per_second / qps_per_gpu)",
     "GPUs",
     "GPUs required",
-    "Rounded up: a fraction of a GPU cannot be rented.", headline=True)
+    "Rounded up: a fraction of a GPU cannot be rented.",
+    headline=True,
+)
 
 # -- seed 002: memory-bound decode --------------------------------------------------------------
 MEMORY_BOUND_TIME_PER_TOKEN = Formula(
@@ -33,7 +38,9 @@ MEMORY_BOUND_TIME_PER_TOKEN = Formula(
     "weights_memory / (gpus_per_replica * memory_bandwidth)",
     "s",
     "Time per output token (memory-bound, batch 1)",
-    "Each decode step reads every weight once; tensor parallelism splits the read across GPUs.", headline=True)
+    "Each decode step reads every weight once; tensor parallelism splits the read across GPUs.",
+    headline=True,
+)
 TOKENS_PER_SECOND = Formula(
     "tokens_per_second_per_replica",
     "1 / time_per_token",
@@ -52,23 +59,33 @@ REQUESTS_PER_SECOND_PER_REPLICA = Formula(
     "requests_per_second_per_replica",
     "tokens_per_second / output_tokens",
     "req/s",
-    "Requests per second per replica", headline=True)
+    "Requests per second per replica",
+    headline=True,
+)
 GPUS_TO_FIT = Formula(
     "gpus_to_fit_weights",
     "ceil(weights_memory / gpu_memory)",
     "GPUs",
-    "GPUs needed just to hold the weights", headline=True)
+    "GPUs needed just to hold the weights",
+    headline=True,
+)
 GPUS_FOR_TOKENS = Formula(
     "gpus_for_tokens",
     "ceil(tokens_per_second_needed / tokens_per_second_per_gpu)",
     "GPUs",
-    "GPUs for the token rate", headline=True)
+    "GPUs for the token rate",
+    headline=True,
+)
 REPLICAS = Formula(
     "replicas",
     "ceil(tokens_per_second_needed / tokens_per_second_per_replica)",
     "replicas",
-    "Model replicas", headline=True)
-TOTAL_GPUS = Formula("total_gpus", "replicas * gpus_per_replica", "GPUs", "GPUs in all replicas", headline=True)
+    "Model replicas",
+    headline=True,
+)
+TOTAL_GPUS = Formula(
+    "total_gpus", "replicas * gpus_per_replica", "GPUs", "GPUs in all replicas", headline=True
+)
 
 ARITHMETIC_INTENSITY = Formula(
     "arithmetic_intensity",
@@ -102,10 +119,13 @@ BATCH_FOR_RATE = Formula(
 )
 MAX_BATCH = Formula(
     "max_batch_that_fits",
-    "floor((gpu_memory * usable_memory_fraction - weights_memory) / (kv_cache_per_token * context_tokens))",
+    "floor((gpu_memory * usable_memory_fraction - weights_memory)"
+    " / (kv_cache_per_token * context_tokens))",
     "sequences",
     "Largest batch whose KV cache fits",
-    "Memory left after the weights, divided by one full-length sequence's KV cache.", headline=True)
+    "Memory left after the weights, divided by one full-length sequence's KV cache.",
+    headline=True,
+)
 DECODE_STEP = Formula(
     "decode_step_time",
     "max(flop_per_param_per_token * params * batch / (peak_flop_per_s * compute_efficiency), "
@@ -131,12 +151,20 @@ GPU_SECONDS_PER_REQUEST = Formula(
     "Prefill plus this request's share of the batched decode steps.",
 )
 REALISTIC_QPS = Formula(
-    "realistic_qps_per_gpu", "1 / gpu_seconds_per_request", "req/s", "Requests per second per GPU", headline=True)
+    "realistic_qps_per_gpu",
+    "1 / gpu_seconds_per_request",
+    "req/s",
+    "Requests per second per GPU",
+    headline=True,
+)
 
 
 def forward_flop_per_param_per_token(sheet: Sheet) -> Value:
     return sheet.constant(
-        "flop_per_param_per_token", 2, "FLOP/param/token", "Forward FLOPs per parameter per token",
+        "flop_per_param_per_token",
+        2,
+        "FLOP/param/token",
+        "Forward FLOPs per parameter per token",
         "one multiply-add (2 FLOPs) per weight per token",
     )
 
@@ -166,8 +194,11 @@ def gpus_for_load(
     sheet: Sheet, requests_per_second: Value, per_gpu: Value, name: str = "", title: str = ""
 ) -> Value:
     return sheet.step(
-        GPUS_FOR_LOAD, name=name, title=title,
-        requests_per_second=requests_per_second, qps_per_gpu=per_gpu,
+        GPUS_FOR_LOAD,
+        name=name,
+        title=title,
+        requests_per_second=requests_per_second,
+        qps_per_gpu=per_gpu,
     )
 
 
@@ -189,8 +220,11 @@ def intensity_and_ridge(
     sheet: Sheet, params: Value, batch: Value, weights: Value, peak: Value, bandwidth: Value
 ) -> tuple[Value, Value]:
     ai = sheet.step(
-        ARITHMETIC_INTENSITY, flop_per_param_per_token=forward_flop_per_param_per_token(sheet),
-        params=params, batch_size=batch, weights_memory=weights,
+        ARITHMETIC_INTENSITY,
+        flop_per_param_per_token=forward_flop_per_param_per_token(sheet),
+        params=params,
+        batch_size=batch,
+        weights_memory=weights,
     )
     ridge = sheet.step(RIDGE_POINT, peak_flop_per_s=peak, memory_bandwidth=bandwidth)
     return ai, ridge
@@ -209,8 +243,11 @@ def requests_per_replica(
     sheet: Sheet, tokens_per_second: Value, output_tokens: Value, name: str, title: str
 ) -> Value:
     return sheet.step(
-        REQUESTS_PER_SECOND_PER_REPLICA, name=name, title=title,
-        tokens_per_second=tokens_per_second, output_tokens=output_tokens,
+        REQUESTS_PER_SECOND_PER_REPLICA,
+        name=name,
+        title=title,
+        tokens_per_second=tokens_per_second,
+        output_tokens=output_tokens,
     )
 
 
@@ -222,8 +259,11 @@ def gpus_for_tokens(
     sheet: Sheet, needed: Value, per_gpu: Value, name: str = "", title: str = ""
 ) -> Value:
     return sheet.step(
-        GPUS_FOR_TOKENS, name=name, title=title,
-        tokens_per_second_needed=needed, tokens_per_second_per_gpu=per_gpu,
+        GPUS_FOR_TOKENS,
+        name=name,
+        title=title,
+        tokens_per_second_needed=needed,
+        tokens_per_second_per_gpu=per_gpu,
     )
 
 
@@ -250,7 +290,11 @@ def batch_needed(
 
 
 def max_batch(
-    sheet: Sheet, gpu_memory: Value, usable: Value, weights: Value, kv_per_token: Value,
+    sheet: Sheet,
+    gpu_memory: Value,
+    usable: Value,
+    weights: Value,
+    kv_per_token: Value,
     context_tokens: Value,
 ) -> Value:
     return sheet.step(

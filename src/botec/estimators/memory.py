@@ -11,11 +11,11 @@ WEIGHTS_MEMORY = Formula(
     "params * bytes_per_param",
     "B",
     "Model weights memory",
-    "Every parameter is stored once at the chosen precision.", headline=True)
-
-GRADIENT_MEMORY = Formula(
-    "gradient_memory", "params * gradient_bytes_per_param", "B", "Gradients"
+    "Every parameter is stored once at the chosen precision.",
+    headline=True,
 )
+
+GRADIENT_MEMORY = Formula("gradient_memory", "params * gradient_bytes_per_param", "B", "Gradients")
 OPTIMIZER_MEMORY = Formula(
     "optimizer_memory",
     "params * optimizer_bytes_per_param",
@@ -35,21 +35,32 @@ TRAINING_MEMORY = Formula(
     "training_memory",
     "weights_memory + gradient_memory + optimizer_memory + activation_memory",
     "B",
-    "Training memory (total)", headline=True)
+    "Training memory (total)",
+    headline=True,
+)
 
 KV_BYTES_PER_TOKEN = Formula(
     "kv_cache_per_token",
     "2 * layers * kv_heads * head_dim * kv_bytes_per_value",
     "B/token",
     "KV cache per token",
-    "2 tensors (K and V) per layer, each kv_heads × head_dim values. GQA/MQA shrink kv_heads.", headline=True)
+    "2 tensors (K and V) per layer, each kv_heads × head_dim values. GQA/MQA shrink kv_heads.",
+    headline=True,
+)
 KV_CACHE_MEMORY = Formula(
     "kv_cache_memory",
     "kv_cache_per_token * context_tokens * concurrent_sequences",
     "B",
-    "KV cache memory", headline=True)
+    "KV cache memory",
+    headline=True,
+)
 SERVING_MEMORY = Formula(
-    "serving_memory", "weights_memory + kv_cache_memory", "B", "Serving memory (weights + KV)", headline=True)
+    "serving_memory",
+    "weights_memory + kv_cache_memory",
+    "B",
+    "Serving memory (weights + KV)",
+    headline=True,
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,10 @@ class TrainingMemoryConvention:
 CONVENTIONS = {
     # Seed 002's estimate_training_memory_gb: FP32 gradients (4) + master, m, v (12) + FP16 weights.
     "seed-18": TrainingMemoryConvention(
-        "seed-18", 4, 12, "seed 002 estimate_training_memory_gb: 2 + 4 (FP32 grads) + 12 = 18 B/param"
+        "seed-18",
+        4,
+        12,
+        "seed 002 estimate_training_memory_gb: 2 + 4 (FP32 grads) + 12 = 18 B/param",
     ),
     # ZeRO paper (Rajbhandari et al. 2019, §3.1): FP16 weights 2 + FP16 grads 2 + K=12 optimizer.
     "zero-16": TrainingMemoryConvention(
@@ -75,9 +89,7 @@ CONVENTIONS = {
 
 
 def weights_memory(sheet: Sheet, params: Value, bytes_per_param: Value, name: str = "") -> Value:
-    return sheet.step(
-        WEIGHTS_MEMORY, name=name, params=params, bytes_per_param=bytes_per_param
-    )
+    return sheet.step(WEIGHTS_MEMORY, name=name, params=params, bytes_per_param=bytes_per_param)
 
 
 def training_memory(
@@ -89,12 +101,18 @@ def training_memory(
 ) -> Value:
     """Weights + gradients + optimizer states + a rough activation term."""
     grad_bpp = sheet.assume(
-        "gradient_bytes_per_param", convention.gradient_bytes_per_param, "B/param",
-        "Gradient bytes per parameter", convention.source,
+        "gradient_bytes_per_param",
+        convention.gradient_bytes_per_param,
+        "B/param",
+        "Gradient bytes per parameter",
+        convention.source,
     )
     opt_bpp = sheet.assume(
-        "optimizer_bytes_per_param", convention.optimizer_bytes_per_param, "B/param",
-        "Optimizer bytes per parameter", convention.source,
+        "optimizer_bytes_per_param",
+        convention.optimizer_bytes_per_param,
+        "B/param",
+        "Optimizer bytes per parameter",
+        convention.source,
     )
     grads = sheet.step(GRADIENT_MEMORY, params=params, gradient_bytes_per_param=grad_bpp)
     opt = sheet.step(OPTIMIZER_MEMORY, params=params, optimizer_bytes_per_param=opt_bpp)
@@ -123,7 +141,10 @@ def kv_cache_per_token(
 
 
 def kv_cache_memory(
-    sheet: Sheet, per_token: Value, context_tokens: Value, concurrent_sequences: Value,
+    sheet: Sheet,
+    per_token: Value,
+    context_tokens: Value,
+    concurrent_sequences: Value,
     name: str = "",
 ) -> Value:
     return sheet.step(

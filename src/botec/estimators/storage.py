@@ -6,7 +6,8 @@ from botec.estimators._constants import bytes_per_gb, days_per_month
 from botec.sheet import Formula, Sheet, Value
 
 USER_PROFILES = Formula(
-    "user_profile_storage", "users * profile_bytes", "B", "User profile storage", headline=True)
+    "user_profile_storage", "users * profile_bytes", "B", "User profile storage", headline=True
+)
 INTERACTIONS_RAW = Formula(
     "interaction_storage_raw_per_day",
     "daily_active_users * interactions_per_user_per_day * bytes_per_interaction",
@@ -18,12 +19,16 @@ INTERACTIONS = Formula(
     "interaction_storage_raw_per_day * (1 + index_overhead)",
     "B/day",
     "Interaction data per day (with indexes)",
-    "Indexes and metadata add a fraction on top of the raw records.", headline=True)
+    "Indexes and metadata add a fraction on top of the raw records.",
+    headline=True,
+)
 MONTHLY = Formula(
     "monthly_storage",
     "interaction_storage_per_day * days_per_month",
     "B",
-    "New interaction storage per month", headline=True)
+    "New interaction storage per month",
+    headline=True,
+)
 EVENTS_PER_DAY = Formula(
     "events_per_day", "daily_active_users * events_per_user_per_day", "events/day", "Events per day"
 )
@@ -38,12 +43,16 @@ RETAINED_COMPRESSED = Formula(
     "raw_retained_bytes / compression_ratio",
     "B",
     "Compressed training data",
-    "Columnar formats (Parquet + Snappy) typically compress event logs 4-5× (seed 002).", headline=True)
+    "Columnar formats (Parquet + Snappy) typically compress event logs 4-5× (seed 002).",
+    headline=True,
+)
 OBJECT_STORAGE_COST = Formula(
     "object_storage_cost_per_month",
     "stored_bytes / bytes_per_gb * usd_per_gb_month",
     "USD/month",
-    "Object storage cost per month", headline=True)
+    "Object storage cost per month",
+    headline=True,
+)
 
 
 def user_profiles(sheet: Sheet, users: Value, profile_bytes: Value) -> Value:
@@ -60,26 +69,42 @@ def interactions(
         interactions_per_user_per_day=per_user,
         bytes_per_interaction=size,
     )
-    daily = sheet.step(INTERACTIONS, interaction_storage_raw_per_day=raw, index_overhead=index_overhead)
-    monthly = sheet.step(MONTHLY, interaction_storage_per_day=daily, days_per_month=days_per_month(sheet))
+    daily = sheet.step(
+        INTERACTIONS, interaction_storage_raw_per_day=raw, index_overhead=index_overhead
+    )
+    monthly = sheet.step(
+        MONTHLY, interaction_storage_per_day=daily, days_per_month=days_per_month(sheet)
+    )
     return daily, monthly
 
 
 def training_data(
-    sheet: Sheet, dau: Value, events_per_user: Value, bytes_per_event: Value,
-    retention_days: Value, compression_ratio: Value,
+    sheet: Sheet,
+    dau: Value,
+    events_per_user: Value,
+    bytes_per_event: Value,
+    retention_days: Value,
+    compression_ratio: Value,
 ) -> Value:
     """Compressed bytes kept for the retention window."""
-    events = sheet.step(EVENTS_PER_DAY, daily_active_users=dau, events_per_user_per_day=events_per_user)
+    events = sheet.step(
+        EVENTS_PER_DAY, daily_active_users=dau, events_per_user_per_day=events_per_user
+    )
     raw = sheet.step(RAW_PER_DAY, events_per_day=events, bytes_per_event=bytes_per_event)
     kept = sheet.step(RETAINED_RAW, raw_bytes_per_day=raw, retention_days=retention_days)
-    return sheet.step(RETAINED_COMPRESSED, raw_retained_bytes=kept, compression_ratio=compression_ratio)
+    return sheet.step(
+        RETAINED_COMPRESSED, raw_retained_bytes=kept, compression_ratio=compression_ratio
+    )
 
 
 def object_storage_cost(
     sheet: Sheet, stored: Value, usd_per_gb_month: Value, name: str = "", title: str = ""
 ) -> Value:
     return sheet.step(
-        OBJECT_STORAGE_COST, name=name, title=title, stored_bytes=stored,
-        bytes_per_gb=bytes_per_gb(sheet), usd_per_gb_month=usd_per_gb_month,
+        OBJECT_STORAGE_COST,
+        name=name,
+        title=title,
+        stored_bytes=stored,
+        bytes_per_gb=bytes_per_gb(sheet),
+        usd_per_gb_month=usd_per_gb_month,
     )

@@ -23,13 +23,17 @@ AVERAGE_RPS = Formula(
     "daily_requests / seconds_per_day",
     "req/s",
     "Average requests per second",
-    "Spreads the day's requests evenly over 86,400 s: the average, not what to size for.", headline=True)
+    "Spreads the day's requests evenly over 86,400 s: the average, not what to size for.",
+    headline=True,
+)
 PEAK_RPS = Formula(
     "peak_requests_per_second",
     "total_requests_per_second * peak_factor",
     "req/s",
     "Peak requests per second",
-    "Size for peak: rule of thumb 3× consumer, 5× payments, 10× advertising (seed 002).", headline=True)
+    "Size for peak: rule of thumb 3× consumer, 5× payments, 10× advertising (seed 002).",
+    headline=True,
+)
 TOKENS_PER_SECOND = Formula(
     "output_tokens_per_second",
     "requests_per_second * output_tokens_per_request",

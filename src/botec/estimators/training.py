@@ -13,7 +13,9 @@ TOTAL_FLOPS = Formula(
     "FLOP",
     "Training compute",
     "6 = 2 (multiply-add in the forward pass) × 3 (forward + backward ≈ 2× forward); "
-    "Kaplan et al. 2020. Ignores the attention term, small below ~8K context.", headline=True)
+    "Kaplan et al. 2020. Ignores the attention term, small below ~8K context.",
+    headline=True,
+)
 CLUSTER_FLOP_RATE = Formula(
     "cluster_flop_rate",
     "gpus * peak_flop_per_s * mfu",
@@ -22,18 +24,30 @@ CLUSTER_FLOP_RATE = Formula(
     "MFU (model FLOPs utilisation) is the share of peak that does useful model math.",
 )
 WALL_CLOCK = Formula(
-    "wall_clock", "total_flops / cluster_flop_rate", "s", "Training wall-clock time", headline=True)
+    "wall_clock", "total_flops / cluster_flop_rate", "s", "Training wall-clock time", headline=True
+)
 GPU_HOURS = Formula(
-    "gpu_hours", "gpus * wall_clock / seconds_per_hour", "GPU-h", "GPU-hours", headline=True)
-COST = Formula("cost", "gpu_hours * usd_per_gpu_hour", "USD", "Training compute cost", headline=True)
+    "gpu_hours", "gpus * wall_clock / seconds_per_hour", "GPU-h", "GPU-hours", headline=True
+)
+COST = Formula(
+    "cost", "gpu_hours * usd_per_gpu_hour", "USD", "Training compute cost", headline=True
+)
 CHINCHILLA_TOKENS = Formula(
     "chinchilla_tokens",
     "tokens_per_param * params",
     "tokens",
     "Chinchilla-optimal tokens",
-    "Hoffmann et al. 2022: compute-optimal training uses about 20 tokens per parameter.", headline=True)
+    "Hoffmann et al. 2022: compute-optimal training uses about 20 tokens per parameter.",
+    headline=True,
+)
 BUDGET_RATIO = Formula(
-    "budget_ratio", "cost / budget", "x", "Cost ÷ budget", "Above 1: the budget is too small.", headline=True)
+    "budget_ratio",
+    "cost / budget",
+    "x",
+    "Cost ÷ budget",
+    "Above 1: the budget is too small.",
+    headline=True,
+)
 AFFORDABLE_GPU_HOURS = Formula(
     "affordable_gpu_hours", "budget / usd_per_gpu_hour", "GPU-h", "GPU-hours the budget buys"
 )
@@ -48,17 +62,23 @@ OPTIMAL_PARAMS = Formula(
     "sqrt(affordable_flops / (flop_per_param_per_token * tokens_per_param))",
     "params",
     "Largest compute-optimal model for the budget",
-    "Solves C = 6·N·D with D = 20·N for N.", headline=True)
+    "Solves C = 6·N·D with D = 20·N for N.",
+    headline=True,
+)
 OPTIMAL_TOKENS = Formula(
     "compute_optimal_tokens",
     "tokens_per_param * compute_optimal_params",
     "tokens",
-    "Its compute-optimal token count", headline=True)
+    "Its compute-optimal token count",
+    headline=True,
+)
 AFFORDABLE_TOKENS = Formula(
     "affordable_tokens",
     "affordable_flops / (flop_per_param_per_token * params)",
     "tokens",
-    "Tokens the budget buys for this model", headline=True)
+    "Tokens the budget buys for this model",
+    headline=True,
+)
 
 
 @dataclass
@@ -71,14 +91,20 @@ class TrainingResult:
 
 def flop_per_param_per_token(sheet: Sheet) -> Value:
     return sheet.constant(
-        "flop_per_param_per_token", 6, "FLOP/param/token", "Training FLOPs per parameter per token",
+        "flop_per_param_per_token",
+        6,
+        "FLOP/param/token",
+        "Training FLOPs per parameter per token",
         "6·P·D rule: 2 forward + 4 backward (Kaplan et al. 2020, Hoffmann et al. 2022)",
     )
 
 
 def tokens_per_param(sheet: Sheet) -> Value:
     return sheet.constant(
-        "tokens_per_param", 20, "tokens/param", "Chinchilla tokens per parameter",
+        "tokens_per_param",
+        20,
+        "tokens/param",
+        "Chinchilla tokens per parameter",
         "Hoffmann et al. 2022 (Chinchilla): ~20 tokens per parameter is compute-optimal",
     )
 
@@ -94,8 +120,10 @@ def training_run(
 ) -> TrainingResult:
     """Compute, wall-clock, GPU-hours and (with a price) cost of one training run."""
     flops = sheet.step(
-        TOTAL_FLOPS, flop_per_param_per_token=flop_per_param_per_token(sheet),
-        params=params, tokens=tokens,
+        TOTAL_FLOPS,
+        flop_per_param_per_token=flop_per_param_per_token(sheet),
+        params=params,
+        tokens=tokens,
     )
     rate = sheet.step(CLUSTER_FLOP_RATE, gpus=gpus, peak_flop_per_s=peak_flop_per_s, mfu=mfu)
     wall = sheet.step(WALL_CLOCK, total_flops=flops, cluster_flop_rate=rate)
@@ -127,16 +155,26 @@ def what_budget_buys(
     """The largest compute-optimal model the budget trains, and tokens for the given model."""
     hours = sheet.step(AFFORDABLE_GPU_HOURS, budget=budget, usd_per_gpu_hour=usd_per_gpu_hour)
     flops = sheet.step(
-        AFFORDABLE_FLOPS, affordable_gpu_hours=hours, seconds_per_hour=seconds_per_hour(sheet),
-        peak_flop_per_s=peak_flop_per_s, mfu=mfu,
+        AFFORDABLE_FLOPS,
+        affordable_gpu_hours=hours,
+        seconds_per_hour=seconds_per_hour(sheet),
+        peak_flop_per_s=peak_flop_per_s,
+        mfu=mfu,
     )
     six = flop_per_param_per_token(sheet)
     twenty = tokens_per_param(sheet)
     n_opt = sheet.step(
-        OPTIMAL_PARAMS, affordable_flops=flops, flop_per_param_per_token=six, tokens_per_param=twenty
+        OPTIMAL_PARAMS,
+        affordable_flops=flops,
+        flop_per_param_per_token=six,
+        tokens_per_param=twenty,
     )
     d_opt = sheet.step(OPTIMAL_TOKENS, tokens_per_param=twenty, compute_optimal_params=n_opt)
-    out = {"affordable_flops": flops, "compute_optimal_params": n_opt, "compute_optimal_tokens": d_opt}
+    out = {
+        "affordable_flops": flops,
+        "compute_optimal_params": n_opt,
+        "compute_optimal_tokens": d_opt,
+    }
     if params is not None:
         out["affordable_tokens"] = sheet.step(
             AFFORDABLE_TOKENS, affordable_flops=flops, flop_per_param_per_token=six, params=params

@@ -17,14 +17,16 @@ def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware) -> None:
     w = _f(weights)
     if w <= gpu.memory_bytes:
         sheet.note(
-            "ok", f"The weights ({format_memory(w)}) fit on one {gpu.name} "
+            "ok",
+            f"The weights ({format_memory(w)}) fit on one {gpu.name} "
             f"({format_memory(gpu.memory_bytes)}), leaving {format_memory(gpu.memory_bytes - w)} "
             "for the KV cache and activations.",
         )
     else:
         n = math.ceil(w / gpu.memory_bytes)
         sheet.note(
-            "warn", f"The weights ({format_memory(w)}) do not fit on one {gpu.name}: at least "
+            "warn",
+            f"The weights ({format_memory(w)}) do not fit on one {gpu.name}: at least "
             f"{n} GPUs with tensor or pipeline parallelism just to hold them.",
         )
 
@@ -33,13 +35,15 @@ def memory_fit(sheet: Sheet, total: Value, gpu: Hardware) -> None:
     need = _f(total)
     if need <= gpu.memory_bytes:
         sheet.note(
-            "ok", f"Fits on one {gpu.name}: {format_memory(need)} of "
+            "ok",
+            f"Fits on one {gpu.name}: {format_memory(need)} of "
             f"{format_memory(gpu.memory_bytes)} ({need / gpu.memory_bytes:.0%}).",
         )
     else:
         n = math.ceil(need / gpu.memory_bytes)
         sheet.note(
-            "bad", f"Does not fit on one {gpu.name}: {format_memory(need)} needed, "
+            "bad",
+            f"Does not fit on one {gpu.name}: {format_memory(need)} needed, "
             f"{format_memory(gpu.memory_bytes)} available; at least {n} × {gpu.name} "
             "with the state sharded across them.",
         )
@@ -48,7 +52,8 @@ def memory_fit(sheet: Sheet, total: Value, gpu: Hardware) -> None:
 def kv_ratio(sheet: Sheet, kv_cache: Value, weights: Value) -> None:
     ratio = _f(kv_cache) / _f(weights)
     sheet.note(
-        "info", f"The KV cache is {sig3(ratio)}× the weights at this concurrency and context; "
+        "info",
+        f"The KV cache is {sig3(ratio)}× the weights at this concurrency and context; "
         "it grows linearly with both.",
     )
 
@@ -57,12 +62,14 @@ def cpu_served(sheet: Sheet, cores: Value) -> None:
     n = _f(cores)
     if n <= 256:
         sheet.note(
-            "ok", f"CPU-served, no GPU needed: {format_count(n)} cores with headroom is a few "
+            "ok",
+            f"CPU-served, no GPU needed: {format_count(n)} cores with headroom is a few "
             "commodity machines.",
         )
     else:
         sheet.note(
-            "warn", f"{format_count(n)} CPU cores: at this scale compare against GPU serving.",
+            "warn",
+            f"{format_count(n)} CPU cores: at this scale compare against GPU serving.",
         )
 
 
@@ -72,12 +79,14 @@ def chinchilla(sheet: Sheet, tokens: Value, optimal: Value) -> None:
         sheet.note("ok", "Compute-optimal: about 20 tokens per parameter (Chinchilla).")
     elif ratio > 1.25:
         sheet.note(
-            "info", f"{sig3(ratio)}× the Chinchilla-optimal tokens: over-trained for its size, "
+            "info",
+            f"{sig3(ratio)}× the Chinchilla-optimal tokens: over-trained for its size, "
             "which costs more now and makes inference cheaper (Llama 2 trained 7B on 2T tokens).",
         )
     else:
         sheet.note(
-            "warn", f"Only {sig3(ratio)}× the Chinchilla-optimal tokens: the same compute would "
+            "warn",
+            f"Only {sig3(ratio)}× the Chinchilla-optimal tokens: the same compute would "
             "train a smaller model to a lower loss.",
         )
 
@@ -92,16 +101,27 @@ def budget(sheet: Sheet, ratio: Value) -> None:
     if orders < 0.5:
         verdict = "same order of magnitude: expensive but doable"
     elif orders < 1.5:
-        verdict = "one order of magnitude off: feasible only with care (smaller model, fewer " \
-                  "tokens, spot capacity or more budget)"
+        verdict = (
+            "one order of magnitude off: feasible only with care (smaller model, fewer "
+            "tokens, spot capacity or more budget)"
+        )
     else:
         verdict = "two or more orders of magnitude off: misscaled, rethink the plan"
-    sheet.note("bad" if orders >= 1.5 else "warn", f"The budget is {sig3(r)}× too small — {verdict}.")
+    sheet.note(
+        "bad" if orders >= 1.5 else "warn", f"The budget is {sig3(r)}× too small — {verdict}."
+    )
 
 
 def reality_check(
-    sheet: Sheet, qps: Value, batch: Value, kv_needed: Value, weights: Value, gpu: Hardware,
-    real_qps: Value, gpus: Value | None, real_gpus: Value | None,
+    sheet: Sheet,
+    qps: Value,
+    batch: Value,
+    kv_needed: Value,
+    weights: Value,
+    gpu: Hardware,
+    real_qps: Value,
+    gpus: Value | None,
+    real_gpus: Value | None,
 ) -> None:
     need = _f(weights) + _f(kv_needed)
     fits = "fits" if need <= gpu.memory_bytes else "does NOT fit"
@@ -118,9 +138,7 @@ def reality_check(
         f"{format_quantity(_f(real_qps), 'req/s')}: {sig3(ratio)}× fewer than the shortcut"
     )
     if gpus is not None and real_gpus is not None:
-        text += (
-            f", so {format_count(_f(real_gpus))} GPUs rather than {format_count(_f(gpus))}"
-        )
+        text += f", so {format_count(_f(real_gpus))} GPUs rather than {format_count(_f(gpus))}"
     sheet.note("warn" if ratio > 1.5 else "info", text + ".")
 
 
@@ -128,9 +146,12 @@ def bound(sheet: Sheet, intensity: Value, ridge: Value) -> None:
     ai, rp = _f(intensity), _f(ridge)
     if ai < rp:
         sheet.note(
-            "info", f"Memory-bound: {sig3(ai)} FLOP per byte read, against a ridge point of "
+            "info",
+            f"Memory-bound: {sig3(ai)} FLOP per byte read, against a ridge point of "
             f"{sig3(rp)} FLOP/B — the tensor cores idle {sig3(rp / ai)}× more than they work. "
             "Batching raises the intensity.",
         )
     else:
-        sheet.note("info", f"Compute-bound: {sig3(ai)} FLOP/B is past the ridge point ({sig3(rp)}).")
+        sheet.note(
+            "info", f"Compute-bound: {sig3(ai)} FLOP/B is past the ridge point ({sig3(rp)})."
+        )

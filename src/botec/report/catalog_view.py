@@ -31,8 +31,7 @@ def _hardware_row(hw: catalog.Hardware) -> dict[str, Any]:
 
 def _table(headers: list[str], rows: list[list[str]], fmt: str, title: str) -> str:
     if fmt == "markdown":
-        lines = [f"# {title}", "", "| " + " | ".join(headers) + " |",
-                 "|" + "---|" * len(headers)]
+        lines = [f"# {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     if fmt == "html":
@@ -64,7 +63,8 @@ def _table(headers: list[str], rows: list[list[str]], fmt: str, title: str) -> s
 def _peaks(hw: catalog.Hardware) -> str:
     return ", ".join(
         f"{k} {format_quantity(hw.peak_flop_per_s[k], 'FLOP/s')}"
-        for k in _PEAK_ORDER if k in hw.peak_flop_per_s
+        for k in _PEAK_ORDER
+        if k in hw.peak_flop_per_s
     )
 
 
@@ -73,10 +73,16 @@ def render_hardware_list(fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"hardware": [_hardware_row(h) for h in items]}, indent=2)
     rows = [
-        [h.key, h.name, format_bytes(h.memory_bytes),
-         format_quantity(h.memory_bandwidth_bytes_per_s, "B/s"),
-         format_quantity(h.peak_flop_per_s.get("fp16", h.peak_flop_per_s.get("fp32", 0)), "FLOP/s"),
-         format_quantity(h.tdp_w, "W") if h.tdp_w else "-"]
+        [
+            h.key,
+            h.name,
+            format_bytes(h.memory_bytes),
+            format_quantity(h.memory_bandwidth_bytes_per_s, "B/s"),
+            format_quantity(
+                h.peak_flop_per_s.get("fp16", h.peak_flop_per_s.get("fp32", 0)), "FLOP/s"
+            ),
+            format_quantity(h.tdp_w, "W") if h.tdp_w else "-",
+        ]
         for h in items
     ]
     return _table(
@@ -89,14 +95,18 @@ def render_hardware(name: str, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(_hardware_row(hw), indent=2)
     rows = [
-        ["Key", hw.key], ["Kind", hw.kind],
+        ["Key", hw.key],
+        ["Kind", hw.kind],
         ["Memory", f"{format_bytes(hw.memory_bytes)} ({format_bytes(hw.memory_bytes, True)})"],
         ["Memory bandwidth", format_quantity(hw.memory_bandwidth_bytes_per_s, "B/s")],
         ["Dense peaks", _peaks(hw)],
         ["Ridge point (FP16)", f"{hw.ridge_point_flop_per_byte:.0f} FLOP/B"],
         ["TDP", format_quantity(hw.tdp_w, "W") if hw.tdp_w else "-"],
-        ["Interconnect", hw.interconnect], ["Aliases", ", ".join(hw.aliases)],
-        ["Source", hw.source], ["As of", hw.as_of], ["Notes", hw.notes],
+        ["Interconnect", hw.interconnect],
+        ["Aliases", ", ".join(hw.aliases)],
+        ["Source", hw.source],
+        ["As of", hw.as_of],
+        ["Notes", hw.notes],
     ]
     return _table(["Field", "Value"], rows, fmt, hw.name)
 

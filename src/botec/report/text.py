@@ -12,14 +12,23 @@ from botec.report import errata, summary_rows
 from botec.sheet import Sheet
 from botec.units import format_memory, format_quantity
 
-_NOTE_STYLE = {"ok": ("✔", "green"), "info": ("•", "cyan"), "warn": ("!", "yellow"), "bad": ("✘", "red")}
+_NOTE_STYLE = {
+    "ok": ("✔", "green"),
+    "info": ("•", "cyan"),
+    "warn": ("!", "yellow"),
+    "bad": ("✘", "red"),
+}
 
 
 def render_text(sheet: Sheet, width: int | None = None) -> str:
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=width or 110, force_terminal=False, color_system=None,
-        highlight=False, soft_wrap=False,
+        file=buffer,
+        width=width or 110,
+        force_terminal=False,
+        color_system=None,
+        highlight=False,
+        soft_wrap=False,
     )
     write(console, sheet)
     return buffer.getvalue()
@@ -68,16 +77,21 @@ def write(console: Console, sheet: Sheet) -> None:
         table.add_column("")
         for check in sheet.seed_checks:
             table.add_row(
-                check.result, check.printed, format_quantity(check.computed, check.unit),
+                check.result,
+                check.printed,
+                format_quantity(check.computed, check.unit),
                 "✔ matches" if check.matches else "✘ erratum",
             )
         console.print(table)
         for check in errata(sheet):
             console.print(
                 Text("✘ ", style="red"),
-                Text(f"{check.result}: the seed prints {check.printed}; botec computes "
-                     f"{format_quantity(check.computed, check.unit)}. {check.why}"),
-                Text(f" [{check.cite}]", style="dim"), sep="",
+                Text(
+                    f"{check.result}: the seed prints {check.printed}; botec computes "
+                    f"{format_quantity(check.computed, check.unit)}. {check.why}"
+                ),
+                Text(f" [{check.cite}]", style="dim"),
+                sep="",
             )
 
     table = Table(title="Inputs and assumptions", title_justify="left")
