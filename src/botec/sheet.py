@@ -67,10 +67,17 @@ class Value:
         return format_quantity(_central(self.value), self.unit)
 
     def formula_text(self) -> str:
-        """The formula with names, or for an input where its value came from."""
+        """The formula written with the names of the values actually fed into it.
+
+        One definition serves many steps (``bandwidth`` computes both ingress and egress), so the
+        text names what was bound, e.g. ``total_requests_per_second × request_bytes × ...``.
+        """
         if self.formula is None:
             return ""
-        return self.formula.parsed.render()
+        if self.args is None:
+            return self.formula.parsed.render()
+        args = self.args
+        return self.formula.parsed.render(lambda name: args[name].name)
 
     def substitution(self) -> str:
         """The formula with every name replaced by its value and unit."""

@@ -154,7 +154,7 @@ REALISTIC_QPS = Formula(
     "realistic_qps_per_gpu",
     "1 / gpu_seconds_per_request",
     "req/s",
-    "Requests per second per GPU",
+    "Requests per second per GPU (roofline)",
     headline=True,
 )
 

@@ -25,7 +25,7 @@ INTERACTIONS = Formula(
 MONTHLY = Formula(
     "monthly_storage",
     "interaction_storage_per_day * days_per_month",
-    "B",
+    "B/month",
     "New interaction storage per month",
     headline=True,
 )

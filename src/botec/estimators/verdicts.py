@@ -128,7 +128,7 @@ def reality_check(
     sheet.note(
         "info",
         f"The compute-bound shortcut's {format_quantity(_f(qps), 'req/s')} per GPU assumes about "
-        f"{format_count(math.ceil(_f(batch)))} sequences decoding at once on every GPU at 100% of "
+        f"{format_count(round(_f(batch)))} sequences decoding at once on every GPU at 100% of "
         f"peak. That batch's KV cache is {format_memory(_f(kv_needed))}; with the weights it "
         f"{fits} in {format_memory(gpu.memory_bytes)}.",
     )
