@@ -17,7 +17,7 @@ def test_report_json_contract() -> None:
         "model_storage": "B",
         "user_profile_storage": "B",
         "interaction_storage_per_day": "B/day",
-        "monthly_storage": "B",
+        "monthly_storage": "B/month",
         "total_requests_per_second": "req/s",
         "inference_time": "s",
         "qps_per_gpu": "req/s",

@@ -296,12 +296,14 @@ def _inference(sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State) -
             "Requests per second per replica (batch 1)",
         )
         best_rps = rps1
-        batch = sheet.input("batch_size", inf.batch_size, "sequences", "Batch size")
+        # Intensity at batch 1, the case this method times; batching raises it proportionally.
+        one = sheet.constant("single_sequence", 1, "sequences", "Batch of one", "batch-1 decoding")
         ai, ridge = inference.intensity_and_ridge(
-            sheet, st.params, batch, st.weights, peak, bandwidth
+            sheet, st.params, one, st.weights, peak, bandwidth
         )
         verdicts.bound(sheet, ai, ridge)
         if inf.batch_size > 1:
+            batch = sheet.input("batch_size", inf.batch_size, "sequences", "Batch size")
             limit = sheet.assume(
                 "linear_batch_limit",
                 inf.linear_batch_limit,

@@ -150,15 +150,24 @@ def _read_user_file(path: Path) -> dict[str, Any]:
 @cache
 def _load(kind: str) -> dict[str, Any]:
     with (_HERE / f"{kind}.toml").open("rb") as handle:
-        merged: dict[str, Any] = tomllib.load(handle)
+        merged: dict[str, Any] = _normalised_keys(kind, tomllib.load(handle))
     for path in (*_user_files(), *_extra_files):
-        user = _read_user_file(path).get(kind, {})
+        user = _normalised_keys(kind, _read_user_file(path).get(kind, {}))
         for key, entry in user.items():
             if kind == "prices":
-                merged.setdefault(key, {}).update(entry)
+                category = merged.setdefault(key, {})
+                for name, price in entry.items():
+                    category[name] = {**category.get(name, {}), **price}
             else:
-                merged[normalise(key)] = {**merged.get(normalise(key), {}), **entry}
+                merged[key] = {**merged.get(key, {}), **entry}
     return merged
+
+
+def _normalised_keys(kind: str, table: dict[str, Any]) -> dict[str, Any]:
+    """Entry names as users type them are looked up normalised ('Q4_0' -> 'q4-0')."""
+    if kind == "prices":
+        return {c: {normalise(k): v for k, v in items.items()} for c, items in table.items()}
+    return {normalise(k): v for k, v in table.items()}
 
 
 def _lookup(kind: str, name: str, table: dict[str, Any], field_name: str) -> tuple[str, Any]:
