@@ -39,15 +39,18 @@ def main() -> None:
         fmt: median_time(lambda fmt=fmt: render(sheet, fmt), 50)
         for fmt in ("json", "markdown", "html", "text")
     }
-    full = load + run + renders["text"]
+    full = load + run + renders["markdown"]
     print(f"SmartPal: load + validate scenario   {load * 1e3:7.3f} ms")
     print(f"SmartPal: run the cascade ({len(sheet.steps)} steps) {run * 1e3:7.3f} ms")
     for fmt, t in renders.items():
         print(f"SmartPal: render {fmt:<9}             {t * 1e3:7.3f} ms")
+    verdict = "met" if full < GOAL_S else "NOT met"
     print(
-        f"SmartPal: full text report in-process {full * 1e3:7.3f} ms "
-        f"(goal < {GOAL_S * 1e3:.0f} ms: {'met' if full < GOAL_S else 'NOT met'})"
+        f"SmartPal: full report (load + run + Markdown) {full * 1e3:7.3f} ms "
+        f"(goal < {GOAL_S * 1e3:.0f} ms: {verdict})"
     )
+    with_text = (load + run + renders["text"]) * 1e3
+    print(f"SmartPal: same with the rich terminal report    {with_text:.3f} ms")
 
 
 if __name__ == "__main__":

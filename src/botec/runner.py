@@ -234,7 +234,7 @@ def _gpu_inputs(
 ) -> tuple[catalog.Hardware, Value, Value, Value]:
     gpu = catalog.get_hardware(gpu_name, field)
     compute = catalog.get_precision(precision, "model.precision").compute_dtype
-    cite = f"catalog: {gpu.name} ({gpu.source})"
+    cite = f"catalog ({gpu.as_of}); sources: botec hardware show {gpu.key}"
     peak = sheet.input(
         "peak_flop_per_s",
         peak_override or gpu.peak_for(compute),
@@ -716,7 +716,7 @@ def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
         t.peak_flops or gpu.peak_for(compute, "training.precision"),
         "FLOP/s",
         f"{gpu.name} dense {compute.upper()} peak",
-        "scenario" if t.peak_flops else f"catalog: {gpu.source}",
+        "scenario" if t.peak_flops else f"catalog ({gpu.as_of}); sources: botec hardware show {gpu.key}",
     )
     mfu = sheet.input(
         "mfu",

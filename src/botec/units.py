@@ -425,6 +425,8 @@ def format_quantity(value: float, unit: str) -> str:
         return f"{value} {unit}"
     if unit == "B":
         return format_bytes(value)
+    if unit == "B/GB":  # the conversion constant itself
+        return f"{value:,.0f} B/GB"
     if unit.startswith("B/"):
         per = unit[2:]
         return f"{format_bytes(value)}/{per}"

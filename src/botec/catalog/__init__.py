@@ -13,7 +13,6 @@ price means adding an entry, not code. Users extend or override entries with the
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -177,6 +176,8 @@ def _lookup(kind: str, name: str, table: dict[str, Any], field_name: str) -> tup
     for key, entry in table.items():
         if wanted in (normalise(a) for a in entry.get("aliases", ())):
             return key, entry
+    import difflib  # only on a miss, to keep start-up fast
+
     names = sorted(table)
     aliases = [normalise(a) for e in table.values() for a in e.get("aliases", ())]
     close = difflib.get_close_matches(wanted, names + aliases, n=3, cutoff=0.5)

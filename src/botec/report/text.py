@@ -26,6 +26,8 @@ def render_text(sheet: Sheet, width: int | None = None) -> str:
         file=buffer,
         width=width or 110,
         force_terminal=False,
+        emoji=False,
+        markup=False,
         color_system=None,
         highlight=False,
         soft_wrap=False,
@@ -45,18 +47,26 @@ def write(console: Console, sheet: Sheet) -> None:
             continue
         console.print()
         console.rule(Text(section, style="bold"), align="left")
+        # One Text per section, printed once without re-wrapping: much faster than a print per
+        # line, and long formulas stay copyable (the terminal folds them).
+        block = Text()
         for step in steps:
             value = format_memory(float(step)) if step.unit == "B" else step.formatted()
-            console.print(Text(step.title, style="bold"))
-            console.print(f"  {step.name} = {step.formula_text()}")
             pad = " " * (len(step.name) + 1)
-            console.print(f"  {pad}= {step.substitution()}")
-            console.print(f"  {pad}= ", Text(value, style="bold"), sep="")
+            block.append(f"{step.title}\n", style="bold")
+            block.append(f"  {step.name} = {step.formula_text()}\n")
+            block.append(f"  {pad}= {step.substitution()}\n")
+            block.append(f"  {pad}= ")
+            block.append(value, style="bold")
+            block.append("\n")
             if step.source:
-                console.print(Text(f"    ({step.source})", style="dim"))
+                block.append(f"    ({step.source})\n", style="dim")
         for note in notes:
             mark, style = _NOTE_STYLE[note.level]
-            console.print(Text(f"{mark} ", style=style), Text(note.text), sep="")
+            block.append(f"{mark} ", style=style)
+            block.append(f"{note.text}\n")
+        block.rstrip()
+        console.print(block, soft_wrap=True)
 
     rows = summary_rows(sheet)
     if rows:
@@ -94,12 +104,16 @@ def write(console: Console, sheet: Sheet) -> None:
                 sep="",
             )
 
-    table = Table(title="Inputs and assumptions", title_justify="left")
-    table.add_column("Name")
-    table.add_column("Value", justify="right")
-    table.add_column("Kind")
-    table.add_column("Source")
-    for item in sheet.inputs.values():
-        table.add_row(item.name, item.formatted(), item.kind, item.source or "scenario")
+    # A plain aligned list rather than a table: ~40 rows of rich Table cost tens of ms.
     console.print()
-    console.print(table)
+    console.print(Text("Inputs and assumptions", style="italic"))
+    items = list(sheet.inputs.values())
+    name_width = max((len(i.name) for i in items), default=0)
+    value_width = max((len(i.formatted()) for i in items), default=0)
+    block = Text()
+    for item in items:
+        block.append(f"  {item.name:<{name_width}}  {item.formatted():>{value_width}}  ")
+        block.append(f"[{item.kind}] ", style="dim")
+        block.append(f"{item.source or 'scenario'}\n")
+    block.rstrip()
+    console.print(block, soft_wrap=True)
