@@ -315,3 +315,14 @@ def test_training_memory_7b_seed_convention() -> None:
         "activation_memory",
         "training_memory",
     }
+
+
+def test_off_by_ten_redis_example_needs_seven_nodes() -> None:
+    # 002 'Off-By-Ten Errors': "400 GB of RAM, which requires a 6-node Redis cluster at 64 GB per
+    # node with 10% headroom". 400 × 1.1 / 64 = 6.9, so 7 nodes (6 × 64 = 384 GB < 400 GB).
+    from botec.estimators.feature_store import NODES
+
+    nodes = NODES.parsed.evaluate(
+        {"feature_store_memory": 400e9, "headroom": 0.10, "node_memory": 64e9}
+    )
+    assert nodes == math.ceil(400 * 1.1 / 64) == 7

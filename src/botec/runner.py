@@ -160,7 +160,7 @@ def _traffic(sheet: Sheet, scn: Scenario, st: _State) -> None:
             "Requests per user per day",
         )
         st.average_rps, st.peak_rps = traffic.request_rates(sheet, st.dau, per_user, peak)
-    if users.peak_factor == 1:
+    if users.peak_factor == 1 and users.requests_per_second is None:
         sheet.note(
             "warn",
             "Sized for the daily average (peak factor 1×). Traffic is never flat: seed 002 says "
