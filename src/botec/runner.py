@@ -224,6 +224,10 @@ def _shape(sheet: Sheet, model: ModelSection, kv_precision: str, st: _State) -> 
     return st.kv_per_token
 
 
+def _catalog_cite(gpu: catalog.Hardware) -> str:
+    return f"catalog ({gpu.as_of}); sources: botec hardware show {gpu.key}"
+
+
 def _gpu_inputs(
     sheet: Sheet,
     gpu_name: str,
@@ -234,7 +238,7 @@ def _gpu_inputs(
 ) -> tuple[catalog.Hardware, Value, Value, Value]:
     gpu = catalog.get_hardware(gpu_name, field)
     compute = catalog.get_precision(precision, "model.precision").compute_dtype
-    cite = f"catalog ({gpu.as_of}); sources: botec hardware show {gpu.key}"
+    cite = _catalog_cite(gpu)
     peak = sheet.input(
         "peak_flop_per_s",
         peak_override or gpu.peak_for(compute),
@@ -716,7 +720,7 @@ def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
         t.peak_flops or gpu.peak_for(compute, "training.precision"),
         "FLOP/s",
         f"{gpu.name} dense {compute.upper()} peak",
-        "scenario" if t.peak_flops else f"catalog ({gpu.as_of}); sources: botec hardware show {gpu.key}",
+        "scenario" if t.peak_flops else _catalog_cite(gpu),
     )
     mfu = sheet.input(
         "mfu",
