@@ -556,19 +556,36 @@ def _storage(sheet: Sheet, scn: Scenario, st: _State) -> None:
             )
 
 
+def _price(
+    sheet: Sheet,
+    name: str,
+    given: float | None,
+    category: str,
+    key: str,
+    field: str,
+    unit: str,
+    title: str,
+) -> Value:
+    """A price the scenario states, or else the catalog's, recorded with where it came from."""
+    if given is not None:
+        return sheet.input(name, given, unit, title, "scenario")
+    p = catalog.get_price(category, key)
+    return sheet.input(
+        name, p.get(field), unit, f"{title} ({p.name})", f"catalog: {p.source}, {p.as_of}"
+    )
+
+
 def _object_price(sheet: Sheet, scn: Scenario) -> Value:
     given = scn.cost.object_storage_usd_per_gb_month if scn.cost else None
-    if given is not None:
-        return sheet.input(
-            "usd_per_gb_month", given, "USD/GB-month", "Object storage price", "scenario"
-        )
-    p = catalog.get_price("object_storage", "s3-standard")
-    return sheet.input(
+    return _price(
+        sheet,
         "usd_per_gb_month",
-        p.get("usd_per_gb_month"),
+        given,
+        "object_storage",
+        "s3-standard",
+        "usd_per_gb_month",
         "USD/GB-month",
-        f"Object storage price ({p.name})",
-        f"catalog: {p.source}, {p.as_of}",
+        "Object storage price",
     )
 
 
@@ -603,24 +620,16 @@ def _feature_store(sheet: Sheet, scn: Scenario, st: _State) -> None:
         node_memory=sheet.input("node_memory", f.node_memory, "B", "Memory per store node"),
     )
     if scn.cost:
-        given = scn.cost.memory_store_usd_per_gb_month
-        if given is None:
-            p = catalog.get_price("memory_store", "redis")
-            price = sheet.input(
-                "memory_store_usd_per_gb_month",
-                p.get("usd_per_gb_month"),
-                "USD/GB-month",
-                f"In-memory store price ({p.name})",
-                f"catalog: {p.source}, {p.as_of}",
-            )
-        else:
-            price = sheet.input(
-                "memory_store_usd_per_gb_month",
-                given,
-                "USD/GB-month",
-                "In-memory store price",
-                "scenario",
-            )
+        price = _price(
+            sheet,
+            "memory_store_usd_per_gb_month",
+            scn.cost.memory_store_usd_per_gb_month,
+            "memory_store",
+            "redis",
+            "usd_per_gb_month",
+            "USD/GB-month",
+            "In-memory store price",
+        )
         st.monthly_costs.append(
             feature_store.store_cost(
                 sheet, memory_bytes, sheet["headroom"], price, bytes_per_gb(sheet)
@@ -797,20 +806,16 @@ def _bandwidth(sheet: Sheet, scn: Scenario, st: _State) -> None:
         size = sheet.input("response_bytes", req.response_size, "B", "Bytes per response")
         network.bandwidth(sheet, load, size, "egress_bandwidth", f"Egress bandwidth ({sized_for})")
         if scn.cost:
-            given = scn.cost.egress_usd_per_gb
-            if given is None:
-                p = catalog.get_price("egress", "internet")
-                price = sheet.input(
-                    "egress_usd_per_gb",
-                    p.get("usd_per_gb"),
-                    "USD/GB",
-                    f"Egress price ({p.name})",
-                    f"catalog: {p.source}, {p.as_of}",
-                )
-            else:
-                price = sheet.input(
-                    "egress_usd_per_gb", given, "USD/GB", "Egress price", "scenario"
-                )
+            price = _price(
+                sheet,
+                "egress_usd_per_gb",
+                scn.cost.egress_usd_per_gb,
+                "egress",
+                "internet",
+                "usd_per_gb",
+                "USD/GB",
+                "Egress price",
+            )
             st.monthly_costs.append(
                 network.egress_cost(
                     sheet, st.average_rps or load, size, days_per_month(sheet), price
