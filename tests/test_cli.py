@@ -215,3 +215,12 @@ def test_every_command_is_documented_in_the_readme() -> None:
 def test_json_is_one_object() -> None:
     _code, out, _ = cli("memory", "--params", "3B", "--format", "json")
     assert isinstance(json.loads(out), dict)
+
+
+@pytest.mark.parametrize(
+    ("word", "factor"), [("consumer", 3), ("payments", 5), ("advertising", 10)]
+)
+def test_peak_factor_by_kind_of_product(word: str, factor: float) -> None:
+    # seed 002 'Forgetting Peak Traffic': 3× consumer, 5× payments, 10× advertising
+    r = cli_json("traffic", "--qps", "100", "--peak-factor", word)["results"]
+    assert r["peak_requests_per_second"]["value"] == pytest.approx(100 * factor)

@@ -347,7 +347,10 @@ def infer(
 @click.option("--requests-per-user", default=None, help="Requests per user per day.")
 @click.option("--qps", default=None, help="Average requests per second (instead of users).")
 @click.option(
-    "--peak-factor", default="3", show_default=True, help="3 consumer, 5 payments, 10 ads."
+    "--peak-factor",
+    default="3",
+    show_default=True,
+    help="Peak ÷ average: a number, or consumer (3), payments (5), advertising (10).",
 )
 @click.option("--request-size", default=None, help="Bytes per request, e.g. 2 KB.")
 @click.option("--response-size", default=None, help="Bytes per response, e.g. 10 KB.")

@@ -47,6 +47,19 @@ Factor = Annotated[float, _parser("factor"), Field(ge=1, le=1000)]
 Ratio = Annotated[float, _parser("factor"), Field(gt=0, le=1000)]
 WholeCount = Annotated[int, Field(ge=1, le=10_000_000)]
 
+# Seed 002's rule of thumb, by kind of product ('Forgetting Peak Traffic').
+PEAK_FACTORS = {"consumer": 3.0, "payments": 5.0, "advertising": 10.0, "ads": 10.0, "unknown": 5.0}
+
+
+def _peak(raw: Any) -> Any:
+    if isinstance(raw, str) and raw.strip().lower() in PEAK_FACTORS:
+        return PEAK_FACTORS[raw.strip().lower()]
+    return raw
+
+
+# (Before-validators run last-declared first: words become numbers before the number parser.)
+PeakFactor = Annotated[float, _parser("factor"), BeforeValidator(_peak), Field(ge=1, le=1000)]
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -60,7 +73,7 @@ class UsersSection(_Section):
     dau_fraction: Fraction | None = None
     requests_per_user_per_day: Count | None = None
     requests_per_second: Count | None = None
-    peak_factor: Factor = 3.0
+    peak_factor: PeakFactor = 3.0
     peak_factor_source: str = ""
 
 

@@ -185,7 +185,7 @@ DIMENSION_HELP: dict[str, str] = {
     "usd_per_gb_month": "a price per GB-month, e.g. $0.023/GB-month",
     "usd_per_gb": "a price per GB, e.g. $0.09/GB",
     "fraction": "a fraction or percentage, e.g. 0.4 or 40%",
-    "factor": "a multiplier, e.g. 3, 3x or 3×",
+    "factor": "a multiplier, e.g. 3, 3x or 3× (peak factors also: consumer, payments, advertising)",
     "power": "a power with its unit, e.g. 700 W, 1.2 kW",
 }
 

@@ -41,9 +41,6 @@ TOKENS_PER_SECOND = Formula(
     "Output tokens per second",
 )
 
-# Peak factors the second seed recommends (seed 002, 'Forgetting Peak Traffic').
-PEAK_FACTORS = {"consumer": 3.0, "payments": 5.0, "advertising": 10.0, "unknown": 5.0}
-
 
 def daily_active_users(sheet: Sheet, monthly_active_users: Value, dau_fraction: Value) -> Value:
     return sheet.step(
