@@ -396,7 +396,9 @@ def _reality_check(
             "Prompt tokens per request",
             "assumed equal to the output length (not given)",
         )
-    context = sheet.step(_CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens)
+    context = sheet.step(
+        inference.CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens
+    )
     kv_needed = memory.kv_cache_memory(
         sheet,
         kv,
@@ -420,12 +422,12 @@ def _reality_check(
         "Serving engine's batch cap",
         "vLLM's default max_num_seqs is 256",
     )
-    chosen = sheet.step(_CHOSEN_BATCH, max_batch_that_fits=fits, engine_max_batch=cap)
+    chosen = sheet.step(inference.CHOSEN_BATCH, max_batch_that_fits=fits, engine_max_batch=cap)
     if chosen.value < 1:
         sheet.note("bad", f"The weights alone do not fit in one {gpu.name}: no batch fits.")
         return
     mean_ctx = sheet.step(
-        _MEAN_CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens
+        inference.MEAN_CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens
     )
     eff_c = sheet.assume(
         "compute_efficiency",
@@ -477,24 +479,6 @@ def _reality_check(
         st.gpus.get("required"),
         st.gpus.get("realistic"),
     )
-
-
-_CONTEXT = inference.Formula(
-    "context_tokens", "prompt_tokens + output_tokens", "tokens", "Longest context per sequence"
-)
-_MEAN_CONTEXT = inference.Formula(
-    "mean_context_tokens",
-    "prompt_tokens + output_tokens / 2",
-    "tokens",
-    "Average context while decoding",
-    "The KV cache grows from the prompt to prompt + output; on average half the output is cached.",
-)
-_CHOSEN_BATCH = inference.Formula(
-    "batch_per_gpu",
-    "min(max_batch_that_fits, engine_max_batch)",
-    "sequences",
-    "Batch per GPU used for the roofline figure",
-)
 
 
 def _kv_cache(sheet: Sheet, scn: Scenario, kvs: KvCacheSection, st: _State) -> None:

@@ -103,6 +103,22 @@ RIDGE_POINT = Formula(
 )
 
 # -- roofline reality check ---------------------------------------------------------------------
+CONTEXT = Formula(
+    "context_tokens", "prompt_tokens + output_tokens", "tokens", "Longest context per sequence"
+)
+MEAN_CONTEXT = Formula(
+    "mean_context_tokens",
+    "prompt_tokens + output_tokens / 2",
+    "tokens",
+    "Average context while decoding",
+    "The KV cache grows from the prompt to prompt + output; on average half the output is cached.",
+)
+CHOSEN_BATCH = Formula(
+    "batch_per_gpu",
+    "min(max_batch_that_fits, engine_max_batch)",
+    "sequences",
+    "Batch per GPU used for the roofline figure",
+)
 TOKENS_PER_GPU_NEEDED = Formula(
     "tokens_per_second_per_gpu_needed",
     "qps_per_gpu * output_tokens",
