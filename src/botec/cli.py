@@ -46,6 +46,84 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta[f"botec.{param.name}"] = value
+    return value
+
+
+def _uncertainty_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--samples, --seed and --plot; kept in the click context so commands stay short."""
+    func = click.option(
+        "--plot",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=_remember,
+        help="Also write a chart (tornado + distributions) to this .png or .svg file.",
+    )(func)
+    func = click.option(
+        "--seed",
+        type=click.IntRange(0, 2**32 - 1),
+        default=0,
+        show_default=True,
+        expose_value=False,
+        callback=_remember,
+        help="Random seed: the same seed gives the same percentiles.",
+    )(func)
+    func = click.option(
+        "--samples",
+        type=click.IntRange(0, 1_000_000),
+        default=10_000,
+        show_default=True,
+        expose_value=False,
+        callback=_remember,
+        help="Monte Carlo draws for inputs given as ranges ('30% to 50%'); 0 = point only.",
+    )(func)
+    return func
+
+
+def _evaluate(scenario: Any) -> Any:
+    """Run a scenario with the command's --samples/--seed, and write its --plot if asked."""
+    from botec.analysis import evaluate
+
+    meta = click.get_current_context().meta
+    sheet = evaluate(
+        scenario, samples=meta.get("botec.samples", 10_000), seed=meta.get("botec.seed", 0)
+    )
+    plot = meta.get("botec.plot")
+    if plot is not None:
+        _write_plot(sheet, plot, meta.get("botec.force", False))
+    return sheet
+
+
+def _write_plot(sheet: Any, path: Path, force: bool) -> None:
+    """FILE gets the tornado of the main result; FILE-distributions the result histograms."""
+    from botec.report import charts
+
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise BotecInputError("--plot", str(path), "a file name ending in .png or .svg")
+    if not sheet.sensitivity:
+        raise BotecInputError(
+            "--plot", str(path), "a scenario with at least one range input (nothing varies here)"
+        )
+    second = path.with_name(f"{path.stem}-distributions{path.suffix}")
+    for target in (path, second):
+        if target.exists() and not force:
+            raise BotecInputError(
+                "--plot", str(target), "a file that does not exist yet (or --force)"
+            )
+    from botec.plots import save_figure
+
+    for target, figure in ((path, charts.tornado(sheet)), (second, charts.distributions(sheet))):
+        try:
+            save_figure(figure, str(target))
+        except OSError as exc:
+            raise BotecInputError(
+                "--plot", str(target), f"a writable path ({exc.strerror})"
+            ) from None
+        click.echo(f"wrote {target}", err=True)
+
+
 def _emit(text: str, output: Path | None, force: bool) -> None:
     """Print, or write to a file without silently replacing what the user already has."""
     if output is None:
@@ -73,7 +151,6 @@ def _run_and_render(
     flags: dict[str, str] | None = None,
 ) -> None:
     from botec.report import render
-    from botec.runner import run_scenario
     from botec.scenario import scenario_from_dict
 
     _use_catalog(catalog_file)
@@ -84,7 +161,8 @@ def _run_and_render(
         if flag:
             raise BotecInputError(flag, exc.value, exc.allowed) from None
         raise
-    _emit(render(run_scenario(scenario), fmt), output, force)
+    click.get_current_context().meta["botec.force"] = force
+    _emit(render(_evaluate(scenario), fmt), output, force)
 
 
 def _use_catalog(catalog_file: Path | None) -> None:
@@ -120,17 +198,18 @@ def main() -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path))
+@_uncertainty_options
 @_output_options
 def report(
     file: Path, fmt: str, output: Path | None, force: bool, catalog_file: Path | None
 ) -> None:
     """Run a scenario FILE (TOML or YAML) and print the full report."""
     from botec.report import render
-    from botec.runner import run_scenario
     from botec.scenario import load_scenario
 
     _use_catalog(catalog_file)
-    _emit(render(run_scenario(load_scenario(file)), fmt), output, force)
+    click.get_current_context().meta["botec.force"] = force
+    _emit(render(_evaluate(load_scenario(file)), fmt), output, force)
 
 
 @main.command()
@@ -152,6 +231,7 @@ def report(
 @click.option("--layers", default=None, type=int, help="Transformer layers (for the KV cache).")
 @click.option("--kv-heads", default=None, type=int, help="KV heads (for the KV cache).")
 @click.option("--head-dim", default=None, type=int, help="Head dimension (for the KV cache).")
+@_uncertainty_options
 @_output_options
 def memory(
     params: str,
@@ -219,19 +299,22 @@ def memory(
 )
 @click.option("--gpus", default="64", show_default=True, help="Number of accelerators.")
 @click.option(
-    "--mfu", default="0.4", show_default=True, help="Model FLOPs utilisation, e.g. 0.4 or 40%."
+    "--mfu",
+    default=None,
+    help="Model FLOPs utilisation, e.g. 40% or '35% to 50%' (default: the catalog's range).",
 )
 @click.option("--precision", default="bf16", show_default=True, help="Compute precision.")
 @click.option("--price", default=None, help="USD per GPU-hour, e.g. 2 or $2/h.")
 @click.option("--budget", default=None, help="Budget in USD, e.g. $500K: verdict and what it buys.")
 @click.option("--memory", "show_memory", is_flag=True, help="Add the training-memory breakdown.")
+@_uncertainty_options
 @_output_options
 def train(
     params: str,
     tokens: str | None,
     gpu: str,
     gpus: str,
-    mfu: str,
+    mfu: str | None,
     precision: str,
     price: str | None,
     budget: str | None,
@@ -290,6 +373,7 @@ def train(
     "--gpus-per-replica", default=1, type=int, show_default=True, help="Tensor-parallel GPUs."
 )
 @click.option("--memory-bandwidth", default=None, help="Override, e.g. 2 TB/s.")
+@_uncertainty_options
 @_output_options
 def infer(
     params: str,
@@ -348,13 +432,14 @@ def infer(
 @click.option("--qps", default=None, help="Average requests per second (instead of users).")
 @click.option(
     "--peak-factor",
-    default="3",
-    show_default=True,
-    help="Peak ÷ average: a number, or consumer (3), payments (5), advertising (10).",
+    default=None,
+    help="Peak ÷ average: a number, a range ('2 to 5'), or consumer (3), payments (5), "
+    "advertising (10). Default: the catalog's range, nominal 3×.",
 )
 @click.option("--request-size", default=None, help="Bytes per request, e.g. 2 KB.")
 @click.option("--response-size", default=None, help="Bytes per response, e.g. 10 KB.")
 @click.option("--output-tokens", default=None, help="Output tokens per request (for tokens/s).")
+@_uncertainty_options
 @_output_options
 def traffic(
     dau: str | None,
@@ -362,7 +447,7 @@ def traffic(
     dau_fraction: str | None,
     requests_per_user: str | None,
     qps: str | None,
-    peak_factor: str,
+    peak_factor: str | None,
     request_size: str | None,
     response_size: str | None,
     output_tokens: str | None,
@@ -412,16 +497,21 @@ def traffic(
 @click.option("--profile-size", default=None, help="Bytes per user profile, e.g. 10 KB.")
 @click.option("--interaction-size", default=None, help="Bytes per interaction, e.g. 2 KB.")
 @click.option("--interactions-per-user", default=None, help="Interactions per user per day.")
-@click.option("--index-overhead", default="25%", show_default=True, help="Index overhead.")
+@click.option(
+    "--index-overhead", default=None, help="Index overhead (default: catalog range, nominal 25%)."
+)
 @click.option("--events-per-user", default=None, help="Training data: events per user per day.")
 @click.option(
     "--event-size", default="200 B", show_default=True, help="Training data: bytes per event."
 )
 @click.option("--retention-days", default="365", show_default=True, help="Training data retention.")
 @click.option(
-    "--compression", default="4", show_default=True, help="Training data compression ratio."
+    "--compression",
+    default=None,
+    help="Training data compression ratio (default: catalog range, nominal 4×).",
 )
 @click.option("--price", default=None, help="Object storage $/GB-month (default: catalog S3).")
+@_uncertainty_options
 @_output_options
 def storage(
     dau: str | None,
@@ -429,11 +519,11 @@ def storage(
     profile_size: str | None,
     interaction_size: str | None,
     interactions_per_user: str | None,
-    index_overhead: str,
+    index_overhead: str | None,
     events_per_user: str | None,
     event_size: str,
     retention_days: str,
-    compression: str,
+    compression: str | None,
     price: str | None,
     fmt: str,
     output: Path | None,
@@ -462,13 +552,15 @@ def storage(
     if events_per_user:
         if not dau:
             raise BotecInputError("--dau", "missing", "daily active users for training data")
-        data["training_data"] = {
-            "daily_active_users": dau,
-            "events_per_user_per_day": events_per_user,
-            "bytes_per_event": event_size,
-            "retention_days": retention_days,
-            "compression_ratio": compression,
-        }
+        data["training_data"] = _drop_none(
+            {
+                "daily_active_users": dau,
+                "events_per_user_per_day": events_per_user,
+                "bytes_per_event": event_size,
+                "retention_days": retention_days,
+                "compression_ratio": compression,
+            }
+        )
         data["cost"] = _drop_none({"object_storage_usd_per_gb_month": price})
     if len(data) == 1:
         raise BotecInputError(
@@ -536,6 +628,7 @@ def examples_list(fmt: str, output: Path | None, force: bool, catalog_file: Path
 @examples.command("show")
 @click.argument("name")
 @click.option("--source", is_flag=True, help="Print the scenario file instead of its report.")
+@_uncertainty_options
 @_output_options
 def examples_show(
     name: str,
@@ -548,7 +641,6 @@ def examples_show(
     """Run a bundled scenario (or print its file with --source)."""
     from botec.examples import example_path
     from botec.report import render
-    from botec.runner import run_scenario
     from botec.scenario import load_scenario
 
     path = example_path(name)
@@ -556,7 +648,8 @@ def examples_show(
         _emit(path.read_text(encoding="utf-8"), output, force)
         return
     _use_catalog(catalog_file)
-    _emit(render(run_scenario(load_scenario(path)), fmt), output, force)
+    click.get_current_context().meta["botec.force"] = force
+    _emit(render(_evaluate(load_scenario(path)), fmt), output, force)
 
 
 if __name__ == "__main__":  # pragma: no cover

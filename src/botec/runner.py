@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from botec import catalog
 from botec.errors import BotecInputError
 from botec.estimators import (
@@ -26,6 +28,7 @@ from botec.scenario import (
     TrainingSection,
 )
 from botec.sheet import SeedCheck, Sheet, Value
+from botec.uncertain import point
 
 
 class _State:
@@ -44,11 +47,30 @@ class _State:
         self.gpus: dict[str, Value] = {}
 
 
-def run_scenario(scn: Scenario) -> Sheet:
-    """Evaluate every section present in ``scn``, in cascade order."""
+def _assumed(
+    sheet: Sheet,
+    name: str,
+    given: Any,
+    unit: str,
+    title: str,
+    source: str = "scenario",
+    nominal: float | None = None,
+) -> Value:
+    """A number the scenario states, or else the catalog's default range for it."""
+    if given is not None:
+        return sheet.input(name, given, unit, title, source)
+    a = catalog.get_assumption(name)
+    return sheet.assume(name, a.as_range(nominal), unit, title, f"default range: {a.source}")
+
+
+def run_scenario(scn: Scenario, samples: int = 0, seed: int = 0, draw: Any = None) -> Sheet:
+    """Evaluate every section present in ``scn``, in cascade order.
+
+    ``samples`` > 0 adds a Monte Carlo pass over every range input (see :class:`Sheet`).
+    """
     if scn.catalog:
         catalog.add_catalog_file(scn.catalog)
-    sheet = Sheet(scn.title)
+    sheet = Sheet(scn.title, samples=samples, seed=seed, draw=draw)
     sheet.description = scn.description
     st = _State()
     if scn.users:
@@ -109,12 +131,14 @@ def run_scenario(scn: Scenario) -> Sheet:
 def _traffic(sheet: Sheet, scn: Scenario, st: _State) -> None:
     users = scn.users
     assert users is not None
-    peak_source = users.peak_factor_source or (
-        "scenario"
-        if "peak_factor" in users.model_fields_set
-        else "default: 3× for consumer products (seed 002 'Forgetting Peak Traffic')"
+    peak = _assumed(
+        sheet,
+        "peak_factor",
+        users.peak_factor,
+        "x",
+        "Peak-to-average factor",
+        users.peak_factor_source or "scenario",
     )
-    peak = sheet.input("peak_factor", users.peak_factor, "x", "Peak-to-average factor", peak_source)
     if users.requests_per_second is not None:
         st.average_rps = sheet.input(
             "total_requests_per_second",
@@ -160,7 +184,7 @@ def _traffic(sheet: Sheet, scn: Scenario, st: _State) -> None:
             "Requests per user per day",
         )
         st.average_rps, st.peak_rps = traffic.request_rates(sheet, st.dau, per_user, peak)
-    if users.peak_factor == 1 and users.requests_per_second is None:
+    if point(users.peak_factor) == 1 and users.requests_per_second is None:
         sheet.note(
             "warn",
             "Sized for the daily average (peak factor 1×). Traffic is never flat: seed 002 says "
@@ -197,14 +221,14 @@ def _shape(sheet: Sheet, model: ModelSection, kv_precision: str, st: _State) -> 
         layers, kv_heads, head_dim = given
         kind = "input"
     else:
-        shape = typical_shape(model.params)
+        shape = typical_shape(point(model.params))
         layers, kv_heads, head_dim = shape.layers, shape.kv_heads, shape.head_dim
         source = shape.source
         kind = "assumption"
         sheet.note(
             "info",
             f"No attention shape given: assuming a typical dense decoder for "
-            f"{model.params / 1e9:.3g}B parameters ({layers} layers, {kv_heads} KV heads of "
+            f"{point(model.params) / 1e9:.3g}B parameters ({layers} layers, {kv_heads} KV heads of "
             f"{head_dim}, multi-head attention). Grouped-query models cache less.",
         )
     prec = catalog.get_precision(kv_precision or model.precision, "kv_cache.kv_precision")
@@ -275,7 +299,7 @@ def _inference(sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State) -
             "fraction",
             "Share of peak used",
             "seed 000's implicit assumption: 100% of peak"
-            if inf.compute_utilization == 1
+            if point(inf.compute_utilization) == 1
             else "scenario",
         )
         t = inference.compute_bound_time(sheet, st.params, st.output_tokens, peak, util)
@@ -308,12 +332,12 @@ def _inference(sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State) -
         verdicts.bound(sheet, ai, ridge)
         if inf.batch_size > 1:
             batch = sheet.input("batch_size", inf.batch_size, "sequences", "Batch size")
-            limit = sheet.assume(
+            limit = _assumed(
+                sheet,
                 "linear_batch_limit",
                 inf.linear_batch_limit,
                 "sequences",
                 "Batch up to which throughput grows linearly",
-                "seed 002 estimate_inference_throughput: min(batch_size, 16)",
             )
             batched = inference.batched_tokens(sheet, rate, batch, limit)
             best_rps = inference.requests_per_replica(
@@ -389,13 +413,7 @@ def _reality_check(
     batch = inference.batch_needed(sheet, qps, st.output_tokens, st.weights, bandwidth)
     kv = _shape(sheet, scn.model, "", st)
     if st.prompt_tokens is None:
-        st.prompt_tokens = sheet.assume(
-            "prompt_tokens",
-            st.output_tokens.value,
-            "tokens",
-            "Prompt tokens per request",
-            "assumed equal to the output length (not given)",
-        )
+        st.prompt_tokens = sheet.step(inference.PROMPT_AS_OUTPUT, output_tokens=st.output_tokens)
     context = sheet.step(
         inference.CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens
     )
@@ -429,21 +447,19 @@ def _reality_check(
     mean_ctx = sheet.step(
         inference.MEAN_CONTEXT, prompt_tokens=st.prompt_tokens, output_tokens=st.output_tokens
     )
-    eff_c = sheet.assume(
+    eff_c = _assumed(
+        sheet,
         "compute_efficiency",
         inf.compute_efficiency,
         "fraction",
         "Compute efficiency (share of peak)",
-        "assumption: best-case matmuls reach 0.80-0.87 of dense peak on A100/H100 "
-        "(published-figures.csv D076, D078); whole serving steps reach less",
     )
-    eff_m = sheet.assume(
+    eff_m = _assumed(
+        sheet,
         "memory_efficiency",
         inf.memory_efficiency,
         "fraction",
         "Memory-bandwidth efficiency",
-        "assumption: microbenchmarks reach ~0.92 of peak HBM bandwidth (published-figures.csv "
-        "D002); decode kernels typically 0.6-0.8",
     )
     per_request = inference.roofline_request(
         sheet,
@@ -523,9 +539,7 @@ def _storage(sheet: Sheet, scn: Scenario, st: _State) -> None:
         size = sheet.input(
             "bytes_per_interaction", s.interaction_size, "B", "Bytes per interaction"
         )
-        overhead = sheet.input(
-            "index_overhead", s.index_overhead, "fraction", "Index overhead", "scenario"
-        )
+        overhead = _assumed(sheet, "index_overhead", s.index_overhead, "fraction", "Index overhead")
         _daily, monthly = storage.interactions(sheet, st.dau, per_user, size, overhead)
         if scn.cost:
             price = _object_price(sheet, scn)
@@ -593,12 +607,8 @@ def _feature_store(sheet: Sheet, scn: Scenario, st: _State) -> None:
             "Bytes per embedding value",
             "FP32 = 4 bytes",
         ),
-        store_overhead=sheet.input(
-            "store_overhead",
-            f.store_overhead,
-            "x",
-            "In-memory store overhead",
-            "seed 002: ~2× raw for Redis keys, metadata and encoding",
+        store_overhead=_assumed(
+            sheet, "store_overhead", f.store_overhead, "x", "In-memory store overhead"
         ),
         headroom=sheet.input("headroom", f.headroom, "fraction", "Node headroom", "scenario"),
         node_memory=sheet.input("node_memory", f.node_memory, "B", "Memory per store node"),
@@ -634,13 +644,7 @@ def _training_data(sheet: Sheet, scn: Scenario, st: _State) -> None:
         sheet.input("events_per_user_per_day", t.events_per_user_per_day, "events/user/day"),
         sheet.input("bytes_per_event", t.bytes_per_event, "B", "Bytes per event"),
         sheet.input("retention_days", t.retention_days, "days", "Retention"),
-        sheet.input(
-            "compression_ratio",
-            t.compression_ratio,
-            "x",
-            "Compression ratio",
-            "seed 002: Parquet + Snappy typically 4-5×",
-        ),
+        _assumed(sheet, "compression_ratio", t.compression_ratio, "x", "Compression ratio"),
     )
     if scn.cost:
         price = _object_price(sheet, scn)
@@ -689,14 +693,27 @@ def _gpu_cost(sheet: Sheet, scn: Scenario, gpu: catalog.Hardware, st: _State) ->
         )
     else:
         p = catalog.get_price("gpu", gpu.key, "inference.gpu")
-        field = f"{scn.cost.gpu_price}_usd_per_hour"
-        price = sheet.input(
-            "usd_per_gpu_hour",
-            p.get(field),
+        on_demand = sheet.input(
+            "on_demand_usd_per_gpu_hour" if scn.cost.gpu_price == "spot" else "usd_per_gpu_hour",
+            p.get("on_demand_usd_per_hour"),
             "USD/h",
-            f"{gpu.name} {scn.cost.gpu_price.replace('_', '-')} price",
+            f"{gpu.name} on-demand price",
             f"catalog: {p.source}",
         )
+        price = on_demand
+        if scn.cost.gpu_price == "spot":
+            nominal = p.values.get("spot_usd_per_hour")
+            fraction = _assumed(
+                sheet,
+                "spot_price_fraction",
+                scn.cost.spot_price_fraction,
+                "fraction",
+                "Spot price as a share of on-demand",
+                nominal=nominal / on_demand.value if nominal else None,
+            )
+            price = sheet.step(
+                cost.SPOT_PRICE, on_demand_usd_per_gpu_hour=on_demand, spot_price_fraction=fraction
+            )
     st.monthly_costs.append(
         cost.fleet_cost(
             sheet, billed, price, hours_per_month(sheet), "gpu_cost_per_month", "GPU cost per month"
@@ -715,16 +732,7 @@ def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
         f"{gpu.name} dense {compute.upper()} peak",
         "scenario" if t.peak_flops else _catalog_cite(gpu),
     )
-    mfu = sheet.input(
-        "mfu",
-        t.mfu,
-        "fraction",
-        "Model FLOPs utilisation (MFU)",
-        "scenario"
-        if "mfu" in t.model_fields_set
-        else "default 40%, the seed's figure; LLaMA 1/2 runs imply 0.38-0.48 on A100 "
-        "(validation README)",
-    )
+    mfu = _assumed(sheet, "mfu", t.mfu, "fraction", "Model FLOPs utilisation (MFU)")
     price = None
     if t.usd_per_gpu_hour is not None:
         price = sheet.input("usd_per_gpu_hour", t.usd_per_gpu_hour, "USD/h", "Price per GPU-hour")
@@ -779,7 +787,7 @@ def _bandwidth(sheet: Sheet, scn: Scenario, st: _State) -> None:
     if load is None:
         raise BotecInputError("users", "missing", "a [users] section for bandwidth")
     sized_for = "average"
-    if scn.users and scn.users.peak_factor > 1 and st.peak_rps is not None:
+    if scn.users and point(scn.users.peak_factor or 3) > 1 and st.peak_rps is not None:
         load, sized_for = st.peak_rps, "peak"
     if req.request_size:
         size = sheet.input("request_bytes", req.request_size, "B", "Bytes per request")

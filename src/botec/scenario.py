@@ -14,51 +14,97 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from botec.errors import BotecInputError
+from botec.uncertain import Uncertain, parse_uncertain
 from botec.units import DIMENSION_HELP, parse_quantity
 
 
-def _parser(dimension: str) -> BeforeValidator:
-    def parse(raw: Any) -> float:
-        try:
-            return parse_quantity(raw, dimension)
-        except BotecInputError:
-            raise ValueError(DIMENSION_HELP[dimension]) from None
+class _Quantity:
+    """Marks a scenario field as a quantity of ``dimension`` (sweeps read it to parse values)."""
 
-    return BeforeValidator(parse)
+    def __init__(self, dimension: str, ranged: bool) -> None:
+        self.dimension = dimension
+        self.ranged = ranged
+
+
+def _bounds_text(gt: float | None, ge: float | None, le: float | None) -> str:
+    parts = []
+    if gt is not None:
+        parts.append(f"greater than {gt:g}")
+    if ge is not None:
+        parts.append(f"at least {ge:g}")
+    if le is not None:
+        parts.append(f"at most {le:g}")
+    return " and ".join(parts)
+
+
+def _quantity(
+    dimension: str,
+    *,
+    gt: float | None = None,
+    ge: float | None = None,
+    le: float | None = None,
+    ranged: bool = True,
+    words: dict[str, float] | None = None,
+) -> Any:
+    """A field typed the way people write it: '100M', '40%', '30% to 50%', {low=, high=}.
+
+    ``ranged`` fields accept a range (see :mod:`botec.uncertain`); both ends and the nominal
+    value are checked against the bounds.
+    """
+
+    def parse(raw: Any) -> Any:
+        if words and isinstance(raw, str) and raw.strip().lower() in words:
+            raw = words[raw.strip().lower()]
+        try:
+            value = parse_uncertain(raw, dimension) if ranged else parse_quantity(raw, dimension)
+        except BotecInputError as exc:
+            if ranged and isinstance(raw, dict | str) and str(exc.allowed).startswith(
+                ("a range", "positive", "one of", "low, high", "both", "a nominal")
+            ):
+                raise ValueError(exc.allowed) from None
+            raise ValueError(DIMENSION_HELP[dimension]) from None
+        for end in _ends(value):
+            if (
+                (gt is not None and not end > gt)
+                or (ge is not None and not end >= ge)
+                or (le is not None and not end <= le)
+            ):
+                raise ValueError(f"a value {_bounds_text(gt, ge, le)}")
+        return value
+
+    return Annotated[Any, BeforeValidator(parse), _Quantity(dimension, ranged)]
+
+
+def _ends(value: Any) -> tuple[float, ...]:
+    if isinstance(value, Uncertain):
+        return (value.low, value.high, value.nominal)
+    return (value,)
 
 
 # Quantities as typed by people, checked for sign and for absurd sizes.
-Count = Annotated[float, _parser("count"), Field(gt=0, le=1e16)]
-CountOrZero = Annotated[float, _parser("count"), Field(ge=0, le=1e16)]
-Users = Annotated[float, _parser("count"), Field(gt=0, le=1e10)]  # more than Earth's population
-Params = Annotated[float, _parser("count"), Field(gt=0, le=1e15)]
-Tokens = Annotated[float, _parser("count"), Field(gt=0, le=1e16)]
-Bytes = Annotated[float, _parser("bytes"), Field(gt=0, le=1e21)]
-ByteRate = Annotated[float, _parser("byte_rate"), Field(gt=0, le=1e15)]
-FlopRate = Annotated[float, _parser("flop_rate"), Field(gt=0, le=1e19)]
-Duration = Annotated[float, _parser("duration"), Field(gt=0, le=1e10)]
-Usd = Annotated[float, _parser("usd"), Field(gt=0, le=1e13)]
-UsdPerHour = Annotated[float, _parser("usd_per_hour"), Field(ge=0, le=1e4)]
-UsdPerGbMonth = Annotated[float, _parser("usd_per_gb_month"), Field(ge=0, le=1e3)]
-UsdPerGb = Annotated[float, _parser("usd_per_gb"), Field(ge=0, le=1e3)]
-Fraction = Annotated[float, _parser("fraction"), Field(gt=0, le=1)]
-Overhead = Annotated[float, _parser("fraction"), Field(ge=0, le=10)]  # 25% index overhead
-Factor = Annotated[float, _parser("factor"), Field(ge=1, le=1000)]
-Ratio = Annotated[float, _parser("factor"), Field(gt=0, le=1000)]
+Count = _quantity("count", gt=0, le=1e16)
+CountOrZero = _quantity("count", ge=0, le=1e16)
+Users = _quantity("count", gt=0, le=1e10)  # more than Earth's population
+Params = _quantity("count", gt=0, le=1e15)
+Tokens = _quantity("count", gt=0, le=1e16)
+Bytes = _quantity("bytes", gt=0, le=1e21)
+ByteRate = _quantity("byte_rate", gt=0, le=1e15)
+FlopRate = _quantity("flop_rate", gt=0, le=1e19)
+Duration = _quantity("duration", gt=0, le=1e10)
+Usd = _quantity("usd", gt=0, le=1e13)
+UsdPerHour = _quantity("usd_per_hour", ge=0, le=1e4)
+UsdPerGbMonth = _quantity("usd_per_gb_month", ge=0, le=1e3)
+UsdPerGb = _quantity("usd_per_gb", ge=0, le=1e3)
+Fraction = _quantity("fraction", gt=0, le=1)
+Overhead = _quantity("fraction", ge=0, le=10)  # 25% index overhead
+Factor = _quantity("factor", ge=1, le=1000)
+Ratio = _quantity("factor", gt=0, le=1000)
+# Counts that pick a layout or a branch (layers, GPUs per replica) stay exact.
 WholeCount = Annotated[int, Field(ge=1, le=10_000_000)]
 
 # Seed 002's rule of thumb, by kind of product ('Forgetting Peak Traffic').
 PEAK_FACTORS = {"consumer": 3.0, "payments": 5.0, "advertising": 10.0, "ads": 10.0, "unknown": 5.0}
-
-
-def _peak(raw: Any) -> Any:
-    if isinstance(raw, str) and raw.strip().lower() in PEAK_FACTORS:
-        return PEAK_FACTORS[raw.strip().lower()]
-    return raw
-
-
-# (Before-validators run last-declared first: words become numbers before the number parser.)
-PeakFactor = Annotated[float, _parser("factor"), BeforeValidator(_peak), Field(ge=1, le=1000)]
+PeakFactor = _quantity("factor", ge=1, le=1000, words=PEAK_FACTORS)
 
 
 class _Section(BaseModel):
@@ -73,7 +119,7 @@ class UsersSection(_Section):
     dau_fraction: Fraction | None = None
     requests_per_user_per_day: Count | None = None
     requests_per_second: Count | None = None
-    peak_factor: PeakFactor = 3.0
+    peak_factor: PeakFactor = None  # default: the catalog's range (nominal 3×)
     peak_factor_source: str = ""
 
 
@@ -109,13 +155,13 @@ class InferenceSection(_Section):
     compute_utilization: Fraction = 1.0
     gpus_per_replica: WholeCount = 1
     batch_size: WholeCount = 1
-    linear_batch_limit: WholeCount = 16
+    linear_batch_limit: Count | None = None  # default: catalog range (nominal 16)
     tokens_per_second_per_gpu: Count | None = None
     batched_tokens_per_second_per_gpu: Count | None = None
     batched_label: str = "with continuous batching"
     reality_check: bool = True
-    compute_efficiency: Fraction = 0.5
-    memory_efficiency: Fraction = 0.7
+    compute_efficiency: Fraction = None  # default: catalog range (nominal 50%)
+    memory_efficiency: Fraction = None  # default: catalog range (nominal 70%)
     usable_memory_fraction: Fraction = 0.9
     max_batch: WholeCount = 256
 
@@ -136,7 +182,7 @@ class StorageSection(_Section):
     user_profile_size: Bytes | None = None
     interaction_size: Bytes | None = None
     interactions_per_user_per_day: Count | None = None
-    index_overhead: Overhead = 0.25
+    index_overhead: Overhead = None  # default: catalog range (nominal 25%)
 
 
 class FeatureStoreSection(_Section):
@@ -149,7 +195,7 @@ class FeatureStoreSection(_Section):
     bytes_per_feature: Bytes = 4
     embedding_dim: CountOrZero = 0
     bytes_per_embedding_value: Bytes = 4
-    store_overhead: Ratio = 2.0
+    store_overhead: Ratio = None  # default: catalog range (nominal 2×)
     headroom: Overhead = 0.2
     node_memory: Bytes = 64 * 2**30
 
@@ -161,7 +207,7 @@ class TrainingDataSection(_Section):
     events_per_user_per_day: Count
     bytes_per_event: Bytes = 200
     retention_days: Count = 365
-    compression_ratio: Ratio = 4.0
+    compression_ratio: Ratio = None  # default: catalog range (nominal 4×)
 
 
 class CpuServingSection(_Section):
@@ -181,7 +227,7 @@ class TrainingSection(_Section):
     tokens: Tokens | None = None
     gpu: str = "a100-80gb"
     gpus: WholeCount = 64
-    mfu: Fraction = 0.4
+    mfu: Fraction = None  # default: catalog range (nominal 40%)
     precision: str = "bf16"
     peak_flops: FlopRate | None = None
     usd_per_gpu_hour: UsdPerHour | None = None
@@ -196,6 +242,7 @@ class CostSection(_Section):
 
     usd_per_gpu_hour: UsdPerHour | None = None
     gpu_price: Literal["on_demand", "spot"] = "on_demand"
+    spot_price_fraction: Fraction = None  # default: catalog range
     gpus_billed: Literal["required", "batched", "realistic"] = "required"
     object_storage_usd_per_gb_month: UsdPerGbMonth | None = None
     egress_usd_per_gb: UsdPerGb | None = None

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from botec.expr import Expr
+from botec.uncertain import Uncertain, stream
 from botec.units import format_quantity
 
 Kind = Literal["input", "assumption", "constant", "step"]
@@ -54,7 +55,7 @@ class Value:
     """A number on the sheet: an input, an assumption, a constant or a computed step."""
 
     name: str
-    value: Any  # float, or a numpy array of samples
+    value: Any  # the point estimate (a float; a numpy array only when the caller passes arrays)
     unit: str
     title: str
     kind: Kind
@@ -62,9 +63,50 @@ class Value:
     section: str = ""
     formula: Formula | None = None
     args: dict[str, Value] | None = None
+    spec: Uncertain | None = None  # the range this input was given as
+    samples: Any = None  # numpy array of Monte Carlo draws (or sweep points), when any input varies
+    _pct: tuple[float, float, float] | None = field(default=None, repr=False)
 
     def formatted(self) -> str:
         return format_quantity(_central(self.value), self.unit)
+
+    @property
+    def varies(self) -> bool:
+        """True when the samples spread (some input of this value is a range)."""
+        if self.samples is None:
+            return False
+        p5, _, p95 = self.percentiles()
+        return p5 != p95
+
+    def percentiles(self) -> tuple[float, float, float]:
+        """(p5, p50, p95) of the samples; the point value three times when nothing varies."""
+        if self.samples is None:
+            v = float(_central(self.value))
+            return (v, v, v)
+        if self._pct is None:
+            import numpy
+
+            p5, p50, p95 = numpy.percentile(self.samples, [5, 50, 95])
+            self._pct = (float(p5), float(p50), float(p95))
+        return self._pct
+
+    def range_text(self) -> str:
+        """'9.8 – 21 GPUs': the p5 – p95 interval, or '' when nothing varies."""
+        if not self.varies:
+            return ""
+        p5, _, p95 = self.percentiles()
+        low, high = format_quantity(p5, self.unit), format_quantity(p95, self.unit)
+        low_num, _, low_unit = low.partition(" ")
+        high_num, _, high_unit = high.partition(" ")
+        if low_unit and low_unit == high_unit:  # '569 – 914 GPUs', not '569 GPUs – 914 GPUs'
+            return f"{low_num} – {high}"
+        return f"{low} – {high}"
+
+    def with_range(self) -> str:
+        """'14 GPUs (9.8 – 21 GPUs)': the point value and, where it varies, its 90% interval."""
+        text = self.formatted()
+        spread = self.range_text()
+        return f"{text} ({spread})" if spread else text
 
     def formula_text(self) -> str:
         """The formula written with the names of the values actually fed into it.
@@ -131,8 +173,23 @@ class SeedCheck:
 class Sheet:
     """Records inputs and steps in order, grouped into sections."""
 
-    def __init__(self, title: str = "") -> None:
+    def __init__(
+        self,
+        title: str = "",
+        samples: int = 0,
+        seed: int = 0,
+        draw: Any = None,
+    ) -> None:
+        """``samples`` > 0 turns on Monte Carlo: every range input is drawn ``samples`` times
+        (reproducibly from ``seed``) and every step is evaluated once more on the draws. ``draw``
+        replaces random draws by a caller's design (``draw(name, spec) -> array``), which is how
+        the sensitivity analysis swings one input at a time."""
         self.title = title
+        self.samples = samples
+        self.seed = seed
+        self._draw = draw
+        self._drawn: dict[int, Any] = {}
+        self.sensitivity: dict[str, Any] = {}  # result name -> botec.sensitivity.Sensitivity
         self.description = ""
         self.inputs: dict[str, Value] = {}
         self.steps: dict[str, Value] = {}
@@ -168,17 +225,46 @@ class Sheet:
         Recording the same name twice is allowed only with the same value, so one symbol never
         means two things in one report.
         """
+        spec = value if isinstance(value, Uncertain) else None
+        point = spec.nominal if spec is not None else value
         existing = self.inputs.get(name)
         if existing is not None:
-            if not _same(existing.value, value) or existing.unit != unit:
+            if (
+                not _same(existing.value, point)
+                or existing.unit != unit
+                or existing.spec is not spec
+            ):
                 raise ValueError(
                     f"input {name!r} recorded twice with different values "
                     f"({existing.value!r} {existing.unit} vs {value!r} {unit})"
                 )
             return existing
-        item = Value(name, value, unit, title or name, kind, source, self._section)
+        item = Value(name, point, unit, title or name, kind, source, self._section, spec=spec)
+        if spec is not None:
+            item.samples = self._samples_for(name, spec)
         self.inputs[name] = item
         return item
+
+    def _samples_for(self, name: str, spec: Uncertain) -> Any:
+        """Draws for one range input; the same range object recorded under two names (DAU used
+        for traffic and for storage) gets the same draws, so the two stay consistent."""
+        if spec.dist == "grid":
+            return spec.sample(0, None)
+        if not self.samples and self._draw is None:
+            return None
+        key = id(spec)
+        if key not in self._drawn:
+            if self._draw is not None:
+                drawn = self._draw(name, spec)
+            else:
+                drawn = spec.sample(self.samples, stream(self.seed, name))
+            self._drawn[key] = (spec, drawn)  # keep spec alive so its id stays unique
+        return self._drawn[key][1]
+
+    @property
+    def uncertain_inputs(self) -> list[Value]:
+        """Inputs given as ranges, in the order they were recorded."""
+        return [v for v in self.inputs.values() if v.spec is not None and v.spec.dist != "grid"]
 
     def assume(self, name: str, value: Any, unit: str, title: str, source: str) -> Value:
         """An assumption: a number the user did not give, with where it comes from."""
@@ -195,6 +281,12 @@ class Sheet:
             raise TypeError(f"formula {formula.name} needs {sorted(expected)}, got {sorted(args)}")
         env = {key: arg.value for key, arg in args.items()}
         result = formula.parsed.evaluate(env)
+        samples = None
+        if any(arg.samples is not None for arg in args.values()):
+            drawn = {
+                key: arg.value if arg.samples is None else arg.samples for key, arg in args.items()
+            }
+            samples = formula.parsed.evaluate(drawn)
         key = name or formula.name
         if key in self.steps:
             raise ValueError(f"step {key!r} computed twice in one sheet")
@@ -208,6 +300,7 @@ class Sheet:
             self._section,
             formula,
             dict(args),
+            samples=samples,
         )
         self.steps[key] = item
         return item

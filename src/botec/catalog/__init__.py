@@ -24,7 +24,7 @@ from typing import Any
 from botec.errors import BotecInputError
 
 _HERE = Path(__file__).parent
-_FILES = ("hardware", "precisions", "networks", "prices")
+_FILES = ("hardware", "precisions", "networks", "prices", "assumptions")
 
 
 @dataclass(frozen=True)
@@ -254,6 +254,48 @@ def get_link(name: str, field_name: str = "link") -> Link:
     )
 
 
+@dataclass(frozen=True)
+class Assumption:
+    """A default that really varies: its nominal value and 90% interval, with the evidence."""
+
+    key: str
+    title: str
+    unit: str
+    low: float
+    high: float
+    source: str
+    as_of: str
+    nominal: float | None = None
+    dist: str = "lognormal"
+
+    def as_range(self, nominal: float | None = None) -> Any:
+        """The default as an :class:`~botec.uncertain.Uncertain` (nominal may be overridden)."""
+        from botec.uncertain import make_range
+
+        centre = nominal if nominal is not None else self.nominal
+        return make_range(self.low, self.high, self.dist, centre, self.key, self.source)
+
+
+def assumption_names() -> list[str]:
+    return sorted(_load("assumptions"))
+
+
+def get_assumption(name: str) -> Assumption:
+    """A default range by name, e.g. ``get_assumption("mfu").as_range()``."""
+    key, e = _lookup("assumption", name, _load("assumptions"), name)
+    return Assumption(
+        key=key.replace("-", "_"),
+        title=e.get("title", key),
+        unit=e.get("unit", ""),
+        low=float(_field(e, key, "low", "assumptions")),
+        high=float(_field(e, key, "high", "assumptions")),
+        source=_field(e, key, "source", "assumptions"),
+        as_of=str(_field(e, key, "as_of", "assumptions")),
+        nominal=float(e["nominal"]) if "nominal" in e else None,
+        dist=e.get("dist", "lognormal"),
+    )
+
+
 def price_names(category: str) -> list[str]:
     return sorted(_load("prices").get(category, {}))
 
@@ -278,11 +320,14 @@ def get_price(category: str, name: str, field_name: str = "price") -> Price:
 
 
 __all__ = [
+    "Assumption",
     "Hardware",
     "Link",
     "Precision",
     "Price",
     "add_catalog_file",
+    "assumption_names",
+    "get_assumption",
     "get_hardware",
     "get_link",
     "get_precision",

@@ -13,6 +13,15 @@ HOURLY_FLEET_COST = Formula(
     headline=True,
 )
 
+SPOT_PRICE = Formula(
+    "usd_per_gpu_hour",
+    "on_demand_usd_per_gpu_hour * spot_price_fraction",
+    "USD/h",
+    "Spot price per GPU-hour",
+    "Spot capacity is billed at a fraction of on-demand that moves with demand; it can be "
+    "reclaimed at short notice.",
+)
+
 
 def fleet_cost(
     sheet: Sheet,

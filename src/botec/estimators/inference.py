@@ -103,6 +103,13 @@ RIDGE_POINT = Formula(
 )
 
 # -- roofline reality check ---------------------------------------------------------------------
+PROMPT_AS_OUTPUT = Formula(
+    "prompt_tokens",
+    "output_tokens",
+    "tokens",
+    "Prompt tokens per request",
+    "Not given: assumed as long as the answer.",
+)
 CONTEXT = Formula(
     "context_tokens", "prompt_tokens + output_tokens", "tokens", "Longest context per sequence"
 )

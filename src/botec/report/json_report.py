@@ -18,13 +18,18 @@ def _number(value: Any) -> Any:
     return value if math.isfinite(value) else None
 
 
-def _percentiles(value: Any) -> dict[str, float]:
-    if hasattr(value, "ndim") and value.ndim > 0:
-        import numpy
+def _percentiles(v: Value) -> dict[str, float]:
+    """p5/p50/p95 of the Monte Carlo draws where the value varies (else nothing: it is exact)."""
+    if not v.varies:
+        return {}
+    p5, p50, p95 = v.percentiles()
+    return {"p5": p5, "p50": p50, "p95": p95}
 
-        p5, p50, p95 = numpy.percentile(value, [5, 50, 95])
-        return {"p5": float(p5), "p50": float(p50), "p95": float(p95)}
-    return {}
+
+def _range(v: Value) -> dict[str, Any]:
+    if v.spec is None or v.spec.dist == "grid":
+        return {}
+    return {"range": {"low": v.spec.low, "high": v.spec.high, "dist": v.spec.dist}}
 
 
 def result_dict(v: Value) -> dict[str, Any]:
@@ -37,7 +42,7 @@ def result_dict(v: Value) -> dict[str, Any]:
         "formula": v.formula_text(),
         "substitution": v.substitution(),
     }
-    out.update(_percentiles(v.value))
+    out.update(_percentiles(v))
     if v.source:
         out["why"] = v.source
     return out
@@ -56,9 +61,37 @@ def sheet_dict(sheet: Sheet) -> dict[str, Any]:
                 "title": v.title,
                 "kind": v.kind,
                 "source": v.source,
-                **_percentiles(v.value),
+                **_range(v),
+                **_percentiles(v),
             }
             for name, v in sheet.inputs.items()
+        },
+        "monte_carlo": {
+            "samples": sheet.samples if sheet.uncertain_inputs else 0,
+            "seed": sheet.seed,
+            "interval": "p5-p95 (90%)",
+        },
+        "sensitivity": {
+            name: {
+                "title": s.title,
+                "unit": s.unit,
+                "summary": s.summary(),
+                "drivers": [
+                    {
+                        "input": d.name,
+                        "title": d.title,
+                        "input_p5": d.input_low,
+                        "input_p95": d.input_high,
+                        "input_unit": d.input_unit,
+                        "result_at_input_p5": d.result_at_low,
+                        "result_at_input_p95": d.result_at_high,
+                        "share_of_spread": d.share,
+                        "rank_correlation": d.rank_correlation,
+                    }
+                    for d in s.drivers
+                ],
+            }
+            for name, s in sheet.sensitivity.items()
         },
         "notes": [{"level": n.level, "section": n.section, "text": n.text} for n in sheet.notes],
         "seed_checks": [

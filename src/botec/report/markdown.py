@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from botec.report import errata, summary_rows
+from botec.report import errata, input_text, sampling_note, summary_rows, value_text
 from botec.sheet import Note, SeedCheck, Sheet, Value
-from botec.units import format_memory, format_quantity
+from botec.units import format_quantity
 
 # level -> (marker, bold word): the same four levels as the terminal report.
 NOTE_LABELS: dict[str, tuple[str, str]] = {
@@ -24,7 +24,7 @@ NOTE_LABELS: dict[str, tuple[str, str]] = {
 
 def step_value(step: Value) -> str:
     """A step's result as printed: memory (unit B) in GB and GiB, anything else as formatted."""
-    return format_memory(float(step)) if step.unit == "B" else step.formatted()
+    return value_text(step)
 
 
 def step_lines(step: Value) -> list[str]:
@@ -128,6 +128,9 @@ def render_markdown(sheet: Sheet) -> str:
         )
         out.append("")
 
+    if sheet.sensitivity or sheet.uncertain_inputs:
+        out += how_sure_markdown(sheet)
+
     if sheet.seed_checks:
         out += ["## Seed check", ""]
         out += _table(
@@ -162,7 +165,7 @@ def render_markdown(sheet: Sheet) -> str:
         [
             [
                 md_code(item.name),
-                md_text(item.formatted()),
+                md_text(input_text(item)),
                 item.kind,
                 md_text(item.source or "scenario"),
             ]
@@ -172,3 +175,32 @@ def render_markdown(sheet: Sheet) -> str:
     )
     out.append("")
     return "\n".join(out)
+
+
+def how_sure_markdown(sheet: Sheet) -> list[str]:
+    """The 'How sure is this?' section: ranges and tornado tables of the headline results."""
+    out = ["## How sure is this?", "", md_text(sampling_note(sheet)), ""]
+    for sens in sheet.sensitivity.values():
+        step = sheet.steps[sens.result]
+        out += [f"### {md_text(sens.title)}: {md_text(value_text(step))}", ""]
+        out += [md_text(sens.summary()), ""]
+        out += _table(
+            ["Input", "Input p5 – p95", "Result at p5", "Result at p95", "Share", "Rank corr."],
+            [
+                [
+                    md_text(d.title),
+                    md_text(
+                        f"{format_quantity(d.input_low, d.input_unit)} – "
+                        f"{format_quantity(d.input_high, d.input_unit)}"
+                    ),
+                    md_text(format_quantity(d.result_at_low, sens.unit)),
+                    md_text(format_quantity(d.result_at_high, sens.unit)),
+                    f"{d.share:.0%}",
+                    f"{d.rank_correlation:+.2f}",
+                ]
+                for d in sens.drivers[:6]
+            ],
+            ["l", "r", "r", "r", "r", "r"],
+        )
+        out.append("")
+    return out

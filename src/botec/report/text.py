@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from botec.report import errata, summary_rows
+from botec.report import errata, input_text, sampling_note, summary_rows, value_text
 from botec.sheet import Sheet
-from botec.units import format_memory, format_quantity
+from botec.units import format_quantity
 
 _NOTE_STYLE = {
     "ok": ("✔", "green"),
@@ -51,7 +51,7 @@ def write(console: Console, sheet: Sheet) -> None:
         # line, and long formulas stay copyable (the terminal folds them).
         block = Text()
         for step in steps:
-            value = format_memory(float(step)) if step.unit == "B" else step.formatted()
+            value = value_text(step)
             pad = " " * (len(step.name) + 1)
             block.append(f"{step.title}\n", style="bold")
             block.append(f"  {step.name} = {step.formula_text()}\n")
@@ -77,6 +77,9 @@ def write(console: Console, sheet: Sheet) -> None:
         for title, value, _ in rows:
             table.add_row(title, value)
         console.print(table)
+
+    if sheet.sensitivity or sheet.uncertain_inputs:
+        _how_sure(console, sheet)
 
     if sheet.seed_checks:
         console.print()
@@ -109,11 +112,42 @@ def write(console: Console, sheet: Sheet) -> None:
     console.print(Text("Inputs and assumptions", style="italic"))
     items = list(sheet.inputs.values())
     name_width = max((len(i.name) for i in items), default=0)
-    value_width = max((len(i.formatted()) for i in items), default=0)
+    texts = [input_text(i) for i in items]
+    value_width = max((len(t) for t in texts), default=0)
     block = Text()
-    for item in items:
-        block.append(f"  {item.name:<{name_width}}  {item.formatted():>{value_width}}  ")
+    for item, text in zip(items, texts, strict=True):
+        block.append(f"  {item.name:<{name_width}}  {text:>{value_width}}  ")
         block.append(f"[{item.kind}] ", style="dim")
         block.append(f"{item.source or 'scenario'}\n")
     block.rstrip()
     console.print(block, soft_wrap=True)
+
+
+def _how_sure(console: Console, sheet: Sheet) -> None:
+    """Ranges of the headline results and the inputs that drive them."""
+    console.print()
+    console.rule(Text("How sure is this?", style="bold"), align="left")
+    console.print(sampling_note(sheet))
+    for sens in sheet.sensitivity.values():
+        step = sheet.steps[sens.result]
+        console.print()
+        console.print(Text(f"{sens.title}: {value_text(step)}", style="bold"))
+        console.print(sens.summary())
+        table = Table(show_edge=False, pad_edge=False)
+        table.add_column("Input")
+        table.add_column("Input p5 – p95", justify="right")
+        table.add_column("Result at p5", justify="right")
+        table.add_column("Result at p95", justify="right")
+        table.add_column("Share", justify="right")
+        table.add_column("Rank corr.", justify="right")
+        for d in sens.drivers[:6]:
+            table.add_row(
+                d.title,
+                f"{format_quantity(d.input_low, d.input_unit)} – "
+                f"{format_quantity(d.input_high, d.input_unit)}",
+                format_quantity(d.result_at_low, sens.unit),
+                format_quantity(d.result_at_high, sens.unit),
+                f"{d.share:.0%}",
+                f"{d.rank_correlation:+.2f}",
+            )
+        console.print(table)
