@@ -62,9 +62,11 @@ class Sensitivity:
         top = [d for d in self.top() if d.share > 0]
         if not top:
             return f"Nothing uncertain moves {self.title}."
-        names = [d.title for d in top]
+        names = [f"{d.title} ({d.share:.0%})" for d in top]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         share = sum(d.share for d in top)
+        if share >= 0.995:
+            return f"The spread in {self.title} comes from {listed}."
         return f"{share:.0%} of the spread in {self.title} comes from {listed}."
 
 

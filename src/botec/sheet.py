@@ -97,7 +97,7 @@ class Value:
         p5, _, p95 = self.percentiles()
         low, high = format_quantity(p5, self.unit), format_quantity(p95, self.unit)
         low_num, _, low_unit = low.partition(" ")
-        high_num, _, high_unit = high.partition(" ")
+        high_unit = high.partition(" ")[2]
         if low_unit and low_unit == high_unit:  # '569 – 914 GPUs', not '569 GPUs – 914 GPUs'
             return f"{low_num} – {high}"
         return f"{low} – {high}"
