@@ -722,12 +722,13 @@ def _gpu_cost(sheet: Sheet, scn: Scenario, gpu: catalog.Hardware, st: _State) ->
 
 
 def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
-    params = st.params or sheet.input("params", t.params, "params", "Parameters")
+    params = _fresh(sheet, "params", t.params, "params", "Parameters")
     gpu = catalog.get_hardware(t.gpu, "training.gpu")
     compute = catalog.get_precision(t.precision, "training.precision").compute_dtype
+    peak_value = t.peak_flops or gpu.peak_for(compute, "training.precision")
     peak = sheet.input(
-        "peak_flop_per_s",
-        t.peak_flops or gpu.peak_for(compute, "training.precision"),
+        _fresh_name(sheet, "peak_flop_per_s", peak_value),
+        peak_value,
         "FLOP/s",
         f"{gpu.name} dense {compute.upper()} peak",
         "scenario" if t.peak_flops else _catalog_cite(gpu),
@@ -778,6 +779,24 @@ def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
             sheet, params, st.weights, memory.CONVENTIONS[t.memory_convention], frac
         )
         verdicts.memory_fit(sheet, total, gpu)
+
+
+def _fresh_name(sheet: Sheet, name: str, value: Any) -> str:
+    """``name``, or ``training_name`` when an earlier section recorded ``name`` differently
+    (a scenario that serves a 3B model and trains a 7B one has two parameter counts)."""
+    existing = sheet.inputs.get(name)
+    if existing is None or (existing.value == point(value) and existing.spec is None):
+        return name
+    return f"training_{name}"
+
+
+def _fresh(sheet: Sheet, name: str, value: Any, unit: str, title: str) -> Value:
+    existing = sheet.inputs.get(name)
+    if existing is not None and existing.value == point(value) and existing.spec is value:
+        return existing
+    if existing is not None and existing.value == point(value) and existing.spec is None:
+        return existing
+    return sheet.input(_fresh_name(sheet, name, value), value, unit, f"{title} (training)")
 
 
 def _bandwidth(sheet: Sheet, scn: Scenario, st: _State) -> None:
