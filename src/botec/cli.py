@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,9 @@ FORMATS = ("text", "markdown", "html", "json")
 _FLAG_FOR_FIELD: dict[str, str] = {}
 
 
-def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+def _output_options(
+    func: Callable[..., Any], formats: tuple[str, ...] = FORMATS
+) -> Callable[..., Any]:
     func = click.option(
         "--force", is_flag=True, help="Overwrite the -o file if it already exists."
     )(func)
@@ -31,7 +34,7 @@ def _output_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--format",
         "fmt",
-        type=click.Choice(FORMATS),
+        type=click.Choice(formats),
         default="text",
         show_default=True,
         help="Report format.",
@@ -59,8 +62,14 @@ def _uncertainty_options(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         expose_value=False,
         callback=_remember,
-        help="Also write a chart (tornado + distributions) to this .png or .svg file.",
+        help="Also write charts: the tornado of the main result to this .png or .svg file, the "
+        "result distributions beside it (NAME-distributions.svg).",
     )(func)
+    return _sampling_options(func)
+
+
+def _sampling_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--samples and --seed."""
     func = click.option(
         "--seed",
         type=click.IntRange(0, 2**32 - 1),
@@ -115,6 +124,8 @@ def _write_plot(sheet: Any, path: Path, force: bool) -> None:
     from botec.plots import save_figure
 
     for target, figure in ((path, charts.tornado(sheet)), (second, charts.distributions(sheet))):
+        if figure is None:
+            continue
         try:
             save_figure(figure, str(target))
         except OSError as exc:
@@ -581,6 +592,143 @@ def storage(
         "cost.object_storage_usd_per_gb_month": "--price",
     }
     _run_and_render(data, fmt, output, force, catalog_file, flags)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--vary",
+    "vary",
+    multiple=True,
+    required=True,
+    help="NAME=LOW..HIGH[:POINTS] or NAME=A,B,C, e.g. dau=1M..1B or gpu=a100-80gb,l4. Repeat.",
+)
+@click.option(
+    "--points",
+    type=click.IntRange(2, 10_000_000),
+    default=7,
+    show_default=True,
+    help="Points per LOW..HIGH axis (log-spaced when it spans 10× or more).",
+)
+@click.option("--result", "results", default=None, help="Results to show, comma-separated.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "csv", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--force", is_flag=True, help="Overwrite -o/--plot files that exist.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the results against the first numeric axis (.png or .svg).",
+)
+@click.option("--catalog", "catalog_file", type=click.Path(dir_okay=False, path_type=Path))
+def sweep(
+    file: Path,
+    vary: tuple[str, ...],
+    points: int,
+    results: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    plot: Path | None,
+    catalog_file: Path | None,
+) -> None:
+    """Evaluate scenario FILE over a grid of inputs and print or export the table."""
+    from botec.report.sweep_view import render_sweep
+    from botec.scenario import load_scenario_data, scenario_from_dict
+    from botec.sweep import parse_vary, run_sweep
+
+    _use_catalog(catalog_file)
+    data = load_scenario_data(file)
+    scenario_from_dict(data, str(file))  # the file itself must be valid first
+    axes = [parse_vary(v, data, points) for v in vary]
+    names = [n.strip() for n in results.split(",") if n.strip()] if results else None
+    _check_plot_path(plot, force)
+    result = _with_progress(lambda tick: run_sweep(data, axes, names, tick), axes)
+    _emit(render_sweep(result, fmt), output, force)
+    if plot is not None:
+        from botec.report.charts import sweep_chart
+
+        _save_chart(sweep_chart(result), plot)
+
+
+def _with_progress(job: Callable[[Any], Any], axes: list[Any]) -> Any:
+    """Run ``job(tick)`` with a progress bar on a terminal when the grid is large."""
+    import math
+
+    total = math.prod(len(a.values) for a in axes)
+    if total < 200_000 or not sys.stderr.isatty():
+        return job(None)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("sweeping", total=total)
+        return job(lambda n: bar.advance(task, n))
+
+
+def _check_plot_path(path: Path | None, force: bool) -> None:
+    if path is None:
+        return
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise BotecInputError("--plot", str(path), "a file name ending in .png or .svg")
+    if path.exists() and not force:
+        raise BotecInputError("--plot", str(path), "a file that does not exist yet (or --force)")
+
+
+def _save_chart(figure: Any, path: Path) -> None:
+    from botec.plots import save_figure
+
+    if figure is None:
+        raise BotecInputError("--plot", str(path), "a sweep with a numeric axis to draw against")
+    try:
+        save_figure(figure, str(path))
+    except OSError as exc:
+        raise BotecInputError("--plot", str(path), f"a writable path ({exc.strerror})") from None
+    click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--gpu",
+    "gpus",
+    multiple=True,
+    required=True,
+    help="GPUs to compare, comma-separated or repeated: --gpu a100-80gb,h100-sxm,l4.",
+)
+@click.option("--budget", default=None, help="Monthly (serving) or total (training) budget, USD.")
+@_sampling_options
+@functools.partial(_output_options, formats=("text", "markdown", "json", "csv"))
+def compare(
+    file: Path,
+    gpus: tuple[str, ...],
+    budget: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+) -> None:
+    """Rank GPUs for scenario FILE by cost, GPUs and latency; say which constraint binds."""
+    from botec.compare import compare_gpus
+    from botec.report.compare_view import render_compare
+    from botec.scenario import load_scenario_data, scenario_from_dict
+    from botec.units import parse_quantity
+
+    _use_catalog(catalog_file)
+    data = load_scenario_data(file)
+    scenario_from_dict(data, str(file))
+    names = [g.strip() for item in gpus for g in item.split(",") if g.strip()]
+    limit = parse_quantity(budget, "usd", "--budget") if budget else None
+    meta = click.get_current_context().meta
+    options = compare_gpus(
+        data, names, meta.get("botec.samples", 10_000), meta.get("botec.seed", 0), limit
+    )
+    _emit(render_compare(options, fmt), output, force)
 
 
 @main.group()

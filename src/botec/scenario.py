@@ -293,6 +293,11 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "scenario") -> Scenar
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a TOML or YAML scenario file."""
+    return scenario_from_dict(load_scenario_data(path), str(path))
+
+
+def load_scenario_data(path: str | Path) -> dict[str, Any]:
+    """Read a TOML or YAML scenario file into a mapping (not yet validated)."""
     file = Path(path)
     if not file.is_file():
         raise BotecInputError("FILE", str(path), "an existing scenario file (.toml, .yaml or .yml)")
@@ -321,7 +326,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise
     if not isinstance(data, dict):
         raise BotecInputError(str(path), type(data).__name__, "a mapping of sections at top level")
-    return scenario_from_dict(data, str(path))
+    return data
 
 
 def _friendly(exc: ValidationError, origin: str) -> BotecInputError:

@@ -149,15 +149,27 @@ MAX_BATCH = Formula(
     "Memory left after the weights, divided by one full-length sequence's KV cache.",
     headline=True,
 )
+DECODE_COMPUTE_TIME = Formula(
+    "decode_compute_time",
+    "flop_per_param_per_token * params * batch / (peak_flop_per_s * compute_efficiency)",
+    "s",
+    "Decode step, compute side",
+    "The matmuls of one step: one token for each sequence in the batch.",
+)
+DECODE_MEMORY_TIME = Formula(
+    "decode_memory_time",
+    "(weights_memory + batch * mean_context_tokens * kv_cache_per_token) "
+    "/ (memory_bandwidth * memory_efficiency)",
+    "s",
+    "Decode step, memory side",
+    "Every step reads all the weights once plus the whole batch's KV cache.",
+)
 DECODE_STEP = Formula(
     "decode_step_time",
-    "max(flop_per_param_per_token * params * batch / (peak_flop_per_s * compute_efficiency), "
-    "(weights_memory + batch * mean_context_tokens * kv_cache_per_token) "
-    "/ (memory_bandwidth * memory_efficiency))",
+    "max(decode_compute_time, decode_memory_time)",
     "s",
     "Decode step time (roofline)",
-    "One step makes one token for each sequence in the batch; it is bound by compute or by "
-    "reading the weights plus the batch's KV cache, whichever is slower.",
+    "Bound by compute or by memory traffic, whichever is slower.",
 )
 PREFILL_TIME = Formula(
     "prefill_time",
@@ -172,6 +184,14 @@ GPU_SECONDS_PER_REQUEST = Formula(
     "s",
     "GPU time per request",
     "Prefill plus this request's share of the batched decode steps.",
+)
+REQUEST_LATENCY = Formula(
+    "request_latency",
+    "prefill_time + output_tokens * decode_step_time",
+    "s",
+    "End-to-end latency of one request (roofline)",
+    "Its prefill, then one decode step per output token at the full batch (queueing excluded).",
+    headline=True,
 )
 REALISTIC_QPS = Formula(
     "realistic_qps_per_gpu",
@@ -347,18 +367,25 @@ def roofline_request(
 ) -> Value:
     """GPU-seconds one request costs at this batch: prefill plus its share of decode steps."""
     two = forward_flop_per_param_per_token(sheet)
-    step = sheet.step(
-        DECODE_STEP,
+    compute_side = sheet.step(
+        DECODE_COMPUTE_TIME,
         flop_per_param_per_token=two,
         params=params,
         batch=batch,
         peak_flop_per_s=peak,
         compute_efficiency=compute_efficiency,
+    )
+    memory_side = sheet.step(
+        DECODE_MEMORY_TIME,
         weights_memory=weights,
+        batch=batch,
         mean_context_tokens=mean_context_tokens,
         kv_cache_per_token=kv_per_token,
         memory_bandwidth=bandwidth,
         memory_efficiency=memory_efficiency,
+    )
+    step = sheet.step(
+        DECODE_STEP, decode_compute_time=compute_side, decode_memory_time=memory_side
     )
     prefill = sheet.step(
         PREFILL_TIME,
@@ -367,6 +394,9 @@ def roofline_request(
         prompt_tokens=prompt_tokens,
         peak_flop_per_s=peak,
         compute_efficiency=compute_efficiency,
+    )
+    sheet.step(
+        REQUEST_LATENCY, prefill_time=prefill, output_tokens=output_tokens, decode_step_time=step
     )
     return sheet.step(
         GPU_SECONDS_PER_REQUEST,

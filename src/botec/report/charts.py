@@ -48,3 +48,46 @@ def distributions(sheet: Sheet) -> Any:
 def report_figure(sheet: Sheet) -> Any:
     """The tornado of the main result (None when nothing varies)."""
     return tornado(sheet)
+
+
+MAX_SERIES = 12
+
+
+def sweep_chart(result: Any) -> Any:
+    """Each output against the first numeric axis; one line per combination of the others."""
+    import numpy
+
+    from botec.plots import sweep_figure
+
+    x_axis = next((a for a in result.axes if a.numeric), None)
+    if x_axis is None or result.rows == 0:
+        return None
+    others = [a for a in result.axes if a is not x_axis]
+    x = numpy.asarray(result.columns[x_axis.name], dtype=float)
+    keys = [
+        " · ".join(f"{a.name}={_label(result.columns[a.name][i], a)}" for a in others) or "all"
+        for i in range(result.rows)
+    ]
+    series: dict[str, dict[str, Any]] = {}
+    for key in dict.fromkeys(keys):
+        if len(series) == MAX_SERIES:
+            break
+        mask = numpy.array([k == key for k in keys])
+        order = numpy.argsort(x[mask], kind="stable")
+        series[key] = {
+            name: numpy.asarray(result.columns[name], dtype=float)[mask][order]
+            for name, _, _ in result.outputs
+        }
+        series[key]["__x__"] = x[mask][order]
+    xs = next(iter(series.values()))["__x__"]
+    for values in series.values():
+        values.pop("__x__")
+    return sweep_figure(x_axis.name, x_axis.unit, xs, series, list(result.outputs))
+
+
+def _label(value: Any, axis: Any) -> str:
+    from botec.units import format_quantity
+
+    if isinstance(value, str) or not axis.numeric:
+        return str(value)
+    return format_quantity(float(value), axis.unit)

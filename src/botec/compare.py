@@ -1,0 +1,154 @@
+"""Hardware comparison: one scenario on several GPUs, ranked, with the constraint that binds.
+
+Each GPU is a full evaluation of the scenario (same formulas, same ranges, same seed), so the
+table shows nothing the single-GPU report would not. Ranked by monthly cost (or training cost),
+then by GPU count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from botec.errors import BotecInputError
+from botec.sheet import Sheet, Value
+
+GPU_FIELDS = ("inference.gpu", "model.gpu", "kv_cache.gpu", "training.gpu")
+# The first result present is the one compared, most decision-relevant first.
+GPU_COUNT = ("realistic_gpus_required", "gpus_required", "total_gpus", "gpus_for_tokens", "gpus")
+COST = ("total_monthly_cost", "gpu_cost_per_month", "cost")
+LATENCY = ("request_latency", "inference_time", "wall_clock", "time_per_token")
+
+
+@dataclass
+class Option:
+    """One GPU's outcome for the scenario."""
+
+    gpu: str
+    gpu_name: str
+    sheet: Sheet
+    gpus: Value | None
+    cost: Value | None
+    latency: Value | None
+    binding: str  # memory, bandwidth, compute or budget
+    why: str
+
+    @property
+    def sort_key(self) -> tuple[float, float]:
+        inf = float("inf")
+        return (
+            float(self.cost) if self.cost is not None else inf,
+            float(self.gpus) if self.gpus is not None else inf,
+        )
+
+
+def _first(sheet: Sheet, names: tuple[str, ...]) -> Value | None:
+    for name in names:
+        if name in sheet:
+            return sheet[name]
+    return None
+
+
+def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]:
+    """Which limit sets the answer on this GPU, and the numbers that show it."""
+    from botec.units import format_memory, format_quantity
+
+    weights = _first(sheet, ("weights_memory", "model_storage"))
+    if "training_memory" in sheet and float(sheet["training_memory"]) > gpu_memory_bytes:
+        need = format_memory(float(sheet["training_memory"]))
+        return (
+            "memory",
+            f"training state {need} exceeds one GPU's {format_memory(gpu_memory_bytes)}",
+        )
+    if weights is not None and float(weights) > gpu_memory_bytes:
+        return "memory", (
+            f"weights {format_memory(float(weights))} exceed one GPU's "
+            f"{format_memory(gpu_memory_bytes)}"
+        )
+    if "max_batch_that_fits" in sheet and "engine_max_batch" in sheet:
+        fits, cap = float(sheet["max_batch_that_fits"]), float(sheet["engine_max_batch"])
+        if fits < cap:
+            return (
+                "memory",
+                f"KV cache caps the batch at {fits:,.0f} sequences (engine cap {cap:,.0f})",
+            )
+    if "decode_compute_time" in sheet and "decode_memory_time" in sheet:
+        c, m = float(sheet["decode_compute_time"]), float(sheet["decode_memory_time"])
+        if m >= c:
+            return "bandwidth", (
+                f"decode step reads memory for {format_quantity(m, 's')} vs "
+                f"{format_quantity(c, 's')} of compute"
+            )
+        return "compute", (
+            f"decode step computes for {format_quantity(c, 's')} vs "
+            f"{format_quantity(m, 's')} of memory reads"
+        )
+    if "time_per_token" in sheet:
+        return "bandwidth", "memory-bound method: every token reads all the weights"
+    if "inference_time" in sheet or "wall_clock" in sheet:
+        return "compute", "FLOPs at the stated utilisation"
+    return "—", "nothing in this scenario runs on the GPU"
+
+
+def compare_gpus(
+    data: dict[str, Any],
+    gpus: list[str],
+    samples: int = 10_000,
+    seed: int = 0,
+    budget: float | None = None,
+) -> list[Option]:
+    """Evaluate the scenario mapping ``data`` once per GPU; best (cheapest) first."""
+    from botec import catalog
+    from botec.analysis import evaluate
+    from botec.scenario import scenario_from_dict
+
+    fields = [f for f in GPU_FIELDS if isinstance(data.get(f.split(".")[0]), dict)]
+    if not fields:
+        raise BotecInputError(
+            "FILE", "no GPU", "a scenario with an [inference], [model], [kv_cache] or [training]"
+        )
+    options = []
+    for name in gpus:
+        hardware = catalog.get_hardware(name, "--gpu")
+        _check_price(data, hardware.key)
+        variant = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
+        for path in fields:
+            section, _, key = path.partition(".")
+            if key in variant[section] or section in ("inference", "training"):
+                variant[section][key] = hardware.key
+        sheet = evaluate(scenario_from_dict(variant), samples=samples, seed=seed)
+        cost = _first(sheet, COST)
+        binding, why = binding_constraint(sheet, hardware.memory_bytes)
+        if budget is not None and cost is not None and float(cost) > budget:
+            binding, why = "budget", f"{cost.formatted()} is over the budget ({why})"
+        options.append(
+            Option(
+                hardware.key,
+                hardware.name,
+                sheet,
+                _first(sheet, GPU_COUNT),
+                cost,
+                _first(sheet, LATENCY),
+                binding,
+                why,
+            )
+        )
+    return sorted(options, key=lambda o: o.sort_key)
+
+
+def _check_price(data: dict[str, Any], key: str) -> None:
+    """A cost section without a stated price needs the catalog's price for every GPU compared."""
+    from botec import catalog
+
+    cost = data.get("cost")
+    training = data.get("training") or {}
+    needs = isinstance(cost, dict) and "usd_per_gpu_hour" not in cost and "inference" in data
+    if needs and key not in catalog.price_names("gpu"):
+        raise BotecInputError(
+            "--gpu",
+            key,
+            "a GPU with a price in the catalog, or state one: [cost] usd_per_gpu_hour, or "
+            f"--catalog FILE with [gpu.{key}] on_demand_usd_per_hour = ... (priced: "
+            f"{', '.join(catalog.price_names('gpu'))})",
+        )
+    del training

@@ -1,0 +1,109 @@
+"""A sweep's table as text, Markdown, CSV or JSON (values in base units, units in the header)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+from botec.sweep import SweepResult
+from botec.units import format_quantity
+
+MAX_TEXT_ROWS = 200
+
+
+def _header(result: SweepResult) -> list[tuple[str, str]]:
+    """(column name, unit) for every column, axes first."""
+    cols = [(a.name, a.unit if a.numeric else "") for a in result.axes]
+    return cols + [(name, unit) for name, _, unit in result.outputs]
+
+
+def _cell(value: Any, unit: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and math.isnan(value):
+        return "—"
+    return format_quantity(float(value), unit)
+
+
+def render_sweep(result: SweepResult, fmt: str) -> str:
+    if fmt == "csv":
+        return _csv(result)
+    if fmt == "json":
+        return _json(result)
+    header = _header(result)
+    records = list(result.records())
+    shown = records[:MAX_TEXT_ROWS]
+    more = len(records) - len(shown)
+    if fmt == "markdown":
+        lines = [
+            "| " + " | ".join(name for name, _ in header) + " |",
+            "| " + " | ".join("---:" for _ in header) + " |",
+        ]
+        lines += [
+            "| " + " | ".join(_cell(r[name], unit) for name, unit in header) + " |" for r in shown
+        ]
+        if more:
+            lines += ["", f"… {more:,} more rows: export with --format csv -o FILE."]
+        return "\n".join(lines) + "\n"
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=160, color_system=None, force_terminal=False)
+    table = Table(title=f"Sweep: {result.rows:,} points", title_justify="left")
+    titles = {name: title for name, title, _ in result.outputs}
+    for name, _ in header:
+        table.add_column(titles.get(name, name), justify="right")
+    for r in shown:
+        table.add_row(*[_cell(r[name], unit) for name, unit in header])
+    console.print(table)
+    if more:
+        console.print(f"… {more:,} more rows: export with --format csv -o FILE.")
+    if result.pointwise_passes:
+        console.print(
+            f"{result.pointwise_passes} pass(es) crossed a branch of the cascade and were "
+            "evaluated point by point."
+        )
+    return buffer.getvalue()
+
+
+def _csv(result: SweepResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    header = _header(result)
+    writer.writerow([f"{name} [{unit}]" if unit else name for name, unit in header])
+    for r in result.records():
+        writer.writerow([_plain(r[name]) for name, _ in header])
+    return buffer.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float):
+        return "" if math.isnan(value) else repr(value)
+    return value
+
+
+def _json(result: SweepResult) -> str:
+    return json.dumps(
+        {
+            "axes": [
+                {
+                    "name": a.name,
+                    "fields": list(a.fields),
+                    "unit": a.unit if a.numeric else "",
+                    "values": [v if isinstance(v, str | int) else float(v) for v in a.values],
+                }
+                for a in result.axes
+            ],
+            "outputs": [{"name": n, "title": t, "unit": u} for n, t, u in result.outputs],
+            "rows": [
+                {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                for r in result.records()
+            ],
+        },
+        indent=1,
+        ensure_ascii=False,
+    )
