@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from botec.expr import Expr
 from botec.uncertain import Uncertain, stream
-from botec.units import format_quantity
+from botec.units import format_quantity, format_range
 
 Kind = Literal["input", "assumption", "constant", "step"]
 Level = Literal["ok", "info", "warn", "bad"]
@@ -95,12 +95,7 @@ class Value:
         if not self.varies:
             return ""
         p5, _, p95 = self.percentiles()
-        low, high = format_quantity(p5, self.unit), format_quantity(p95, self.unit)
-        low_num, _, low_unit = low.partition(" ")
-        high_unit = high.partition(" ")[2]
-        if low_unit and low_unit == high_unit:  # '569 – 914 GPUs', not '569 GPUs – 914 GPUs'
-            return f"{low_num} – {high}"
-        return f"{low} – {high}"
+        return format_range(p5, p95, self.unit)
 
     def with_range(self) -> str:
         """'14 GPUs (9.8 – 21 GPUs)': the point value and, where it varies, its 90% interval."""

@@ -462,3 +462,12 @@ def format_memory(value_bytes: float) -> str:
 
 
 Formatter = Callable[[float], str]
+
+
+def format_range(low: float, high: float, unit: str) -> str:
+    """'569 – 914 GPUs' (the unit once when both ends share it), else '$2.70M – $20.9M/month'."""
+    lo, hi = format_quantity(low, unit), format_quantity(high, unit)
+    lo_num, _, lo_unit = lo.partition(" ")
+    if lo_unit and lo_unit == hi.partition(" ")[2]:
+        return f"{lo_num} – {hi}"
+    return f"{lo} – {hi}"

@@ -56,6 +56,42 @@ def input_text(value: Value) -> str:
     return f"{value.formatted()} ({value.spec.describe(value.unit)})"
 
 
+MIN_SHARE = 0.005  # drivers under half a percent of the spread are not listed
+
+
+def drivers_shown(sens):  # type: ignore[no-untyped-def]
+    """The drivers worth a row: those that move the result at all, at most six."""
+    return [d for d in sens.drivers if d.share >= MIN_SHARE][:6]
+
+
+def uncertainty_rows(sheet: Sheet) -> list[tuple[str, str, str, str]]:
+    """(title, point value, 90% range, what drives it) for every headline result that varies."""
+    rows = []
+    for sens in sheet.sensitivity.values():
+        step = sheet.steps[sens.result]
+        top = ", ".join(f"{d.title} {d.share:.0%}" for d in sens.top() if d.share >= MIN_SHARE)
+        point = value_text(step).split(" (")[0] if step.unit != "B" else step.formatted()
+        rows.append((sens.title, point, step.range_text(), top))
+    return rows
+
+
+def driver_cells(d, unit: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """One tornado row as text: input, its range, the result at each end, share, rank corr."""
+    from botec.units import format_quantity, format_range
+
+    return [
+        d.title,
+        format_range(d.input_low, d.input_high, d.input_unit),
+        format_quantity(d.result_at_low, unit),
+        format_quantity(d.result_at_high, unit),
+        f"{d.share:.0%}",
+        f"{d.rank_correlation:+.2f}",
+    ]
+
+
+DRIVER_HEADER = ["Input", "Input p5 – p95", "Result at p5", "Result at p95", "Share", "Rank corr."]
+
+
 def sampling_note(sheet: Sheet) -> str:
     """How the ranges were computed, for the report's 'How sure is this?' section."""
     n = len({id(v.spec) for v in sheet.uncertain_inputs})
@@ -79,11 +115,15 @@ def errata(sheet: Sheet) -> list:  # type: ignore[type-arg]
 
 
 __all__ = [
+    "DRIVER_HEADER",
     "FORMATS",
+    "driver_cells",
+    "drivers_shown",
     "errata",
     "input_text",
     "render",
     "sampling_note",
     "summary_rows",
+    "uncertainty_rows",
     "value_text",
 ]

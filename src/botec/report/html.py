@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from botec.report import errata, summary_rows
+from botec.report import errata, input_text, sampling_note, summary_rows
 from botec.report.markdown import (
     NOTE_LABELS,
     notes_in,
@@ -20,6 +20,8 @@ from botec.report.markdown import (
 from botec.sheet import Sheet, Value
 
 _CSS = """
+figure.chart { margin: 1rem 0; overflow-x: auto; }
+figure.chart svg { max-width: 100%; height: auto; }
 :root {
   --fg: #1f2328; --muted: #59636e; --bg: #ffffff; --panel: #f6f8fa; --line: #d1d9e0;
   --accent: #0969da; --ok: #1a7f37; --info: #0969da; --warn: #9a6700; --bad: #cf222e;
@@ -208,6 +210,9 @@ def render_html(sheet: Sheet) -> str:
         )
         out.append("</section>")
 
+    if sheet.sensitivity or sheet.uncertain_inputs:
+        out += _how_sure(sheet)
+
     if sheet.seed_checks:
         out += ['<section class="seed-check">', "<h2>Seed check</h2>"]
         out += _table(
@@ -241,7 +246,7 @@ def render_html(sheet: Sheet) -> str:
         [("Name", ""), ("Value", "num"), ("Kind", ""), ("Source", "")],
         [
             f'<tr><td class="name"><code>{_e(item.name)}</code></td>'
-            f'<td class="num">{_e(item.formatted())}</td>'
+            f'<td class="num">{_e(input_text(item))}</td>'
             f'<td><span class="kind kind-{_e(item.kind)}">{_e(item.kind)}</span></td>'
             f'<td class="source">{_e(item.source or "scenario")}</td></tr>'
             for item in sheet.inputs.values()
@@ -250,3 +255,48 @@ def render_html(sheet: Sheet) -> str:
     )
     out += ["</section>", "</main>", "</body>", "</html>", ""]
     return "\n".join(out)
+
+
+def _how_sure(sheet: Sheet) -> list[str]:
+    """Ranges, the main result's drivers and the charts (inline SVG: one file, works offline)."""
+    from botec.report import DRIVER_HEADER, driver_cells, drivers_shown, uncertainty_rows
+    from botec.report.charts import main_result
+
+    out = ['<section class="how-sure">', "<h2>How sure is this?</h2>"]
+    out.append(f'<p class="why">{_e(sampling_note(sheet))}</p>')
+    rows = uncertainty_rows(sheet)
+    if rows:
+        out += _table(
+            [("Result", ""), ("Value", "num"), ("90% range", "num"), ("Driven by", "")],
+            [
+                f'<tr><td>{_e(a)}</td><td class="num">{_e(b)}</td>'
+                f'<td class="num">{_e(c)}</td><td>{_e(d)}</td></tr>'
+                for a, b, c, d in rows
+            ],
+            "uncertainty",
+        )
+    main = main_result(sheet)
+    if main is not None:
+        from botec.plots import figure_svg
+        from botec.report import charts
+
+        sens = sheet.sensitivity[main]
+        out += [f"<h3>What drives {_e(sens.title)}</h3>", f"<p>{_e(sens.summary())}</p>"]
+        out += _table(
+            [(h, "" if i == 0 else "num") for i, h in enumerate(DRIVER_HEADER)],
+            [
+                "<tr>"
+                + "".join(
+                    f"<td>{_e(c)}</td>" if i == 0 else f'<td class="num">{_e(c)}</td>'
+                    for i, c in enumerate(driver_cells(d, sens.unit))
+                )
+                + "</tr>"
+                for d in drivers_shown(sens)
+            ],
+            "sensitivity",
+        )
+        for figure in (charts.tornado(sheet), charts.distributions(sheet)):
+            if figure is not None:
+                out.append(f'<figure class="chart">{figure_svg(figure)}</figure>')
+    out.append("</section>")
+    return out

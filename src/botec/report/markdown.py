@@ -178,28 +178,26 @@ def render_markdown(sheet: Sheet) -> str:
 
 
 def how_sure_markdown(sheet: Sheet) -> list[str]:
-    """The 'How sure is this?' section: ranges and tornado tables of the headline results."""
+    """The 'How sure is this?' section: the ranges, then the tornado of the main result."""
+    from botec.report import DRIVER_HEADER, driver_cells, drivers_shown, uncertainty_rows
+    from botec.report.charts import main_result
+
     out = ["## How sure is this?", "", md_text(sampling_note(sheet)), ""]
-    for sens in sheet.sensitivity.values():
-        step = sheet.steps[sens.result]
-        out += [f"### {md_text(sens.title)}: {md_text(value_text(step))}", ""]
-        out += [md_text(sens.summary()), ""]
+    rows = uncertainty_rows(sheet)
+    if rows:
         out += _table(
-            ["Input", "Input p5 – p95", "Result at p5", "Result at p95", "Share", "Rank corr."],
-            [
-                [
-                    md_text(d.title),
-                    md_text(
-                        f"{format_quantity(d.input_low, d.input_unit)} – "
-                        f"{format_quantity(d.input_high, d.input_unit)}"
-                    ),
-                    md_text(format_quantity(d.result_at_low, sens.unit)),
-                    md_text(format_quantity(d.result_at_high, sens.unit)),
-                    f"{d.share:.0%}",
-                    f"{d.rank_correlation:+.2f}",
-                ]
-                for d in sens.drivers[:6]
-            ],
+            ["Result", "Value", "90% range", "Driven by (share of spread)"],
+            [[md_text(c) for c in row] for row in rows],
+            ["l", "r", "r", "l"],
+        )
+        out.append("")
+    main = main_result(sheet)
+    if main is not None:
+        sens = sheet.sensitivity[main]
+        out += [f"### What drives {md_text(sens.title)}", "", md_text(sens.summary()), ""]
+        out += _table(
+            DRIVER_HEADER,
+            [[md_text(c) for c in driver_cells(d, sens.unit)] for d in drivers_shown(sens)],
             ["l", "r", "r", "r", "r", "r"],
         )
         out.append("")

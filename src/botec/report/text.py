@@ -124,30 +124,36 @@ def write(console: Console, sheet: Sheet) -> None:
 
 
 def _how_sure(console: Console, sheet: Sheet) -> None:
-    """Ranges of the headline results and the inputs that drive them."""
+    """Ranges of the headline results, and the tornado of the main one."""
+    from botec.report import DRIVER_HEADER, driver_cells, drivers_shown, uncertainty_rows
+    from botec.report.charts import main_result
+
     console.print()
     console.rule(Text("How sure is this?", style="bold"), align="left")
     console.print(sampling_note(sheet))
-    for sens in sheet.sensitivity.values():
-        step = sheet.steps[sens.result]
-        console.print()
-        console.print(Text(f"{sens.title}: {value_text(step)}", style="bold"))
-        console.print(sens.summary())
-        table = Table(show_edge=False, pad_edge=False)
-        table.add_column("Input")
-        table.add_column("Input p5 – p95", justify="right")
-        table.add_column("Result at p5", justify="right")
-        table.add_column("Result at p95", justify="right")
-        table.add_column("Share", justify="right")
-        table.add_column("Rank corr.", justify="right")
-        for d in sens.drivers[:6]:
-            table.add_row(
-                d.title,
-                f"{format_quantity(d.input_low, d.input_unit)} – "
-                f"{format_quantity(d.input_high, d.input_unit)}",
-                format_quantity(d.result_at_low, sens.unit),
-                format_quantity(d.result_at_high, sens.unit),
-                f"{d.share:.0%}",
-                f"{d.rank_correlation:+.2f}",
-            )
+    rows = uncertainty_rows(sheet)
+    if rows:
+        table = Table(title="Results that vary", title_justify="left")
+        for head, justify in (
+            ("Result", "left"),
+            ("Value", "right"),
+            ("90% range", "right"),
+            ("Driven by (share of spread)", "left"),
+        ):
+            table.add_column(head, justify=justify)  # type: ignore[arg-type]
+        for row in rows:
+            table.add_row(*row)
         console.print(table)
+    main = main_result(sheet)
+    if main is None:
+        return
+    sens = sheet.sensitivity[main]
+    console.print()
+    console.print(Text(f"What drives {sens.title}", style="bold"))
+    console.print(sens.summary())
+    table = Table(show_edge=False, pad_edge=False)
+    for i, head in enumerate(DRIVER_HEADER):
+        table.add_column(head, justify="left" if i == 0 else "right")
+    for d in drivers_shown(sens):
+        table.add_row(*driver_cells(d, sens.unit))
+    console.print(table)
