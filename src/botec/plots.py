@@ -226,7 +226,7 @@ def tornado_figure(
     ax.set_xlim(low_end - 0.06 * span, high_end + 0.06 * span)
     _unit_axis(ax.xaxis, unit, False, low_end, high_end, width_in=5.0)
     ax.set_title(
-        _wrap(f"{result_title}: effect of each input from its p5 to its p95", 70), loc="left"
+        _wrap(f"{result_title}: effect of each input from its p5 to its p95", 50), loc="left"
     )
     ax.set_xlabel(result_title)
     if count == 0:
@@ -264,7 +264,10 @@ def distribution_figure(panels: list[tuple[str, str, numpy.ndarray, float]]) -> 
             ax.text(0.5, 0.5, "no finite samples", transform=ax.transAxes, ha="center")
             continue
         p5, p50, p95 = (float(v) for v in np.percentile(values, [5, 50, 95]))
-        low, high = float(values.min()), float(values.max())
+        # The outer 0.5% of draws on each side are left off the axis: a lognormal's far tail
+        # would otherwise squeeze the body of the histogram into a few bins.
+        low, high = (float(v) for v in np.percentile(values, [0.5, 99.5]))
+        values = values[(values >= low) & (values <= high)]
         log = low > 0 and p95 / p5 > 20
         if log and high > low:
             bins: Any = np.geomspace(low, high, 41)
