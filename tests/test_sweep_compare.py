@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,6 @@ from botec.errors import BotecInputError
 from botec.runner import run_scenario
 from botec.scenario import scenario_from_dict
 from botec.sweep import parse_vary, run_sweep
-from conftest import ROOT, cli
 
 A100_BF16 = 312e12
 
