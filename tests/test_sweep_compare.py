@@ -162,6 +162,16 @@ def test_sweep_cli_exports_csv_with_units_in_the_header(tmp_path: Path) -> None:
     assert code == 2 and "--force" in err  # an existing chart is never overwritten silently
 
 
+def test_sweep_html_is_one_page_with_the_curves_inline(tmp_path: Path) -> None:
+    scenario = tmp_path / "train.toml"
+    scenario.write_text('[training]\nparams = "10B"\ntokens = "200B"\n', encoding="utf-8")
+    code, out, err = cli("sweep", str(scenario), "--vary", "params=1B..100B", "--format", "html")
+    assert code == 0, err
+    assert out.startswith("<!doctype html>") and out.count("<svg") == 1
+    assert "<script" not in out and "<link" not in out
+    assert "Training wall-clock time" in out and "days" in out
+
+
 # -- compare ---------------------------------------------------------------------------------------
 
 SMARTPAL = str(ROOT / "scenarios" / "smartpal.toml")

@@ -614,9 +614,10 @@ def storage(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "csv", "json"]),
+    type=click.Choice(["text", "markdown", "html", "csv", "json"]),
     default="text",
     show_default=True,
+    help="html: one self-contained page with the curves and the table.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--force", is_flag=True, help="Overwrite -o/--plot files that exist.")

@@ -31,6 +31,8 @@ def _cell(value: Any, unit: str) -> str:
 def render_sweep(result: SweepResult, fmt: str) -> str:
     if fmt == "csv":
         return _csv(result)
+    if fmt == "html":
+        return _html(result)
     if fmt == "json":
         return _json(result)
     header = _header(result)
@@ -107,3 +109,42 @@ def _json(result: SweepResult) -> str:
         indent=1,
         ensure_ascii=False,
     )
+
+
+def _html(result: SweepResult) -> str:
+    """One self-contained page: the curves as inline SVG, then the table (works offline)."""
+    from html import escape
+
+    from botec.report.charts import sweep_chart
+    from botec.report.html import _CSS
+
+    header = _header(result)
+    titles = {name: title for name, title, _ in result.outputs}
+    records = list(result.records())
+    shown = records[:MAX_TEXT_ROWS]
+    out = [
+        "<!doctype html>",
+        '<html lang="en">',
+        '<head><meta charset="utf-8"><meta name="generator" content="botec">',
+        f"<title>botec sweep: {result.rows:,} points</title>",
+        f"<style>{_CSS}</style></head>",
+        "<body><main>",
+        f"<h1>Sweep: {result.rows:,} points</h1>",
+    ]
+    figure = sweep_chart(result)
+    if figure is not None:
+        from botec.plots import figure_svg
+
+        out.append(f'<figure class="chart">{figure_svg(figure)}</figure>')
+    head = "".join(f'<th scope="col">{escape(titles.get(n, n))}</th>' for n, _ in header)
+    out += ['<div class="table-wrap"><table class="summary">', f"<thead><tr>{head}</tr></thead>"]
+    out.append("<tbody>")
+    for r in shown:
+        cells = "".join(f'<td class="num">{escape(_cell(r[n], u))}</td>' for n, u in header)
+        out.append(f"<tr>{cells}</tr>")
+    out.append("</tbody></table></div>")
+    if len(records) > len(shown):
+        more = len(records) - len(shown)
+        out.append(f"<p>… {more:,} more rows: export with --format csv -o FILE.</p>")
+    out += ["</main></body></html>", ""]
+    return "\n".join(out)
