@@ -275,3 +275,10 @@ def test_json_is_valid_with_ranges_everywhere() -> None:
     assert code == 0
     peak = json.loads(out)["results"]["peak_requests_per_second"]
     assert peak["p5"] < peak["p95"]
+
+
+def test_layout_counts_refuse_ranges_and_say_why() -> None:
+    with pytest.raises(BotecInputError) as info:
+        scenario_from_dict({"training": {"params": "7B", "gpus": "32 to 64"}})
+    assert info.value.field == "training.gpus"
+    assert "exact whole number" in str(info.value) and "botec sweep" in str(info.value)

@@ -100,7 +100,21 @@ Overhead = _quantity("fraction", ge=0, le=10)  # 25% index overhead
 Factor = _quantity("factor", ge=1, le=1000)
 Ratio = _quantity("factor", gt=0, le=1000)
 # Counts that pick a layout or a branch (layers, GPUs per replica) stay exact.
-WholeCount = Annotated[int, Field(ge=1, le=10_000_000)]
+def _whole(raw: Any) -> Any:
+    if isinstance(raw, dict) or (isinstance(raw, str) and (" to " in raw or ".." in raw)):
+        raise ValueError(
+            "an exact whole number: this count picks a layout or a branch, so it takes no range "
+            "(sweep it with botec sweep --vary instead)"
+        )
+    if isinstance(raw, str):
+        try:
+            return int(raw.replace(",", "").replace("_", "").strip())
+        except ValueError:
+            raise ValueError("a whole number, e.g. 64") from None
+    return raw
+
+
+WholeCount = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=10_000_000)]
 
 # Seed 002's rule of thumb, by kind of product ('Forgetting Peak Traffic').
 PEAK_FACTORS = {"consumer": 3.0, "payments": 5.0, "advertising": 10.0, "ads": 10.0, "unknown": 5.0}
