@@ -282,3 +282,21 @@ def test_layout_counts_refuse_ranges_and_say_why() -> None:
         scenario_from_dict({"training": {"params": "7B", "gpus": "32 to 64"}})
     assert info.value.field == "training.gpus"
     assert "exact whole number" in str(info.value) and "botec sweep" in str(info.value)
+
+
+def test_spot_price_is_on_demand_times_the_spot_fraction_range() -> None:
+    # A100 80GB in the catalog: on-demand $5.12/h, spot $0.85/h (published-figures.csv E004), so
+    # the nominal spot price stays $0.85/h; the range 15%-45% of on-demand is $0.768-$2.30/h.
+    data = {
+        "users": {"requests_per_second": 100, "peak_factor": 1},
+        "requests": {"output_tokens": 500},
+        "model": {"params": "3B"},
+        "inference": {"gpu": "a100-80gb", "reality_check": False},
+        "cost": {"gpu_price": "spot"},
+    }
+    sheet = evaluate(scenario_from_dict(data), samples=20_000, seed=2)
+    price = sheet.steps["usd_per_gpu_hour"]
+    assert float(price) == pytest.approx(0.85)
+    p5, _, p95 = price.percentiles()
+    assert p5 == pytest.approx(5.12 * 0.15, rel=0.03)
+    assert p95 == pytest.approx(5.12 * 0.45, rel=0.03)

@@ -28,7 +28,7 @@ from botec.scenario import (
     TrainingSection,
 )
 from botec.sheet import SeedCheck, Sheet, Value
-from botec.uncertain import point
+from botec.uncertain import Uncertain, point
 
 
 class _State:
@@ -702,14 +702,13 @@ def _gpu_cost(sheet: Sheet, scn: Scenario, gpu: catalog.Hardware, st: _State) ->
         )
         price = on_demand
         if scn.cost.gpu_price == "spot":
-            nominal = p.values.get("spot_usd_per_hour")
             fraction = _assumed(
                 sheet,
                 "spot_price_fraction",
                 scn.cost.spot_price_fraction,
                 "fraction",
                 "Spot price as a share of on-demand",
-                nominal=nominal / on_demand.value if nominal else None,
+                nominal=p.spot_fraction,
             )
             price = sheet.step(
                 cost.SPOT_PRICE, on_demand_usd_per_gpu_hour=on_demand, spot_price_fraction=fraction
@@ -781,20 +780,25 @@ def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
         verdicts.memory_fit(sheet, total, gpu)
 
 
+def _same_input(existing: Value | None, value: Any) -> bool:
+    """Whether ``value`` is what ``existing`` records (the same number, or the same range)."""
+    if existing is None:
+        return False
+    if isinstance(value, Uncertain) or existing.spec is not None:
+        return existing.spec is value
+    return bool(existing.value == value)
+
+
 def _fresh_name(sheet: Sheet, name: str, value: Any) -> str:
     """``name``, or ``training_name`` when an earlier section recorded ``name`` differently
     (a scenario that serves a 3B model and trains a 7B one has two parameter counts)."""
     existing = sheet.inputs.get(name)
-    if existing is None or (existing.value == point(value) and existing.spec is None):
-        return name
-    return f"training_{name}"
+    return name if existing is None or _same_input(existing, value) else f"training_{name}"
 
 
 def _fresh(sheet: Sheet, name: str, value: Any, unit: str, title: str) -> Value:
     existing = sheet.inputs.get(name)
-    if existing is not None and existing.value == point(value) and existing.spec is value:
-        return existing
-    if existing is not None and existing.value == point(value) and existing.spec is None:
+    if existing is not None and _same_input(existing, value):
         return existing
     return sheet.input(_fresh_name(sheet, name, value), value, unit, f"{title} (training)")
 

@@ -101,6 +101,15 @@ class Price:
     notes: str = ""
     aliases: tuple[str, ...] = ()
 
+    @property
+    def spot_fraction(self) -> float | None:
+        """Spot over on-demand price, where the catalog has both (a GPU's spot discount)."""
+        spot, on_demand = (
+            self.values.get("spot_usd_per_hour"),
+            self.values.get("on_demand_usd_per_hour"),
+        )
+        return spot / on_demand if spot and on_demand else None
+
     def get(self, what: str) -> float:
         if what not in self.values:
             raise BotecInputError(
