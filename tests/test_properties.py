@@ -37,7 +37,11 @@ def test_every_formula_runs_on_arrays_exactly_as_on_floats(formula: Formula) -> 
     # The same definition must serve Monte Carlo: evaluate on 64-sample arrays and element by
     # element on floats, and get the same numbers.
     rng = np.random.default_rng(7)
-    env = {name: rng.uniform(0.5, 5.0, 64) for name in formula.parsed.names}
+    # Fractions stay in (0, 1), their domain (1 - fraction may be raised to a power).
+    env = {
+        name: rng.uniform(0.05, 0.95, 64) if "fraction" in name else rng.uniform(0.5, 5.0, 64)
+        for name in formula.parsed.names
+    }
     vectorised = np.asarray(formula.parsed.evaluate(env), dtype=float)
     for i in range(64):
         scalar = formula.parsed.evaluate({k: float(v[i]) for k, v in env.items()})

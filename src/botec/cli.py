@@ -363,9 +363,21 @@ def train(
 
 
 @main.command()
-@click.option("--params", required=True, help="Parameter count, e.g. 7B.")
+@click.option("--model", default=None, help="A catalog model (llama-2-7b, ...) or a config.json.")
+@click.option("--params", default=None, help="Parameter count of an unnamed model, e.g. 7B.")
 @click.option("--precision", default="fp16", show_default=True, help="Weight precision.")
+@click.option(
+    "--kv-precision", default=None, help="KV-cache precision (default: fp16 or weights')."
+)
 @click.option("--gpu", default="a100-80gb", show_default=True, help="Accelerator.")
+@click.option("--input-tokens", default=None, help="Prompt tokens per request (roofline serving).")
+@click.option("--tp", default=1, type=int, show_default=True, help="Tensor-parallel GPUs.")
+@click.option(
+    "--engine",
+    default="generic",
+    show_default=True,
+    help="Serving engine whose efficiencies to use: generic, vllm, tensorrt-llm, llama.cpp.",
+)
 @click.option(
     "--method",
     type=click.Choice(["memory-bound", "compute-bound"]),
@@ -379,7 +391,12 @@ def train(
 @click.option("--prompt-tokens", default=None, help="Prompt tokens per request.")
 @click.option("--qps", default=None, help="Average requests per second to size GPUs for.")
 @click.option("--peak-factor", default=None, help="Peak ÷ average traffic (default 1 with --qps).")
-@click.option("--batch", default=1, type=int, show_default=True, help="Batch size (memory-bound).")
+@click.option(
+    "--batch",
+    default=None,
+    type=int,
+    help="Batch size (default: the largest that fits; 1 for the seed methods).",
+)
 @click.option(
     "--gpus-per-replica", default=1, type=int, show_default=True, help="Tensor-parallel GPUs."
 )
@@ -387,15 +404,20 @@ def train(
 @_uncertainty_options
 @_output_options
 def infer(
-    params: str,
+    model: str | None,
+    params: str | None,
     precision: str,
+    kv_precision: str | None,
     gpu: str,
+    input_tokens: str | None,
+    tp: int,
+    engine: str,
     method: str,
     output_tokens: str,
     prompt_tokens: str | None,
     qps: str | None,
     peak_factor: str | None,
-    batch: int,
+    batch: int | None,
     gpus_per_replica: int,
     memory_bandwidth: str | None,
     fmt: str,
@@ -403,7 +425,32 @@ def infer(
     force: bool,
     catalog_file: Path | None,
 ) -> None:
-    """Inference time per token or request, throughput per GPU, GPUs for a load."""
+    """Serving a model: roofline prefill/decode with --model or --input-tokens (TTFT, TPOT,
+    largest batch, throughput), else the seeds' compute- or memory-bound estimates."""
+    if model is None and params is None:
+        raise BotecInputError("--model/--params", "missing", "a catalog model or --params 7B")
+    if model is not None or input_tokens is not None:
+        serving = _drop_none(
+            {
+                "model": model,
+                "params": None if model else params,
+                "gpu": gpu,
+                "precision": precision,
+                "kv_precision": kv_precision,
+                "input_tokens": input_tokens or prompt_tokens or "512",
+                "output_tokens": output_tokens,
+                "tensor_parallel": tp,
+                "batch": batch,
+                "engine": engine,
+            }
+        )
+        flags = {f"serving.{k}": f"--{k.replace('_', '-')}" for k in serving}
+        flags.update({"serving.tensor_parallel": "--tp", "serving.model": "--model"})
+        name = model or f"{params}-parameter model"
+        data = {"title": f"Serving {name} on {tp} × {gpu} ({engine})", "serving": serving}
+        _run_and_render(data, fmt, output, force, catalog_file, flags)
+        return
+    batch = batch or 1
     data: dict[str, Any] = {
         "title": f"Serving a {params}-parameter model on {gpu}",
         "model": {"params": params, "precision": precision},

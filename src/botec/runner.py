@@ -103,6 +103,11 @@ def run_scenario(scn: Scenario, samples: int = 0, seed: int = 0, draw: Any = Non
     if scn.inference:
         with sheet.section("Inference"):
             _inference(sheet, scn, scn.inference, st)
+    if scn.serving:
+        from botec.serving_stage import run_serving
+
+        with sheet.section("Serving"):
+            run_serving(sheet, scn.serving)
     if scn.kv_cache:
         with sheet.section("KV cache"):
             _kv_cache(sheet, scn, scn.kv_cache, st)

@@ -180,6 +180,27 @@ class InferenceSection(_Section):
     max_batch: WholeCount = 256
 
 
+class ServingSection(_Section):
+    """An LLM served by a real engine: roofline prefill and decode, KV cache, TP, batching."""
+
+    model: str = ""  # a catalog model (botec models), or a local Hugging Face config.json
+    params: Params | None = None  # an unnamed model: architecture from typical shapes
+    gpu: str = "a100-80gb"
+    precision: str = "fp16"
+    kv_precision: str = ""  # default: the weights' precision (8-bit and below: fp16 KV)
+    input_tokens: Tokens
+    output_tokens: Tokens
+    tensor_parallel: WholeCount = 1
+    batch: WholeCount | None = None  # default: the largest batch that fits
+    engine: str = "generic"
+    usable_memory_fraction: Fraction = 0.9
+    workspace_per_gpu: Bytes = None  # default: catalog range
+    compute_efficiency: Fraction = None  # default: the engine's range
+    memory_efficiency: Fraction = None
+    step_overhead: Duration = None
+    request_overhead: Duration = None
+
+
 class KvCacheSection(_Section):
     """Concurrent sequences held in GPU memory."""
 
@@ -287,6 +308,7 @@ class Scenario(_Section):
     model: ModelSection | None = None
     inference: InferenceSection | None = None
     kv_cache: KvCacheSection | None = None
+    serving: ServingSection | None = None
     storage: StorageSection | None = None
     feature_store: FeatureStoreSection | None = None
     training_data: TrainingDataSection | None = None

@@ -24,7 +24,7 @@ from typing import Any
 from botec.errors import BotecInputError
 
 _HERE = Path(__file__).parent
-_FILES = ("hardware", "precisions", "networks", "prices", "assumptions")
+_FILES = ("hardware", "precisions", "networks", "prices", "assumptions", "engines")
 
 
 @dataclass(frozen=True)
@@ -305,6 +305,50 @@ def get_assumption(name: str) -> Assumption:
     )
 
 
+@dataclass(frozen=True)
+class Engine:
+    """A serving engine's efficiency factors, each a default range (see engines.toml)."""
+
+    key: str
+    name: str
+    factors: dict[str, Assumption]
+    source: str
+    as_of: str
+
+
+ENGINE_FACTORS = (
+    "compute_efficiency",
+    "memory_efficiency",
+    "step_overhead_s",
+    "request_overhead_s",
+)
+
+
+def engine_names() -> list[str]:
+    return sorted(_load("engines"))
+
+
+def get_engine(name: str, field_name: str = "engine") -> Engine:
+    """A serving engine by name, e.g. ``get_engine("vllm").factors["memory_efficiency"]``."""
+    key, e = _lookup("engine", name, _load("engines"), field_name)
+    source = _field(e, key, "source", "engines")
+    as_of = str(_field(e, key, "as_of", "engines"))
+    factors = {}
+    for factor in ENGINE_FACTORS:
+        spec = _field(e, key, factor, "engines")
+        factors[factor] = Assumption(
+            key=factor,
+            title=factor,
+            unit="s" if factor.endswith("_s") else "fraction",
+            low=float(spec["low"]),
+            high=float(spec["high"]),
+            source=f"{e.get('name', key)}: {source}",
+            as_of=as_of,
+            nominal=float(spec["nominal"]),
+        )
+    return Engine(key, e.get("name", key), factors, source, as_of)
+
+
 def price_names(category: str) -> list[str]:
     return sorted(_load("prices").get(category, {}))
 
@@ -330,13 +374,16 @@ def get_price(category: str, name: str, field_name: str = "price") -> Price:
 
 __all__ = [
     "Assumption",
+    "Engine",
     "Hardware",
     "Link",
     "Precision",
     "Price",
     "add_catalog_file",
     "assumption_names",
+    "engine_names",
     "get_assumption",
+    "get_engine",
     "get_hardware",
     "get_link",
     "get_precision",

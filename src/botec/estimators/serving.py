@@ -1,0 +1,210 @@
+"""LLM serving as it runs: prefill and decode as separate roofline phases, KV cache, TP, batching.
+
+Each phase takes max(FLOPs / (GPUs × peak × compute efficiency), bytes / (GPUs × bandwidth ×
+memory efficiency)) plus what the roofline leaves out: tensor-parallel all-reduces over the
+interconnect and a fixed per-step (decode) or per-request (prefill) overhead of the engine.
+
+- Prefill: 2·P_active FLOPs per prompt token, plus causal attention 2·L·d·s² for a prompt of s
+  tokens (QKᵀ and AV, 2·s²·d each, halved by the causal mask); it reads the weights once.
+- Decode step (one token for each of b sequences): 2·P_active·b FLOPs plus attention 4·L·d·c·b over
+  a context of c tokens; it reads the weights (for MoE, the experts the batch routes to) and every
+  sequence's KV cache.
+- All-reduce: Megatron-style TP does 2 per layer (after attention and after the MLP), each moving
+  b × hidden × 2 bytes; a ring all-reduce sends 2(N−1)/N of it over each link, plus a latency.
+"""
+
+from __future__ import annotations
+
+from botec.sheet import Formula, Sheet, Value
+
+KV_MLA_PER_TOKEN = Formula(
+    "kv_cache_per_token",
+    "layers * (kv_lora_rank + rope_head_dim) * kv_bytes_per_value",
+    "B/token",
+    "KV cache per token (multi-head latent attention)",
+    "MLA caches one compressed latent (kv_lora_rank) plus a rotary key (rope_head_dim) per layer.",
+    headline=True,
+)
+CACHED_TOKENS = Formula(
+    "cached_tokens",
+    "min(input_tokens + output_tokens, sliding_window)",
+    "tokens",
+    "Tokens cached per sequence (sliding window)",
+    "Sliding-window attention keeps only the last window of keys and values.",
+)
+FULL_CONTEXT = Formula(
+    "cached_tokens",
+    "input_tokens + output_tokens",
+    "tokens",
+    "Tokens cached per sequence at the end",
+    "Prompt plus every generated token.",
+)
+MEAN_CONTEXT = Formula(
+    "mean_decode_context",
+    "min(input_tokens + output_tokens / 2, sliding_window)",
+    "tokens",
+    "Average context a decode step attends to",
+    "The context grows from the prompt to prompt + output; on average by half the output.",
+)
+MEAN_CONTEXT_FULL = Formula(
+    "mean_decode_context",
+    "input_tokens + output_tokens / 2",
+    "tokens",
+    "Average context a decode step attends to",
+    "The context grows from the prompt to prompt + output; on average by half the output.",
+)
+BATCH_TOKENS = Formula(
+    "batch_prompt_tokens", "batch * input_tokens", "tokens", "Prompt tokens in the batch"
+)
+KV_BUDGET = Formula(
+    "kv_cache_budget",
+    "tensor_parallel * (gpu_memory * usable_memory_fraction - workspace_per_gpu) - weights_memory",
+    "B",
+    "Memory left for the KV cache (whole TP group)",
+    "Each GPU gives its usable share minus activation workspace and runtime; the weights take "
+    "their share first.",
+)
+MAX_BATCH = Formula(
+    "max_batch",
+    "floor(kv_cache_budget / (kv_cache_per_token * cached_tokens))",
+    "sequences",
+    "Largest batch that fits at these lengths",
+    "Sequences whose full-length KV cache fits in what is left.",
+    headline=True,
+)
+WEIGHTS_READ = Formula(
+    "weights_read_per_step",
+    "(shared_params + expert_params * (1 - (1 - expert_route_fraction) ** batch)) "
+    "* bytes_per_param",
+    "B",
+    "Weights read per decode step (MoE)",
+    "Each token picks k of E experts; a batch of b touches 1 − (1 − k/E)^b of them on average.",
+)
+PREFILL_FLOPS = Formula(
+    "prefill_flops",
+    "batch * (2 * active_params * input_tokens + 2 * layers * attention_dim * input_tokens ** 2)",
+    "FLOP",
+    "Prefill FLOPs",
+    "2 per active parameter per prompt token, plus causal attention 2·L·d·s².",
+)
+DECODE_FLOPS = Formula(
+    "decode_flops",
+    "batch * (2 * active_params + 4 * layers * attention_dim * mean_decode_context)",
+    "FLOP",
+    "Decode step FLOPs",
+    "One token per sequence: 2 per active parameter, plus attention over the context (QKᵀ, AV).",
+)
+DECODE_BYTES = Formula(
+    "decode_bytes",
+    "weights_read + batch * min(mean_decode_context, cached_tokens) * kv_cache_per_token",
+    "B",
+    "Bytes read per decode step",
+    "The weights once per step, plus every sequence's KV cache.",
+)
+ROOFLINE = Formula(
+    "roofline_time",
+    "max(flops / (tensor_parallel * peak_flop_per_s * compute_efficiency), "
+    "bytes / (tensor_parallel * memory_bandwidth * memory_efficiency))",
+    "s",
+    "Roofline time",
+    "Compute-bound or memory-bound, whichever is slower, spread over the TP group.",
+)
+TP_SYNC = Formula(
+    "tp_sync_time",
+    "allreduces_per_layer * layers * (2 * (tensor_parallel - 1) / tensor_parallel * tokens "
+    "* hidden_size * activation_bytes / link_bandwidth + min(tensor_parallel - 1, 1) "
+    "* link_latency)",
+    "s",
+    "Tensor-parallel all-reduce time",
+    "Two ring all-reduces per layer of tokens × hidden × 2 B; none on one GPU.",
+)
+TTFT = Formula(
+    "time_to_first_token",
+    "prefill_roofline_time + prefill_sync_time + request_overhead",
+    "s",
+    "Time to first token (batch 1)",
+    "The prompt's prefill pass plus the engine's fixed per-request latency.",
+    headline=True,
+)
+STEP_TIME = Formula(
+    "decode_step_time",
+    "decode_roofline_time + decode_sync_time + step_overhead",
+    "s",
+    "Decode step time",
+    "Roofline time plus all-reduces plus the engine's per-step overhead (scheduling, launches).",
+)
+PREFILL_TIME = Formula(
+    "prefill_time",
+    "prefill_roofline_time + prefill_sync_time + request_overhead",
+    "s",
+    "Prefill time",
+)
+TPOT_RATE = Formula(
+    "decode_tokens_per_second",
+    "1 / time_per_output_token",
+    "token/s",
+    "Decode speed per sequence (batch 1)",
+    headline=True,
+)
+THROUGHPUT = Formula(
+    "max_output_throughput",
+    "batch * output_tokens / (prefill_time + output_tokens * decode_step_time)",
+    "token/s",
+    "Output throughput of the TP group",
+    "A static batch: prefill every prompt, then output_tokens decode steps for all of them.",
+    headline=True,
+)
+PER_GPU = Formula(
+    "output_throughput_per_gpu",
+    "max_output_throughput / tensor_parallel",
+    "token/s",
+    "Output throughput per GPU",
+    headline=True,
+)
+E2E = Formula(
+    "end_to_end_latency",
+    "time_to_first_token + (output_tokens - 1) * time_per_output_token",
+    "s",
+    "End-to-end latency of one request (batch 1)",
+    "The first token, then one decode step for each of the others.",
+    headline=True,
+)
+
+
+def phase_time(
+    sheet: Sheet,
+    prefix: str,
+    title: str,
+    *,
+    flops: Value,
+    bytes_: Value,
+    tokens: Value,
+    gpu: dict[str, Value],
+) -> tuple[Value, Value]:
+    """Roofline time and TP all-reduce time of one phase (names prefixed ``prefix``)."""
+    roof = sheet.step(
+        ROOFLINE,
+        name=f"{prefix}_roofline_time",
+        title=f"{title}: roofline time",
+        flops=flops,
+        bytes=bytes_,
+        tensor_parallel=gpu["tensor_parallel"],
+        peak_flop_per_s=gpu["peak_flop_per_s"],
+        compute_efficiency=gpu["compute_efficiency"],
+        memory_bandwidth=gpu["memory_bandwidth"],
+        memory_efficiency=gpu["memory_efficiency"],
+    )
+    sync = sheet.step(
+        TP_SYNC,
+        name=f"{prefix}_sync_time",
+        title=f"{title}: all-reduce time",
+        allreduces_per_layer=gpu["allreduces_per_layer"],
+        layers=gpu["layers"],
+        tensor_parallel=gpu["tensor_parallel"],
+        tokens=tokens,
+        hidden_size=gpu["hidden_size"],
+        activation_bytes=gpu["activation_bytes"],
+        link_bandwidth=gpu["link_bandwidth"],
+        link_latency=gpu["link_latency"],
+    )
+    return roof, sync

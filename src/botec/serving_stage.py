@@ -1,0 +1,363 @@
+"""The [serving] stage of the cascade: a named (or sized) LLM on a GPU type with a serving engine.
+
+Records the model's architecture and the hardware as inputs, then runs the roofline phases of
+:mod:`botec.estimators.serving` at batch 1 (latency) and at the largest batch that fits (or the
+stated one) for throughput.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botec import catalog
+from botec.errors import BotecInputError
+from botec.estimators import memory
+from botec.estimators import serving as sv
+from botec.scenario import ServingSection
+from botec.sheet import Sheet, Value
+from botec.uncertain import point
+
+
+def _model(srv: ServingSection) -> Any:
+    if srv.model:
+        from botec import models
+
+        if srv.model.lower().endswith(".json"):
+            return models.from_hf_config(srv.model)
+        return models.get_model(srv.model, "serving.model")
+    if srv.params is None:
+        raise BotecInputError("serving.model", "missing", "a catalog model name or params = '7B'")
+    return None
+
+
+def _unique(sheet: Sheet, name: str) -> str:
+    """Serving's own name for an input another section of the scenario already recorded."""
+    return f"serving_{name}" if name in sheet.inputs else name
+
+
+def run_serving(sheet: Sheet, srv: ServingSection) -> None:
+    from botec.runner import _assumed, _gpu_inputs
+
+    spec = _model(srv)
+    inp = sheet.input
+    if spec is not None:
+        cite = f"{spec.name}: {spec.source}"
+        params = inp(
+            "params", float(spec.params_total), "params", f"Parameters ({spec.name})", cite
+        )
+        layers_n, kv_heads_n, head_dim_n = spec.layers, spec.kv_heads, spec.head_dim
+        hidden_n, heads_n = spec.hidden_size, spec.heads
+        kind = "input"
+    else:
+        from botec.estimators.model_shape import typical_shape
+
+        shape = typical_shape(point(srv.params))
+        cite = shape.source
+        params = inp("params", srv.params, "params", "Parameters")
+        layers_n, kv_heads_n, head_dim_n = shape.layers, shape.kv_heads, shape.head_dim
+        hidden_n, heads_n = shape.d_model, shape.kv_heads
+        kind = "assumption"
+        sheet.note(
+            "info",
+            f"No model named: assuming a typical dense decoder for {point(srv.params) / 1e9:.3g}B "
+            f"parameters ({layers_n} layers, hidden {hidden_n}, {kv_heads_n} KV heads of "
+            f"{head_dim_n}, multi-head attention). Name a catalog model for its real shape.",
+        )
+    moe = spec is not None and spec.experts > 0 and spec.params_active < spec.params_total
+    active = (
+        inp(
+            "active_params",
+            float(spec.params_active),
+            "params",
+            "Active parameters per token",
+            cite,
+        )
+        if moe
+        else params
+    )
+    precision = catalog.get_precision(srv.precision, "serving.precision")
+    bpp = inp(
+        "bytes_per_param",
+        precision.bytes_per_param,
+        "B/param",
+        f"Bytes per parameter ({precision.name})",
+        precision.source,
+    )
+    weights = memory.weights_memory(sheet, params, bpp)
+    kv_name = srv.kv_precision or (precision.key if precision.bytes_per_param >= 2 else "fp16")
+    kv_prec = catalog.get_precision(kv_name, "serving.kv_precision")
+    kv_bytes = inp(
+        "kv_bytes_per_value",
+        kv_prec.bytes_per_param,
+        "B",
+        f"KV-cache bytes per value ({kv_prec.name})",
+        kv_prec.source,
+    )
+    layers = inp("layers", layers_n, "layers", "Transformer layers", cite, kind)
+    if spec is not None and spec.attention == "mla":
+        kv = sheet.step(
+            sv.KV_MLA_PER_TOKEN,
+            layers=layers,
+            kv_lora_rank=inp("kv_lora_rank", spec.kv_lora_rank, "dims", "MLA latent rank", cite),
+            rope_head_dim=inp(
+                "rope_head_dim", spec.qk_rope_head_dim, "dims", "MLA rotary key dim", cite
+            ),
+            kv_bytes_per_value=kv_bytes,
+        )
+    else:
+        kv = memory.kv_cache_per_token(
+            sheet,
+            layers,
+            inp("kv_heads", kv_heads_n, "heads", "KV heads", cite, kind),
+            inp("head_dim", head_dim_n, "dims", "Head dimension", cite, kind),
+            kv_bytes,
+        )
+    tokens_in = inp("input_tokens", srv.input_tokens, "tokens", "Prompt (input) tokens")
+    tokens_out = inp("output_tokens", srv.output_tokens, "tokens", "Output tokens")
+    window = spec.sliding_window if spec is not None else 0
+    if window:
+        win = inp("sliding_window", window, "tokens", "Sliding attention window", cite)
+        cached = sheet.step(
+            sv.CACHED_TOKENS, input_tokens=tokens_in, output_tokens=tokens_out, sliding_window=win
+        )
+        mean_ctx = sheet.step(
+            sv.MEAN_CONTEXT, input_tokens=tokens_in, output_tokens=tokens_out, sliding_window=win
+        )
+    else:
+        cached = sheet.step(sv.FULL_CONTEXT, input_tokens=tokens_in, output_tokens=tokens_out)
+        mean_ctx = sheet.step(
+            sv.MEAN_CONTEXT_FULL, input_tokens=tokens_in, output_tokens=tokens_out
+        )
+
+    gpu, peak, bandwidth, gpu_mem = _gpu_inputs(
+        sheet, srv.gpu, "serving.gpu", srv.precision, None, None
+    )
+    tp = inp("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs")
+    engine = catalog.get_engine(srv.engine, "serving.engine")
+
+    def factor(name: str, given: Any, unit: str, title: str) -> Value:
+        if given is not None:
+            return inp(_unique(sheet, name), given, unit, title, "scenario")
+        spec_ = engine.factors[name if name in engine.factors else f"{name}_s"]
+        return sheet.assume(
+            _unique(sheet, name), spec_.as_range(), unit, f"{title} ({engine.name})", spec_.source
+        )
+
+    link = catalog.get_link(gpu.interconnect, "hardware interconnect")
+    hw = {
+        "tensor_parallel": tp,
+        "peak_flop_per_s": peak,
+        "memory_bandwidth": bandwidth,
+        "compute_efficiency": factor(
+            "compute_efficiency", srv.compute_efficiency, "fraction", "Compute efficiency"
+        ),
+        "memory_efficiency": factor(
+            "memory_efficiency", srv.memory_efficiency, "fraction", "Memory-bandwidth efficiency"
+        ),
+        "layers": layers,
+        "hidden_size": inp("hidden_size", hidden_n, "dims", "Hidden size", cite, kind),
+        "activation_bytes": sheet.constant(
+            "activation_bytes", 2, "B", "Bytes per activation", "FP16/BF16 activations"
+        ),
+        "allreduces_per_layer": sheet.constant(
+            "allreduces_per_layer",
+            2,
+            "all-reduces",
+            "All-reduces per layer under TP",
+            "Megatron-LM tensor parallelism: one after attention, one after the MLP",
+        ),
+        "link_bandwidth": inp(
+            "link_bandwidth",
+            link.bandwidth_bytes_per_s,
+            "B/s",
+            f"{link.name} bandwidth per direction",
+            link.source,
+        ),
+        "link_latency": inp(
+            "link_latency", link.latency_s, "s", f"{link.name} latency", link.source
+        ),
+    }
+    step_overhead = factor("step_overhead", srv.step_overhead, "s", "Per-step overhead")
+    request_overhead = factor("request_overhead", srv.request_overhead, "s", "Per-request latency")
+    attention_dim = inp(
+        "attention_dim",
+        heads_n * head_dim_n,
+        "dims",
+        "Attention width (heads × head_dim)",
+        cite,
+        kind,
+    )
+
+    usable = sheet.assume(
+        "usable_memory_fraction",
+        srv.usable_memory_fraction,
+        "fraction",
+        "Share of GPU memory the engine uses",
+        "vLLM's default gpu_memory_utilization is 0.9; TensorRT-LLM's KV cache takes 0.9 of what "
+        "the weights leave",
+    )
+    workspace = _assumed(
+        sheet, "workspace_per_gpu", srv.workspace_per_gpu, "B", "Workspace and runtime per GPU"
+    )
+    budget = sheet.step(
+        sv.KV_BUDGET,
+        tensor_parallel=tp,
+        gpu_memory=gpu_mem,
+        usable_memory_fraction=usable,
+        workspace_per_gpu=workspace,
+        weights_memory=weights,
+    )
+    max_batch = sheet.step(
+        sv.MAX_BATCH, kv_cache_budget=budget, kv_cache_per_token=kv, cached_tokens=cached
+    )
+
+    experts: dict[str, Value] = {}
+    if moe:
+        assert spec is not None
+        route = spec.experts_active / spec.experts
+        expert_params = (spec.params_total - spec.params_active) / (1 - route)
+        experts = {
+            "shared_params": inp(
+                "shared_params",
+                spec.params_total - expert_params,
+                "params",
+                "Parameters every token uses (attention, embeddings, shared experts)",
+                f"derived: total − expert parameters; {cite}",
+            ),
+            "expert_params": inp(
+                "expert_params",
+                expert_params,
+                "params",
+                "Parameters in routed experts",
+                f"derived: (total − active) / (1 − k/E) with k = {spec.experts_active}, "
+                f"E = {spec.experts}",
+            ),
+            "expert_route_fraction": inp(
+                "expert_route_fraction",
+                route,
+                "fraction",
+                "Experts each token routes to (k/E)",
+                cite,
+            ),
+        }
+
+    def run_batch(prefix: str, batch: Value) -> tuple[Value, Value, Value, Value]:
+        """Prefill and decode step at ``batch``: (prefill roofline, prefill sync, decode step)."""
+        p = f"{prefix}_" if prefix else ""
+        pf = sheet.step(
+            sv.PREFILL_FLOPS,
+            name=f"{p}prefill_flops",
+            batch=batch,
+            active_params=active,
+            input_tokens=tokens_in,
+            layers=layers,
+            attention_dim=attention_dim,
+        )
+        prefill_tokens = (
+            tokens_in
+            if not prefix
+            else sheet.step(
+                sv.BATCH_TOKENS, name="batch_prompt_tokens", batch=batch, input_tokens=tokens_in
+            )
+        )
+        p_roof, p_sync = sv.phase_time(
+            sheet, f"{p}prefill", "Prefill", flops=pf, bytes_=weights, tokens=prefill_tokens, gpu=hw
+        )
+        if moe:
+            read = sheet.step(
+                sv.WEIGHTS_READ,
+                name=f"{p}weights_read_per_step",
+                batch=batch,
+                bytes_per_param=bpp,
+                **experts,
+            )
+        else:
+            read = weights
+        df = sheet.step(
+            sv.DECODE_FLOPS,
+            name=f"{p}decode_flops",
+            batch=batch,
+            active_params=active,
+            layers=layers,
+            attention_dim=attention_dim,
+            mean_decode_context=mean_ctx,
+        )
+        db = sheet.step(
+            sv.DECODE_BYTES,
+            name=f"{p}decode_bytes",
+            weights_read=read,
+            batch=batch,
+            mean_decode_context=mean_ctx,
+            cached_tokens=cached,
+            kv_cache_per_token=kv,
+        )
+        d_roof, d_sync = sv.phase_time(
+            sheet, f"{p}decode", "Decode step", flops=df, bytes_=db, tokens=batch, gpu=hw
+        )
+        return p_roof, p_sync, d_roof, d_sync
+
+    with sheet.section("Serving latency (batch 1)"):
+        one = sheet.constant("single_sequence", 1, "sequences", "Batch of one", "latency case")
+        p_roof, p_sync, d_roof, d_sync = run_batch("", one)
+        ttft = sheet.step(
+            sv.TTFT,
+            prefill_roofline_time=p_roof,
+            prefill_sync_time=p_sync,
+            request_overhead=request_overhead,
+        )
+        tpot = sheet.step(
+            sv.STEP_TIME,
+            name="time_per_output_token",
+            title="Time per output token (batch 1)",
+            decode_roofline_time=d_roof,
+            decode_sync_time=d_sync,
+            step_overhead=step_overhead,
+        )
+        sheet.step(sv.TPOT_RATE, time_per_output_token=tpot)
+        sheet.step(
+            sv.E2E, time_to_first_token=ttft, output_tokens=tokens_out, time_per_output_token=tpot
+        )
+
+    with sheet.section("Serving throughput"):
+        if max_batch.value < 1:
+            sheet.note(
+                "bad",
+                f"The weights ({weights.formatted()}) and one sequence's KV cache do not fit in "
+                f"{srv.tensor_parallel} × {gpu.name}: raise --tp or quantise.",
+            )
+            return
+        if srv.batch is not None:
+            batch = inp("batch", srv.batch, "sequences", "Batch size", "scenario")
+            if srv.batch > max_batch.value:
+                sheet.note(
+                    "bad",
+                    f"A batch of {srv.batch} does not fit: at these lengths the KV cache holds "
+                    f"{max_batch.formatted()}.",
+                )
+        else:
+            batch = max_batch
+        p_roof, p_sync, d_roof, d_sync = run_batch("batch", batch)
+        prefill = sheet.step(
+            sv.PREFILL_TIME,
+            name="batch_prefill_time",
+            title="Prefill time for the whole batch",
+            prefill_roofline_time=p_roof,
+            prefill_sync_time=p_sync,
+            request_overhead=request_overhead,
+        )
+        step = sheet.step(
+            sv.STEP_TIME,
+            name="batch_decode_step_time",
+            title="Decode step time at this batch",
+            decode_roofline_time=d_roof,
+            decode_sync_time=d_sync,
+            step_overhead=step_overhead,
+        )
+        tput = sheet.step(
+            sv.THROUGHPUT,
+            batch=batch,
+            output_tokens=tokens_out,
+            prefill_time=prefill,
+            decode_step_time=step,
+        )
+        sheet.step(sv.PER_GPU, max_output_throughput=tput, tensor_parallel=tp)

@@ -1,0 +1,198 @@
+"""Roofline serving: hand calculations for one configuration, TP, invariants, the CLI contract.
+
+The unnamed 7B model takes botec's typical shape (33 layers, hidden 4,224 = 33 heads × 128, MHA):
+d = round((128 · 7e9 / 12)^(1/3) / 128) · 128 = 4,224 and L = round(7e9 / (12 · 4,224²)) = 33.
+A100 80GB: 312e12 FLOP/s dense FP16, 2.039e12 B/s, 80e9 B; NVLink 3: 300e9 B/s, 2 µs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from conftest import cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from botec import catalog
+from botec.analysis import evaluate
+from botec.runner import run_scenario
+from botec.scenario import scenario_from_dict
+
+PEAK, BW, MEM = 312e12, 2.039e12, 80e9
+L, D, P = 33, 4224, 7e9
+KV = 2 * L * 33 * 128 * 2  # 557,568 B/token
+
+
+def _serving(**overrides: object) -> dict:
+    section = {
+        "params": "7B",
+        "gpu": "a100-80gb",
+        "precision": "fp16",
+        "input_tokens": 128,
+        "output_tokens": 128,
+        "compute_efficiency": 0.5,
+        "memory_efficiency": 0.8,
+        "step_overhead": "0.2 ms",
+        "request_overhead": "5 ms",
+        "workspace_per_gpu": "1.5 GB",
+    }
+    section.update(overrides)
+    return {"serving": section}
+
+
+def _run(**overrides: object):  # type: ignore[no-untyped-def]
+    return run_scenario(scenario_from_dict(_serving(**overrides)))
+
+
+def test_batch_one_latency_and_capacity_by_hand() -> None:
+    sheet = _run()
+    assert sheet.value("kv_cache_per_token") == KV
+    # KV budget: 80 GB × 0.9 − 1.5 GB − 14 GB = 56.5 GB; 256 cached tokens per sequence
+    assert sheet.value("max_batch") == math.floor(56.5e9 / (KV * 256)) == 395
+    # Prefill: 2·P·128 + 2·L·d·128² FLOPs at half of peak, vs reading 14 GB at 80% of bandwidth
+    flops = 2 * P * 128 + 2 * L * D * 128**2
+    prefill = max(flops / (PEAK * 0.5), 14e9 / (BW * 0.8))
+    assert sheet.value("time_to_first_token") == pytest.approx(prefill + 5e-3)
+    # Decode at batch 1, mean context 128 + 64 = 192: memory-bound, weights + one KV cache
+    step_flops = 2 * P + 4 * L * D * 192
+    step_bytes = 14e9 + 192 * KV
+    tpot = max(step_flops / (PEAK * 0.5), step_bytes / (BW * 0.8)) + 0.2e-3
+    assert sheet.value("time_per_output_token") == pytest.approx(tpot)
+    assert sheet.value("end_to_end_latency") == pytest.approx(prefill + 5e-3 + 127 * tpot)
+
+
+def test_throughput_at_the_largest_batch_by_hand() -> None:
+    sheet = _run()
+    b = 395
+    prefill = max(b * (2 * P * 128 + 2 * L * D * 128**2) / (PEAK * 0.5), 14e9 / (BW * 0.8))
+    step = max(b * (2 * P + 4 * L * D * 192) / (PEAK * 0.5), (14e9 + b * 192 * KV) / (BW * 0.8))
+    expected = b * 128 / (prefill + 5e-3 + 128 * (step + 0.2e-3))
+    assert sheet.value("max_output_throughput") == pytest.approx(expected)
+
+
+def test_tensor_parallel_splits_memory_and_pays_all_reduces() -> None:
+    one, two = _run(), _run(tensor_parallel=2)
+    # Two GPUs: budget 2 × (72 GB − 1.5 GB) − 14 GB = 127 GB
+    assert two.value("kv_cache_budget") == pytest.approx(2 * (72e9 - 1.5e9) - 14e9)
+    assert one.value("decode_sync_time") == 0
+    # Batch-1 decode: 2 all-reduces × 33 layers × (2·(2−1)/2 · 4,224 · 2 B / 300 GB/s + 2 µs)
+    sync = 2 * L * (1 * D * 2 / 300e9 + 2e-6)
+    assert two.value("decode_sync_time") == pytest.approx(sync)
+    assert two.value("max_output_throughput") > one.value("max_output_throughput")
+
+
+def test_a_model_that_does_not_fit_says_so() -> None:
+    sheet = _run(params="70B")  # 140 GB of FP16 weights on one 80 GB GPU
+    assert sheet.value("max_batch") < 1
+    assert "max_output_throughput" not in sheet.steps
+    assert any(n.level == "bad" and "do not fit" in n.text for n in sheet.notes)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 200), st.integers(1, 200))
+def test_more_batch_never_lowers_throughput_until_memory_runs_out(a: int, b: int) -> None:
+    small, large = sorted((a, b))
+    fits = _run().value("max_batch")
+    if large > fits:
+        return
+    t_small = _run(batch=small).value("max_output_throughput")
+    t_large = _run(batch=large).value("max_output_throughput")
+    assert t_large >= t_small * (1 - 1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(16, 8000), st.integers(1, 4000))
+def test_longer_context_never_shrinks_the_kv_cache(prompt: int, extra: int) -> None:
+    short = _run(input_tokens=prompt)
+    long = _run(input_tokens=prompt + extra)
+    per_seq = short.value("kv_cache_per_token") * short.value("cached_tokens")
+    per_seq_long = long.value("kv_cache_per_token") * long.value("cached_tokens")
+    assert per_seq_long >= per_seq
+    assert long.value("max_batch") <= short.value("max_batch")
+
+
+@pytest.fixture
+def faster_a100(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    # The same 80 GB of memory with 1.5× the bandwidth and 2× the FP16 peak.
+    extra = tmp_path / "fast.toml"
+    extra.write_text(
+        '[hardware.fast-a100]\nname = "Faster A100"\nkind = "gpu"\nmemory_bytes = 80e9\n'
+        "memory_bandwidth_bytes_per_s = 3.0585e12\ntdp_w = 400\n"
+        'interconnect = "nvlink3"\nsource = "test fixture"\nas_of = "2025"\n'
+        "[hardware.fast-a100.peak_flop_per_s]\nfp16 = 624e12\nbf16 = 624e12\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("BOTEC_CATALOG", str(extra))
+    catalog._load.cache_clear()
+    yield "fast-a100"
+    monkeypatch.delenv("BOTEC_CATALOG")
+    catalog._load.cache_clear()
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.integers(16, 4000), st.integers(1, 2000), st.integers(1, 300))
+def test_a_faster_gpu_never_makes_a_step_slower(
+    faster_a100: str, prompt: int, output: int, batch: int
+) -> None:
+    base = _run(input_tokens=prompt, output_tokens=output, batch=batch)
+    fast = _run(input_tokens=prompt, output_tokens=output, batch=batch, gpu=faster_a100)
+    for name in ("time_to_first_token", "time_per_output_token"):
+        assert fast.value(name) <= base.value(name)
+    if "batch_decode_step_time" in base.steps and "batch_decode_step_time" in fast.steps:
+        assert fast.value("batch_decode_step_time") <= base.value("batch_decode_step_time")
+
+
+def test_engine_ranges_give_percentiles() -> None:
+    data = _serving()
+    for key in ("compute_efficiency", "memory_efficiency", "step_overhead", "request_overhead"):
+        del data["serving"][key]
+    data["serving"]["engine"] = "vllm"
+    sheet = evaluate(scenario_from_dict(data), samples=2000)
+    p5, _, p95 = sheet.steps["time_per_output_token"].percentiles()
+    assert p5 < sheet.value("time_per_output_token") < p95
+    # Batch-1 decode of a 7B model is memory-bound: bandwidth efficiency drives TPOT most.
+    assert sheet.sensitivity["decode_tokens_per_second"].drivers[0].name == "memory_efficiency"
+
+
+CONTRACT = (
+    "weights_memory",
+    "kv_cache_per_token",
+    "max_batch",
+    "time_to_first_token",
+    "time_per_output_token",
+    "max_output_throughput",
+)
+
+
+def test_infer_json_contract() -> None:
+    code, out, err = cli(
+        "infer", "--params", "7B", "--gpu", "h100-sxm", "--precision", "fp16",
+        "--input-tokens", "128", "--output-tokens", "128", "--tp", "1",
+        "--engine", "tensorrt-llm", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    results = json.loads(out)["results"]
+    units = {"weights_memory": "B", "kv_cache_per_token": "B/token", "max_batch": "sequences"}
+    units |= {"time_to_first_token": "s", "time_per_output_token": "s"}
+    units |= {"max_output_throughput": "token/s"}
+    for name in CONTRACT:
+        assert results[name]["unit"] == units[name]
+    assert results["weights_memory"]["value"] == 14e9
+    for name in CONTRACT[2:]:  # everything downstream of an engine factor carries a range
+        r = results[name]
+        assert r["p5"] <= r["p50"] <= r["p95"], name
+
+
+def test_infer_with_batch_and_unknown_engine() -> None:
+    code, out, _ = cli(
+        "infer", "--params", "7B", "--input-tokens", "512", "--batch", "8", "--format", "json"
+    )
+    assert code == 0
+    assert json.loads(out)["inputs"]["batch"]["value"] == 8
+    code, _, err = cli("infer", "--params", "7B", "--input-tokens", "512", "--engine", "tgi2")
+    assert code == 2 and "engine" in err
