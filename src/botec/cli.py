@@ -779,6 +779,31 @@ def compare(
     _emit(render_compare(options, fmt), output, force)
 
 
+@main.command()
+@click.option(
+    "--samples",
+    type=click.IntRange(0, 100_000),
+    default=2000,
+    show_default=True,
+    help="Monte Carlo draws per row for the p5-p95 coverage.",
+)
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
+@functools.partial(_output_options, formats=("text", "markdown", "json"))
+def validate(
+    samples: int,
+    seed: int,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+) -> None:
+    """Backtest botec against the published measurements it can express (shipped with botec)."""
+    from botec.validate import render_backtest, run_inference_backtest
+
+    _use_catalog(catalog_file)
+    _emit(render_backtest(run_inference_backtest(samples, seed), fmt), output, force)
+
+
 @main.group()
 def hardware() -> None:
     """The hardware catalog."""

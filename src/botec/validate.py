@@ -1,0 +1,242 @@
+"""Backtest: botec's predictions against published measurements that it can express.
+
+The rows ship with the package (``botec/data/inference_rows.csv``, derived from the project's
+``published-figures.csv`` with the row ids kept). Every row is predicted with default assumptions:
+the engine's catalog ranges, no per-row tuning. Per row: published, predicted (the point estimate),
+the ratio, and whether the p5-p95 range covers the published value; per quantity, the median
+absolute log error (as a percentage), the share within ±25% and the coverage.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import statistics
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from botec.errors import BotecInputError
+
+# Which botec result each published quantity is compared with.
+RESULT_FOR = {
+    "output_throughput_per_gpu": "output_throughput_per_gpu",
+    "time_to_first_token": "time_to_first_token",
+    "decode_tokens_per_second": "decode_tokens_per_second",
+}
+LABELS = {
+    "output_throughput_per_gpu": "Max output throughput per GPU",
+    "time_to_first_token": "Time to first token (batch 1)",
+    "decode_tokens_per_second": "Decode tokens/s (batch 1)",
+}
+
+
+@dataclass
+class RowResult:
+    id: str
+    quantity: str
+    description: str
+    published: float
+    unit: str
+    predicted: float = math.nan
+    p5: float = math.nan
+    p95: float = math.nan
+    skipped: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.predicted / self.published if self.published else math.nan
+
+    @property
+    def covered(self) -> bool:
+        return self.p5 <= self.published <= self.p95
+
+
+@dataclass
+class Summary:
+    quantity: str
+    rows: int
+    median_abs_log_error: float  # as a fraction: exp(median |ln ratio|) - 1
+    within_25: float
+    coverage: float
+
+
+@dataclass
+class Backtest:
+    rows: list[RowResult] = field(default_factory=list)
+
+    def summaries(self) -> list[Summary]:
+        out = []
+        for quantity in RESULT_FOR:
+            done = [r for r in self.rows if r.quantity == quantity and not r.skipped]
+            if not done:
+                continue
+            logs = [abs(math.log(r.ratio)) for r in done]
+            out.append(
+                Summary(
+                    quantity,
+                    len(done),
+                    math.exp(statistics.median(logs)) - 1,
+                    sum(1 for x in logs if x <= math.log(1.25)) / len(done),
+                    sum(1 for r in done if r.covered) / len(done),
+                )
+            )
+        return out
+
+
+def inference_rows() -> list[dict[str, str]]:
+    text = resources.files("botec").joinpath("data/inference_rows.csv").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _describe(row: dict[str, str]) -> str:
+    tp = f" TP{row['tp']}" if row["tp"] != "1" else ""
+    batch = f" batch {row['batch']}" if row["batch"] != "1" else " batch 1"
+    return (
+        f"{row['model']} {row['precision'].upper()} on {row['gpu']}{tp},{batch}, "
+        f"{row['input_tokens']} in / {row['output_tokens']} out, {row['engine']}"
+    )
+
+
+def run_inference_backtest(samples: int = 2000, seed: int = 0) -> Backtest:
+    """Predict every shipped inference row with default assumptions."""
+    from botec.analysis import evaluate
+    from botec.scenario import scenario_from_dict
+
+    result = Backtest()
+    for row in inference_rows():
+        item = RowResult(
+            row["id"],
+            row["quantity"],
+            _describe(row),
+            float(row["published"]),
+            row["unit"],
+        )
+        serving = {
+            "model": row["model"],
+            "gpu": row["gpu"],
+            "precision": row["precision"],
+            "kv_precision": row["kv_precision"],
+            "tensor_parallel": int(row["tp"]),
+            "input_tokens": row["input_tokens"],
+            "output_tokens": row["output_tokens"],
+            "engine": row["engine"],
+        }
+        if row["quantity"] == "output_throughput_per_gpu":
+            serving["batch"] = int(row["batch"])
+        try:
+            sheet = evaluate(
+                scenario_from_dict({"serving": serving}), samples, seed, sensitivity=False
+            )
+        except BotecInputError as exc:
+            item.skipped = str(exc)
+            result.rows.append(item)
+            continue
+        name = RESULT_FOR[row["quantity"]]
+        if name not in sheet.steps:
+            item.skipped = "does not fit at this batch in botec's memory model"
+            result.rows.append(item)
+            continue
+        step = sheet.steps[name]
+        item.predicted = float(step)
+        item.p5, _, item.p95 = step.percentiles()
+        result.rows.append(item)
+    return result
+
+
+def _fmt(value: float, unit: str) -> str:
+    from botec.units import format_quantity
+
+    return "—" if math.isnan(value) else format_quantity(value, unit)
+
+
+def render_backtest(bt: Backtest, fmt: str = "text") -> str:
+    """Per row and per quantity, as text/Markdown tables or JSON."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(
+            {
+                "rows": [
+                    {
+                        "id": r.id,
+                        "quantity": r.quantity,
+                        "description": r.description,
+                        "published": r.published,
+                        "unit": r.unit,
+                        "predicted": None if math.isnan(r.predicted) else r.predicted,
+                        "p5": None if math.isnan(r.p5) else r.p5,
+                        "p95": None if math.isnan(r.p95) else r.p95,
+                        "ratio": None if math.isnan(r.ratio) else r.ratio,
+                        "covered": None if r.skipped else r.covered,
+                        "skipped": r.skipped or None,
+                    }
+                    for r in bt.rows
+                ],
+                "summary": [s.__dict__ for s in bt.summaries()],
+            },
+            indent=2,
+        )
+    head = ["Row", "Setup", "Published", "botec", "p5 – p95", "Ratio", "Covered"]
+    rows = []
+    for r in bt.rows:
+        if r.skipped:
+            rows.append(
+                [r.id, r.description, _fmt(r.published, r.unit), "skipped", r.skipped, "", ""]
+            )
+            continue
+        rows.append(
+            [
+                r.id,
+                r.description,
+                _fmt(r.published, r.unit),
+                _fmt(r.predicted, r.unit),
+                f"{_fmt(r.p5, r.unit)} – {_fmt(r.p95, r.unit)}",
+                f"{r.ratio:.2f}",
+                "yes" if r.covered else "no",
+            ]
+        )
+    summary_head = ["Quantity", "Rows", "Median |error|", "Within ±25%", "p5–p95 coverage"]
+    summary = [
+        [
+            LABELS[s.quantity],
+            str(s.rows),
+            f"{s.median_abs_log_error:.0%}",
+            f"{s.within_25:.0%}",
+            f"{s.coverage:.0%}",
+        ]
+        for s in bt.summaries()
+    ]
+    if fmt == "markdown":
+        out = [*_md(head, rows), "", *_md(summary_head, summary)]
+        return "\n".join(out) + "\n"
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=170, color_system=None, force_terminal=False)
+    for title, header, body in (
+        ("Inference backtest: published vs botec (default assumptions)", head, rows),
+        ("Summary", summary_head, summary),
+    ):
+        table = Table(title=title, title_justify="left")
+        for h in header:
+            table.add_column(h, justify="left" if h in ("Row", "Setup", "Quantity") else "right")
+        for r in body:
+            table.add_row(*r)
+        console.print(table)
+    return buffer.getvalue()
+
+
+def _md(head: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
+    return out
+
+
+def as_dict(bt: Backtest) -> dict[str, Any]:  # for tests and tools
+    import json
+
+    return json.loads(render_backtest(bt, "json"))
