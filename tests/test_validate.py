@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import cli
 
 from botec.validate import as_dict, inference_rows, run_inference_backtest
-from conftest import cli
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_named_model_kv_cache_goldens() -> None:
     assert r["kv_cache_per_token"]["value"] == 819_200
     # Seed 002's example: a 7B model with 10 sequences of 4K context holds 524,288 × 40,960 B
     # of KV cache = 21.5 GB, beside 14 GB of weights.
-    assert 524_288 * 10 * 4096 == pytest.approx(21.47e9, rel=1e-3)
+    assert pytest.approx(21.47e9, rel=1e-3) == 524_288 * 10 * 4096
 
 
 def test_llama_2_7b_weights_match_published_file_sizes() -> None:
