@@ -370,7 +370,11 @@ def train(
     "--kv-precision", default=None, help="KV-cache precision (default: fp16 or weights')."
 )
 @click.option("--gpu", default="a100-80gb", show_default=True, help="Accelerator.")
-@click.option("--input-tokens", default=None, help="Prompt tokens per request (roofline serving; 512 with --model if not given).")
+@click.option(
+    "--input-tokens",
+    default=None,
+    help="Prompt tokens per request (roofline serving; 512 with --model if not given).",
+)
 @click.option("--tp", default=1, type=int, show_default=True, help="Tensor-parallel GPUs.")
 @click.option(
     "--engine",
