@@ -179,13 +179,12 @@ def run_serving(sheet: Sheet, srv: ServingSection) -> None:
     }
     step_overhead = factor("step_overhead", srv.step_overhead, "s", "Per-step overhead")
     request_overhead = factor("request_overhead", srv.request_overhead, "s", "Per-request latency")
-    attention_dim = inp(
-        "attention_dim",
-        heads_n * head_dim_n,
-        "dims",
-        "Attention width (heads × head_dim)",
-        cite,
-        kind,
+    attention_dim = sheet.step(
+        sv.ATTENTION_DIM,
+        heads=inp("heads", heads_n, "heads", "Attention heads", cite, kind),
+        head_dim=sheet.inputs["head_dim"]
+        if "head_dim" in sheet.inputs
+        else inp("head_dim", head_dim_n, "dims", "Head dimension", cite, kind),
     )
 
     usable = sheet.assume(
@@ -214,31 +213,20 @@ def run_serving(sheet: Sheet, srv: ServingSection) -> None:
     experts: dict[str, Value] = {}
     if moe:
         assert spec is not None
-        route = spec.experts_active / spec.experts
-        expert_params = (spec.params_total - spec.params_active) / (1 - route)
+        route = sheet.step(
+            sv.EXPERT_ROUTE,
+            experts_active=inp(
+                "experts_active", spec.experts_active, "experts", "Experts per token (k)", cite
+            ),
+            experts=inp("experts", spec.experts, "experts", "Routed experts (E)", cite),
+        )
+        expert = sheet.step(
+            sv.EXPERT_PARAMS, params=params, active_params=active, expert_route_fraction=route
+        )
         experts = {
-            "shared_params": inp(
-                "shared_params",
-                spec.params_total - expert_params,
-                "params",
-                "Parameters every token uses (attention, embeddings, shared experts)",
-                f"derived: total − expert parameters; {cite}",
-            ),
-            "expert_params": inp(
-                "expert_params",
-                expert_params,
-                "params",
-                "Parameters in routed experts",
-                f"derived: (total − active) / (1 − k/E) with k = {spec.experts_active}, "
-                f"E = {spec.experts}",
-            ),
-            "expert_route_fraction": inp(
-                "expert_route_fraction",
-                route,
-                "fraction",
-                "Experts each token routes to (k/E)",
-                cite,
-            ),
+            "shared_params": sheet.step(sv.SHARED_PARAMS, params=params, expert_params=expert),
+            "expert_params": expert,
+            "expert_route_fraction": route,
         }
 
     def run_batch(prefix: str, batch: Value) -> tuple[Value, Value, Value, Value]:
@@ -300,7 +288,9 @@ def run_serving(sheet: Sheet, srv: ServingSection) -> None:
         one = sheet.constant("single_sequence", 1, "sequences", "Batch of one", "latency case")
         p_roof, p_sync, d_roof, d_sync = run_batch("", one)
         ttft = sheet.step(
-            sv.TTFT,
+            sv.PREFILL_TIME,
+            name="time_to_first_token",
+            title="Time to first token (batch 1)",
             prefill_roofline_time=p_roof,
             prefill_sync_time=p_sync,
             request_overhead=request_overhead,

@@ -56,6 +56,28 @@ MEAN_CONTEXT_FULL = Formula(
 BATCH_TOKENS = Formula(
     "batch_prompt_tokens", "batch * input_tokens", "tokens", "Prompt tokens in the batch"
 )
+ATTENTION_DIM = Formula(
+    "attention_dim", "heads * head_dim", "dims", "Attention width (heads × head_dim)"
+)
+EXPERT_ROUTE = Formula(
+    "expert_route_fraction",
+    "experts_active / experts",
+    "fraction",
+    "Share of routed experts each token uses (k/E)",
+)
+EXPERT_PARAMS = Formula(
+    "expert_params",
+    "(params - active_params) / (1 - expert_route_fraction)",
+    "params",
+    "Parameters in routed experts",
+    "A token skips (1 − k/E) of the expert parameters: that share is total − active.",
+)
+SHARED_PARAMS = Formula(
+    "shared_params",
+    "params - expert_params",
+    "params",
+    "Parameters every token uses (attention, embeddings, shared experts)",
+)
 KV_BUDGET = Formula(
     "kv_cache_budget",
     "tensor_parallel * (gpu_memory * usable_memory_fraction - workspace_per_gpu) - weights_memory",
@@ -118,14 +140,6 @@ TP_SYNC = Formula(
     "Tensor-parallel all-reduce time",
     "Two ring all-reduces per layer of tokens × hidden × 2 B; none on one GPU.",
 )
-TTFT = Formula(
-    "time_to_first_token",
-    "prefill_roofline_time + prefill_sync_time + request_overhead",
-    "s",
-    "Time to first token (batch 1)",
-    "The prompt's prefill pass plus the engine's fixed per-request latency.",
-    headline=True,
-)
 STEP_TIME = Formula(
     "decode_step_time",
     "decode_roofline_time + decode_sync_time + step_overhead",
@@ -138,6 +152,9 @@ PREFILL_TIME = Formula(
     "prefill_roofline_time + prefill_sync_time + request_overhead",
     "s",
     "Prefill time",
+    "The prompts' prefill pass plus the engine's fixed per-request latency; at batch 1 this is "
+    "the time to first token.",
+    headline=True,
 )
 TPOT_RATE = Formula(
     "decode_tokens_per_second",
