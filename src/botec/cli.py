@@ -486,6 +486,135 @@ def infer(
     _run_and_render(data, fmt, output, force, catalog_file, flags)
 
 
+def _names(text: str | None) -> list[str]:
+    return [n.strip() for n in (text or "").split(",") if n.strip()]
+
+
+@main.command()
+@click.option("--model", default=None, help="A catalog model (llama-3.1-8b, ...) or a config.json.")
+@click.option("--params", default=None, help="Parameter count of an unnamed model, e.g. 7B.")
+@click.option(
+    "--gpu", default="a100-80gb", show_default=True, help="Accelerator; a,b,c compares several."
+)
+@click.option(
+    "--precision", default="fp16", show_default=True, help="Weight precision; a,b compares."
+)
+@click.option("--kv-precision", default=None, help="KV-cache precision.")
+@click.option("--input-tokens", default="512", show_default=True, help="Prompt tokens.")
+@click.option("--output-tokens", default="256", show_default=True, help="Output tokens.")
+@click.option("--engine", default="generic", show_default=True, help="Serving engine.")
+@click.option("--tp", default=None, type=int, help="Tensor-parallel GPUs (default: cheapest).")
+@click.option("--qps", default=None, help="Average requests per second.")
+@click.option("--dau", default=None, help="Daily active users (with --requests-per-user).")
+@click.option("--requests-per-user", default=None, help="Requests per user per day.")
+@click.option(
+    "--peak-factor", default=None, help="Peak ÷ average (default: catalog range, nominal 3×)."
+)
+@click.option("--ttft-p50", default=None, help="Target time to first token, median, e.g. 500ms.")
+@click.option("--ttft-p99", default=None, help="Target time to first token, p99, e.g. 2s.")
+@click.option("--tpot-p50", default=None, help="Target time per output token, median.")
+@click.option("--tpot-p99", default=None, help="Target time per output token, p99, e.g. 50ms.")
+@click.option(
+    "--max-batch", default=256, type=int, show_default=True, help="Engine concurrency cap."
+)
+@click.option("--price", default=None, help="Price per GPU-hour of --gpu, e.g. $2.5/h.")
+@_uncertainty_options
+@_output_options
+def plan(
+    model: str | None,
+    params: str | None,
+    gpu: str,
+    precision: str,
+    kv_precision: str | None,
+    input_tokens: str,
+    output_tokens: str,
+    engine: str,
+    tp: int | None,
+    qps: str | None,
+    dau: str | None,
+    requests_per_user: str | None,
+    peak_factor: str | None,
+    ttft_p50: str | None,
+    ttft_p99: str | None,
+    tpot_p50: str | None,
+    tpot_p99: str | None,
+    max_batch: int,
+    price: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+) -> None:
+    """A serving fleet for real traffic: the batch, TP, replicas, GPUs and dollars that meet
+    TTFT/TPOT targets, comparing GPU types and precisions, beside the seeds' one-line answers."""
+    if model is None and params is None:
+        raise BotecInputError("--model/--params", "missing", "a catalog model or --params 7B")
+    if qps is None and dau is None:
+        raise BotecInputError(
+            "--qps/--dau", "missing", "--qps 50, or --dau 1M with --requests-per-user"
+        )
+    gpus, precisions = _names(gpu), _names(precision)
+    if not gpus or not precisions:
+        raise BotecInputError("--gpu/--precision", "empty", "a name, or names separated by commas")
+    users = _drop_none(
+        {
+            "requests_per_second": qps,
+            "daily_active_users": dau,
+            "requests_per_user_per_day": requests_per_user,
+            "peak_factor": peak_factor,
+        }
+    )
+    serving = _drop_none(
+        {
+            "model": model,
+            "params": None if model else params,
+            "gpu": gpus[0],
+            "precision": precisions[0],
+            "kv_precision": kv_precision,
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "engine": engine,
+        }
+    )
+    targets = {"ttft_p50": ttft_p50, "ttft_p99": ttft_p99, "tpot_p50": tpot_p50}
+    targets["tpot_p99"] = tpot_p99
+    section = _drop_none(
+        {
+            **targets,
+            "tensor_parallel": tp,
+            "max_batch": max_batch,
+            "compare_gpus": gpus[1:] or None,
+            "compare_precisions": precisions[1:] or None,
+        }
+    )
+    name = model or f"{params}-parameter model"
+    data: dict[str, Any] = {
+        "title": f"Serving plan: {name} for {qps or dau} {'req/s' if qps else 'daily users'}",
+        "users": users,
+        "serving": serving,
+        "serving_plan": section,
+    }
+    if price is not None:
+        data["cost"] = {"usd_per_gpu_hour": price}
+    flags = {f"serving_plan.{k}": f"--{k.replace('_', '-')}" for k in targets}
+    flags.update(
+        {
+            "users.requests_per_second": "--qps",
+            "users.daily_active_users": "--dau",
+            "users.requests_per_user_per_day": "--requests-per-user",
+            "users.peak_factor": "--peak-factor",
+            "serving.input_tokens": "--input-tokens",
+            "serving.output_tokens": "--output-tokens",
+            "serving.model": "--model",
+            "serving.params": "--params",
+            "serving_plan.tensor_parallel": "--tp",
+            "serving_plan.max_batch": "--max-batch",
+            "cost.usd_per_gpu_hour": "--price",
+        }
+    )
+    _run_and_render(data, fmt, output, force, catalog_file, flags)
+
+
 @main.command()
 @click.option("--dau", default=None, help="Daily active users, e.g. 100M.")
 @click.option("--mau", default=None, help="Monthly active users (with --dau-fraction).")

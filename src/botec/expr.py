@@ -78,6 +78,10 @@ def _log10(x: Number) -> Number:
     return _np().log10(x) if _is_array(x) else math.log10(x)
 
 
+def _ln(x: Number) -> Number:
+    return _np().log(x) if _is_array(x) else math.log(x)
+
+
 FUNCTIONS: dict[str, Callable[..., Number]] = {
     "ceil": _ceil,
     "floor": _floor,
@@ -85,6 +89,7 @@ FUNCTIONS: dict[str, Callable[..., Number]] = {
     "min": _min,
     "sqrt": _sqrt,
     "log10": _log10,
+    "ln": _ln,
 }
 
 _Evaluator = Callable[[Mapping[str, Number]], Number]

@@ -103,7 +103,9 @@ def run_scenario(scn: Scenario, samples: int = 0, seed: int = 0, draw: Any = Non
     if scn.inference:
         with sheet.section("Inference"):
             _inference(sheet, scn, scn.inference, st)
-    if scn.serving:
+    if scn.serving_plan:
+        _serving_plan(sheet, scn, st)
+    elif scn.serving:
         from botec.serving_stage import run_serving
 
         with sheet.section("Serving"):
@@ -399,6 +401,24 @@ def _inference(sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State) -
                 title=f"GPUs for the token rate {inf.batched_label}",
             )
     _gpu_cost(sheet, scn, gpu, st)
+
+
+def _serving_plan(sheet: Sheet, scn: Scenario, st: _State) -> None:
+    from botec.plan_stage import run_plan
+
+    if scn.serving is None:
+        raise BotecInputError(
+            "serving_plan", "no [serving] section", "a [serving] section naming model, GPU, lengths"
+        )
+    if st.peak_rps is None or st.average_rps is None:
+        raise BotecInputError(
+            "serving_plan",
+            "no traffic",
+            "a [users] section with requests_per_second, or daily_active_users and "
+            "requests_per_user_per_day",
+        )
+    price = scn.cost.usd_per_gpu_hour if scn.cost else None
+    run_plan(sheet, scn.serving, scn.serving_plan, st.peak_rps, st.average_rps, price)
 
 
 def _reality_check(

@@ -91,6 +91,7 @@ Bytes = _quantity("bytes", gt=0, le=1e21)
 ByteRate = _quantity("byte_rate", gt=0, le=1e15)
 FlopRate = _quantity("flop_rate", gt=0, le=1e19)
 Duration = _quantity("duration", gt=0, le=1e10)
+Target = _quantity("duration", gt=0, le=1e6, ranged=False)  # a latency goal is one number
 Usd = _quantity("usd", gt=0, le=1e13)
 UsdPerHour = _quantity("usd_per_hour", ge=0, le=1e4)
 UsdPerGbMonth = _quantity("usd_per_gb_month", ge=0, le=1e3)
@@ -201,6 +202,23 @@ class ServingSection(_Section):
     request_overhead: Duration = None
 
 
+class ServingPlanSection(_Section):
+    """A fleet for the [users] traffic that meets latency targets: batch, TP, replicas, cost.
+
+    The model, GPU, precision and lengths come from [serving]; targets left out are not checked.
+    """
+
+    ttft_p50: Target = None
+    ttft_p99: Target = None
+    tpot_p50: Target = None
+    tpot_p99: Target = None
+    tensor_parallel: WholeCount | None = None  # default: the cheapest of 1, 2, 4, 8
+    max_batch: WholeCount = 256  # the engine's concurrency cap (vLLM's max_num_seqs default)
+    prefill_chunk_tokens: Annotated[int, Field(ge=0, le=10_000_000)] = 2048  # 0: no chunking
+    compare_gpus: list[str] = []
+    compare_precisions: list[str] = []
+
+
 class KvCacheSection(_Section):
     """Concurrent sequences held in GPU memory."""
 
@@ -309,6 +327,7 @@ class Scenario(_Section):
     inference: InferenceSection | None = None
     kv_cache: KvCacheSection | None = None
     serving: ServingSection | None = None
+    serving_plan: ServingPlanSection | None = None
     storage: StorageSection | None = None
     feature_store: FeatureStoreSection | None = None
     training_data: TrainingDataSection | None = None

@@ -35,7 +35,9 @@ def _unique(sheet: Sheet, name: str) -> str:
     return f"serving_{name}" if name in sheet.inputs else name
 
 
-def run_serving(sheet: Sheet, srv: ServingSection) -> None:
+def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[str, Any]:
+    """Record the serving steps; return the values a serving plan builds on (empty when the
+    model does not fit). ``chosen_by`` is the source of a TP degree and batch a plan picked."""
     from botec.runner import _assumed, _gpu_inputs
 
     spec = _model(srv)
@@ -132,7 +134,13 @@ def run_serving(sheet: Sheet, srv: ServingSection) -> None:
     gpu, peak, bandwidth, gpu_mem = _gpu_inputs(
         sheet, srv.gpu, "serving.gpu", srv.precision, None, None
     )
-    tp = inp("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs")
+    tp = inp(
+        "tensor_parallel",
+        srv.tensor_parallel,
+        "GPUs",
+        "Tensor-parallel GPUs",
+        chosen_by or "scenario",
+    )
     engine = catalog.get_engine(srv.engine, "serving.engine")
 
     def factor(name: str, given: Any, unit: str, title: str) -> Value:
@@ -315,9 +323,9 @@ def run_serving(sheet: Sheet, srv: ServingSection) -> None:
                 f"The weights ({weights.formatted()}) and one sequence's KV cache do not fit in "
                 f"{srv.tensor_parallel} × {gpu.name}: raise --tp or quantise.",
             )
-            return
+            return {}
         if srv.batch is not None:
-            batch = inp("batch", srv.batch, "sequences", "Batch size", "scenario")
+            batch = inp("batch", srv.batch, "sequences", "Batch size", chosen_by or "scenario")
             if srv.batch > max_batch.value:
                 sheet.note(
                     "bad",
@@ -351,3 +359,20 @@ def run_serving(sheet: Sheet, srv: ServingSection) -> None:
             decode_step_time=step,
         )
         sheet.step(sv.PER_GPU, max_output_throughput=tput, tensor_parallel=tp)
+    return {
+        "gpu": gpu,
+        "tensor_parallel": tp,
+        "output_tokens": tokens_out,
+        "input_tokens": tokens_in,
+        "batch": batch,
+        "max_batch": max_batch,
+        "time_to_first_token": ttft,
+        "prefill_roofline_time": sheet.steps["prefill_roofline_time"],
+        "prefill_sync_time": sheet.steps["prefill_sync_time"],
+        "decode_step_time": step,
+        "params": params,
+        "weights_memory": weights,
+        "peak_flop_per_s": peak,
+        "memory_bandwidth": bandwidth,
+        "gpu_memory": gpu_mem,
+    }

@@ -165,6 +165,16 @@ class SeedCheck:
         return abs(self.computed / self.printed_value - 1) <= self.tolerance
 
 
+@dataclass
+class Table:
+    """A table of already formatted cells that a stage adds to its section (e.g. options tried)."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    section: str = ""
+
+
 class Sheet:
     """Records inputs and steps in order, grouped into sections."""
 
@@ -189,6 +199,7 @@ class Sheet:
         self.inputs: dict[str, Value] = {}
         self.steps: dict[str, Value] = {}
         self.notes: list[Note] = []
+        self.tables: list[Table] = []
         self.seed_checks: list[SeedCheck] = []
         self.sections: list[str] = []
         self._section = ""
@@ -299,6 +310,12 @@ class Sheet:
         )
         self.steps[key] = item
         return item
+
+    def table(self, title: str, header: list[str], rows: list[list[str]]) -> Table:
+        """Add a table of formatted cells to the current section."""
+        t = Table(title, header, rows, self._section)
+        self.tables.append(t)
+        return t
 
     def note(self, level: Level, text: str) -> Note:
         item = Note(level, text, self._section)

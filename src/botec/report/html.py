@@ -177,7 +177,8 @@ def render_html(sheet: Sheet) -> str:
     for section in sheet.sections:
         steps = sheet.steps_in(section)
         notes = notes_in(sheet, section)
-        if not steps and not notes:
+        tables = [t for t in sheet.tables if t.section == section]
+        if not steps and not notes and not tables:
             continue
         out += ['<section class="sheet-section">', f"<h2>{_e(section)}</h2>"]
         for step in steps:
@@ -198,6 +199,13 @@ def render_html(sheet: Sheet) -> str:
                     f"{mark}</span><span><strong>{word}:</strong> {_e(note.text)}</span></li>"
                 )
             out.append("</ul>")
+        for t in tables:
+            out.append(f"<h3>{_e(t.title)}</h3>")
+            out += _table(
+                [(_e(h), "") for h in t.header],
+                ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in t.rows],
+                "options",
+            )
         out.append("</section>")
 
     rows = summary_rows(sheet)
@@ -239,6 +247,13 @@ def render_html(sheet: Sheet) -> str:
                     f"botec computes {_e(seed_computed(c))}.{why}{cite}</span></li>"
                 )
             out.append("</ul>")
+        for t in tables:
+            out.append(f"<h3>{_e(t.title)}</h3>")
+            out += _table(
+                [(_e(h), "") for h in t.header],
+                ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in t.rows],
+                "options",
+            )
         out.append("</section>")
 
     out += ['<section class="inputs">', "<h2>Inputs and assumptions</h2>"]

@@ -94,6 +94,10 @@ def sheet_dict(sheet: Sheet) -> dict[str, Any]:
             for name, s in sheet.sensitivity.items()
         },
         "notes": [{"level": n.level, "section": n.section, "text": n.text} for n in sheet.notes],
+        "tables": [
+            {"section": t.section, "title": t.title, "header": t.header, "rows": t.rows}
+            for t in sheet.tables
+        ],
         "seed_checks": [
             {
                 "result": c.result,

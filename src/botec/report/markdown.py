@@ -103,7 +103,8 @@ def render_markdown(sheet: Sheet) -> str:
     for section in sheet.sections:
         steps = sheet.steps_in(section)
         notes = notes_in(sheet, section)
-        if not steps and not notes:
+        tables = [t for t in sheet.tables if t.section == section]
+        if not steps and not notes and not tables:
             continue
         out += [f"## {md_text(section)}", ""]
         for step in steps:
@@ -116,6 +117,10 @@ def render_markdown(sheet: Sheet) -> str:
             for note in notes:
                 mark, word = NOTE_LABELS[note.level]
                 out.append(f"- {mark} **{word}:** {md_text(note.text)}")
+            out.append("")
+        for t in tables:
+            out += [f"**{md_text(t.title)}**", ""]
+            out += _table([md_text(h) for h in t.header], [[md_text(c) for c in r] for r in t.rows])
             out.append("")
 
     rows = summary_rows(sheet)

@@ -43,7 +43,8 @@ def write(console: Console, sheet: Sheet) -> None:
     for section in sheet.sections:
         steps = sheet.steps_in(section)
         notes = [n for n in sheet.notes if n.section == section]
-        if not steps and not notes:
+        tables = [t for t in sheet.tables if t.section == section]
+        if not steps and not notes and not tables:
             continue
         console.print()
         console.rule(Text(section, style="bold"), align="left")
@@ -67,6 +68,13 @@ def write(console: Console, sheet: Sheet) -> None:
             block.append(f"{note.text}\n")
         block.rstrip()
         console.print(block, soft_wrap=True)
+        for t in tables:
+            table = Table(title=t.title, title_justify="left")
+            for h in t.header:
+                table.add_column(h)
+            for r in t.rows:
+                table.add_row(*r)
+            console.print(table)
 
     rows = summary_rows(sheet)
     if rows:

@@ -1,0 +1,459 @@
+"""The [serving_plan] stage: the cheapest fleet that serves the traffic within latency targets.
+
+For each GPU type, precision and tensor-parallel degree it tries batches 1, 2, 4, ... up to what
+fits (and the engine's concurrency cap), evaluates the same formulas the report shows on a
+scratch sheet at nominal values, keeps the batch with the highest request rate per replica that
+meets every target, and sizes replicas for peak. The cheapest option is then recorded on the real
+sheet (with its ranges); the others appear in a comparison table. The seeds' two one-line methods
+are computed beside it with the reason they differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from botec import catalog
+from botec.errors import BotecInputError
+from botec.estimators import inference as inf
+from botec.estimators import serving_plan as sp
+from botec.estimators._constants import hours_per_month, seconds_per_hour
+from botec.scenario import ServingPlanSection, ServingSection
+from botec.sheet import Sheet, Value
+from botec.uncertain import point
+from botec.units import MONTH, format_quantity
+
+TARGETS = (
+    ("ttft_p50", "TTFT p50"),
+    ("ttft_p99", "TTFT p99"),
+    ("tpot_p50", "TPOT p50"),
+    ("tpot_p99", "TPOT p99"),
+)
+TP_CHOICES = (1, 2, 4, 8)  # within one 8-GPU node; larger models need pipeline stages too
+
+
+@dataclass
+class PlanOption:
+    """One configuration tried by the plan, at nominal values."""
+
+    gpu: str
+    precision: str
+    tensor_parallel: int
+    max_batch: int = 0
+    batch: int = 0
+    metrics: dict[str, float] | None = None
+    usd_per_gpu_hour: float | None = None
+    why_not: str = ""
+
+    @property
+    def feasible(self) -> bool:
+        return self.metrics is not None and not self.why_not
+
+    @property
+    def monthly_cost(self) -> float:
+        return self.metrics["serving_cost_per_month"] if self.metrics else float("inf")
+
+
+def plan_steps(
+    sheet: Sheet,
+    served: dict[str, Any],
+    peak_rps: Value,
+    average_rps: Value,
+    price: Value,
+    chunk_tokens: float,
+) -> dict[str, Value]:
+    """Record the plan's formulas for the serving configuration ``served`` (run_serving's)."""
+    step = sheet.step
+    gpu_time = step(
+        sp.PREFILL_GPU_TIME,
+        prefill_roofline_time=served["prefill_roofline_time"],
+        prefill_sync_time=served["prefill_sync_time"],
+    )
+    out = served["output_tokens"]
+    batch, decode = served["batch"], served["decode_step_time"]
+    life = step(
+        sp.REQUEST_LIFETIME,
+        output_tokens=out,
+        decode_step_time=decode,
+        batch=batch,
+        prefill_gpu_time=gpu_time,
+    )
+    share = step(sp.PREFILL_SHARE, batch=batch, prefill_gpu_time=gpu_time, request_lifetime=life)
+    rate = step(sp.REPLICA_RATE, batch=batch, request_lifetime=life)
+    ttft = served["time_to_first_token"]
+    chunk = sheet.input(
+        "prefill_chunk_tokens",
+        chunk_tokens or served["input_tokens"].value,
+        "tokens",
+        "Prefill chunk per step" if chunk_tokens else "Prefill chunk per step (unchunked)",
+        "vLLM V1's guidance for latency-sensitive chat (max_num_batched_tokens ~2048; v0.4-0.6 "
+        "defaulted to 512); 0 in the scenario means no chunking"
+        if chunk_tokens
+        else "scenario: prefill_chunk_tokens = 0, a prompt is prefilled in one step",
+    )
+    r = {
+        "ttft_p50": step(
+            sp.TTFT_P50,
+            time_to_first_token=ttft,
+            decode_step_time=decode,
+            prefill_gpu_time=gpu_time,
+            prefill_share=share,
+        ),
+        "ttft_p99": step(
+            sp.TTFT_P99,
+            time_to_first_token=ttft,
+            decode_step_time=decode,
+            prefill_gpu_time=gpu_time,
+            prefill_share=share,
+        ),
+        "tpot_p50": step(sp.TPOT_P50, request_lifetime=life, output_tokens=out),
+        "tpot_p99": step(
+            sp.TPOT_P99,
+            decode_step_time=decode,
+            prefill_gpu_time=gpu_time,
+            prefill_chunk_tokens=chunk,
+            input_tokens=served["input_tokens"],
+        ),
+        "replica_request_rate": rate,
+    }
+    replicas = step(sp.REPLICAS, peak_requests_per_second=peak_rps, replica_request_rate=rate)
+    gpus = step(sp.SERVING_GPUS, replicas=replicas, tensor_parallel=served["tensor_parallel"])
+    step(
+        sp.FLEET_LOAD,
+        total_requests_per_second=average_rps,
+        replicas=replicas,
+        replica_request_rate=rate,
+    )
+    monthly = step(
+        sp.MONTHLY_COST,
+        serving_gpus=gpus,
+        usd_per_gpu_hour=price,
+        hours_per_month=hours_per_month(sheet),
+    )
+    tokens = step(
+        sp.OUTPUT_TOKENS_PER_MONTH,
+        total_requests_per_second=average_rps,
+        output_tokens=out,
+        seconds_per_month=sheet.constant(
+            "seconds_per_month", MONTH, "s/month", "Seconds per month", "30 days"
+        ),
+    )
+    step(sp.COST_PER_MILLION, serving_cost_per_month=monthly, output_tokens_per_month=tokens)
+    step(
+        sp.COST_PER_MILLION_FULL,
+        tensor_parallel=served["tensor_parallel"],
+        usd_per_gpu_hour=price,
+        seconds_per_hour=seconds_per_hour(sheet),
+        replica_request_rate=rate,
+        output_tokens=out,
+    )
+    r.update(replicas=replicas, serving_gpus=gpus, serving_cost_per_month=monthly)
+    return r
+
+
+def _gpu_price(gpu_name: str, given: Any) -> tuple[Any, str]:
+    if given is not None:
+        return given, "scenario"
+    gpu = catalog.get_hardware(gpu_name, "serving.gpu")
+    try:
+        p = catalog.get_price("gpu", gpu.key, "serving.gpu")
+        return p.get("on_demand_usd_per_hour"), f"catalog: {p.name}, {p.source}, {p.as_of}"
+    except BotecInputError:
+        return None, ""
+
+
+def _misses(plan: ServingPlanSection, metrics: dict[str, float]) -> str:
+    """The targets a configuration misses, e.g. 'TPOT p99 62 ms > 50 ms'."""
+    out = []
+    for key, label in TARGETS:
+        goal = getattr(plan, key)
+        if goal is not None and metrics[key] > goal:
+            out.append(
+                f"{label} {format_quantity(metrics[key], 's')} > {format_quantity(goal, 's')}"
+            )
+    return "; ".join(out)
+
+
+def _scratch(
+    srv: ServingSection, peak: float, average: float, price: float, chunk: float
+) -> tuple[dict[str, float], int] | None:
+    """Nominal plan metrics of one configuration (None when the weights do not fit)."""
+    from botec.serving_stage import run_serving
+
+    sheet = Sheet(samples=0)
+    served = run_serving(sheet, srv)
+    if not served:
+        return None
+    r = plan_steps(
+        sheet,
+        served,
+        sheet.input("peak_requests_per_second", peak, "req/s", "Peak requests per second"),
+        sheet.input("total_requests_per_second", average, "req/s", "Average requests per second"),
+        sheet.input("usd_per_gpu_hour", price, "USD/h", "Price per GPU-hour"),
+        chunk,
+    )
+    return {k: float(v.value) for k, v in r.items()}, int(served["max_batch"].value)
+
+
+def _batches(max_batch: int, cap: int) -> list[int]:
+    top = min(max_batch, cap)
+    out = {top}
+    b = 1
+    while b < top:
+        out.add(b)
+        b *= 2
+    return sorted(out)
+
+
+def best_option(
+    srv: ServingSection,
+    plan: ServingPlanSection,
+    peak: float,
+    average: float,
+    price: float | None,
+    tp: int,
+) -> PlanOption:
+    """The batch with the most requests per replica that meets every target, for one layout."""
+    option = PlanOption(srv.gpu, srv.precision, tp, usd_per_gpu_hour=price)
+    srv = srv.model_copy(update={"tensor_parallel": tp, "batch": None})
+    first = _scratch(srv, peak, average, price or 0.0, plan.prefill_chunk_tokens)
+    if first is None:
+        option.why_not = "the weights do not fit"
+        return option
+    option.max_batch = first[1]
+    best: tuple[int, dict[str, float]] | None = None
+    closest: tuple[int, dict[str, float]] | None = None
+    for b in _batches(option.max_batch, plan.max_batch):
+        got = _scratch(
+            srv.model_copy(update={"batch": b}),
+            peak,
+            average,
+            price or 0.0,
+            plan.prefill_chunk_tokens,
+        )
+        assert got is not None
+        metrics = got[0]
+        closest = closest or (b, metrics)
+        if _misses(plan, metrics):
+            continue
+        if best is None or metrics["replica_request_rate"] > best[1]["replica_request_rate"]:
+            best = (b, metrics)
+    if best is None:
+        assert closest is not None
+        option.batch, option.metrics = closest
+        option.why_not = "even batch 1 misses: " + _misses(plan, closest[1])
+        return option
+    option.batch, option.metrics = best
+    if price is None:
+        option.why_not = "no price in the catalog"
+    return option
+
+
+def search(
+    srv: ServingSection,
+    plan: ServingPlanSection,
+    peak: float,
+    average: float,
+    usd_per_gpu_hour: Any,
+) -> list[PlanOption]:
+    """Every GPU × precision × TP option, cheapest feasible first."""
+    gpus = [srv.gpu, *[g for g in plan.compare_gpus if g != srv.gpu]]
+    precisions = [srv.precision, *[p for p in plan.compare_precisions if p != srv.precision]]
+    options: list[PlanOption] = []
+    for gpu in gpus:
+        catalog.get_hardware(gpu, "serving_plan.compare_gpus")
+        given, _ = _gpu_price(gpu, usd_per_gpu_hour if gpu == srv.gpu else None)
+        price = None if given is None else float(point(given))
+        for precision in precisions:
+            catalog.get_precision(precision, "serving_plan.compare_precisions")
+            variant = srv.model_copy(update={"gpu": gpu, "precision": precision})
+            tps = (plan.tensor_parallel,) if plan.tensor_parallel else TP_CHOICES
+            try:
+                layouts = [best_option(variant, plan, peak, average, price, tp) for tp in tps]
+            except BotecInputError as exc:  # e.g. FP8 on a GPU without FP8 tensor cores
+                why = (
+                    f"no {precision} compute on this GPU"
+                    if "computes in" in exc.allowed
+                    else f"{exc.field}: {exc.allowed}"
+                )
+                options.append(PlanOption(gpu, precision, tps[0], why_not=why))
+                continue
+            ok = [o for o in layouts if o.feasible]
+            if ok:
+                options.append(min(ok, key=lambda o: (o.monthly_cost, o.tensor_parallel)))
+            else:
+                fits = [o for o in layouts if o.metrics]
+                options.append(fits[-1] if fits else layouts[-1])
+    return sorted(options, key=lambda o: (not o.feasible, o.monthly_cost))
+
+
+def _comparison(sheet: Sheet, options: list[PlanOption], chosen: PlanOption) -> None:
+    rows = []
+    for o in options:
+        m = o.metrics or {}
+
+        def cell(key: str, unit: str, m: dict[str, float] = m) -> str:
+            return format_quantity(m[key], unit) if key in m else "–"
+
+        rows.append(
+            [
+                catalog.get_hardware(o.gpu).name,
+                o.precision,
+                str(o.tensor_parallel),
+                str(o.batch) if o.metrics else "–",
+                cell("ttft_p99", "s"),
+                cell("tpot_p99", "s"),
+                cell("serving_gpus", "GPUs") if o.usd_per_gpu_hour is not None else "–",
+                cell("serving_cost_per_month", "USD/month")
+                if o.usd_per_gpu_hour is not None
+                else "–",
+                "chosen" if o is chosen else (o.why_not or "meets targets"),
+            ]
+        )
+    sheet.table(
+        "Options compared (nominal values; the cheapest that meets every target is chosen)",
+        ["GPU", "Precision", "TP", "Batch", "TTFT p99", "TPOT p99", "GPUs", "Cost", "Verdict"],
+        rows,
+    )
+
+
+def run_plan(
+    sheet: Sheet,
+    srv: ServingSection,
+    plan: ServingPlanSection,
+    peak_rps: Value,
+    average_rps: Value,
+    usd_per_gpu_hour: Any,
+) -> None:
+    """Search, then record the chosen configuration's serving steps and plan on ``sheet``."""
+    from botec.serving_stage import run_serving
+
+    options = search(srv, plan, float(peak_rps.value), float(average_rps.value), usd_per_gpu_hour)
+    chosen = next((o for o in options if o.feasible), None)
+    base = next(
+        (o for o in options if o.gpu == srv.gpu and o.precision == srv.precision), options[0]
+    )
+    pick = chosen or base
+    with sheet.section("Serving"):
+        served = run_serving(
+            sheet,
+            chosen_by="serving plan: the cheapest option meeting the targets (Serving plan)",
+            srv=srv.model_copy(
+                update={
+                    "gpu": pick.gpu,
+                    "precision": pick.precision,
+                    "tensor_parallel": pick.tensor_parallel,
+                    "batch": pick.batch or None,
+                }
+            ),
+        )
+    with sheet.section("Serving plan"):
+        goals = [
+            f"{label} ≤ {format_quantity(getattr(plan, key), 's')}"
+            for key, label in TARGETS
+            if getattr(plan, key) is not None
+        ]
+        how = (
+            f"Chosen: {catalog.get_hardware(pick.gpu).name}, {pick.precision}, "
+            f"TP {pick.tensor_parallel}, "
+            f"batch {pick.batch} (of {pick.max_batch} that fit; cap {plan.max_batch}) — the "
+            f"cheapest of {len(options)} option(s) meeting {', '.join(goals) or 'no targets'}."
+        )
+        if not served:
+            sheet.note("bad", "No option fits the model in GPU memory: quantise or raise TP.")
+            _comparison(sheet, options, pick)
+            return
+        sheet.note(
+            "ok" if chosen else "bad",
+            how if chosen else f"No option meets the targets. {pick.why_not}",
+        )
+        price_value, source = _gpu_price(
+            pick.gpu, usd_per_gpu_hour if pick.gpu == srv.gpu else None
+        )
+        if price_value is None:
+            raise BotecInputError(
+                "cost.usd_per_gpu_hour",
+                "missing",
+                f"a price per GPU-hour: the catalog has none for {pick.gpu}",
+            )
+        price = sheet.input(
+            "usd_per_gpu_hour", price_value, "USD/h", "Price per GPU-hour (on-demand)", source
+        )
+        got = plan_steps(sheet, served, peak_rps, average_rps, price, plan.prefill_chunk_tokens)
+        for key, label in TARGETS:
+            goal = getattr(plan, key)
+            if goal is not None and got[key].varies and got[key].percentiles()[2] > goal:
+                sheet.note(
+                    "warn",
+                    f"At the pessimistic end of the ranges (p95) {label} is "
+                    f"{format_quantity(got[key].percentiles()[2], 's')}, over the "
+                    f"{format_quantity(goal, 's')} target: keep headroom or measure the engine.",
+                )
+        if len(options) > 1 or plan.tensor_parallel is None:
+            _comparison(sheet, options, pick)
+    with sheet.section("The seeds' one-line methods"):
+        _seed_methods(sheet, served, peak_rps)
+
+
+def _seed_methods(sheet: Sheet, served: dict[str, Any], peak_rps: Value) -> None:
+    """Seed 000's compute-bound and seed 002's memory-bound answers for the same traffic."""
+    two = inf.forward_flop_per_param_per_token(sheet)
+    util = sheet.constant(
+        "seed_compute_utilization", 1.0, "fraction", "Utilisation the seed assumes", "seed 000"
+    )
+    t = sheet.step(
+        inf.COMPUTE_BOUND_TIME,
+        name="seed_compute_bound_time",
+        title="Seed 000: one answer, compute-bound at full peak",
+        flop_per_param_per_token=two,
+        params=served["params"],
+        output_tokens=served["output_tokens"],
+        peak_flop_per_s=served["peak_flop_per_s"],
+        compute_utilization=util,
+    )
+    q = sheet.step(inf.QPS_PER_GPU, name="seed_compute_bound_qps", seconds_per_request=t)
+    naive_compute = sheet.step(
+        inf.GPUS_FOR_LOAD,
+        name="seed_compute_bound_gpus",
+        title="Seed 000's GPU count (compute-bound)",
+        requests_per_second=peak_rps,
+        qps_per_gpu=q,
+    )
+    per_token = sheet.step(
+        inf.MEMORY_BOUND_TIME_PER_TOKEN,
+        name="seed_memory_bound_time_per_token",
+        title="Seed 002: one token, memory-bound at batch 1",
+        weights_memory=served["weights_memory"],
+        gpus_per_replica=served["tensor_parallel"],
+        memory_bandwidth=served["memory_bandwidth"],
+    )
+    rate = sheet.step(
+        inf.TOKENS_PER_SECOND, name="seed_memory_bound_tokens_per_second", time_per_token=per_token
+    )
+    rps = sheet.step(
+        inf.REQUESTS_PER_SECOND_PER_REPLICA,
+        name="seed_memory_bound_requests_per_second",
+        tokens_per_second=rate,
+        output_tokens=served["output_tokens"],
+    )
+    replicas = sheet.step(
+        inf.GPUS_FOR_LOAD,
+        name="seed_memory_bound_replicas",
+        title="Seed 002's replica count (memory-bound, batch 1)",
+        requests_per_second=peak_rps,
+        qps_per_gpu=rps,
+    )
+    planned = sheet.steps["serving_gpus"].value
+    sheet.note(
+        "info",
+        f"Seed 000's method needs {naive_compute.formatted()}: it counts only the FLOPs of the "
+        "answer at 100% of peak, so it ignores that decode reads every weight for each token "
+        "(memory bandwidth), the prompt's prefill, and real kernel efficiency — too few GPUs.",
+    )
+    sheet.note(
+        "info",
+        f"Seed 002's method needs {format_quantity(float(replicas.value), 'replicas')} of "
+        f"{served['tensor_parallel'].formatted()}: one sequence at a time, so it ignores "
+        "batching, which shares each weight read across the batch — too many. The plan needs "
+        f"{format_quantity(float(planned), 'GPUs')}.",
+    )

@@ -1,0 +1,227 @@
+"""Serving plan: fleet formulas by hand, the batch/TP search, the seeds' answers, CLI and errors."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from botec.cli import main
+from botec.plan_stage import plan_steps
+from botec.runner import run_scenario
+from botec.scenario import scenario_from_dict
+from botec.sheet import Sheet
+
+
+def _served(sheet: Sheet) -> dict:
+    i = sheet.input
+    return {
+        "decode_step_time": i("decode_step", 0.020, "s", "step"),
+        "prefill_roofline_time": i("prefill_roofline_time", 0.015, "s", "prefill"),
+        "prefill_sync_time": i("prefill_sync_time", 0.0, "s", "sync"),
+        "time_to_first_token": i("time_to_first_token", 0.025, "s", "ttft"),
+        "output_tokens": i("output_tokens", 300, "tokens", "out"),
+        "input_tokens": i("input_tokens", 1000, "tokens", "in"),
+        "batch": i("batch", 256, "sequences", "batch"),
+        "tensor_parallel": i("tensor_parallel", 1, "GPUs", "tp"),
+    }
+
+
+def test_plan_formulas_by_hand() -> None:
+    sheet = Sheet()
+    served = _served(sheet)
+    peak = sheet.input("peak_requests_per_second", 1e6 * 10 / 86400 * 3, "req/s", "peak")
+    avg = sheet.input("total_requests_per_second", 1e6 * 10 / 86400, "req/s", "avg")
+    price = sheet.input("usd_per_gpu_hour", 12.29, "USD/h", "price")
+    plan_steps(sheet, served, peak, avg, price, 2048)
+    v = sheet.value
+    # lifetime = 300 × 20 ms + 256 × 15 ms = 6 s + 3.84 s
+    assert v("request_lifetime") == pytest.approx(9.84)
+    assert v("replica_request_rate") == pytest.approx(256 / 9.84)
+    share = 3.84 / 9.84
+    assert v("prefill_share") == pytest.approx(share)
+    # p50: below half the time prefilling there is no median queueing wait
+    assert v("ttft_p50") == pytest.approx(0.025 + 0.010)
+    # p99: M/M/1 tail wait s/(1 − ρ)·ln(ρ/0.01) on top of prefill and a whole decode step
+    assert v("ttft_p99") == pytest.approx(
+        0.025 + 0.020 + 0.015 / (1 - share) * math.log(share / 0.01)
+    )
+    assert v("tpot_p50") == pytest.approx(9.84 / 300)
+    assert v("tpot_p99") == pytest.approx(0.020 + 0.015)  # 1,000-token prompt fits one chunk
+    assert v("replicas") == math.ceil(347.222 / (256 / 9.84))  # 13.35 → 14
+    assert v("serving_gpus") == 14
+    assert v("serving_cost_per_month") == pytest.approx(14 * 12.29 * 720)
+    tokens = 1e6 * 10 / 86400 * 300 * 30 * 86400  # 9e10 output tokens a month
+    assert v("usd_per_million_output_tokens") == pytest.approx(14 * 12.29 * 720 / tokens * 1e6)
+
+
+def test_chunked_prefill_bounds_the_worst_step() -> None:
+    sheet = Sheet()
+    served = _served(sheet)
+    one = sheet.input("one", 1.0, "req/s", "x")
+    plan_steps(sheet, served, one, one, one, 250)  # a 1,000-token prompt in 4 chunks
+    assert sheet.value("tpot_p99") == pytest.approx(0.020 + 0.015 / 4)
+
+
+def _scenario(**plan: object) -> dict:
+    return {
+        "title": "plan",
+        "users": {"requests_per_second": 50, "peak_factor": 2},
+        "serving": {
+            "model": "llama-3.1-8b",
+            "gpu": "h100-sxm",
+            "precision": "bf16",
+            "input_tokens": 1000,
+            "output_tokens": 300,
+        },
+        "serving_plan": plan,
+    }
+
+
+def _run(data: dict) -> Sheet:
+    return run_scenario(scenario_from_dict(data))
+
+
+def test_plan_picks_a_batch_that_meets_targets_and_sizes_for_peak() -> None:
+    sheet = _run(_scenario(tpot_p99="60 ms", ttft_p99="2 s"))
+    assert sheet.value("tpot_p99") <= 0.060
+    assert sheet.value("ttft_p99") <= 2.0
+    batch = sheet.value("batch")
+    assert 1 <= batch <= min(256, sheet.value("max_batch"))
+    # replicas = ceil(peak / rate): the fleet sustains peak and no replica more than needed
+    rate = sheet.value("replica_request_rate")
+    assert sheet.value("replicas") * rate >= 100
+    assert (sheet.value("replicas") - 1) * rate < 100
+    assert any("Chosen:" in n.text for n in sheet.notes)
+
+
+def test_tighter_tpot_target_means_smaller_batch() -> None:
+    loose = _run(_scenario(tpot_p99="200 ms", tensor_parallel=1))
+    tight = _run(_scenario(tpot_p99="25 ms", tensor_parallel=1))
+    assert tight.value("batch") < loose.value("batch")
+    assert tight.value("serving_gpus") >= loose.value("serving_gpus")
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.floats(min_value=0.02, max_value=0.2))
+def test_a_tighter_target_never_makes_the_plan_cheaper(tpot: float) -> None:
+    loose = _run(_scenario(tpot_p99=tpot * 1.5, tensor_parallel=1))
+    tight = _run(_scenario(tpot_p99=tpot, tensor_parallel=1))
+    if any(n.level == "bad" for n in tight.notes):
+        return  # nothing meets the tighter target
+    assert tight.value("serving_cost_per_month") >= loose.value("serving_cost_per_month")
+
+
+def test_unreachable_target_is_said_not_hidden() -> None:
+    sheet = _run(_scenario(tpot_p99="1 ms"))
+    bad = [n.text for n in sheet.notes if n.level == "bad"]
+    assert bad and "No option meets the targets" in bad[0] and "TPOT p99" in bad[0]
+
+
+def test_seed_methods_bracket_the_plan() -> None:
+    """Seed 000 (compute-bound at peak) needs far fewer GPUs; seed 002 (batch 1) far more."""
+    sheet = _run(_scenario(tpot_p99="60 ms", tensor_parallel=1))
+    plan = sheet.value("serving_gpus")
+    assert sheet.value("seed_compute_bound_gpus") < plan < sheet.value("seed_memory_bound_replicas")
+    # seed 000 by hand: 2 × 8.03B × 300 tokens / 989 TFLOP/s = 4.87 ms → 205 req/s per GPU
+    assert sheet.value("seed_compute_bound_time") == pytest.approx(
+        2 * 8_030_261_248 * 300 / 989e12, rel=1e-3
+    )
+
+
+def test_comparison_table_lists_every_option() -> None:
+    sheet = _run(
+        _scenario(tpot_p99="60 ms", compare_gpus=["a100-80gb", "l4"], compare_precisions=["fp8"])
+    )
+    (table,) = sheet.tables
+    assert len(table.rows) == 6  # 3 GPUs × 2 precisions
+    verdicts = [r[-1] for r in table.rows]
+    assert verdicts.count("chosen") == 1
+    assert any("no fp8 compute" in v for v in verdicts)  # A100 has no FP8 tensor cores
+
+
+def test_cli_plan_json_contract() -> None:
+    res = CliRunner().invoke(
+        main,
+        [
+            "plan",
+            "--model",
+            "llama-3.1-8b",
+            "--gpu",
+            "h100-sxm,l40s",
+            "--precision",
+            "bf16",
+            "--qps",
+            "20",
+            "--input-tokens",
+            "1000",
+            "--output-tokens",
+            "300",
+            "--ttft-p99",
+            "2s",
+            "--tpot-p99",
+            "60ms",
+            "--samples",
+            "500",
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    r = data["results"]
+    for name, unit in [
+        ("serving_gpus", "GPUs"),
+        ("serving_cost_per_month", "USD/month"),
+        ("usd_per_million_output_tokens", "USD/Mtoken"),
+        ("ttft_p99", "s"),
+        ("tpot_p99", "s"),
+        ("replicas", "replicas"),
+    ]:
+        assert r[name]["unit"] == unit
+        assert r[name]["p5"] <= r[name]["p50"] <= r[name]["p95"]
+    assert data["tables"][0]["header"][0] == "GPU"
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--model", "llama-3.1-8b"], "--qps/--dau"),
+        (["--model", "llama-3.1-8b", "--qps", "-3"], "--qps"),
+        (["--model", "llama-3.1-8b", "--qps", "5", "--tpot-p99", "fast"], "--tpot-p99"),
+        (["--model", "llama-3.1-8b", "--qps", "5", "--tpot-p99", "1 to 2 s"], "--tpot-p99"),
+        (["--model", "llama-3.1-8b", "--qps", "5", "--gpu", "h100-sxm,h900"], "h900"),
+    ],
+)
+def test_cli_plan_bad_input(args: list[str], needle: str) -> None:
+    res = CliRunner().invoke(main, ["plan", *args])
+    assert res.exit_code == 2, res.output
+    assert needle in res.output
+    assert "Traceback" not in res.output
+
+
+def test_plan_needs_traffic_and_a_serving_section() -> None:
+    from botec.errors import BotecInputError
+
+    data = _scenario()
+    del data["users"]
+    with pytest.raises(BotecInputError, match="no traffic"):
+        _run(data)
+    data = _scenario()
+    del data["serving"]
+    with pytest.raises(BotecInputError, match="serving"):
+        _run(data)
+
+
+def test_bundled_plan_scenario() -> None:
+    from botec.examples import example_path
+    from botec.scenario import load_scenario
+
+    sheet = run_scenario(load_scenario(example_path("llm-serving-plan")))
+    # 100K MAU × 30% × 5 requests / 86,400 s × 3 = 5.21 req/s at peak (seed 002's traffic)
+    assert sheet.value("peak_requests_per_second") == pytest.approx(1e5 * 0.3 * 5 / 86400 * 3)
+    assert sheet.value("tpot_p99") <= 0.050 and sheet.value("ttft_p99") <= 1.0
