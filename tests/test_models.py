@@ -384,3 +384,65 @@ def test_safetensors_truncated_or_malformed_files_are_rejected(tmp_path: Path) -
         models.params_from_safetensors(lying)
     with pytest.raises(BotecInputError):
         models.params_from_safetensors(tmp_path / "absent.safetensors")
+
+
+# -- the Hugging Face Hub, with the network replaced by a shipped config -------------------------
+
+
+class _Response:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def __enter__(self) -> "_Response":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def read(self, limit: int = -1) -> bytes:
+        return self.body
+
+
+def test_hub_config_is_fetched_and_read_like_a_local_one(monkeypatch) -> None:
+    import urllib.request
+
+    from botec.models import from_hf_config, resolve_model
+
+    local = CONFIGS / "mistral-7b.json"
+    seen: list[str] = []
+
+    def fake_urlopen(request, timeout):  # noqa: ANN001
+        seen.append(request.full_url)
+        return _Response(local.read_bytes())
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    spec = resolve_model("hf:some-org/Some-Model-7B")
+    assert seen == ["https://huggingface.co/some-org/Some-Model-7B/resolve/main/config.json"]
+    expected = from_hf_config(local)
+    assert (spec.params_total, spec.kv_heads, spec.sliding_window) == (
+        expected.params_total,
+        expected.kv_heads,
+        expected.sliding_window,
+    )
+    # a bare owner/name outside the catalog goes to the Hub too; catalog aliases never do
+    resolve_model("some-org/Other-Model")
+    assert len(seen) == 2
+    assert resolve_model("meta-llama/Llama-2-7b-hf").key == "llama-2-7b"
+    assert len(seen) == 2
+
+
+def test_hub_offline_and_bad_ids_get_clear_messages(monkeypatch) -> None:
+    import urllib.error
+    import urllib.request
+
+    from botec.models import from_hf_hub
+
+    def offline(request, timeout):  # noqa: ANN001
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(BotecInputError, match="download its config.json"):
+        from_hf_hub("hf:some-org/Some-Model")
+    for bad in ("hf:../etc/passwd", "hf:no-slash", "hf:a/b/c", "hf:a/b?x=1"):
+        with pytest.raises(BotecInputError, match="repository id"):
+            from_hf_hub(bad)

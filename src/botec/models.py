@@ -9,6 +9,8 @@ Two readers fill the same ``ModelSpec`` from files on disk, without downloading 
 ``from_hf_config`` reads a Hugging Face ``config.json`` (and estimates the parameter count from the
 architecture), and ``params_from_safetensors`` counts parameters exactly from the header of a
 ``.safetensors`` file or a sharded ``model.safetensors.index.json``, never touching tensor data.
+Only when asked (``hf:owner/name``, or an ``owner/name`` not in the catalog), ``from_hf_hub``
+fetches a repository's ``config.json`` (never weights) from the Hugging Face Hub.
 
 >>> spec = get_model("Llama-2-7b")
 >>> spec.kv_values_per_token() * 2  # bytes per token of KV cache in FP16
@@ -25,7 +27,7 @@ import math
 import re
 import struct
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -584,6 +586,72 @@ def from_hf_config(path: str | Path) -> ModelSpec:
     )
     _check(spec, str(file))
     return spec
+
+
+# --------------------------------------------------------------------------------------------
+# The Hugging Face Hub (only when asked, and only config.json)
+# --------------------------------------------------------------------------------------------
+
+HF_HUB_URL = "https://huggingface.co/{repo}/resolve/{revision}/config.json"
+_REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
+
+
+def from_hf_hub(repo_id: str, revision: str = "main", timeout_s: float = 10.0) -> ModelSpec:
+    """A ``ModelSpec`` from the ``config.json`` of a Hub repository (network needed).
+
+    Downloads that one small file (never weights) into a temporary folder and reads it like a
+    local config. Gated repositories need ``HF_TOKEN`` in the environment.
+    """
+    import os
+    import tempfile
+    import urllib.error
+    import urllib.request
+
+    repo = repo_id.removeprefix("hf:").strip()
+    if not _REPO_ID.match(repo) or ".." in repo or not re.match(r"^[\w.-]{1,64}$", revision):
+        raise BotecInputError("model", repo_id, "a Hugging Face repository id such as owner/name")
+    url = HF_HUB_URL.format(repo=repo, revision=revision)
+    request = urllib.request.Request(url, headers={"User-Agent": "botec"})
+    token = os.environ.get("HF_TOKEN")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            body = response.read(2_000_000)
+    except urllib.error.HTTPError as exc:
+        hint = "a public repository (or HF_TOKEN for a gated one)"
+        raise BotecInputError("model", repo_id, f"{hint}; the Hub answered {exc.code}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise BotecInputError(
+            "model",
+            repo_id,
+            f"a reachable Hugging Face Hub ({exc}); offline, download its config.json and pass "
+            "the file's path",
+        ) from None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / repo.replace("/", "--") / "config.json"
+        path.parent.mkdir()
+        path.write_bytes(body)
+        spec = from_hf_config(path)
+    return replace(
+        spec, name=spec.name if "/" in spec.name else repo, source=f"config.json of {url}"
+    )
+
+
+def resolve_model(name: str, field_name: str = "model") -> ModelSpec:
+    """A catalog name, a local config.json (file or folder), or a Hub id (``hf:owner/name``;
+    a bare ``owner/name`` that is not in the catalog is looked up on the Hub too)."""
+    path = Path(name)
+    if name.lower().endswith(".json") or (path.is_dir() and (path / "config.json").is_file()):
+        return from_hf_config(path)
+    if name.startswith("hf:"):
+        return from_hf_hub(name)
+    try:
+        return get_model(name, field_name)
+    except BotecInputError:
+        if _REPO_ID.match(name):
+            return from_hf_hub(name)
+        raise
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,9 +22,7 @@ def _model(srv: ServingSection) -> Any:
     if srv.model:
         from botec import models
 
-        if srv.model.lower().endswith(".json"):
-            return models.from_hf_config(srv.model)
-        return models.get_model(srv.model, "serving.model")
+        return models.resolve_model(srv.model, "serving.model")
     if srv.params is None:
         raise BotecInputError("serving.model", "missing", "a catalog model name or params = '7B'")
     return None
