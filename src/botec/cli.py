@@ -363,7 +363,11 @@ def train(
 
 
 @main.command()
-@click.option("--model", default=None, help="A catalog model (llama-2-7b, ...) or a config.json.")
+@click.option(
+    "--model",
+    default=None,
+    help="A catalog model (llama-2-7b, ...), a config.json, or hf:owner/name from the Hub.",
+)
 @click.option("--params", default=None, help="Parameter count of an unnamed model, e.g. 7B.")
 @click.option("--precision", default="fp16", show_default=True, help="Weight precision.")
 @click.option(
