@@ -150,13 +150,26 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
         )
 
     link = catalog.get_link(gpu.interconnect, "hardware interconnect")
+    compute_eff = factor(
+        "compute_efficiency", srv.compute_efficiency, "fraction", "Compute efficiency"
+    )
+    if precision.matmul_efficiency_ratio != 1 and srv.compute_efficiency is None:
+        compute_eff = sheet.step(
+            sv.PRECISION_COMPUTE_EFFICIENCY,
+            compute_efficiency=compute_eff,
+            matmul_efficiency_ratio=inp(
+                "matmul_efficiency_ratio",
+                precision.matmul_efficiency_ratio,
+                "x",
+                f"{precision.name} matmul efficiency relative to FP16",
+                precision.matmul_efficiency_source,
+            ),
+        )
     hw = {
         "tensor_parallel": tp,
         "peak_flop_per_s": peak,
         "memory_bandwidth": bandwidth,
-        "compute_efficiency": factor(
-            "compute_efficiency", srv.compute_efficiency, "fraction", "Compute efficiency"
-        ),
+        "compute_efficiency": compute_eff,
         "memory_efficiency": factor(
             "memory_efficiency", srv.memory_efficiency, "fraction", "Memory-bandwidth efficiency"
         ),
@@ -172,15 +185,19 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
             "All-reduces per layer under TP",
             "Megatron-LM tensor parallelism: one after attention, one after the MLP",
         ),
-        "link_bandwidth": inp(
-            "link_bandwidth",
-            link.bandwidth_bytes_per_s,
+        "allreduce_bandwidth": inp(
+            "allreduce_bandwidth",
+            link.allreduce_bandwidth,
             "B/s",
-            f"{link.name} bandwidth per direction",
-            link.source,
+            f"All-reduce bus bandwidth over {link.name}",
+            link.allreduce_source,
         ),
-        "link_latency": inp(
-            "link_latency", link.latency_s, "s", f"{link.name} latency", link.source
+        "allreduce_latency": inp(
+            "allreduce_latency",
+            link.allreduce_latency_s,
+            "s",
+            f"Fixed cost of one all-reduce over {link.name}",
+            link.allreduce_source,
         ),
     }
     step_overhead = factor("step_overhead", srv.step_overhead, "s", "Per-step overhead")
@@ -235,6 +252,22 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
             "expert_route_fraction": route,
         }
 
+    kv_reads = None
+    if not engine.kv_shared_across_query_heads and heads_n > kv_heads_n:
+        from botec.uncertain import make_range
+
+        group = heads_n // kv_heads_n
+        # Every query head of a group streams the same KV lines; some of those reads hit in L2
+        # instead of HBM. How many is not published: half to all of them.
+        kv_reads = sheet.assume(
+            "kv_reads_per_token",
+            make_range(group / 2, group, "uniform", None, "kv_reads_per_token", ""),
+            "reads",
+            f"HBM reads of each KV entry per step ({engine.name}: up to heads ÷ KV heads = "
+            f"{group}, fewer where L2 catches repeats)",
+            engine.kv_sharing_source,
+        )
+
     def run_batch(prefix: str, batch: Value) -> tuple[Value, Value, Value, Value]:
         """Prefill and decode step at ``batch``: (prefill roofline, prefill sync, decode step)."""
         p = f"{prefix}_" if prefix else ""
@@ -276,14 +309,16 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
             attention_dim=attention_dim,
             mean_decode_context=mean_ctx,
         )
+        kv_args = {"kv_reads_per_token": kv_reads} if kv_reads is not None else {}
         db = sheet.step(
-            sv.DECODE_BYTES,
+            sv.DECODE_BYTES_PER_HEAD if kv_reads is not None else sv.DECODE_BYTES,
             name=f"{p}decode_bytes",
             weights_read=read,
             batch=batch,
             mean_decode_context=mean_ctx,
             cached_tokens=cached,
             kv_cache_per_token=kv,
+            **kv_args,
         )
         d_roof, d_sync = sv.phase_time(
             sheet, f"{p}decode", "Decode step", flops=df, bytes_=db, tokens=batch, gpu=hw

@@ -123,6 +123,23 @@ DECODE_BYTES = Formula(
     "Bytes read per decode step",
     "The weights once per step, plus every sequence's KV cache.",
 )
+DECODE_BYTES_PER_HEAD = Formula(
+    "decode_bytes",
+    "weights_read + batch * min(mean_decode_context, cached_tokens) * kv_cache_per_token "
+    "* kv_reads_per_token",
+    "B",
+    "Bytes read per decode step",
+    "The weights once per step, plus every sequence's KV cache, read once per query head that "
+    "shares it (this engine's decode kernel does not share KV loads across a GQA group).",
+)
+PRECISION_COMPUTE_EFFICIENCY = Formula(
+    "precision_compute_efficiency",
+    "compute_efficiency * matmul_efficiency_ratio",
+    "fraction",
+    "Compute efficiency at this precision",
+    "The engine's share of peak, scaled by how close this precision's matmuls get to their own "
+    "(higher) peak compared with FP16/BF16.",
+)
 ROOFLINE = Formula(
     "roofline_time",
     "max(flops / (tensor_parallel * peak_flop_per_s * compute_efficiency), "
@@ -133,12 +150,13 @@ ROOFLINE = Formula(
 )
 TP_SYNC = Formula(
     "tp_sync_time",
-    "allreduces_per_layer * layers * (2 * (tensor_parallel - 1) / tensor_parallel * tokens "
-    "* hidden_size * activation_bytes / link_bandwidth + min(tensor_parallel - 1, 1) "
-    "* link_latency)",
+    "allreduces_per_layer * layers * min(tensor_parallel - 1, 1) * (allreduce_latency "
+    "+ 2 * (tensor_parallel - 1) / tensor_parallel * tokens * hidden_size * activation_bytes "
+    "/ allreduce_bandwidth)",
     "s",
     "Tensor-parallel all-reduce time",
-    "Two ring all-reduces per layer of tokens × hidden × 2 B; none on one GPU.",
+    "Two ring all-reduces per layer of tokens × hidden × 2 B, each a fixed cost per call plus "
+    "2(N−1)/N of the message at the bus bandwidth NCCL reaches; none on one GPU.",
 )
 STEP_TIME = Formula(
     "decode_step_time",
@@ -221,7 +239,7 @@ def phase_time(
         tokens=tokens,
         hidden_size=gpu["hidden_size"],
         activation_bytes=gpu["activation_bytes"],
-        link_bandwidth=gpu["link_bandwidth"],
-        link_latency=gpu["link_latency"],
+        allreduce_bandwidth=gpu["allreduce_bandwidth"],
+        allreduce_latency=gpu["allreduce_latency"],
     )
     return roof, sync
