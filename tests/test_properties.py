@@ -110,8 +110,8 @@ def test_longer_context_never_shrinks_the_kv_cache(context: int, sequences: int)
 @settings(max_examples=30, deadline=None)
 @given(st.floats(1e8, 1e12))
 def test_budget_buys_a_compute_optimal_model_that_fits_the_budget(budget: float) -> None:
-    data = {"training": {"params": "7B", "usd_per_gpu_hour": 2, "budget": budget, "tokens": "1T"}}
-    sheet = run_scenario(scenario_from_dict(data))
+    training = {"params": "7B", "usd_per_gpu_hour": 2, "budget": budget, "tokens": "1T"}
+    sheet = run_scenario(scenario_from_dict({"training": {**training, "mfu": 0.4}}))
     n = sheet.value("compute_optimal_params")
     # Training that model on its 20·N tokens costs exactly the budget.
     flops = 6 * n * 20 * n

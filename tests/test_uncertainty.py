@@ -16,7 +16,6 @@ from conftest import cli, cli_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botec import catalog
 from botec.analysis import evaluate
 from botec.errors import BotecInputError
 from botec.report.json_report import sheet_dict
@@ -137,11 +136,14 @@ def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
     assert a != c
 
 
-def test_default_mfu_is_the_catalog_range_with_the_seed_nominal() -> None:
-    # Q1 of seed 002 at the default: 6 × 10B × 200B / (64 × 312 TFLOP/s × 40%) = 1.502e6 s
+def test_default_mfu_is_the_generation_range() -> None:
+    # Q1 of seed 002 at the A100 default: 6 × 10B × 200B / (64 × 312 TFLOP/s × 45%) = 1.335e6 s
     sheet = evaluate(scenario_from_dict(_training()), samples=4000)
-    assert sheet.value("wall_clock") == pytest.approx(6 * 10e9 * 200e9 / (64 * 312e12 * 0.4))
-    mfu = catalog.get_assumption("mfu")
+    assert sheet.value("wall_clock") == pytest.approx(6 * 10e9 * 200e9 / (64 * 312e12 * 0.45))
+    from botec.training_mfu import default_mfu
+
+    mfu = default_mfu("a100-80gb", 64, 10e9)
+    assert (mfu.low, mfu.nominal) == (0.32, 0.45)
     p5, _, p95 = sheet.steps["wall_clock"].percentiles()
     # wall-clock ∝ 1/MFU: its p5 comes from MFU's p95 and vice versa
     assert p5 == pytest.approx(6 * 10e9 * 200e9 / (64 * 312e12 * mfu.high), rel=0.04)
@@ -241,7 +243,7 @@ def test_json_has_p5_p50_p95_beside_value_only_where_results_vary() -> None:
     assert "p5" not in out["results"]["total_flops"]  # 6·P·D has no uncertain input
     assert out["monte_carlo"]["samples"] == 10_000 and out["monte_carlo"]["seed"] == 5
     assert out["sensitivity"]["cost"]["drivers"][0]["input"] == "mfu"
-    assert out["inputs"]["mfu"]["range"] == {"low": 0.3, "high": 0.55, "dist": "lognormal"}
+    assert out["inputs"]["mfu"]["range"] == {"low": 0.32, "high": 0.57, "dist": "lognormal"}
 
 
 def test_cli_seed_reproduces_and_samples_zero_turns_sampling_off() -> None:

@@ -925,20 +925,46 @@ def compare(
     help="Monte Carlo draws per row for the p5-p95 coverage.",
 )
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
+@click.option(
+    "--only",
+    type=click.Choice(["inference", "training"]),
+    default=None,
+    help="One backtest (default: both).",
+)
 @functools.partial(_output_options, formats=("text", "markdown", "json"))
 def validate(
     samples: int,
     seed: int,
+    only: str | None,
     fmt: str,
     output: Path | None,
     force: bool,
     catalog_file: Path | None,
 ) -> None:
-    """Backtest botec against the published measurements it can express (shipped with botec)."""
+    """Backtest botec against the published measurements it can express (shipped with botec):
+    inference (serving roofline) and training (GPU-hours, wall-clock) rows."""
     from botec.validate import render_backtest, run_inference_backtest
+    from botec.validate_training import run_training_backtest
 
     _use_catalog(catalog_file)
-    _emit(render_backtest(run_inference_backtest(samples, seed), fmt), output, force)
+    parts = {}
+    if only in (None, "inference"):
+        parts["inference"] = (
+            run_inference_backtest(samples, seed),
+            "Inference backtest: published vs botec (default assumptions)",
+        )
+    if only in (None, "training"):
+        parts["training"] = (
+            run_training_backtest(samples, seed),
+            "Training backtest: published vs botec (default MFU range, no per-run tuning)",
+        )
+    if fmt == "json":
+        import json
+
+        body = {k: json.loads(render_backtest(bt, "json")) for k, (bt, _) in parts.items()}
+        _emit(json.dumps(body, indent=2), output, force)
+        return
+    _emit("\n".join(render_backtest(bt, fmt, title) for bt, title in parts.values()), output, force)
 
 
 @main.group()

@@ -15,7 +15,6 @@ from botec.estimators import (
     network,
     storage,
     traffic,
-    training,
     verdicts,
 )
 from botec.estimators._constants import bytes_per_gb, days_per_month, hours_per_month
@@ -746,63 +745,9 @@ def _gpu_cost(sheet: Sheet, scn: Scenario, gpu: catalog.Hardware, st: _State) ->
 
 
 def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
-    params = _fresh(sheet, "params", t.params, "params", "Parameters")
-    gpu = catalog.get_hardware(t.gpu, "training.gpu")
-    compute = catalog.get_precision(t.precision, "training.precision").compute_dtype
-    peak_value = t.peak_flops or gpu.peak_for(compute, "training.precision")
-    peak = sheet.input(
-        _fresh_name(sheet, "peak_flop_per_s", peak_value),
-        peak_value,
-        "FLOP/s",
-        f"{gpu.name} dense {compute.upper()} peak",
-        "scenario" if t.peak_flops else _catalog_cite(gpu),
-    )
-    mfu = _assumed(sheet, "mfu", t.mfu, "fraction", "Model FLOPs utilisation (MFU)")
-    price = None
-    if t.usd_per_gpu_hour is not None:
-        price = sheet.input("usd_per_gpu_hour", t.usd_per_gpu_hour, "USD/h", "Price per GPU-hour")
-    if t.tokens is not None or not t.memory:
-        chin = training.chinchilla_tokens(sheet, params)
-        if t.tokens is not None:
-            tokens = sheet.input("tokens", t.tokens, "tokens", "Training tokens")
-            verdicts.chinchilla(sheet, tokens, chin)
-        else:
-            tokens = chin
-            sheet.note(
-                "info",
-                "No token count given: training on the Chinchilla-optimal 20 tokens per parameter.",
-            )
-        gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
-        run = training.training_run(sheet, params, tokens, gpus, peak, mfu, price)
-        if t.budget is not None and run.cost is not None:
-            budget = sheet.input("budget", t.budget, "USD", "Budget")
-            ratio = training.budget_check(sheet, run.cost, budget)
-            verdicts.budget(sheet, ratio)
-    if t.budget is not None and price is not None:
-        budget = sheet.input("budget", t.budget, "USD", "Budget")
-        training.what_budget_buys(sheet, budget, price, peak, mfu, params)
-    if t.memory:
-        precision = catalog.get_precision(t.precision, "training.precision")
-        if st.weights is None:
-            bpp = sheet.input(
-                "bytes_per_param",
-                precision.bytes_per_param,
-                "B/param",
-                f"Bytes per parameter ({precision.name})",
-                precision.source,
-            )
-            st.weights = memory.weights_memory(sheet, params, bpp)
-        frac = sheet.assume(
-            "activation_fraction",
-            t.activation_fraction,
-            "fraction",
-            "Activations as a share of weights",
-            "seed 002's rough 10%; real activations depend on batch × sequence length",
-        )
-        total = memory.training_memory(
-            sheet, params, st.weights, memory.CONVENTIONS[t.memory_convention], frac
-        )
-        verdicts.memory_fit(sheet, total, gpu)
+    from botec.training_stage import run_training
+
+    run_training(sheet, t, st)
 
 
 def _same_input(existing: Value | None, value: Any) -> bool:

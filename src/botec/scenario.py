@@ -274,17 +274,24 @@ class CpuServingSection(_Section):
 
 
 class TrainingSection(_Section):
-    """One training run."""
+    """One training run: a named model (or a parameter count), tokens, GPUs, MFU and price."""
 
-    params: Params
+    model: str = ""  # a catalog model, a local config.json, or hf:owner/name
+    params: Params | None = None
     tokens: Tokens | None = None
     gpu: str = "a100-80gb"
     gpus: WholeCount = 64
-    mfu: Fraction = None  # default: catalog range (nominal 40%)
+    mfu: Fraction = None  # default: the range for this GPU generation and scale
     precision: str = "bf16"
     peak_flops: FlopRate | None = None
-    usd_per_gpu_hour: UsdPerHour | None = None
+    usd_per_gpu_hour: UsdPerHour | None = None  # default: the catalog's on-demand price
+    spot_price_fraction: Fraction = None  # default: catalog range
     budget: Usd | None = None
+    budget_gpu_hours: Count | None = None
+    sequence_length: Tokens | None = None  # adds the attention term (named models)
+    recompute: Literal["none", "selective", "full"] = "selective"
+    power_fraction: Fraction = None  # default: catalog range (energy)
+    pue: Factor = None  # default: catalog range
     memory: bool = False
     memory_convention: Literal["seed-18", "zero-16"] = "zero-16"
     activation_fraction: Overhead = 0.1

@@ -124,6 +124,8 @@ def analyse(sheet: Sheet, rerun: Any) -> dict[str, Sensitivity]:
         drivers = []
         for k, v in enumerate(inputs):
             assert v.spec is not None
+            if weights[k] == 0 and total > 0:
+                continue  # this input does not move this result (e.g. PUE and the cost)
             drivers.append(
                 Driver(
                     name=v.name,

@@ -150,7 +150,23 @@ def _fmt(value: float, unit: str) -> str:
     return "—" if math.isnan(value) else format_quantity(value, unit)
 
 
-def render_backtest(bt: Backtest, fmt: str = "text") -> str:
+def _label(quantity: str) -> str:
+    from botec.validate_training import TRAINING_LABELS
+
+    return LABELS.get(quantity) or TRAINING_LABELS.get(quantity, quantity)
+
+
+def _summaries(bt: Backtest) -> list[Summary]:
+    overall = getattr(bt, "overall", None)
+    extra = overall() if overall is not None else None
+    return bt.summaries() + ([extra] if extra is not None else [])
+
+
+def render_backtest(
+    bt: Backtest,
+    fmt: str = "text",
+    title: str = "Inference backtest: published vs botec (default assumptions)",
+) -> str:
     """Per row and per quantity, as text/Markdown tables or JSON."""
     if fmt == "json":
         import json
@@ -173,7 +189,7 @@ def render_backtest(bt: Backtest, fmt: str = "text") -> str:
                     }
                     for r in bt.rows
                 ],
-                "summary": [s.__dict__ for s in bt.summaries()],
+                "summary": [s.__dict__ for s in _summaries(bt)],
             },
             indent=2,
         )
@@ -199,13 +215,13 @@ def render_backtest(bt: Backtest, fmt: str = "text") -> str:
     summary_head = ["Quantity", "Rows", "Median |error|", "Within ±25%", "p5–p95 coverage"]
     summary = [
         [
-            LABELS[s.quantity],
+            _label(s.quantity),
             str(s.rows),
             f"{s.median_abs_log_error:.0%}",
             f"{s.within_25:.0%}",
             f"{s.coverage:.0%}",
         ]
-        for s in bt.summaries()
+        for s in _summaries(bt)
     ]
     if fmt == "markdown":
         out = [*_md(head, rows), "", *_md(summary_head, summary)]
@@ -217,11 +233,11 @@ def render_backtest(bt: Backtest, fmt: str = "text") -> str:
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=170, color_system=None, force_terminal=False)
-    for title, header, body in (
-        ("Inference backtest: published vs botec (default assumptions)", head, rows),
+    for caption, header, body in (
+        (title, head, rows),
         ("Summary", summary_head, summary),
     ):
-        table = Table(title=title, title_justify="left")
+        table = Table(title=caption, title_justify="left")
         for h in header:
             table.add_column(h, justify="left" if h in ("Row", "Setup", "Quantity") else "right")
         for r in body:

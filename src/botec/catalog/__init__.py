@@ -72,6 +72,9 @@ class Precision:
     source: str
     notes: str = ""
     aliases: tuple[str, ...] = ()
+    # The share of its own peak this precision's matmuls reach, relative to FP16/BF16's.
+    matmul_efficiency_ratio: float = 1.0
+    matmul_efficiency_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,18 @@ class Link:
     as_of: str
     notes: str = ""
     aliases: tuple[str, ...] = ()
+    # A tensor-parallel all-reduce of 1-64 MB as NCCL runs it: a fixed cost per call and the bus
+    # bandwidth reached; measured where the catalog says so, else the defaults below.
+    allreduce_latency_s: float = 30e-6
+    allreduce_bandwidth_bytes_per_s: float = 0.0
+    allreduce_source: str = (
+        "not measured for this link: NCCL's ~30 us small-message floor on NVSwitch systems and "
+        "0.6 of the link rate (what 8 x A100 reaches at 64 MiB)"
+    )
+
+    @property
+    def allreduce_bandwidth(self) -> float:
+        return self.allreduce_bandwidth_bytes_per_s or 0.6 * self.bandwidth_bytes_per_s
 
 
 @dataclass(frozen=True)
@@ -242,6 +257,8 @@ def get_precision(name: str, field_name: str = "precision") -> Precision:
         source=_field(e, key, "source", "precisions"),
         notes=e.get("notes", ""),
         aliases=tuple(e.get("aliases", ())),
+        matmul_efficiency_ratio=float(e.get("matmul_efficiency_ratio", 1.0)),
+        matmul_efficiency_source=e.get("matmul_efficiency_source", ""),
     )
 
 
@@ -260,6 +277,11 @@ def get_link(name: str, field_name: str = "link") -> Link:
         as_of=str(_field(e, key, "as_of", "networks")),
         notes=e.get("notes", ""),
         aliases=tuple(e.get("aliases", ())),
+        **{
+            k: (float(e[k]) if k != "allreduce_source" else e[k])
+            for k in ("allreduce_latency_s", "allreduce_bandwidth_bytes_per_s", "allreduce_source")
+            if k in e
+        },
     )
 
 
@@ -290,7 +312,7 @@ def assumption_names() -> list[str]:
 
 
 def get_assumption(name: str) -> Assumption:
-    """A default range by name, e.g. ``get_assumption("mfu").as_range()``."""
+    """A default range by name, e.g. ``get_assumption("peak_factor").as_range()``."""
     key, e = _lookup("assumption", name, _load("assumptions"), name)
     return Assumption(
         key=key.replace("-", "_"),
@@ -314,6 +336,10 @@ class Engine:
     factors: dict[str, Assumption]
     source: str
     as_of: str
+    # False for decode kernels that give every query head its own pass over the KV cache (one
+    # thread block per batch × head), so a GQA/MQA cache is read heads ÷ kv_heads times.
+    kv_shared_across_query_heads: bool = True
+    kv_sharing_source: str = ""
 
 
 ENGINE_FACTORS = (
@@ -346,7 +372,15 @@ def get_engine(name: str, field_name: str = "engine") -> Engine:
             as_of=as_of,
             nominal=float(spec["nominal"]),
         )
-    return Engine(key, e.get("name", key), factors, source, as_of)
+    return Engine(
+        key,
+        e.get("name", key),
+        factors,
+        source,
+        as_of,
+        bool(e.get("kv_shared_across_query_heads", True)),
+        e.get("kv_sharing_source", ""),
+    )
 
 
 def price_names(category: str) -> list[str]:

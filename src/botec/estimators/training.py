@@ -16,6 +16,117 @@ TOTAL_FLOPS = Formula(
     "Kaplan et al. 2020. Ignores the attention term, small below ~8K context.",
     headline=True,
 )
+DENSE_FLOPS = Formula(
+    "dense_flops",
+    "flop_per_param_per_token * params * tokens",
+    "FLOP",
+    "Weight matmuls (6·N·D)",
+    "6 = 2 (multiply-add) × 3 (forward + backward ≈ 2× forward); Kaplan et al. 2020. For MoE, "
+    "N is the parameters active per token.",
+)
+ATTENTION_FLOPS = Formula(
+    "attention_flops",
+    "12 * layers * attention_dim * sequence_length * tokens",
+    "FLOP",
+    "Attention over the context (PaLM's 12·L·d·s per token)",
+    "QKᵀ and AV are 2·s·d each per token and layer forward, ×3 for training; counted without "
+    "the causal mask's half, as PaLM (Chowdhery et al. 2022, App. B) and Megatron-LM count MFU. "
+    "Small below ~8K context for wide models, large for long context.",
+)
+TOTAL_WITH_ATTENTION = Formula(
+    "total_flops",
+    "dense_flops + attention_flops",
+    "FLOP",
+    "Training compute (model FLOPs)",
+    "What MFU is measured against: weight matmuls plus attention.",
+    headline=True,
+)
+PETAFLOP_DAYS = Formula(
+    "petaflop_days",
+    "total_flops / (1e15 * seconds_per_day)",
+    "PF-days",
+    "Training compute in petaflop/s-days",
+    "The unit of the GPT-3 paper's Table D.1: 10^15 FLOP/s for a day = 8.64e19 FLOP.",
+)
+HARDWARE_FLOPS = Formula(
+    "hardware_flops",
+    "total_flops + recompute_passes * (total_flops / 3)",
+    "FLOP",
+    "Hardware FLOPs (with activation recomputation)",
+    "Full recomputation reruns the forward pass (a third of training FLOPs): HFU = 4/3 × MFU "
+    "(Korthikanti et al. 2022). MFU counts only the model's FLOPs, so time uses total_flops.",
+)
+SELECTIVE_RECOMPUTE_FLOPS = Formula(
+    "hardware_flops",
+    "total_flops + attention_flops / 3",
+    "FLOP",
+    "Hardware FLOPs (selective recomputation)",
+    "Selective recomputation reruns only the attention core's forward (Korthikanti et al. 2022: "
+    "2.7% extra FLOPs for GPT-3 175B).",
+)
+FITTED_OPTIMAL_PARAMS = Formula(
+    "fitted_optimal_params",
+    "chinchilla_g * (total_flops / flop_per_param_per_token) ** (chinchilla_beta "
+    "/ (chinchilla_alpha + chinchilla_beta))",
+    "params",
+    "Compute-optimal size by Chinchilla's fitted law",
+    "Hoffmann et al. 2022, Approach 3: L(N, D) = E + A/N^α + B/D^β minimised under C = 6·N·D "
+    "gives N_opt = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β)); 40B for Gopher's 5.76e23 FLOP.",
+)
+FITTED_OPTIMAL_TOKENS = Formula(
+    "fitted_optimal_tokens",
+    "total_flops / (flop_per_param_per_token * fitted_optimal_params)",
+    "tokens",
+    "Its compute-optimal token count (fitted law)",
+)
+CHINCHILLA_G = Formula(
+    "chinchilla_g",
+    "(chinchilla_alpha * chinchilla_a / (chinchilla_beta * chinchilla_b)) "
+    "** (1 / (chinchilla_alpha + chinchilla_beta))",
+    "",
+    "Chinchilla's G = (αA/(βB))^(1/(α+β))",
+)
+ENERGY = Formula(
+    "training_energy",
+    "gpus * gpu_tdp * power_fraction * pue * wall_clock / seconds_per_hour / 1000",
+    "kWh",
+    "Training energy (facility)",
+    "GPUs × TDP × average draw as a share of TDP × the data centre's PUE × time; host CPUs, "
+    "network and storage are inside the PUE-like overhead only roughly.",
+    headline=True,
+)
+WEIGHTS_CHECKPOINT = Formula(
+    "weights_checkpoint_size",
+    "params * checkpoint_bytes_per_param",
+    "B",
+    "Checkpoint: weights only (BF16)",
+    "What inference needs: 2 bytes per parameter.",
+)
+FULL_CHECKPOINT = Formula(
+    "full_checkpoint_size",
+    "params * full_state_bytes_per_param",
+    "B",
+    "Checkpoint: full training state",
+    "Weights plus what resuming needs: FP32 master weights and Adam's two moments (12 B/param); "
+    "gradients are not saved.",
+    headline=True,
+)
+DATASET_SIZE = Formula(
+    "tokenized_dataset_size",
+    "tokens * bytes_per_token_id",
+    "B",
+    "Tokenised training data",
+    "Token ids as stored for training (uint16 below 65,536 vocabulary entries, else uint32); "
+    "raw text is about 4 bytes per token of English.",
+)
+SPOT_COST = Formula(
+    "spot_cost",
+    "cost * spot_price_fraction",
+    "USD",
+    "Compute cost at spot prices",
+    "Spot capacity costs a fraction of on-demand but can be reclaimed: checkpoint often.",
+    headline=True,
+)
 CLUSTER_FLOP_RATE = Formula(
     "cluster_flop_rate",
     "gpus * peak_flop_per_s * mfu",
@@ -46,6 +157,14 @@ BUDGET_RATIO = Formula(
     "x",
     "Cost ÷ budget",
     "Above 1: the budget is too small.",
+    headline=True,
+)
+GPU_HOURS_RATIO = Formula(
+    "gpu_hours_budget_ratio",
+    "gpu_hours / budget_gpu_hours",
+    "x",
+    "GPU-hours ÷ GPU-hour budget",
+    "Above 1: the allocation is too small.",
     headline=True,
 )
 AFFORDABLE_GPU_HOURS = Formula(
@@ -121,14 +240,19 @@ def training_run(
     peak_flop_per_s: Value,
     mfu: Value,
     usd_per_gpu_hour: Value | None,
+    attention: dict[str, Value] | None = None,
 ) -> TrainingResult:
-    """Compute, wall-clock, GPU-hours and (with a price) cost of one training run."""
-    flops = sheet.step(
-        TOTAL_FLOPS,
-        flop_per_param_per_token=flop_per_param_per_token(sheet),
-        params=params,
-        tokens=tokens,
-    )
+    """Compute, wall-clock, GPU-hours and (with a price) cost of one training run.
+
+    ``attention`` (layers, attention_dim, sequence_length) adds the attention term to 6·N·D.
+    """
+    six = flop_per_param_per_token(sheet)
+    if attention is None:
+        flops = sheet.step(TOTAL_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
+    else:
+        dense = sheet.step(DENSE_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
+        attn = sheet.step(ATTENTION_FLOPS, tokens=tokens, **attention)
+        flops = sheet.step(TOTAL_WITH_ATTENTION, dense_flops=dense, attention_flops=attn)
     rate = sheet.step(CLUSTER_FLOP_RATE, gpus=gpus, peak_flop_per_s=peak_flop_per_s, mfu=mfu)
     wall = sheet.step(WALL_CLOCK, total_flops=flops, cluster_flop_rate=rate)
     hours = sheet.step(

@@ -1,0 +1,321 @@
+"""The [training] stage: compute, time, money, energy, storage, memory and the budget verdict.
+
+A named model (catalog, config.json or Hub) brings its shape: active parameters for MoE, and the
+attention term when a sequence length is given. The default MFU is a range by GPU generation and
+scale (``catalog/training_mfu.toml``); the default price is the catalog's on-demand rate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botec import catalog
+from botec.errors import BotecInputError
+from botec.estimators import memory, training, verdicts
+from botec.estimators._constants import seconds_per_day, seconds_per_hour
+from botec.scenario import TrainingSection
+from botec.sheet import Sheet, Value
+from botec.uncertain import point
+
+# Chinchilla's fitted loss L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Approach 3, eq. 10)
+CHINCHILLA_FIT = {"alpha": 0.3392, "beta": 0.2849, "a": 406.4, "b": 410.7}
+
+
+def _model(t: TrainingSection) -> Any:
+    if t.model:
+        from botec.models import resolve_model
+
+        return resolve_model(t.model, "training.model")
+    if t.params is None:
+        raise BotecInputError(
+            "training.params", "missing", "a parameter count such as 7B, or a model name"
+        )
+    return None
+
+
+def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
+    from botec.runner import _assumed, _catalog_cite, _fresh, _fresh_name
+
+    spec = _model(t)
+    moe = spec is not None and spec.params_active < spec.params_total
+    if spec is not None:
+        cite = f"{spec.name}: {spec.source}"
+        value = float(spec.params_active if moe else spec.params_total)
+        params = sheet.input(
+            _fresh_name(sheet, "params", value),
+            value,
+            "params",
+            f"{'Active parameters per token' if moe else 'Parameters'} ({spec.name})",
+            cite,
+        )
+    else:
+        params = _fresh(sheet, "params", t.params, "params", "Parameters")
+    gpu = catalog.get_hardware(t.gpu, "training.gpu")
+    compute = catalog.get_precision(t.precision, "training.precision").compute_dtype
+    peak_value = t.peak_flops or gpu.peak_for(compute, "training.precision")
+    peak = sheet.input(
+        _fresh_name(sheet, "peak_flop_per_s", peak_value),
+        peak_value,
+        "FLOP/s",
+        f"{gpu.name} dense {compute.upper()} peak",
+        "scenario" if t.peak_flops else _catalog_cite(gpu),
+    )
+    mfu = _mfu(sheet, t, gpu, float(point(params.value)))
+    price = _price(sheet, t, gpu)
+    run = None
+    if t.tokens is not None or not t.memory:
+        chin = training.chinchilla_tokens(sheet, params)
+        if t.tokens is not None:
+            tokens = sheet.input("tokens", t.tokens, "tokens", "Training tokens")
+            verdicts.chinchilla(sheet, tokens, chin)
+        else:
+            tokens = chin
+            sheet.note(
+                "info",
+                "No token count given: training on the Chinchilla-optimal 20 tokens per parameter.",
+            )
+        gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
+        run = training.training_run(
+            sheet, params, tokens, gpus, peak, mfu, price, _attention(sheet, t, spec)
+        )
+        _extras(sheet, t, spec, gpu, run, params, tokens, gpus)
+        if price is not None:
+            spot = _assumed(
+                sheet,
+                "spot_price_fraction",
+                t.spot_price_fraction,
+                "fraction",
+                "Spot price as a share of on-demand",
+                nominal=_spot_nominal(gpu),
+            )
+            assert run.cost is not None
+            sheet.step(training.SPOT_COST, cost=run.cost, spot_price_fraction=spot)
+        _budget(sheet, t, run)
+    if t.budget is not None and price is not None:
+        budget = sheet.input("budget", t.budget, "USD", "Budget")
+        buys = training.what_budget_buys(sheet, budget, price, peak, mfu, params)
+        _fitted_law(sheet, buys["affordable_flops"], "for the budget")
+    if t.memory:
+        _seed_memory(sheet, t, params, gpu, st)
+
+
+def _mfu(sheet: Sheet, t: TrainingSection, gpu: Any, params: float) -> Value:
+    if t.mfu is not None:
+        return sheet.input("mfu", t.mfu, "fraction", "Model FLOPs utilisation (MFU)", "scenario")
+    from botec.training_mfu import default_mfu
+
+    rng = default_mfu(gpu.key, t.gpus, params)
+    return sheet.assume(
+        "mfu", rng, "fraction", "Model FLOPs utilisation (MFU)", f"default range: {rng.source}"
+    )
+
+
+def _spot_nominal(gpu: Any) -> float | None:
+    try:
+        return catalog.get_price("gpu", gpu.key).spot_fraction
+    except BotecInputError:
+        return None
+
+
+def _price(sheet: Sheet, t: TrainingSection, gpu: Any) -> Value | None:
+    if t.usd_per_gpu_hour is not None:
+        return sheet.input(
+            "usd_per_gpu_hour", t.usd_per_gpu_hour, "USD/h", "Price per GPU-hour", "scenario"
+        )
+    try:
+        p = catalog.get_price("gpu", gpu.key, "training.gpu")
+        rate = p.get("on_demand_usd_per_hour")
+    except BotecInputError:
+        sheet.note("info", f"No catalog price for {gpu.name}: give a price for the cost.")
+        return None
+    return sheet.input(
+        "usd_per_gpu_hour",
+        rate,
+        "USD/h",
+        f"{gpu.name} on-demand price per GPU-hour",
+        f"catalog: {p.name}, {p.source}, {p.as_of}",
+    )
+
+
+def _attention(sheet: Sheet, t: TrainingSection, spec: Any) -> dict[str, Value] | None:
+    if t.sequence_length is None:
+        return None
+    if spec is None:
+        sheet.note(
+            "info",
+            "Attention FLOPs not counted: name a model (its layers and width) to add PaLM's "
+            "12·L·d·s per token to 6·N·D.",
+        )
+        return None
+    cite = f"{spec.name}: {spec.source}"
+    return {
+        "layers": sheet.input("layers", spec.layers, "layers", "Transformer layers", cite),
+        "attention_dim": sheet.input(
+            "attention_dim",
+            spec.heads * spec.head_dim,
+            "dims",
+            "Attention width (heads × dim)",
+            cite,
+        ),
+        "sequence_length": sheet.input(
+            "sequence_length", t.sequence_length, "tokens", "Training sequence length"
+        ),
+    }
+
+
+def _extras(
+    sheet: Sheet,
+    t: TrainingSection,
+    spec: Any,
+    gpu: Any,
+    run: training.TrainingResult,
+    params: Value,
+    tokens: Value,
+    gpus: Value,
+) -> None:
+    """Petaflop-days, hardware FLOPs, energy, checkpoints, data; the fitted-law optimum."""
+    sheet.step(
+        training.PETAFLOP_DAYS, total_flops=run.total_flops, seconds_per_day=seconds_per_day(sheet)
+    )
+    if t.recompute == "full":
+        sheet.step(
+            training.HARDWARE_FLOPS,
+            total_flops=run.total_flops,
+            recompute_passes=sheet.constant(
+                "recompute_passes", 1, "passes", "Extra forward passes", "full recomputation"
+            ),
+        )
+    elif t.recompute == "selective" and "attention_flops" in sheet.steps:
+        sheet.step(
+            training.SELECTIVE_RECOMPUTE_FLOPS,
+            total_flops=run.total_flops,
+            attention_flops=sheet.steps["attention_flops"],
+        )
+    from botec.runner import _assumed
+
+    sheet.step(
+        training.ENERGY,
+        gpus=gpus,
+        gpu_tdp=sheet.input("gpu_tdp", gpu.tdp_w, "W", f"{gpu.name} TDP", f"catalog: {gpu.source}"),
+        power_fraction=_assumed(
+            sheet, "power_fraction", t.power_fraction, "fraction", "Average draw ÷ TDP"
+        ),
+        pue=_assumed(sheet, "pue", t.pue, "x", "Data-centre PUE"),
+        wall_clock=run.wall_clock,
+        seconds_per_hour=seconds_per_hour(sheet),
+    )
+    # Checkpoints are of every parameter, MoE experts included.
+    total_params = (
+        sheet.input("total_params", float(spec.params_total), "params", "Total parameters")
+        if spec is not None and spec.params_active < spec.params_total
+        else params
+    )
+    sheet.step(
+        training.WEIGHTS_CHECKPOINT,
+        params=total_params,
+        checkpoint_bytes_per_param=sheet.constant(
+            "checkpoint_bytes_per_param", 2, "B/param", "BF16 weights", "2 bytes per parameter"
+        ),
+    )
+    sheet.step(
+        training.FULL_CHECKPOINT,
+        params=total_params,
+        full_state_bytes_per_param=sheet.constant(
+            "full_state_bytes_per_param",
+            14,
+            "B/param",
+            "Weights + FP32 master + Adam moments",
+            "2 + 4 + 4 + 4 bytes per parameter (mixed-precision Adam, ZeRO paper's K = 12)",
+        ),
+    )
+    vocab = spec.vocab_size if spec is not None else 0
+    sheet.step(
+        training.DATASET_SIZE,
+        tokens=tokens,
+        bytes_per_token_id=sheet.constant(
+            "bytes_per_token_id",
+            2 if 0 < vocab <= 65536 else 4,
+            "B/token",
+            "Bytes per stored token id",
+            f"uint16 for a {vocab:,}-entry vocabulary" if 0 < vocab <= 65536 else "uint32",
+        ),
+    )
+    _fitted_law(sheet, run.total_flops, "for this compute")
+
+
+def _fitted_law(sheet: Sheet, flops: Value, what: str) -> None:
+    c = {
+        k: sheet.constant(
+            f"chinchilla_{k}",
+            v,
+            "",
+            f"Chinchilla fit {k}",
+            "Hoffmann et al. 2022, Approach 3 (eq. 10): E = 1.69, A = 406.4, B = 410.7, "
+            "α = 0.3392, β = 0.2849",
+        )
+        for k, v in CHINCHILLA_FIT.items()
+    }
+    g = sheet.steps.get("chinchilla_g") or sheet.step(
+        training.CHINCHILLA_G,
+        chinchilla_alpha=c["alpha"],
+        chinchilla_beta=c["beta"],
+        chinchilla_a=c["a"],
+        chinchilla_b=c["b"],
+    )
+    six = training.flop_per_param_per_token(sheet)
+    prefix = "budget_" if what == "for the budget" else ""
+    n = sheet.step(
+        training.FITTED_OPTIMAL_PARAMS,
+        name=f"{prefix}fitted_optimal_params",
+        title=f"Compute-optimal size by the fitted law ({what})",
+        chinchilla_g=g,
+        total_flops=flops,
+        flop_per_param_per_token=six,
+        chinchilla_alpha=c["alpha"],
+        chinchilla_beta=c["beta"],
+    )
+    sheet.step(
+        training.FITTED_OPTIMAL_TOKENS,
+        name=f"{prefix}fitted_optimal_tokens",
+        title=f"Its tokens by the fitted law ({what})",
+        total_flops=flops,
+        flop_per_param_per_token=six,
+        fitted_optimal_params=n,
+    )
+
+
+def _budget(sheet: Sheet, t: TrainingSection, run: training.TrainingResult) -> None:
+    if t.budget is not None and run.cost is not None:
+        budget = sheet.input("budget", t.budget, "USD", "Budget")
+        verdicts.budget(sheet, training.budget_check(sheet, run.cost, budget))
+    if t.budget_gpu_hours is not None:
+        hours = sheet.input("budget_gpu_hours", t.budget_gpu_hours, "GPU-h", "Budget in GPU-hours")
+        ratio = sheet.step(
+            training.GPU_HOURS_RATIO, gpu_hours=run.gpu_hours, budget_gpu_hours=hours
+        )
+        verdicts.budget(sheet, ratio)
+
+
+def _seed_memory(sheet: Sheet, t: TrainingSection, params: Value, gpu: Any, st: Any) -> None:
+    """Seed 002's single-GPU training-memory breakdown (weights, optimizer, grads, activations)."""
+    precision = catalog.get_precision(t.precision, "training.precision")
+    if st.weights is None:
+        bpp = sheet.input(
+            "bytes_per_param",
+            precision.bytes_per_param,
+            "B/param",
+            f"Bytes per parameter ({precision.name})",
+            precision.source,
+        )
+        st.weights = memory.weights_memory(sheet, params, bpp)
+    frac = sheet.assume(
+        "activation_fraction",
+        t.activation_fraction,
+        "fraction",
+        "Activations as a share of weights",
+        "seed 002's rough 10%; real activations depend on batch × sequence length",
+    )
+    total = memory.training_memory(
+        sheet, params, st.weights, memory.CONVENTIONS[t.memory_convention], frac
+    )
+    verdicts.memory_fit(sheet, total, gpu)

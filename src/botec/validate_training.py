@@ -1,0 +1,152 @@
+"""Training backtest: botec's 6·P·D GPU-hours and wall-clock against published training runs.
+
+The rows ship with the package (``botec/data/training_rows.csv``, derived from the project's
+``published-figures.csv`` with the row ids kept): parameters (or a catalog model), tokens, the GPU
+and, where published, the GPU count, against the published GPU-hours or wall-clock time. Every row
+is computed by :func:`botec.estimators.training.training_run` on its own :class:`~botec.sheet.Sheet`
+with the default MFU range of :func:`botec.training_mfu.default_mfu` (by GPU generation and scale,
+no per-row tuning), so p5/p95 come from the Monte Carlo draws. Results use the inference
+backtest's dataclasses (:mod:`botec.validate`).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import statistics
+from dataclasses import dataclass
+from importlib import resources
+
+from botec.validate import Backtest, RowResult, Summary
+
+# Which botec result each published quantity is compared with.
+TRAINING_RESULT_FOR = {"gpu_hours": "gpu_hours", "wall_clock": "wall_clock"}
+TRAINING_LABELS = {
+    "gpu_hours": "Training GPU-hours",
+    "wall_clock": "Training wall-clock time",
+    "training": "All training rows",
+}
+
+
+def summarise(quantity: str, rows: list[RowResult]) -> Summary | None:
+    """Median |log error|, share within ±25% and p5-p95 coverage of the rows that were computed."""
+    done = [r for r in rows if not r.skipped]
+    if not done:
+        return None
+    logs = [abs(math.log(r.ratio)) for r in done]
+    return Summary(
+        quantity,
+        len(done),
+        math.exp(statistics.median(logs)) - 1,
+        sum(1 for x in logs if x <= math.log(1.25)) / len(done),
+        sum(1 for r in done if r.covered) / len(done),
+    )
+
+
+@dataclass
+class TrainingBacktest(Backtest):
+    """A :class:`~botec.validate.Backtest` whose summaries are per training quantity."""
+
+    def summaries(self) -> list[Summary]:
+        out = []
+        for quantity in TRAINING_RESULT_FOR:
+            s = summarise(quantity, [r for r in self.rows if r.quantity == quantity])
+            if s is not None:
+                out.append(s)
+        return out
+
+    def overall(self) -> Summary | None:
+        """One summary over every training row (GPU-hours and wall-clock together)."""
+        return summarise("training", self.rows)
+
+
+def training_rows() -> list[dict[str, str]]:
+    text = resources.files("botec").joinpath("data/training_rows.csv").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _params(row: dict[str, str]) -> tuple[float, str, str]:
+    """(parameters, display name, source): a catalog model's active parameters, or the row's."""
+    if row["model"]:
+        from botec.models import get_model
+
+        spec = get_model(row["model"], "training_rows.model")
+        return float(spec.params_active), spec.name, f"model catalog: {spec.source}"
+    return float(row["params"]), "", f"published-figures.csv {row['id']}"
+
+
+def _describe(row: dict[str, str]) -> str:
+    from botec.catalog import get_hardware
+    from botec.units import format_quantity
+
+    params, name, _ = _params(row)
+    size = format_quantity(params, "params")
+    who = f"{name} ({size})" if name else size
+    count = f"{int(row['gpus'])} × " if row["gpus"] else ""
+    return (
+        f"{who}, {format_quantity(float(row['tokens']), 'tokens')} on "
+        f"{count}{get_hardware(row['gpu']).name}, {row['precision'].upper()}"
+    )
+
+
+def _result_for(row: dict[str, str], samples: int, seed: int) -> RowResult:
+    """One row through the same [training] stage a user's scenario runs (default MFU range)."""
+    from botec.analysis import evaluate
+    from botec.errors import BotecInputError
+    from botec.scenario import scenario_from_dict
+
+    item = RowResult(
+        row["id"], row["quantity"], _describe(row), float(row["published"]), row["unit"]
+    )
+    if row["quantity"] not in TRAINING_RESULT_FOR:
+        item.skipped = f"unknown quantity {row['quantity']!r}"
+        return item
+    count = int(row["gpus"]) if row["gpus"] else None
+    if count is None and row["quantity"] == "wall_clock":
+        item.skipped = "wall-clock needs the GPU count, which was not published"
+        return item
+    # GPU-hours = total FLOP / (peak × MFU) whatever the count, so an unpublished count is 1.
+    section: dict[str, object] = {
+        "tokens": float(row["tokens"]),
+        "gpu": row["gpu"],
+        "gpus": count or 1,
+        "precision": row["precision"],
+    }
+    if row["model"]:
+        section["model"] = row["model"]
+    else:
+        section["params"] = float(row["params"])
+    if row.get("context_length"):
+        section["sequence_length"] = float(row["context_length"])
+    try:
+        sheet = evaluate(
+            scenario_from_dict({"title": f"Training backtest {row['id']}", "training": section}),
+            samples=samples,
+            seed=seed,
+            sensitivity=False,
+        )
+    except BotecInputError as exc:
+        item.skipped = str(exc)
+        return item
+    step = sheet.steps[TRAINING_RESULT_FOR[row["quantity"]]]
+    item.predicted = float(step.value)
+    item.p5, _, item.p95 = step.percentiles()
+    return item
+
+
+def run_training_backtest(samples: int = 2000, seed: int = 0) -> TrainingBacktest:
+    """Predict every shipped training row with the default MFU range (no per-row tuning)."""
+    result = TrainingBacktest()
+    for row in training_rows():
+        result.rows.append(_result_for(row, samples, seed))
+    return result
+
+
+__all__ = [
+    "TRAINING_LABELS",
+    "TRAINING_RESULT_FOR",
+    "TrainingBacktest",
+    "run_training_backtest",
+    "summarise",
+    "training_rows",
+]
