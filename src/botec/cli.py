@@ -301,7 +301,12 @@ def memory(
 
 
 @main.command()
-@click.option("--params", required=True, help="Parameter count, e.g. 10B.")
+@click.option(
+    "--model",
+    default=None,
+    help="A catalog model (llama-2-70b, ...), a config.json, or hf:owner/name.",
+)
+@click.option("--params", default=None, help="Parameter count of an unnamed model, e.g. 10B.")
 @click.option(
     "--tokens", default=None, help="Training tokens, e.g. 200B, 1.4T (default: 20 per parameter)."
 )
@@ -312,16 +317,34 @@ def memory(
 @click.option(
     "--mfu",
     default=None,
-    help="Model FLOPs utilisation, e.g. 40% or '35% to 50%' (default: the catalog's range).",
+    help="Model FLOPs utilisation, e.g. 40% or '35% to 50%' (default: the range for this GPU).",
 )
 @click.option("--precision", default="bf16", show_default=True, help="Compute precision.")
-@click.option("--price", default=None, help="USD per GPU-hour, e.g. 2 or $2/h.")
-@click.option("--budget", default=None, help="Budget in USD, e.g. $500K: verdict and what it buys.")
-@click.option("--memory", "show_memory", is_flag=True, help="Add the training-memory breakdown.")
+@click.option("--price", default=None, help="USD per GPU-hour (default: catalog on-demand).")
+@click.option("--budget", default=None, help="Budget in USD, e.g. $2M: verdict and what it buys.")
+@click.option("--budget-gpu-hours", default=None, help="Budget in GPU-hours, e.g. 500K.")
+@click.option("--seq-len", default=None, help="Training sequence length (attention, activations).")
+@click.option(
+    "--zero",
+    "zero_stage",
+    type=click.IntRange(0, 3),
+    default=1,
+    show_default=True,
+    help="ZeRO stage (3 = FSDP full shard).",
+)
+@click.option(
+    "--recompute",
+    type=click.Choice(["none", "selective", "full"]),
+    default="selective",
+    show_default=True,
+    help="Activation recomputation.",
+)
+@click.option("--memory", "show_memory", is_flag=True, help="Add seed 002's memory breakdown.")
 @_uncertainty_options
 @_output_options
 def train(
-    params: str,
+    model: str | None,
+    params: str | None,
     tokens: str | None,
     gpu: str,
     gpus: str,
@@ -329,20 +352,28 @@ def train(
     precision: str,
     price: str | None,
     budget: str | None,
+    budget_gpu_hours: str | None,
+    seq_len: str | None,
+    zero_stage: int,
+    recompute: str,
     show_memory: bool,
     fmt: str,
     output: Path | None,
     force: bool,
     catalog_file: Path | None,
 ) -> None:
-    """Training compute (6·P·D), wall-clock, GPU-hours and cost."""
+    """Training: compute (6·N·D + attention), time, GPU-hours, cost, energy, memory per GPU and
+    the layout that fits, with the budget verdict."""
+    if model is None and params is None:
+        raise BotecInputError("--model/--params", "missing", "a catalog model or --params 7B")
     try:
         gpu_count = int(gpus)
     except ValueError:
         raise BotecInputError("--gpus", gpus, "a whole number of GPUs such as 64") from None
     section = _drop_none(
         {
-            "params": params,
+            "model": model,
+            "params": None if model else params,
             "tokens": tokens,
             "gpu": gpu,
             "gpus": gpu_count,
@@ -350,15 +381,22 @@ def train(
             "precision": precision,
             "usd_per_gpu_hour": price,
             "budget": budget,
+            "budget_gpu_hours": budget_gpu_hours,
+            "sequence_length": seq_len,
+            "zero_stage": zero_stage,
+            "recompute": recompute,
             "memory": show_memory,
         }
     )
-    data = {"title": f"Training a {params}-parameter model", "training": section}
+    name = model or f"{params}-parameter model"
+    data = {"title": f"Training {name} on {gpu_count} × {gpu}", "training": section}
     flags = {
         f"training.{k}": f"--{k}"
-        for k in ("params", "tokens", "gpu", "gpus", "mfu", "precision", "budget")
+        for k in ("model", "params", "tokens", "gpu", "gpus", "mfu", "precision", "budget")
     }
     flags["training.usd_per_gpu_hour"] = "--price"
+    flags["training.budget_gpu_hours"] = "--budget-gpu-hours"
+    flags["training.sequence_length"] = "--seq-len"
     _run_and_render(data, fmt, output, force, catalog_file, flags)
 
 

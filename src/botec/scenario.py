@@ -290,6 +290,8 @@ class TrainingSection(_Section):
     budget_gpu_hours: Count | None = None
     sequence_length: Tokens | None = None  # adds the attention term (named models)
     recompute: Literal["none", "selective", "full"] = "selective"
+    zero_stage: Literal[0, 1, 2, 3] = 1  # ZeRO-1 ≈ Megatron's distributed optimizer
+    micro_batch: WholeCount = 1  # sequences per GPU per micro-step (activations)
     power_fraction: Fraction = None  # default: catalog range (energy)
     pue: Factor = None  # default: catalog range
     memory: bool = False

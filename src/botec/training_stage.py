@@ -91,6 +91,8 @@ def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
             assert run.cost is not None
             sheet.step(training.SPOT_COST, cost=run.cost, spot_price_fraction=spot)
         _budget(sheet, t, run)
+        with sheet.section("Training memory per GPU"):
+            _memory_per_gpu(sheet, t, spec, gpu, st)
     if t.budget is not None and price is not None:
         budget = sheet.input("budget", t.budget, "USD", "Budget")
         buys = training.what_budget_buys(sheet, budget, price, peak, mfu, params)
@@ -319,3 +321,128 @@ def _seed_memory(sheet: Sheet, t: TrainingSection, params: Value, gpu: Any, st: 
         sheet, params, st.weights, memory.CONVENTIONS[t.memory_convention], frac
     )
     verdicts.memory_fit(sheet, total, gpu)
+
+
+def _layout(t: TrainingSection, shape: dict[str, float], params_total: float, usable: float):
+    """The TP × PP × DP split of ``t.gpus`` that fits with the least model parallelism (or, if
+    none fits, the one that needs the least memory)."""
+    from botec.estimators import training_memory as tm
+
+    convention = "mixed-adam" if t.memory_convention == "zero-16" else "mixed-adam-fp32-grads"
+    best = None
+    for tp in (1, 2, 4, 8):
+        if tp > t.gpus or shape["heads"] % tp:
+            continue
+        for pp in range(1, int(shape["layers"]) + 1):
+            if shape["layers"] % pp or t.gpus % (tp * pp):
+                continue
+            dp = t.gpus // (tp * pp)
+            states = tm.model_state_bytes(params_total, convention, t.zero_stage, dp, tp, pp)
+            acts = tm.activation_bytes(
+                shape["seq_len"], t.micro_batch, shape["hidden_size"], shape["heads"],
+                shape["layers"], tp, pp, None, t.recompute, tp > 1,
+            )  # fmt: skip
+            total = states["total_bytes"] + acts
+            key = (total > usable, tp * pp, pp, total) if total <= usable else (True, 0, 0, total)
+            if best is None or key < best[0]:
+                best = (key, tp, pp, dp)
+    assert best is not None
+    return best[1], best[2], best[3], convention
+
+
+def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: Any) -> None:
+    """Weights, gradients, optimizer states and activations per GPU in the best TP/PP/DP split."""
+    from botec.estimators import training_memory as tm
+    from botec.estimators.model_shape import typical_shape
+
+    if spec is not None:
+        params_total = float(spec.params_total)
+        shape = {"layers": spec.layers, "hidden_size": spec.hidden_size, "heads": spec.heads}
+        cite = f"{spec.name}: {spec.source}"
+    else:
+        params_total = float(point(t.params))
+        typical = typical_shape(params_total)
+        shape = {
+            "layers": typical.layers,
+            "hidden_size": typical.d_model,
+            "heads": typical.d_model // typical.head_dim,
+        }
+        cite = typical.source
+    seq = float(point(t.sequence_length)) if t.sequence_length is not None else 2048.0
+    shape["seq_len"] = seq
+    usable_fraction = 0.9
+    tp, pp, dp, convention = _layout(t, shape, params_total, gpu.memory_bytes * usable_fraction)
+    how = "the split of the GPUs with the least model parallelism that fits (TP within a node)"
+    inp = sheet.input
+    params = sheet.inputs.get("total_params") or sheet.inputs["params"]
+    states = tm.model_states(
+        sheet,
+        params,
+        convention,
+        t.zero_stage,
+        inp("data_parallel", dp, "GPUs", "Data-parallel replicas", how),
+        inp("training_tensor_parallel", tp, "GPUs", "Tensor-parallel GPUs", how),
+        inp("pipeline_parallel", pp, "stages", "Pipeline stages", how),
+    )
+    acts = tm.activations(
+        sheet,
+        {
+            "seq_len": inp(
+                "seq_len",
+                seq,
+                "tokens",
+                "Sequence length",
+                "scenario" if t.sequence_length is not None else "assumed: 2,048 tokens",
+            ),
+            "micro_batch": inp("micro_batch", t.micro_batch, "sequences", "Micro-batch per GPU"),
+            "hidden_size": inp(
+                "training_hidden_size", shape["hidden_size"], "dims", "Hidden size", cite
+            ),
+            "heads": inp("training_heads", shape["heads"], "heads", "Attention heads", cite),
+            "layers": sheet.inputs.get("layers")
+            or inp("layers", shape["layers"], "layers", "Transformer layers", cite),
+            "tensor_parallel": sheet.inputs["training_tensor_parallel"],
+            "pipeline_parallel": sheet.inputs["pipeline_parallel"],
+            "micro_batches": sheet.inputs["pipeline_parallel"],
+        },
+        t.recompute,
+        tp > 1,
+    )
+    total, ratio = tm.training_memory_per_gpu(
+        sheet,
+        states,
+        acts,
+        inp("training_gpu_memory", gpu.memory_bytes, "B", f"{gpu.name} memory", gpu.source),
+        sheet.assume(
+            "training_usable_memory_fraction",
+            usable_fraction,
+            "fraction",
+            "Share of GPU memory usable for training",
+            "leaves ~10% for the CUDA context, NCCL buffers and fragmentation",
+        ),
+    )
+    layout = f"TP {tp} × PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, {t.recompute} recomputation)"
+    if float(ratio.value) <= 1:
+        sheet.note("ok", f"Fits: {total.formatted()} per GPU in {layout}.")
+    else:
+        least = tm.smallest_layout(
+            params_total,
+            gpu.memory_bytes,
+            model=spec,
+            convention=convention,
+            sharding=t.zero_stage,
+            recompute=t.recompute,
+            seq_len=int(seq),
+            micro_batch=t.micro_batch,
+        )
+        fix = (
+            f"the least that fits is {least.gpus} GPUs as TP {least.tensor_parallel} × PP "
+            f"{least.pipeline_parallel} × DP {least.data_parallel}"
+            if least is not None
+            else "no layout of up to 4,096 GPUs fits: shard more (ZeRO-3) or recompute"
+        )
+        sheet.note(
+            "bad",
+            f"Does not fit on {t.gpus} × {gpu.name}: {total.formatted()} per GPU even in "
+            f"{layout}; {fix}.",
+        )

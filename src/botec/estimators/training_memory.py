@@ -121,7 +121,7 @@ ACTIVATION_BYTES_PER_GPU = Formula(
     headline=True,
 )
 TRAINING_BYTES_PER_GPU = Formula(
-    "training_bytes_per_gpu",
+    "memory_per_gpu",
     "model_state_bytes_per_gpu + activation_bytes_per_gpu",
     "B",
     "Training memory per GPU",
@@ -131,7 +131,7 @@ TRAINING_BYTES_PER_GPU = Formula(
 )
 MEMORY_UTILIZATION = Formula(
     "training_memory_utilization",
-    "training_bytes_per_gpu / (gpu_memory * usable_memory_fraction)",
+    "memory_per_gpu / (gpu_memory * usable_memory_fraction)",
     "x",
     "Share of usable GPU memory needed",
     "Above 1: it does not fit.",
@@ -359,7 +359,7 @@ def training_memory_per_gpu(
     )
     ratio = sheet.step(
         MEMORY_UTILIZATION,
-        training_bytes_per_gpu=total,
+        memory_per_gpu=total,
         gpu_memory=gpu_memory,
         usable_memory_fraction=usable_memory_fraction,
     )

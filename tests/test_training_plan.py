@@ -1,0 +1,99 @@
+"""botec train: the JSON contract, goldens by hand (GPT-3, seed 002 Q1/Q5), memory per GPU."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import cli
+
+
+def _train(*args: str) -> dict:
+    code, out, err = cli("train", *args, "--format", "json", "--samples", "500")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_contract_names_units_and_percentiles() -> None:
+    out = _train("--model", "llama-2-7b", "--tokens", "2T", "--gpu", "a100-80gb", "--gpus", "64")
+    r = out["results"]
+    for name, unit in [
+        ("total_flops", "FLOP"),
+        ("gpu_hours", "GPU-h"),
+        ("wall_clock", "s"),
+        ("cost", "USD"),
+        ("memory_per_gpu", "B"),
+    ]:
+        assert r[name]["unit"] == unit, name
+    for name in ("gpu_hours", "wall_clock", "cost"):  # the default MFU is a range
+        assert r[name]["p5"] <= r[name]["p50"] <= r[name]["p95"], name
+    assert out["inputs"]["mfu"]["range"]["low"] < out["inputs"]["mfu"]["value"]
+
+
+def test_gpt3_training_compute_golden() -> None:
+    # GPT-3 paper Table D.1 (published-figures.csv A053): 3.14e23 FLOP = 6 × 174.6B × 300B
+    r = _train("--params", "174.6B", "--tokens", "300B", "--mfu", "40%")["results"]
+    assert r["total_flops"]["value"] == pytest.approx(3.14e23, rel=0.002)
+    assert r["petaflop_days"]["value"] == pytest.approx(3640, rel=0.002)  # A054: 3.64e3 PF-days
+
+
+def test_seed_q1_golden() -> None:
+    # Seed 002 Q1: 10B on 200B tokens, 64 A100 at 40% MFU, $2/GPU-hour:
+    # 6 × 10e9 × 200e9 = 1.2e22 FLOP / (64 × 312e12 × 0.4) = 1.502e6 s = 17.4 days;
+    # 64 × 417.3 h = 26,709 GPU-h × $2 = $53,400.
+    r = _train(
+        "--params", "10B", "--tokens", "200B", "--gpus", "64", "--mfu", "40%", "--price", "2"
+    )["results"]  # fmt: skip
+    assert r["wall_clock"]["value"] / 86400 == pytest.approx(17.39, rel=1e-3)
+    assert r["cost"]["value"] == pytest.approx(53_418, rel=1e-3)
+
+
+def test_seed_q5_golden_and_budget_verdict() -> None:
+    # Seed 002 Q5: 70B on 1.4T tokens, 256 A100, 40% MFU, $2/h, $500K budget:
+    # 6 × 70e9 × 1.4e12 = 5.88e23 FLOP / (256 × 312e12 × 0.4) = 1.840e7 s = 213 days;
+    # 256 × 5,112 h = 1.309M GPU-h × $2 = $2.62M: 5.2× the budget, one order off.
+    code, out, err = cli(
+        "train", "--params", "70B", "--tokens", "1.4T", "--gpus", "256", "--mfu", "40%",
+        "--price", "2", "--budget", "$500K", "--format", "json", "--samples", "0",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    r = data["results"]
+    assert r["wall_clock"]["value"] / 86400 == pytest.approx(212.96, rel=1e-3)
+    assert r["cost"]["value"] == pytest.approx(2.617e6, rel=1e-3)
+    assert r["budget_ratio"]["value"] == pytest.approx(5.23, rel=1e-2)
+    notes = " ".join(n["text"] for n in data["notes"])
+    assert "one order of magnitude off" in notes
+
+
+def test_memory_per_gpu_by_hand() -> None:
+    # Llama 2 7B (6,738,415,616 params) on 64 A100, ZeRO-1, mixed-precision Adam (16 B/param):
+    # weights 2P + grads 2P + optimizer 12P/64 = 4.1875 P = 28.22 GB per GPU;
+    # activations, selective recomputation, TP 1 (Korthikanti et al. 2022: s·b·h·34 per layer):
+    # 4,096 × 1 × 4,096 × 34 × 32 layers = 18.25 GB. Total 46.47 GB of 72 GB usable.
+    r = _train(
+        "--model", "llama-2-7b", "--tokens", "2T", "--gpus", "64", "--seq-len", "4096"
+    )["results"]  # fmt: skip
+    states = 6_738_415_616 * (2 + 2 + 12 / 64)
+    acts = 4096 * 4096 * 34 * 32
+    assert r["model_state_bytes_per_gpu"]["value"] == pytest.approx(states)
+    assert r["activation_bytes_per_gpu"]["value"] == pytest.approx(acts)
+    assert r["memory_per_gpu"]["value"] == pytest.approx(states + acts)
+
+
+def test_a_model_that_does_not_fit_names_the_layout_that_does() -> None:
+    # Llama 2 70B with ZeRO-1 on 8 A100: states alone are 2P + 2P + 12P/DP, far over 72 GB
+    code, out, err = cli(
+        "train", "--model", "llama-2-70b", "--tokens", "2T", "--gpus", "8", "--format", "json",
+        "--samples", "0",
+    )  # fmt: skip
+    assert code == 0, err
+    notes = [n["text"] for n in json.loads(out)["notes"] if n["level"] == "bad"]
+    assert notes and "Does not fit on 8" in notes[0] and "the least that fits is" in notes[0]
+
+
+def test_train_bad_input() -> None:
+    code, _, err = cli("train", "--tokens", "1T")
+    assert code == 2 and "--model/--params" in err
+    code, _, err = cli("train", "--model", "llama-99b")
+    assert code == 2 and "llama" in err and "Traceback" not in err
