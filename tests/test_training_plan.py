@@ -97,3 +97,17 @@ def test_train_bad_input() -> None:
     assert code == 2 and "--model/--params" in err
     code, _, err = cli("train", "--model", "llama-99b")
     assert code == 2 and "llama" in err and "Traceback" not in err
+
+
+def test_two_million_scenario_answers_the_seed_question() -> None:
+    from botec.examples import example_path
+    from botec.runner import run_scenario
+    from botec.scenario import load_scenario
+
+    sheet = run_scenario(load_scenario(example_path("two-million-llm")))
+    # Llama 2 13B (13,015,864,320 params), 2T tokens, 4,096 context:
+    # 6·N·D = 1.5619e23 + attention 12 × 40 × 5,120 × 4,096 × 2e12 = 2.0133e22 → 1.7632e23 FLOP
+    flops = 6 * 13_015_864_320 * 2e12 + 12 * 40 * 5120 * 4096 * 2e12
+    assert sheet.value("total_flops") == pytest.approx(flops, rel=1e-6)
+    assert sheet.value("budget_ratio") < 1  # within $2M at the point estimate
+    assert any(n.level == "ok" and n.text.startswith("Fits") for n in sheet.notes)
