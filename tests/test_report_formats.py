@@ -394,3 +394,19 @@ def test_render_dispatches(tiny: Sheet, smartpal: Sheet) -> None:
         assert md == render_markdown(sheet)
         assert page == render_html(sheet)
         assert md.startswith("# ") and page.lower().startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_stage_table_is_shown_once_in_its_section(fmt: str) -> None:
+    from botec.report import render
+    from botec.sheet import SeedCheck
+
+    s = Sheet("tables")
+    with s.section("Plan"):
+        s.input("x", 1.0, "GPUs", "x")
+        s.table("Options compared", ["GPU", "Verdict"], [["Zeta-GPU", "chosen"]])
+    # an erratum gives the seed-check section its own list, after which nothing else belongs
+    s.seed_checks.append(SeedCheck("x", "2", 2.0, "seed", computed=1.0, unit="GPUs"))
+    out = render(s, fmt)
+    assert out.count("Zeta-GPU") == 1
+    assert out.index("Zeta-GPU") < out.index("Seed check")

@@ -247,13 +247,6 @@ def render_html(sheet: Sheet) -> str:
                     f"botec computes {_e(seed_computed(c))}.{why}{cite}</span></li>"
                 )
             out.append("</ul>")
-        for t in tables:
-            out.append(f"<h3>{_e(t.title)}</h3>")
-            out += _table(
-                [(_e(h), "") for h in t.header],
-                ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in t.rows],
-                "options",
-            )
         out.append("</section>")
 
     out += ['<section class="inputs">', "<h2>Inputs and assumptions</h2>"]
