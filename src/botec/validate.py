@@ -61,27 +61,30 @@ class Summary:
     coverage: float
 
 
+def summarise(quantity: str, rows: list[RowResult]) -> Summary | None:
+    """Median |log error|, share within ±25% and p5-p95 coverage of the rows that were computed."""
+    done = [r for r in rows if not r.skipped]
+    if not done:
+        return None
+    logs = [abs(math.log(r.ratio)) for r in done]
+    return Summary(
+        quantity,
+        len(done),
+        math.exp(statistics.median(logs)) - 1,
+        sum(1 for x in logs if x <= math.log(1.25)) / len(done),
+        sum(1 for r in done if r.covered) / len(done),
+    )
+
+
 @dataclass
 class Backtest:
     rows: list[RowResult] = field(default_factory=list)
+    quantities: tuple[str, ...] = tuple(RESULT_FOR)
 
     def summaries(self) -> list[Summary]:
-        out = []
-        for quantity in RESULT_FOR:
-            done = [r for r in self.rows if r.quantity == quantity and not r.skipped]
-            if not done:
-                continue
-            logs = [abs(math.log(r.ratio)) for r in done]
-            out.append(
-                Summary(
-                    quantity,
-                    len(done),
-                    math.exp(statistics.median(logs)) - 1,
-                    sum(1 for x in logs if x <= math.log(1.25)) / len(done),
-                    sum(1 for r in done if r.covered) / len(done),
-                )
-            )
-        return out
+        """One summary per quantity, in ``quantities`` order."""
+        found = (summarise(q, [r for r in self.rows if r.quantity == q]) for q in self.quantities)
+        return [s for s in found if s is not None]
 
 
 def inference_rows() -> list[dict[str, str]]:

@@ -1,23 +1,21 @@
-"""Training backtest: botec's 6·P·D GPU-hours and wall-clock against published training runs.
+"""Training backtest: botec's GPU-hours and wall-clock against published training runs.
 
 The rows ship with the package (``botec/data/training_rows.csv``, derived from the project's
 ``published-figures.csv`` with the row ids kept): parameters (or a catalog model), tokens, the GPU
-and, where published, the GPU count, against the published GPU-hours or wall-clock time. Every row
-is computed by :func:`botec.estimators.training.training_run` on its own :class:`~botec.sheet.Sheet`
-with the default MFU range of :func:`botec.training_mfu.default_mfu` (by GPU generation and scale,
-no per-row tuning), so p5/p95 come from the Monte Carlo draws. Results use the inference
-backtest's dataclasses (:mod:`botec.validate`).
+and, where published, the GPU count and context, against the published GPU-hours or wall-clock
+time. Every row runs through the same ``[training]`` stage a user's scenario does, with the default
+MFU range of :func:`botec.training_mfu.default_mfu` (by GPU generation and scale, no per-row
+tuning), so p5/p95 come from the Monte Carlo draws. Results use the inference backtest's
+dataclasses (:mod:`botec.validate`).
 """
 
 from __future__ import annotations
 
 import csv
-import math
-import statistics
 from dataclasses import dataclass
 from importlib import resources
 
-from botec.validate import Backtest, RowResult, Summary
+from botec.validate import Backtest, RowResult, Summary, summarise
 
 # Which botec result each published quantity is compared with.
 TRAINING_RESULT_FOR = {"gpu_hours": "gpu_hours", "wall_clock": "wall_clock"}
@@ -28,32 +26,11 @@ TRAINING_LABELS = {
 }
 
 
-def summarise(quantity: str, rows: list[RowResult]) -> Summary | None:
-    """Median |log error|, share within ±25% and p5-p95 coverage of the rows that were computed."""
-    done = [r for r in rows if not r.skipped]
-    if not done:
-        return None
-    logs = [abs(math.log(r.ratio)) for r in done]
-    return Summary(
-        quantity,
-        len(done),
-        math.exp(statistics.median(logs)) - 1,
-        sum(1 for x in logs if x <= math.log(1.25)) / len(done),
-        sum(1 for r in done if r.covered) / len(done),
-    )
-
-
 @dataclass
 class TrainingBacktest(Backtest):
-    """A :class:`~botec.validate.Backtest` whose summaries are per training quantity."""
+    """A :class:`~botec.validate.Backtest` of the training quantities, with an overall line."""
 
-    def summaries(self) -> list[Summary]:
-        out = []
-        for quantity in TRAINING_RESULT_FOR:
-            s = summarise(quantity, [r for r in self.rows if r.quantity == quantity])
-            if s is not None:
-                out.append(s)
-        return out
+    quantities: tuple[str, ...] = tuple(TRAINING_RESULT_FOR)
 
     def overall(self) -> Summary | None:
         """One summary over every training row (GPU-hours and wall-clock together)."""
@@ -147,6 +124,5 @@ __all__ = [
     "TRAINING_RESULT_FOR",
     "TrainingBacktest",
     "run_training_backtest",
-    "summarise",
     "training_rows",
 ]
