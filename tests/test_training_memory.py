@@ -363,3 +363,16 @@ def test_formulas_vectorise() -> None:
     env |= {"optimizer_bytes_per_param": 12, "optimizer_sharded": 1}
     got = tm.OPTIMIZER_BYTES_PER_GPU.parsed.evaluate(env)
     assert np.allclose(got, 12 * 7.5e9 / dp)
+
+
+def test_split_for_gpus_prefers_data_parallelism_until_memory_forces_tp() -> None:
+    from botec.estimators.training_memory import split_for_gpus
+
+    shape = {"layers": 40, "hidden_size": 5120, "heads": 40, "seq_len": 4096}
+    # 13B on 256 GPUs, ZeRO-1, selective recomputation, TP 1: model states
+    # 13e9 × (2 + 2 + 12/256) = 52.6 GB plus activations 4,096 × 5,120 × 34 × 40 = 28.5 GB
+    # = 81.1 GB > 72 GB usable; TP 2 halves the states' weights/grads and the activations.
+    assert 13e9 * (4 + 12 / 256) + 4096 * 5120 * 34 * 40 > 72e9
+    assert split_for_gpus(256, 13e9, shape, 72e9) == (2, 1, 128)
+    # with 200 GB usable, TP 1 fits: all 256 GPUs are data parallel
+    assert split_for_gpus(256, 13e9, shape, 200e9) == (1, 1, 256)

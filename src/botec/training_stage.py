@@ -323,33 +323,6 @@ def _seed_memory(sheet: Sheet, t: TrainingSection, params: Value, gpu: Any, st: 
     verdicts.memory_fit(sheet, total, gpu)
 
 
-def _layout(t: TrainingSection, shape: dict[str, float], params_total: float, usable: float):
-    """The TP × PP × DP split of ``t.gpus`` that fits with the least model parallelism (or, if
-    none fits, the one that needs the least memory)."""
-    from botec.estimators import training_memory as tm
-
-    convention = "mixed-adam" if t.memory_convention == "zero-16" else "mixed-adam-fp32-grads"
-    best = None
-    for tp in (1, 2, 4, 8):
-        if tp > t.gpus or shape["heads"] % tp:
-            continue
-        for pp in range(1, int(shape["layers"]) + 1):
-            if shape["layers"] % pp or t.gpus % (tp * pp):
-                continue
-            dp = t.gpus // (tp * pp)
-            states = tm.model_state_bytes(params_total, convention, t.zero_stage, dp, tp, pp)
-            acts = tm.activation_bytes(
-                shape["seq_len"], t.micro_batch, shape["hidden_size"], shape["heads"],
-                shape["layers"], tp, pp, None, t.recompute, tp > 1,
-            )  # fmt: skip
-            total = states["total_bytes"] + acts
-            key = (total > usable, tp * pp, pp, total) if total <= usable else (True, 0, 0, total)
-            if best is None or key < best[0]:
-                best = (key, tp, pp, dp)
-    assert best is not None
-    return best[1], best[2], best[3], convention
-
-
 def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: Any) -> None:
     """Weights, gradients, optimizer states and activations per GPU in the best TP/PP/DP split."""
     from botec.estimators import training_memory as tm
@@ -371,7 +344,17 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: A
     seq = float(point(t.sequence_length)) if t.sequence_length is not None else 2048.0
     shape["seq_len"] = seq
     usable_fraction = 0.9
-    tp, pp, dp, convention = _layout(t, shape, params_total, gpu.memory_bytes * usable_fraction)
+    convention = "mixed-adam" if t.memory_convention == "zero-16" else "mixed-adam-fp32-grads"
+    tp, pp, dp = tm.split_for_gpus(
+        t.gpus,
+        params_total,
+        shape,
+        gpu.memory_bytes * usable_fraction,
+        convention=convention,
+        sharding=t.zero_stage,
+        recompute=t.recompute,
+        micro_batch=t.micro_batch,
+    )
     how = "the split of the GPUs with the least model parallelism that fits (TP within a node)"
     inp = sheet.input
     params = sheet.inputs.get("total_params") or sheet.inputs["params"]

@@ -495,6 +495,47 @@ def activation_bytes(
     return float(_eval(ACTIVATION_BYTES_PER_GPU, env))
 
 
+def _tp_choices(heads: int | None, gpus_per_node: int) -> list[int]:
+    """Tensor-parallel degrees within one node that divide the attention heads."""
+    return [t for t in (1, 2, 4, 8) if t <= gpus_per_node and (not heads or heads % t == 0)]
+
+
+def split_for_gpus(
+    gpus: int,
+    params: float,
+    shape: dict[str, float],
+    usable_bytes: float,
+    *,
+    convention: str | ModelStateConvention = "mixed-adam",
+    sharding: int | str = 1,
+    recompute: str = "selective",
+    micro_batch: int = 1,
+    gpus_per_node: int = 8,
+) -> tuple[int, int, int]:
+    """(TP, PP, DP) with TP·PP·DP = ``gpus`` that fits ``usable_bytes`` per GPU with the least
+    model parallelism (then the least PP); if none fits, the split that needs the least memory.
+
+    ``shape`` gives layers, hidden_size, heads and seq_len; sequence parallelism goes with TP > 1.
+    """
+    best: tuple[tuple[Any, ...], int, int, int] | None = None
+    layers = int(shape["layers"])
+    for tp in _tp_choices(int(shape["heads"]), min(gpus_per_node, gpus)):
+        for pp in (p for p in range(1, layers + 1) if layers % p == 0 and gpus % (tp * p) == 0):
+            dp = gpus // (tp * pp)
+            states = model_state_bytes(params, convention, sharding, dp, tp, pp)["total_bytes"]
+            acts = activation_bytes(
+                shape["seq_len"], micro_batch, shape["hidden_size"], shape["heads"], layers,
+                tp, pp, None, recompute, tp > 1,
+            )  # fmt: skip
+            total = states + acts
+            key = (False, tp * pp, pp, total) if total <= usable_bytes else (True, 0, 0, total)
+            if best is None or key < best[0]:
+                best = (key, tp, pp, dp)
+    if best is None:
+        raise BotecInputError("training.gpus", gpus, "a GPU count that TP × PP can split")
+    return best[1], best[2], best[3]
+
+
 @dataclass(frozen=True)
 class TrainingLayout:
     """A TP × PP × DP layout, what each GPU holds, and what each GPU sends per training step."""
@@ -556,7 +597,7 @@ def smallest_layout(
         _number(f"training.{field}", value, "a whole number ≥ 1", whole=True)
     c, flags = get_convention(convention), sharding_flags(sharding)
     per_layer, usable = _activation_formula(recompute, sequence_parallel), memory * fraction
-    tps = [t for t in (1, 2, 4, 8) if t <= gpus_per_node and (not model or model.heads % t == 0)]
+    tps = _tp_choices(model.heads if model else None, gpus_per_node)
     pps = [2**i for i in range(max_gpus.bit_length())]
     if model is not None:
         pps = [p for p in range(1, model.layers + 1) if model.layers % p == 0]
