@@ -154,12 +154,8 @@ def plan_steps(
 def _gpu_price(gpu_name: str, given: Any) -> tuple[Any, str]:
     if given is not None:
         return given, "scenario"
-    gpu = catalog.get_hardware(gpu_name, "serving.gpu")
-    try:
-        p = catalog.get_price("gpu", gpu.key, "serving.gpu")
-        return p.get("on_demand_usd_per_hour"), f"catalog: {p.name}, {p.source}, {p.as_of}"
-    except BotecInputError:
-        return None, ""
+    found = catalog.gpu_on_demand(catalog.get_hardware(gpu_name, "serving.gpu").key)
+    return found if found is not None else (None, "")
 
 
 def _misses(plan: ServingPlanSection, metrics: dict[str, float]) -> str:

@@ -13,6 +13,7 @@ from botec import catalog
 from botec.errors import BotecInputError
 from botec.estimators import memory, training, verdicts
 from botec.estimators._constants import seconds_per_day, seconds_per_hour
+from botec.estimators.serving import ATTENTION_DIM
 from botec.scenario import TrainingSection
 from botec.sheet import Sheet, Value
 from botec.uncertain import point
@@ -113,10 +114,8 @@ def _mfu(sheet: Sheet, t: TrainingSection, gpu: Any, params: float) -> Value:
 
 
 def _spot_nominal(gpu: Any) -> float | None:
-    try:
-        return catalog.get_price("gpu", gpu.key).spot_fraction
-    except BotecInputError:
-        return None
+    p = catalog.gpu_price(gpu.key)
+    return p.spot_fraction if p is not None else None
 
 
 def _price(sheet: Sheet, t: TrainingSection, gpu: Any) -> Value | None:
@@ -124,18 +123,13 @@ def _price(sheet: Sheet, t: TrainingSection, gpu: Any) -> Value | None:
         return sheet.input(
             "usd_per_gpu_hour", t.usd_per_gpu_hour, "USD/h", "Price per GPU-hour", "scenario"
         )
-    try:
-        p = catalog.get_price("gpu", gpu.key, "training.gpu")
-        rate = p.get("on_demand_usd_per_hour")
-    except BotecInputError:
+    found = catalog.gpu_on_demand(gpu.key)
+    if found is None:
         sheet.note("info", f"No catalog price for {gpu.name}: give a price for the cost.")
         return None
+    rate, source = found
     return sheet.input(
-        "usd_per_gpu_hour",
-        rate,
-        "USD/h",
-        f"{gpu.name} on-demand price per GPU-hour",
-        f"catalog: {p.name}, {p.source}, {p.as_of}",
+        "usd_per_gpu_hour", rate, "USD/h", f"{gpu.name} on-demand price per GPU-hour", source
     )
 
 
@@ -150,15 +144,15 @@ def _attention(sheet: Sheet, t: TrainingSection, spec: Any) -> dict[str, Value] 
         )
         return None
     cite = f"{spec.name}: {spec.source}"
+    width = sheet.step(
+        ATTENTION_DIM,
+        name="training_attention_dim",
+        heads=sheet.input("training_heads", spec.heads, "heads", "Attention heads", cite),
+        head_dim=sheet.input("training_head_dim", spec.head_dim, "dims", "Head dimension", cite),
+    )
     return {
         "layers": sheet.input("layers", spec.layers, "layers", "Transformer layers", cite),
-        "attention_dim": sheet.input(
-            "attention_dim",
-            spec.heads * spec.head_dim,
-            "dims",
-            "Attention width (heads × dim)",
-            cite,
-        ),
+        "attention_dim": width,
         "sequence_length": sheet.input(
             "sequence_length", t.sequence_length, "tokens", "Training sequence length"
         ),

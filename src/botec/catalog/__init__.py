@@ -383,6 +383,23 @@ def get_engine(name: str, field_name: str = "engine") -> Engine:
     )
 
 
+def gpu_price(key: str) -> Price | None:
+    """The catalog's price entry for a GPU, or None when the catalog has none (a planner then
+    asks for one rather than failing)."""
+    try:
+        return get_price("gpu", key)
+    except BotecInputError:
+        return None
+
+
+def gpu_on_demand(key: str) -> tuple[float, str] | None:
+    """(on-demand USD per GPU-hour, source) from the catalog, or None when it is not priced."""
+    p = gpu_price(key)
+    if p is None or "on_demand_usd_per_hour" not in p.values:
+        return None
+    return p.values["on_demand_usd_per_hour"], f"catalog: {p.name}, {p.source}, {p.as_of}"
+
+
 def price_names(category: str) -> list[str]:
     return sorted(_load("prices").get(category, {}))
 
