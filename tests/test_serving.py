@@ -52,14 +52,18 @@ def test_batch_one_latency_and_capacity_by_hand() -> None:
     assert sheet.value("kv_cache_per_token") == KV
     # KV budget: 80 GB × 0.9 − 1.5 GB − 14 GB = 56.5 GB; 256 cached tokens per sequence
     assert sheet.value("max_batch") == math.floor(56.5e9 / (KV * 256)) == 395
-    # Prefill: 2·P·128 + 2·L·d·128² FLOPs at half of peak, vs reading 14 GB at 80% of bandwidth
-    flops = 2 * P * 128 + 2 * L * D * 128**2
-    prefill = max(flops / (PEAK * 0.5), 14e9 / (BW * 0.8))
+    # Prefill, two kernel groups run in turn, each its own roofline (half of peak, 80% of
+    # bandwidth): matmuls 2·P·128 FLOPs vs reading 14 GB; attention 2·L·d·128² FLOPs vs writing
+    # 128 tokens of KV cache.
+    linear = max(2 * P * 128 / (PEAK * 0.5), 14e9 / (BW * 0.8))
+    attention = max(2 * L * D * 128**2 / (PEAK * 0.5), 128 * KV / (BW * 0.8))
+    prefill = linear + attention
     assert sheet.value("time_to_first_token") == pytest.approx(prefill + 5e-3)
-    # Decode at batch 1, mean context 128 + 64 = 192: memory-bound, weights + one KV cache
-    step_flops = 2 * P + 4 * L * D * 192
-    step_bytes = 14e9 + 192 * KV
-    tpot = max(step_flops / (PEAK * 0.5), step_bytes / (BW * 0.8)) + 0.2e-3
+    # Decode at batch 1, mean context 128 + 64 = 192: matmuls read 14 GB of weights, attention
+    # reads one 192-token KV cache; both memory-bound, so the times add.
+    linear = max(2 * P / (PEAK * 0.5), 14e9 / (BW * 0.8))
+    attention = max(4 * L * D * 192 / (PEAK * 0.5), 192 * KV / (BW * 0.8))
+    tpot = linear + attention + 0.2e-3
     assert sheet.value("time_per_output_token") == pytest.approx(tpot)
     assert sheet.value("end_to_end_latency") == pytest.approx(prefill + 5e-3 + 127 * tpot)
 
@@ -67,8 +71,15 @@ def test_batch_one_latency_and_capacity_by_hand() -> None:
 def test_throughput_at_the_largest_batch_by_hand() -> None:
     sheet = _run()
     b = 395
-    prefill = max(b * (2 * P * 128 + 2 * L * D * 128**2) / (PEAK * 0.5), 14e9 / (BW * 0.8))
-    step = max(b * (2 * P + 4 * L * D * 192) / (PEAK * 0.5), (14e9 + b * 192 * KV) / (BW * 0.8))
+    prefill = max(b * 2 * P * 128 / (PEAK * 0.5), 14e9 / (BW * 0.8)) + max(
+        b * 2 * L * D * 128**2 / (PEAK * 0.5), b * 128 * KV / (BW * 0.8)
+    )
+    # At batch 395 the matmuls are compute-bound and attention memory-bound: a single max()
+    # over the sums would hide the KV reads behind the matmuls.
+    assert b * 2 * P / (PEAK * 0.5) > 14e9 / (BW * 0.8)
+    step = max(b * 2 * P / (PEAK * 0.5), 14e9 / (BW * 0.8)) + max(
+        b * 4 * L * D * 192 / (PEAK * 0.5), b * 192 * KV / (BW * 0.8)
+    )
     expected = b * 128 / (prefill + 5e-3 + 128 * (step + 0.2e-3))
     assert sheet.value("max_output_throughput") == pytest.approx(expected)
 

@@ -271,15 +271,6 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
     def run_batch(prefix: str, batch: Value) -> tuple[Value, Value, Value, Value]:
         """Prefill and decode step at ``batch``: (prefill roofline, prefill sync, decode step)."""
         p = f"{prefix}_" if prefix else ""
-        pf = sheet.step(
-            sv.PREFILL_FLOPS,
-            name=f"{p}prefill_flops",
-            batch=batch,
-            active_params=active,
-            input_tokens=tokens_in,
-            layers=layers,
-            attention_dim=attention_dim,
-        )
         prefill_tokens = (
             tokens_in
             if not prefix
@@ -287,9 +278,48 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
                 sv.BATCH_TOKENS, name="batch_prompt_tokens", batch=batch, input_tokens=tokens_in
             )
         )
-        p_roof, p_sync = sv.phase_time(
-            sheet, f"{p}prefill", "Prefill", flops=pf, bytes_=weights, tokens=prefill_tokens, gpu=hw
+        p_linear = sv.roofline(
+            sheet,
+            f"{p}prefill_linear_roofline_time",
+            "Prefill: weight matmuls",
+            flops=sheet.step(
+                sv.PREFILL_LINEAR_FLOPS,
+                name=f"{p}prefill_linear_flops",
+                batch=batch,
+                active_params=active,
+                input_tokens=tokens_in,
+            ),
+            bytes_=weights,
+            gpu=hw,
         )
+        p_attention = sv.roofline(
+            sheet,
+            f"{p}prefill_attention_roofline_time",
+            "Prefill: attention",
+            flops=sheet.step(
+                sv.PREFILL_ATTENTION_FLOPS,
+                name=f"{p}prefill_attention_flops",
+                batch=batch,
+                layers=layers,
+                attention_dim=attention_dim,
+                input_tokens=tokens_in,
+            ),
+            bytes_=sheet.step(
+                sv.KV_WRITE_BYTES,
+                name=f"{p}kv_write_bytes",
+                batch=batch,
+                input_tokens=tokens_in,
+                kv_cache_per_token=kv,
+            ),
+            gpu=hw,
+        )
+        p_roof = sheet.step(
+            sv.PREFILL_ROOFLINE,
+            name=f"{p}prefill_roofline_time",
+            linear_roofline_time=p_linear,
+            attention_roofline_time=p_attention,
+        )
+        p_sync = sv.sync_time(sheet, f"{p}prefill", "Prefill", tokens=prefill_tokens, gpu=hw)
         if moe:
             read = sheet.step(
                 sv.WEIGHTS_READ,
@@ -300,29 +330,50 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
             )
         else:
             read = weights
-        df = sheet.step(
-            sv.DECODE_FLOPS,
-            name=f"{p}decode_flops",
-            batch=batch,
-            active_params=active,
-            layers=layers,
-            attention_dim=attention_dim,
-            mean_decode_context=mean_ctx,
+        linear = sv.roofline(
+            sheet,
+            f"{p}linear_roofline_time",
+            "Decode step: weight matmuls",
+            flops=sheet.step(
+                sv.DECODE_LINEAR_FLOPS,
+                name=f"{p}decode_linear_flops",
+                batch=batch,
+                active_params=active,
+            ),
+            bytes_=read,
+            gpu=hw,
         )
         kv_args = {"kv_reads_per_token": kv_reads} if kv_reads is not None else {}
-        db = sheet.step(
-            sv.DECODE_BYTES_PER_HEAD if kv_reads is not None else sv.DECODE_BYTES,
-            name=f"{p}decode_bytes",
-            weights_read=read,
-            batch=batch,
-            mean_decode_context=mean_ctx,
-            cached_tokens=cached,
-            kv_cache_per_token=kv,
-            **kv_args,
+        attention = sv.roofline(
+            sheet,
+            f"{p}attention_roofline_time",
+            "Decode step: attention",
+            flops=sheet.step(
+                sv.DECODE_ATTENTION_FLOPS,
+                name=f"{p}decode_attention_flops",
+                batch=batch,
+                layers=layers,
+                attention_dim=attention_dim,
+                mean_decode_context=mean_ctx,
+            ),
+            bytes_=sheet.step(
+                sv.KV_READ_BYTES_PER_HEAD if kv_reads is not None else sv.KV_READ_BYTES,
+                name=f"{p}kv_read_bytes",
+                batch=batch,
+                mean_decode_context=mean_ctx,
+                cached_tokens=cached,
+                kv_cache_per_token=kv,
+                **kv_args,
+            ),
+            gpu=hw,
         )
-        d_roof, d_sync = sv.phase_time(
-            sheet, f"{p}decode", "Decode step", flops=df, bytes_=db, tokens=batch, gpu=hw
+        d_roof = sheet.step(
+            sv.DECODE_ROOFLINE,
+            name=f"{p}decode_roofline_time",
+            linear_roofline_time=linear,
+            attention_roofline_time=attention,
         )
+        d_sync = sv.sync_time(sheet, f"{p}decode", "Decode step", tokens=batch, gpu=hw)
         return p_roof, p_sync, d_roof, d_sync
 
     with sheet.section("Serving latency (batch 1)"):

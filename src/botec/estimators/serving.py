@@ -4,11 +4,16 @@ Each phase takes max(FLOPs / (GPUs × peak × compute efficiency), bytes / (GPUs
 memory efficiency)) plus what the roofline leaves out: tensor-parallel all-reduces over the
 interconnect and a fixed per-step (decode) or per-request (prefill) overhead of the engine.
 
-- Prefill: 2·P_active FLOPs per prompt token, plus causal attention 2·L·d·s² for a prompt of s
-  tokens (QKᵀ and AV, 2·s²·d each, halved by the causal mask); it reads the weights once.
-- Decode step (one token for each of b sequences): 2·P_active·b FLOPs plus attention 4·L·d·c·b over
-  a context of c tokens; it reads the weights (for MoE, the experts the batch routes to) and every
-  sequence's KV cache.
+- Prefill: the weight matmuls do 2·P_active FLOPs per prompt token and read the weights once;
+  causal attention does 2·L·d·s² for a prompt of s tokens (QKᵀ and AV, 2·s²·d each, halved by the
+  causal mask) and writes the KV cache. As in decode, the two get a roofline each and add.
+- Decode step (one token for each of b sequences): two groups of kernels that run one after the
+  other, so each gets its own roofline and the times add. The weight matmuls do 2·P_active·b FLOPs
+  and read the weights (for MoE, the experts the batch routes to); attention does 4·L·d·c·b FLOPs
+  over a context of c tokens and reads every sequence's KV cache. A single max() over the summed
+  FLOPs and bytes would let compute-bound matmuls hide memory-bound attention, which no GPU does:
+  they are different kernels on one stream (the per-operator roofline of LLM-Viewer, Yuan et al.
+  2024, arXiv:2402.16363, sums operators the same way).
 - All-reduce: Megatron-style TP does 2 per layer (after attention and after the MLP), each moving
   b × hidden × 2 bytes; a ring all-reduce sends 2(N−1)/N of it over each link, plus a latency.
 """
@@ -102,35 +107,69 @@ WEIGHTS_READ = Formula(
     "Weights read per decode step (MoE)",
     "Each token picks k of E experts; a batch of b touches 1 − (1 − k/E)^b of them on average.",
 )
-PREFILL_FLOPS = Formula(
-    "prefill_flops",
-    "batch * (2 * active_params * input_tokens + 2 * layers * attention_dim * input_tokens ** 2)",
+PREFILL_LINEAR_FLOPS = Formula(
+    "prefill_linear_flops",
+    "batch * 2 * active_params * input_tokens",
     "FLOP",
-    "Prefill FLOPs",
-    "2 per active parameter per prompt token, plus causal attention 2·L·d·s².",
+    "Prefill FLOPs in the weight matmuls",
+    "2 per active parameter per prompt token.",
 )
-DECODE_FLOPS = Formula(
-    "decode_flops",
-    "batch * (2 * active_params + 4 * layers * attention_dim * mean_decode_context)",
+PREFILL_ATTENTION_FLOPS = Formula(
+    "prefill_attention_flops",
+    "batch * 2 * layers * attention_dim * input_tokens ** 2",
     "FLOP",
-    "Decode step FLOPs",
-    "One token per sequence: 2 per active parameter, plus attention over the context (QKᵀ, AV).",
+    "Prefill FLOPs in attention",
+    "Causal attention: QKᵀ and AV are 2·s²·d each per layer, halved by the mask.",
 )
-DECODE_BYTES = Formula(
-    "decode_bytes",
-    "weights_read + batch * min(mean_decode_context, cached_tokens) * kv_cache_per_token",
+KV_WRITE_BYTES = Formula(
+    "kv_write_bytes",
+    "batch * input_tokens * kv_cache_per_token",
     "B",
-    "Bytes read per decode step",
-    "The weights once per step, plus every sequence's KV cache.",
+    "KV cache written by the prefill",
+    "Attention's keys and values for every prompt token, streamed once.",
 )
-DECODE_BYTES_PER_HEAD = Formula(
-    "decode_bytes",
-    "weights_read + batch * min(mean_decode_context, cached_tokens) * kv_cache_per_token "
-    "* kv_reads_per_token",
+PREFILL_ROOFLINE = Formula(
+    "prefill_roofline_time",
+    "linear_roofline_time + attention_roofline_time",
+    "s",
+    "Prefill: roofline time",
+    "The weight matmuls and attention are separate kernels run in turn: their times add.",
+)
+DECODE_LINEAR_FLOPS = Formula(
+    "decode_linear_flops",
+    "batch * 2 * active_params",
+    "FLOP",
+    "Decode step FLOPs in the weight matmuls",
+    "One token per sequence: 2 FLOPs (multiply and add) per active parameter.",
+)
+DECODE_ATTENTION_FLOPS = Formula(
+    "decode_attention_flops",
+    "batch * 4 * layers * attention_dim * mean_decode_context",
+    "FLOP",
+    "Decode step FLOPs in attention",
+    "QKᵀ and AV over the context, 2·d·c each per layer.",
+)
+KV_READ_BYTES = Formula(
+    "kv_read_bytes",
+    "batch * min(mean_decode_context, cached_tokens) * kv_cache_per_token",
     "B",
-    "Bytes read per decode step",
-    "The weights once per step, plus every sequence's KV cache, read once per query head that "
-    "shares it (this engine's decode kernel does not share KV loads across a GQA group).",
+    "KV cache read per decode step",
+    "Every sequence's keys and values, once per step.",
+)
+KV_READ_BYTES_PER_HEAD = Formula(
+    "kv_read_bytes",
+    "batch * min(mean_decode_context, cached_tokens) * kv_cache_per_token * kv_reads_per_token",
+    "B",
+    "KV cache read per decode step",
+    "Every sequence's keys and values, read once per query head that shares them (this engine's "
+    "decode kernel does not share KV loads across a GQA group).",
+)
+DECODE_ROOFLINE = Formula(
+    "decode_roofline_time",
+    "linear_roofline_time + attention_roofline_time",
+    "s",
+    "Decode step: roofline time",
+    "The weight matmuls and attention are separate kernels run in turn: their times add.",
 )
 PRECISION_COMPUTE_EFFICIENCY = Formula(
     "precision_compute_efficiency",
@@ -206,21 +245,14 @@ E2E = Formula(
 )
 
 
-def phase_time(
-    sheet: Sheet,
-    prefix: str,
-    title: str,
-    *,
-    flops: Value,
-    bytes_: Value,
-    tokens: Value,
-    gpu: dict[str, Value],
-) -> tuple[Value, Value]:
-    """Roofline time and TP all-reduce time of one phase (names prefixed ``prefix``)."""
-    roof = sheet.step(
+def roofline(
+    sheet: Sheet, name: str, title: str, *, flops: Value, bytes_: Value, gpu: dict[str, Value]
+) -> Value:
+    """One kernel group's roofline time, spread over the TP group."""
+    return sheet.step(
         ROOFLINE,
-        name=f"{prefix}_roofline_time",
-        title=f"{title}: roofline time",
+        name=name,
+        title=title,
         flops=flops,
         bytes=bytes_,
         tensor_parallel=gpu["tensor_parallel"],
@@ -229,7 +261,13 @@ def phase_time(
         memory_bandwidth=gpu["memory_bandwidth"],
         memory_efficiency=gpu["memory_efficiency"],
     )
-    sync = sheet.step(
+
+
+def sync_time(
+    sheet: Sheet, prefix: str, title: str, *, tokens: Value, gpu: dict[str, Value]
+) -> Value:
+    """Tensor-parallel all-reduce time of one phase."""
+    return sheet.step(
         TP_SYNC,
         name=f"{prefix}_sync_time",
         title=f"{title}: all-reduce time",
@@ -242,4 +280,4 @@ def phase_time(
         allreduce_bandwidth=gpu["allreduce_bandwidth"],
         allreduce_latency=gpu["allreduce_latency"],
     )
-    return roof, sync
+
