@@ -64,6 +64,30 @@ def test_seed_q5_golden_and_budget_verdict() -> None:
     assert r["budget_ratio"]["value"] == pytest.approx(5.23, rel=1e-2)
     notes = " ".join(n["text"] for n in data["notes"])
     assert "one order of magnitude off" in notes
+    # What to change, each lever with its number: $500K buys 1.4T × 500K / 2.617M = 267B tokens
+    # of this model; or 250,000 GPU-h × 3,600 × 312e12 × 0.4 = 1.123e23 FLOP, which at
+    # 20 tokens/param is N = sqrt(C / 120) = 30.6B params on 612B tokens.
+    assert r["affordable_tokens"]["value"] == pytest.approx(1.4e12 * 500e3 / 2.617e6, rel=1e-3)
+    assert r["compute_optimal_params"]["value"] == pytest.approx(30.6e9, rel=2e-3)
+    advice = next(n["text"] for n in data["notes"] if n["text"].startswith("What to change"))
+    for lever in ("fewer tokens", "267B tokens", "smaller model", "30.6B", "MFU", "more time"):
+        assert lever in advice, lever
+
+
+def test_unnamed_model_gets_a_shape_that_tensor_parallelism_splits() -> None:
+    # 70B with no model name: the typical shape rounds to 72 heads × 128 = 9,216 wide and
+    # 70e9 / (12 × 9,216²) = 68.7 → 68 layers (a multiple of 4). On 256 A100 with ZeRO-1 the
+    # least model parallelism that fits 72 GB is TP 8 × DP 32:
+    # states 2P/8 + 2P/8 + 12P/(8 × 32) = 38.28 GB; selective recomputation with sequence
+    # parallelism keeps 34·s·b·h/t per layer = 34 × 2,048 × 9,216 / 8 × 68 layers = 5.45 GB.
+    # (The nearest shape, 71 layers × 71 heads, is prime: nothing split it, and it reported
+    # "does not fit" on 256 GPUs while naming a 16-GPU layout that did.)
+    out = _train("--params", "70B", "--tokens", "1.4T", "--gpus", "256")
+    r = out["results"]
+    states = 70e9 * (2 / 8 + 2 / 8 + 12 / 256)
+    acts = 34 * 2048 * 9216 / 8 * 68
+    assert out["inputs"]["training_tensor_parallel"]["value"] == 8
+    assert r["memory_per_gpu"]["value"] == pytest.approx(states + acts)
 
 
 def test_memory_per_gpu_by_hand() -> None:

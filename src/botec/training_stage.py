@@ -17,6 +17,7 @@ from botec.estimators.serving import ATTENTION_DIM
 from botec.scenario import TrainingSection
 from botec.sheet import Sheet, Value
 from botec.uncertain import point
+from botec.units import sig3
 
 # Chinchilla's fitted loss L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Approach 3, eq. 10)
 CHINCHILLA_FIT = {"alpha": 0.3392, "beta": 0.2849, "a": 406.4, "b": 410.7}
@@ -91,13 +92,14 @@ def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
             )
             assert run.cost is not None
             sheet.step(training.SPOT_COST, cost=run.cost, spot_price_fraction=spot)
-        _budget(sheet, t, run)
+        ratio = _budget(sheet, t, run)
+        buys = _what_budget_buys(sheet, t, price, peak, mfu, params, run, tokens)
+        if ratio is not None and buys is not None:
+            _advice(sheet, ratio, buys, run, tokens, gpus)
         with sheet.section("Training memory per GPU"):
             _memory_per_gpu(sheet, t, spec, gpu, st)
-    if t.budget is not None and price is not None:
-        budget = sheet.input("budget", t.budget, "USD", "Budget")
-        buys = training.what_budget_buys(sheet, budget, price, peak, mfu, params)
-        _fitted_law(sheet, buys["affordable_flops"], "for the budget")
+    else:
+        _what_budget_buys(sheet, t, price, peak, mfu, params, None, None)
     if t.memory:
         _seed_memory(sheet, t, params, gpu, st)
 
@@ -280,16 +282,80 @@ def _fitted_law(sheet: Sheet, flops: Value, what: str) -> None:
     )
 
 
-def _budget(sheet: Sheet, t: TrainingSection, run: training.TrainingResult) -> None:
+def _budget(sheet: Sheet, t: TrainingSection, run: training.TrainingResult) -> Value | None:
+    """Cost ÷ budget (or GPU-hours ÷ budget) with the seeds' order-of-magnitude verdict."""
+    ratio = None
     if t.budget is not None and run.cost is not None:
         budget = sheet.input("budget", t.budget, "USD", "Budget")
-        verdicts.budget(sheet, training.budget_check(sheet, run.cost, budget))
+        ratio = training.budget_check(sheet, run.cost, budget)
+        verdicts.budget(sheet, ratio)
     if t.budget_gpu_hours is not None:
         hours = sheet.input("budget_gpu_hours", t.budget_gpu_hours, "GPU-h", "Budget in GPU-hours")
         ratio = sheet.step(
             training.GPU_HOURS_RATIO, gpu_hours=run.gpu_hours, budget_gpu_hours=hours
         )
         verdicts.budget(sheet, ratio)
+    return ratio
+
+
+def _what_budget_buys(
+    sheet: Sheet,
+    t: TrainingSection,
+    price: Value | None,
+    peak: Value,
+    mfu: Value,
+    params: Value,
+    run: training.TrainingResult | None,
+    tokens: Value | None,
+) -> dict[str, Value] | None:
+    """What a dollar budget (at the price) or a GPU-hour budget trains."""
+    if t.budget is not None and price is not None:
+        budget = sheet.input("budget", t.budget, "USD", "Budget")
+        buys = training.what_budget_buys(sheet, budget, price, peak, mfu, params, run, tokens)
+    elif t.budget_gpu_hours is not None:
+        hours = sheet.input("budget_gpu_hours", t.budget_gpu_hours, "GPU-h", "Budget in GPU-hours")
+        buys = training.what_budget_buys(sheet, hours, None, peak, mfu, params, run, tokens)
+    else:
+        return None
+    _fitted_law(sheet, buys["affordable_flops"], "for the budget")
+    return buys
+
+
+def _advice(
+    sheet: Sheet,
+    ratio: Value,
+    buys: dict[str, Value],
+    run: training.TrainingResult,
+    tokens: Value,
+    gpus: Value,
+) -> None:
+    """Over budget: the levers, each with the number it gives (the seed's 'what to change')."""
+    r = float(point(ratio.value))
+    if r <= 1:
+        return
+    levers = [
+        f"fewer tokens: this model on {buys['affordable_tokens'].formatted()} instead of "
+        f"{tokens.formatted()}",
+        f"a smaller model: about {buys['compute_optimal_params'].formatted()} on "
+        f"{buys['compute_optimal_tokens'].formatted()} is compute-optimal for the budget",
+    ]
+    spot = sheet.steps.get("spot_cost")
+    if spot is not None and "budget" in sheet.inputs:
+        spot_ratio = float(point(spot.value)) / float(point(sheet.inputs["budget"].value))
+        levers.append(
+            f"spot capacity: {spot.formatted()}, {sig3(spot_ratio)}× the budget, if the job "
+            "checkpoints often and survives reclaims (reserved pricing sits between)"
+        )
+    levers.append(
+        "higher MFU: the bill scales as 1/MFU, so profiling and fusing kernels before the run "
+        "is the cheapest lever"
+    )
+    levers.append(
+        f"more time does not lower the bill (the same GPU-hours on fewer GPUs, longer than the "
+        f"{run.wall_clock.formatted()} on {gpus.formatted()}); it helps only where the limit is "
+        "GPUs you can get or a monthly allocation"
+    )
+    sheet.note("info", "What to change: " + "; ".join(levers) + ".")
 
 
 def _seed_memory(sheet: Sheet, t: TrainingSection, params: Value, gpu: Any, st: Any) -> None:
@@ -328,7 +394,7 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: A
         cite = f"{spec.name}: {spec.source}"
     else:
         params_total = float(point(t.params))
-        typical = typical_shape(params_total)
+        typical = typical_shape(params_total, partitionable=True)
         shape = {
             "layers": typical.layers,
             "hidden_size": typical.d_model,

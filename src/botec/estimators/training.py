@@ -191,6 +191,15 @@ OPTIMAL_TOKENS = Formula(
     "Its compute-optimal token count",
     headline=True,
 )
+AFFORDABLE_TOKENS_FOR_RUN = Formula(
+    "affordable_tokens",
+    "tokens * affordable_flops / total_flops",
+    "tokens",
+    "Tokens the budget buys for this model",
+    "Compute grows in proportion to tokens (attention term included), so the budget buys the "
+    "planned tokens scaled by its compute over the plan's.",
+    headline=True,
+)
 AFFORDABLE_TOKENS = Formula(
     "affordable_tokens",
     "affordable_flops / (flop_per_param_per_token * params)",
@@ -275,13 +284,24 @@ def budget_check(sheet: Sheet, cost: Value, budget: Value) -> Value:
 def what_budget_buys(
     sheet: Sheet,
     budget: Value,
-    usd_per_gpu_hour: Value,
+    usd_per_gpu_hour: Value | None,
     peak_flop_per_s: Value,
     mfu: Value,
     params: Value | None,
+    run: TrainingResult | None = None,
+    tokens: Value | None = None,
 ) -> dict[str, Value]:
-    """The largest compute-optimal model the budget trains, and tokens for the given model."""
-    hours = sheet.step(AFFORDABLE_GPU_HOURS, budget=budget, usd_per_gpu_hour=usd_per_gpu_hour)
+    """The largest compute-optimal model the budget trains, and tokens for the given model.
+
+    ``budget`` is in USD with a price, or already in GPU-hours when ``usd_per_gpu_hour`` is None.
+    With the planned ``run`` and its ``tokens``, the tokens bought scale the plan's (so an
+    attention term counts); otherwise they come from 6·P·D.
+    """
+    hours = (
+        sheet.step(AFFORDABLE_GPU_HOURS, budget=budget, usd_per_gpu_hour=usd_per_gpu_hour)
+        if usd_per_gpu_hour is not None
+        else budget
+    )
     flops = sheet.step(
         AFFORDABLE_FLOPS,
         affordable_gpu_hours=hours,
@@ -303,7 +323,14 @@ def what_budget_buys(
         "compute_optimal_params": n_opt,
         "compute_optimal_tokens": d_opt,
     }
-    if params is not None:
+    if run is not None and tokens is not None:
+        out["affordable_tokens"] = sheet.step(
+            AFFORDABLE_TOKENS_FOR_RUN,
+            tokens=tokens,
+            affordable_flops=flops,
+            total_flops=run.total_flops,
+        )
+    elif params is not None:
         out["affordable_tokens"] = sheet.step(
             AFFORDABLE_TOKENS, affordable_flops=flops, flop_per_param_per_token=six, params=params
         )
