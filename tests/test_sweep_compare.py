@@ -213,9 +213,7 @@ def test_report_plot_writes_tornado_and_distributions(tmp_path: Path) -> None:
 
 
 def test_plot_of_an_exact_scenario_is_refused_with_a_reason(tmp_path: Path) -> None:
-    code, _, err = cli(
-        "memory", "--params", "7B", "--plot", str(tmp_path / "x.png")
-    )
+    code, _, err = cli("memory", "--params", "7B", "--plot", str(tmp_path / "x.png"))
     assert code == 2 and "nothing varies" in err
 
 

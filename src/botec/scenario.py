@@ -58,8 +58,12 @@ def _quantity(
         try:
             value = parse_uncertain(raw, dimension) if ranged else parse_quantity(raw, dimension)
         except BotecInputError as exc:
-            if ranged and isinstance(raw, dict | str) and str(exc.allowed).startswith(
-                ("a range", "positive", "one of", "low, high", "both", "a nominal")
+            if (
+                ranged
+                and isinstance(raw, dict | str)
+                and str(exc.allowed).startswith(
+                    ("a range", "positive", "one of", "low, high", "both", "a nominal")
+                )
             ):
                 raise ValueError(exc.allowed) from None
             raise ValueError(DIMENSION_HELP[dimension]) from None
@@ -100,6 +104,8 @@ Fraction = _quantity("fraction", gt=0, le=1)
 Overhead = _quantity("fraction", ge=0, le=10)  # 25% index overhead
 Factor = _quantity("factor", ge=1, le=1000)
 Ratio = _quantity("factor", gt=0, le=1000)
+
+
 # Counts that pick a layout or a branch (layers, GPUs per replica) stay exact.
 def _whole(raw: Any) -> Any:
     if isinstance(raw, dict) or (isinstance(raw, str) and (" to " in raw or ".." in raw)):

@@ -115,9 +115,7 @@ def analyse(sheet: Sheet, rerun: Any) -> dict[str, Sensitivity]:
         design = numpy.broadcast_to(other.samples, (2 * k_count,))
         lows, highs = design[0::2], design[1::2]
         positive = bool(numpy.all(design > 0))
-        swings = (
-            numpy.log(highs / lows) if positive else highs - lows
-        )
+        swings = numpy.log(highs / lows) if positive else highs - lows
         weights = numpy.square(numpy.nan_to_num(swings))
         total = float(weights.sum())
         result_rank = _rank(result.samples)

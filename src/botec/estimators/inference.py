@@ -384,9 +384,7 @@ def roofline_request(
         memory_bandwidth=bandwidth,
         memory_efficiency=memory_efficiency,
     )
-    step = sheet.step(
-        DECODE_STEP, decode_compute_time=compute_side, decode_memory_time=memory_side
-    )
+    step = sheet.step(DECODE_STEP, decode_compute_time=compute_side, decode_memory_time=memory_side)
     prefill = sheet.step(
         PREFILL_TIME,
         flop_per_param_per_token=two,

@@ -280,4 +280,3 @@ def sync_time(
         allreduce_bandwidth=gpu["allreduce_bandwidth"],
         allreduce_latency=gpu["allreduce_latency"],
     )
-
