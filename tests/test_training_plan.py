@@ -135,3 +135,61 @@ def test_two_million_scenario_answers_the_seed_question() -> None:
     assert sheet.value("total_flops") == pytest.approx(flops, rel=1e-6)
     assert sheet.value("budget_ratio") < 1  # within $2M at the point estimate
     assert any(n.level == "ok" and n.text.startswith("Fits") for n in sheet.notes)
+
+
+def test_qlora_fine_tuning_by_hand() -> None:
+    # QLoRA of Llama 2 7B (6,738,415,616 params), r = 8 on q and v, 100M tokens, one A100:
+    # frozen NF4 base 4 + 8/64 + 32/(64·256) = 4.126953125 bits/param → 3.476 GB;
+    # adapters 32 layers × 8 × ((4,096 + 4,096) + (4,096 + 4,096)) = 4,194,304 params × 16 B;
+    # activations, selective recomputation, no TP: 2,048 × 4,096 × 34 × 32 layers = 9.126 GB.
+    # Compute: 4 FLOPs per frozen parameter per token (no weight gradients) = 2.695e18 FLOP.
+    p = 6_738_415_616
+    code, out, err = cli(
+        "train", "--model", "llama-2-7b", "--tokens", "100M", "--gpus", "1", "--finetune",
+        "qlora", "--lora-rank", "8", "--lora-targets", "q,v", "--format", "json",
+        "--samples", "0",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    r = data["results"]
+    frozen, adapters = p * 4.126953125 / 8, 4_194_304 * 16
+    acts = 2048 * 4096 * 34 * 32
+    assert r["memory_per_gpu"]["value"] == pytest.approx(frozen + adapters + acts)
+    assert r["total_flops"]["value"] == pytest.approx(4 * p * 100e6)
+    assert "full_checkpoint" not in r and "fitted_optimal_params" not in r
+    assert any(n["text"].startswith("QLoRA (NF4 base) fits") for n in data["notes"])
+
+
+def test_optimizer_convention_and_communication_by_hand() -> None:
+    # 8-bit Adam (2 + 2 + 6 B/param) for Llama 2 7B on 64 A100, ZeRO-1, TP 1 × DP 64:
+    # states 2P + 2P + 6P/64 = 27.59 GB; activations as in the 16 B/param case, 18.25 GB.
+    # Data parallelism sends per GPU per step (N−1)/N × P × (2 B reduce-scattered gradients
+    # + 2 B all-gathered weights) = 63/64 × 4P = 26.53 GB; no TP, no PP traffic.
+    p = 6_738_415_616
+    out = _train(
+        "--model", "llama-2-7b", "--tokens", "2T", "--gpus", "64", "--seq-len", "4096",
+        "--optimizer", "adam-8bit",
+    )  # fmt: skip
+    r = out["results"]
+    assert r["memory_per_gpu"]["value"] == pytest.approx(p * (4 + 6 / 64) + 4096 * 4096 * 34 * 32)
+    assert r["dp_comm_bytes_per_step"]["value"] == pytest.approx(63 / 64 * 4 * p)
+    assert r["tp_comm_bytes_per_step"]["value"] == 0 == r["pp_comm_bytes_per_step"]["value"]
+    assert any(n["text"].startswith("Communication per GPU per step") for n in out["notes"])
+
+
+def test_tensor_parallel_communication_by_hand() -> None:
+    # Llama 2 70B (80 layers, hidden 8,192) on 64 A100 at 4,096 context: ZeRO-1 needs TP 8.
+    # Megatron sends 4 all-reduces per layer per micro-batch (2 forward, 2 backward), each
+    # 2(t−1)/t of s·b·h × 2 B: 4 × 80 × 2 × 7/8 × 4,096 × 8,192 × 2 = 37.58 GB per GPU.
+    out = _train("--model", "llama-2-70b", "--tokens", "2T", "--gpus", "64", "--seq-len", "4096")
+    assert out["inputs"]["training_tensor_parallel"]["value"] == 8
+    assert out["inputs"]["pipeline_parallel"]["value"] == 1
+    tp = 4 * 80 * 2 * 7 / 8 * 4096 * 8192 * 2
+    assert out["results"]["tp_comm_bytes_per_step"]["value"] == pytest.approx(tp)
+
+
+def test_lora_needs_a_named_model() -> None:
+    code, _, err = cli("train", "--params", "7B", "--tokens", "1B", "--finetune", "lora")
+    assert code == 2 and "training.model" in err and "Traceback" not in err
+    code, _, err = cli("train", "--model", "llama-2-7b", "--finetune", "lora")
+    assert code == 2 and "training.tokens" in err

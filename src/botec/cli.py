@@ -339,6 +339,42 @@ def memory(
     show_default=True,
     help="Activation recomputation.",
 )
+@click.option(
+    "--optimizer",
+    "convention",
+    type=click.Choice(
+        [
+            "mixed-adam",
+            "mixed-adam-fp32-grads",
+            "fp32-adam",
+            "adam-8bit",
+            "sgd-momentum",
+            "zero-16",
+            "seed-18",
+        ]
+    ),
+    default="mixed-adam",
+    show_default=True,
+    help="Model-state convention: bytes per parameter of weights, gradients and optimizer "
+    "(mixed-adam = the ZeRO paper's 16, mixed-adam-fp32-grads = seed 002's 18).",
+)
+@click.option(
+    "--finetune",
+    type=click.Choice(["full", "lora", "qlora"]),
+    default="full",
+    show_default=True,
+    help="Full training, or LoRA (BF16 frozen base) / QLoRA (NF4 frozen base) adapters.",
+)
+@click.option("--lora-rank", default=16, show_default=True, type=int, help="LoRA rank r.")
+@click.option(
+    "--lora-targets",
+    default="q,k,v,o",
+    show_default=True,
+    help="Adapted matrices: some of q,k,v,o,gate,up,down.",
+)
+@click.option(
+    "--micro-batch", default=1, show_default=True, type=int, help="Sequences per GPU per step."
+)
 @click.option("--memory", "show_memory", is_flag=True, help="Add seed 002's memory breakdown.")
 @_uncertainty_options
 @_output_options
@@ -356,6 +392,11 @@ def train(
     seq_len: str | None,
     zero_stage: int,
     recompute: str,
+    convention: str,
+    finetune: str,
+    lora_rank: int,
+    lora_targets: str,
+    micro_batch: int,
     show_memory: bool,
     fmt: str,
     output: Path | None,
@@ -385,6 +426,11 @@ def train(
             "sequence_length": seq_len,
             "zero_stage": zero_stage,
             "recompute": recompute,
+            "memory_convention": convention,
+            "finetune": finetune,
+            "lora_rank": lora_rank,
+            "lora_targets": [x.strip() for x in lora_targets.split(",") if x.strip()],
+            "micro_batch": micro_batch,
             "memory": show_memory,
         }
     )
@@ -397,6 +443,8 @@ def train(
     flags["training.usd_per_gpu_hour"] = "--price"
     flags["training.budget_gpu_hours"] = "--budget-gpu-hours"
     flags["training.sequence_length"] = "--seq-len"
+    flags |= {f"training.{k}": f"--{k.replace('_', '-')}" for k in ("lora_rank", "lora_targets")}
+    flags |= {"training.micro_batch": "--micro-batch", "training.memory_convention": "--optimizer"}
     _run_and_render(data, fmt, output, force, catalog_file, flags)
 
 

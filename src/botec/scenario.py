@@ -301,7 +301,26 @@ class TrainingSection(_Section):
     power_fraction: Fraction = None  # default: catalog range (energy)
     pue: Factor = None  # default: catalog range
     memory: bool = False
-    memory_convention: Literal["seed-18", "zero-16"] = "zero-16"
+    # Bytes per parameter of weights + gradients + optimizer states. zero-16 = mixed-adam (the ZeRO
+    # paper's 16), seed-18 = mixed-adam-fp32-grads (seed 002's 18); the others are named for what
+    # they store (estimators/training_memory.CONVENTIONS).
+    memory_convention: Literal[
+        "zero-16",
+        "seed-18",
+        "mixed-adam",
+        "mixed-adam-fp32-grads",
+        "fp32-adam",
+        "adam-8bit",
+        "sgd-momentum",
+    ] = "zero-16"
+    finetune: Literal["full", "lora", "qlora"] = "full"  # lora: BF16 base; qlora: NF4 base
+    lora_rank: WholeCount = 16
+    lora_targets: tuple[Literal["q", "k", "v", "o", "gate", "up", "down"], ...] = (
+        "q",
+        "k",
+        "v",
+        "o",
+    )
     activation_fraction: Overhead = 0.1
 
 

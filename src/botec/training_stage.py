@@ -65,20 +65,34 @@ def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
     mfu = _mfu(sheet, t, gpu, float(point(params.value)))
     price = _price(sheet, t, gpu)
     run = None
+    finetune = t.finetune != "full"
+    if finetune and t.tokens is None:
+        raise BotecInputError(
+            "training.tokens", None, f"the fine-tuning tokens for {t.finetune}, e.g. 100M"
+        )
     if t.tokens is not None or not t.memory:
-        chin = training.chinchilla_tokens(sheet, params)
-        if t.tokens is not None:
+        if finetune:
+            tokens = sheet.input("tokens", t.tokens, "tokens", "Fine-tuning tokens")
+        elif t.tokens is not None:
             tokens = sheet.input("tokens", t.tokens, "tokens", "Training tokens")
-            verdicts.chinchilla(sheet, tokens, chin)
+            verdicts.chinchilla(sheet, tokens, training.chinchilla_tokens(sheet, params))
         else:
-            tokens = chin
+            tokens = training.chinchilla_tokens(sheet, params)
             sheet.note(
                 "info",
                 "No token count given: training on the Chinchilla-optimal 20 tokens per parameter.",
             )
         gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
         run = training.training_run(
-            sheet, params, tokens, gpus, peak, mfu, price, _attention(sheet, t, spec)
+            sheet,
+            params,
+            tokens,
+            gpus,
+            peak,
+            mfu,
+            price,
+            _attention(sheet, t, spec),
+            training.lora_flop_per_param_per_token(sheet) if finetune else None,
         )
         _extras(sheet, t, spec, gpu, run, params, tokens, gpus)
         if price is not None:
@@ -215,17 +229,18 @@ def _extras(
             "checkpoint_bytes_per_param", 2, "B/param", "BF16 weights", "2 bytes per parameter"
         ),
     )
-    sheet.step(
-        training.FULL_CHECKPOINT,
-        params=total_params,
-        full_state_bytes_per_param=sheet.constant(
-            "full_state_bytes_per_param",
-            14,
-            "B/param",
-            "Weights + FP32 master + Adam moments",
-            "2 + 4 + 4 + 4 bytes per parameter (mixed-precision Adam, ZeRO paper's K = 12)",
-        ),
-    )
+    if t.finetune == "full":  # fine-tuning resumes from the adapters' state, not the base's
+        sheet.step(
+            training.FULL_CHECKPOINT,
+            params=total_params,
+            full_state_bytes_per_param=sheet.constant(
+                "full_state_bytes_per_param",
+                14,
+                "B/param",
+                "Weights + FP32 master + Adam moments",
+                "2 + 4 + 4 + 4 bytes per parameter (mixed-precision Adam, ZeRO paper's K = 12)",
+            ),
+        )
     vocab = spec.vocab_size if spec is not None else 0
     sheet.step(
         training.DATASET_SIZE,
@@ -238,7 +253,8 @@ def _extras(
             f"uint16 for a {vocab:,}-entry vocabulary" if 0 < vocab <= 65536 else "uint32",
         ),
     )
-    _fitted_law(sheet, run.total_flops, "for this compute")
+    if t.finetune == "full":  # compute-optimal sizes are a pretraining question
+        _fitted_law(sheet, run.total_flops, "for this compute")
 
 
 def _fitted_law(sheet: Sheet, flops: Value, what: str) -> None:
@@ -317,7 +333,8 @@ def _what_budget_buys(
         buys = training.what_budget_buys(sheet, hours, None, peak, mfu, params, run, tokens)
     else:
         return None
-    _fitted_law(sheet, buys["affordable_flops"], "for the budget")
+    if t.finetune == "full":
+        _fitted_law(sheet, buys["affordable_flops"], "for the budget")
     return buys
 
 
@@ -358,6 +375,27 @@ def _advice(
     sheet.note("info", "What to change: " + "; ".join(levers) + ".")
 
 
+# The seed's two names for the model-state conventions training_memory spells out.
+_CONVENTION_ALIASES = {"zero-16": "mixed-adam", "seed-18": "mixed-adam-fp32-grads"}
+
+
+def _convention(t: TrainingSection) -> str:
+    """The training_memory convention key the scenario's memory_convention names."""
+    return _CONVENTION_ALIASES.get(t.memory_convention, t.memory_convention)
+
+
+def _seed_convention(t: TrainingSection) -> memory.TrainingMemoryConvention:
+    """Seed 002's breakdown under the chosen convention (its weights come from the precision)."""
+    if t.memory_convention in memory.CONVENTIONS:
+        return memory.CONVENTIONS[t.memory_convention]
+    from botec.estimators import training_memory as tm
+
+    c = tm.CONVENTIONS[_convention(t)]
+    return memory.TrainingMemoryConvention(
+        c.key, c.gradient_bytes_per_param, c.optimizer_bytes_per_param, c.source
+    )
+
+
 def _seed_memory(sheet: Sheet, t: TrainingSection, params: Value, gpu: Any, st: Any) -> None:
     """Seed 002's single-GPU training-memory breakdown (weights, optimizer, grads, activations)."""
     precision = catalog.get_precision(t.precision, "training.precision")
@@ -377,9 +415,7 @@ def _seed_memory(sheet: Sheet, t: TrainingSection, params: Value, gpu: Any, st: 
         "Activations as a share of weights",
         "seed 002's rough 10%; real activations depend on batch × sequence length",
     )
-    total = memory.training_memory(
-        sheet, params, st.weights, memory.CONVENTIONS[t.memory_convention], frac
-    )
+    total = memory.training_memory(sheet, params, st.weights, _seed_convention(t), frac)
     verdicts.memory_fit(sheet, total, gpu)
 
 
@@ -404,7 +440,19 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: A
     seq = float(point(t.sequence_length)) if t.sequence_length is not None else 2048.0
     shape["seq_len"] = seq
     usable_fraction = 0.9
-    convention = "mixed-adam" if t.memory_convention == "zero-16" else "mixed-adam-fp32-grads"
+    inp = sheet.input
+    usable = sheet.assume(
+        "training_usable_memory_fraction",
+        usable_fraction,
+        "fraction",
+        "Share of GPU memory usable for training",
+        "leaves ~10% for the CUDA context, NCCL buffers and fragmentation",
+    )
+    gpu_memory = inp("training_gpu_memory", gpu.memory_bytes, "B", f"{gpu.name} memory", gpu.source)
+    if t.finetune != "full":
+        _lora_memory_per_gpu(sheet, t, spec, shape, cite, gpu, gpu_memory, usable)
+        return
+    convention = _convention(t)
     tp, pp, dp = tm.split_for_gpus(
         t.gpus,
         params_total,
@@ -416,7 +464,6 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: A
         micro_batch=t.micro_batch,
     )
     how = "the split of the GPUs with the least model parallelism that fits (TP within a node)"
-    inp = sheet.input
     params = sheet.inputs.get("total_params") or sheet.inputs["params"]
     states = tm.model_states(
         sheet,
@@ -427,43 +474,14 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: A
         inp("training_tensor_parallel", tp, "GPUs", "Tensor-parallel GPUs", how),
         inp("pipeline_parallel", pp, "stages", "Pipeline stages", how),
     )
-    acts = tm.activations(
-        sheet,
-        {
-            "seq_len": inp(
-                "seq_len",
-                seq,
-                "tokens",
-                "Sequence length",
-                "scenario" if t.sequence_length is not None else "assumed: 2,048 tokens",
-            ),
-            "micro_batch": inp("micro_batch", t.micro_batch, "sequences", "Micro-batch per GPU"),
-            "hidden_size": inp(
-                "training_hidden_size", shape["hidden_size"], "dims", "Hidden size", cite
-            ),
-            "heads": inp("training_heads", shape["heads"], "heads", "Attention heads", cite),
-            "layers": sheet.inputs.get("layers")
-            or inp("layers", shape["layers"], "layers", "Transformer layers", cite),
-            "tensor_parallel": sheet.inputs["training_tensor_parallel"],
-            "pipeline_parallel": sheet.inputs["pipeline_parallel"],
-            "micro_batches": sheet.inputs["pipeline_parallel"],
-        },
-        t.recompute,
-        tp > 1,
-    )
-    total, ratio = tm.training_memory_per_gpu(
-        sheet,
-        states,
-        acts,
-        inp("training_gpu_memory", gpu.memory_bytes, "B", f"{gpu.name} memory", gpu.source),
-        sheet.assume(
-            "training_usable_memory_fraction",
-            usable_fraction,
-            "fraction",
-            "Share of GPU memory usable for training",
-            "leaves ~10% for the CUDA context, NCCL buffers and fragmentation",
-        ),
-    )
+    layout_shape = _activation_shape(sheet, t, shape, cite, seq)
+    layout_shape |= {
+        "tensor_parallel": sheet.inputs["training_tensor_parallel"],
+        "pipeline_parallel": sheet.inputs["pipeline_parallel"],
+        "micro_batches": sheet.inputs["pipeline_parallel"],
+    }
+    acts = tm.activations(sheet, layout_shape, t.recompute, tp > 1)
+    total, ratio = tm.training_memory_per_gpu(sheet, states, acts, gpu_memory, usable)
     layout = f"TP {tp} × PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, {t.recompute} recomputation)"
     if float(ratio.value) <= 1:
         sheet.note("ok", f"Fits: {total.formatted()} per GPU in {layout}.")
@@ -488,4 +506,104 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: A
             "bad",
             f"Does not fit on {t.gpus} × {gpu.name}: {total.formatted()} per GPU even in "
             f"{layout}; {fix}.",
+        )
+    dp_bytes, tp_bytes, pp_bytes = tm.communication(
+        sheet,
+        layout_shape | {"params": params, "data_parallel": sheet.inputs["data_parallel"]},
+        t.recompute,
+    )
+    sheet.note(
+        "info",
+        f"Communication per GPU per step in this layout: {dp_bytes.formatted()} over data "
+        f"parallelism (once per step, across nodes), {tp_bytes.formatted()} over tensor "
+        f"parallelism (inside a node, on NVLink) and {pp_bytes.formatted()} between pipeline "
+        f"stages. The TP and PP figures are for {pp} micro-batch{'es' if pp > 1 else ''} of "
+        f"{t.micro_batch} sequence{'s' if t.micro_batch > 1 else ''}; they grow with the "
+        "micro-batches a step runs.",
+    )
+
+
+def _activation_shape(
+    sheet: Sheet, t: TrainingSection, shape: dict[str, float], cite: str, seq: float
+) -> dict[str, Value]:
+    """Sequence length, micro-batch and model shape on the sheet, for activations."""
+    inp = sheet.input
+    return {
+        "seq_len": inp(
+            "seq_len",
+            seq,
+            "tokens",
+            "Sequence length",
+            "scenario" if t.sequence_length is not None else "assumed: 2,048 tokens",
+        ),
+        "micro_batch": inp("micro_batch", t.micro_batch, "sequences", "Micro-batch per GPU"),
+        "hidden_size": inp(
+            "training_hidden_size", shape["hidden_size"], "dims", "Hidden size", cite
+        ),
+        "heads": inp("training_heads", shape["heads"], "heads", "Attention heads", cite),
+        "layers": sheet.inputs.get("layers")
+        or inp("layers", shape["layers"], "layers", "Transformer layers", cite),
+    }
+
+
+def _lora_memory_per_gpu(
+    sheet: Sheet,
+    t: TrainingSection,
+    spec: Any,
+    shape: dict[str, float],
+    cite: str,
+    gpu: Any,
+    gpu_memory: Value,
+    usable: Value,
+) -> None:
+    """LoRA / QLoRA: frozen base weights, trained adapters and activations on each GPU (data
+    parallelism only: every GPU holds the whole frozen model)."""
+    from botec.estimators import training_memory as tm
+
+    if spec is None:
+        raise BotecInputError(
+            "training.model",
+            t.params,
+            f"a named model (--model) for {t.finetune}: adapter sizes need its layer shapes",
+        )
+    one = sheet.constant("one_gpu", 1, "GPUs", "No model parallelism", "LoRA: data parallel only")
+    act_shape = _activation_shape(sheet, t, shape, cite, shape["seq_len"])
+    act_shape |= {"tensor_parallel": one, "pipeline_parallel": one, "micro_batches": one}
+    acts = tm.activations(sheet, act_shape, t.recompute, False)
+    lora = tm.lora_memory(
+        sheet,
+        sheet.inputs.get("total_params") or sheet.inputs["params"],
+        act_shape["layers"],
+        sheet.input("lora_rank", t.lora_rank, "rank", "LoRA rank (r)", "scenario"),
+        sheet.input(
+            "lora_dims_per_layer",
+            tm.lora_dims_per_layer(spec, t.lora_targets),
+            "dims/layer",
+            f"Σ (d_in + d_out) of the adapted matrices ({', '.join(t.lora_targets)})",
+            cite,
+        ),
+        "nf4" if t.finetune == "qlora" else "bf16",
+        acts,
+        _convention(t),
+    )
+    ratio = sheet.step(
+        tm.MEMORY_UTILIZATION,
+        memory_per_gpu=lora.total,
+        gpu_memory=gpu_memory,
+        usable_memory_fraction=usable,
+    )
+    what = "QLoRA (NF4 base)" if t.finetune == "qlora" else "LoRA (BF16 base)"
+    if float(ratio.value) <= 1:
+        sheet.note(
+            "ok",
+            f"{what} fits: {lora.total.formatted()} per GPU"
+            + (f", each of the {t.gpus} GPUs a data-parallel replica." if t.gpus > 1 else "."),
+        )
+    else:
+        hint = (
+            "QLoRA's 4-bit base, " if t.finetune == "lora" else ""
+        ) + "a shorter sequence, full recomputation, or sharding the frozen base (FSDP)"
+        sheet.note(
+            "bad",
+            f"{what} does not fit on one {gpu.name}: {lora.total.formatted()} per GPU; try {hint}.",
         )

@@ -231,6 +231,18 @@ def flop_per_param_per_token(sheet: Sheet) -> Value:
     )
 
 
+def lora_flop_per_param_per_token(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "lora_flop_per_param_per_token",
+        4,
+        "FLOP/param/token",
+        "Fine-tuning FLOPs per frozen parameter per token (LoRA)",
+        "2 forward + 2 for the activation gradients the backward pass still carries through the "
+        "frozen layers; their weight gradients (the other 2 of 6·N·D) are never computed. The "
+        "adapters' own FLOPs are r/d of that, negligible.",
+    )
+
+
 def tokens_per_param(sheet: Sheet) -> Value:
     return sheet.constant(
         "tokens_per_param",
@@ -250,12 +262,14 @@ def training_run(
     mfu: Value,
     usd_per_gpu_hour: Value | None,
     attention: dict[str, Value] | None = None,
+    flops_per_param_token: Value | None = None,
 ) -> TrainingResult:
     """Compute, wall-clock, GPU-hours and (with a price) cost of one training run.
 
-    ``attention`` (layers, attention_dim, sequence_length) adds the attention term to 6·N·D.
+    ``attention`` (layers, attention_dim, sequence_length) adds the attention term to 6·N·D;
+    ``flops_per_param_token`` replaces the 6 (LoRA's 4).
     """
-    six = flop_per_param_per_token(sheet)
+    six = flops_per_param_token or flop_per_param_per_token(sheet)
     if attention is None:
         flops = sheet.step(TOTAL_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
     else:

@@ -195,10 +195,10 @@ ADAPTER_STATE_BYTES = Formula(
     "Only the adapters train, at the chosen convention's bytes per parameter.",
 )
 LORA_TRAINING_BYTES = Formula(
-    "lora_training_bytes",
+    "memory_per_gpu",
     "frozen_weight_bytes + adapter_state_bytes + activation_bytes_per_gpu",
     "B",
-    "LoRA fine-tuning memory",
+    "LoRA fine-tuning memory per GPU",
     "Activations are still kept: gradients flow back through the frozen layers to the adapters.",
     headline=True,
 )
@@ -364,6 +364,31 @@ def training_memory_per_gpu(
         usable_memory_fraction=usable_memory_fraction,
     )
     return total, ratio
+
+
+def communication(
+    sheet: Sheet, shape: dict[str, Value], recompute: str = "selective"
+) -> tuple[Value, Value, Value]:
+    """Bytes each GPU sends per step over data, tensor and pipeline parallelism. ``shape`` holds
+    what :func:`activations` takes plus params; the model-state assumptions are already on the
+    sheet (:func:`model_states`)."""
+    env = dict(shape)
+    env |= {k: sheet.inputs[k] for k in ("weight_bytes_per_param", "gradient_bytes_per_param")}
+    env |= {k: sheet.inputs[k] for k in ("weights_sharded", "optimizer_sharded")}
+    env["tp_all_reduces_per_layer"] = sheet.constant(
+        "tp_all_reduces_per_layer",
+        6 if recompute == "full" else 4,
+        "all-reduces",
+        "Tensor-parallel all-reduces per layer per micro-batch",
+        "Megatron: 2 forward + 2 backward; full recomputation reruns the forward's 2",
+    )
+    env["activation_bytes"] = sheet.constant(
+        "training_activation_bytes", 2, "B", "Bytes per activation value", "BF16"
+    )
+    return tuple(  # type: ignore[return-value]
+        sheet.step(f, **{k: env[k] for k in f.parsed.names})
+        for f in (DP_COMM_BYTES, TP_COMM_BYTES, PP_COMM_BYTES)
+    )
 
 
 def lora_dims_per_layer(spec: ModelSpec, targets: Sequence[str] = _QKVO) -> int:
