@@ -483,25 +483,25 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: A
     acts = tm.activations(sheet, layout_shape, t.recompute, tp > 1)
     total, ratio = tm.training_memory_per_gpu(sheet, states, acts, gpu_memory, usable)
     layout = f"TP {tp} × PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, {t.recompute} recomputation)"
+    least = tm.smallest_layout(
+        params_total,
+        gpu.memory_bytes,
+        model=spec,
+        convention=convention,
+        sharding=t.zero_stage,
+        recompute=t.recompute,
+        seq_len=int(seq),
+        micro_batch=t.micro_batch,
+    )
+    fix = (
+        f"the least that fits is {least.gpus} GPUs as TP {least.tensor_parallel} × PP "
+        f"{least.pipeline_parallel} × DP {least.data_parallel}"
+        if least is not None
+        else "no layout of up to 4,096 GPUs fits: shard more (ZeRO-3) or recompute"
+    )
     if float(ratio.value) <= 1:
-        sheet.note("ok", f"Fits: {total.formatted()} per GPU in {layout}.")
+        sheet.note("ok", f"Fits: {total.formatted()} per GPU in {layout}; {fix}.")
     else:
-        least = tm.smallest_layout(
-            params_total,
-            gpu.memory_bytes,
-            model=spec,
-            convention=convention,
-            sharding=t.zero_stage,
-            recompute=t.recompute,
-            seq_len=int(seq),
-            micro_batch=t.micro_batch,
-        )
-        fix = (
-            f"the least that fits is {least.gpus} GPUs as TP {least.tensor_parallel} × PP "
-            f"{least.pipeline_parallel} × DP {least.data_parallel}"
-            if least is not None
-            else "no layout of up to 4,096 GPUs fits: shard more (ZeRO-3) or recompute"
-        )
         sheet.note(
             "bad",
             f"Does not fit on {t.gpus} × {gpu.name}: {total.formatted()} per GPU even in "
