@@ -179,8 +179,8 @@ SMARTPAL = str(ROOT / "scenarios" / "smartpal.toml")
 
 def test_compare_names_the_binding_constraint_by_hand_calculation() -> None:
     # SmartPal, 3B FP16, 256 sequences of 1,000 tokens, KV 114,688 B/token (28·8·128·2·2).
-    # A100 80GB: memory side (6 GB + 256·750·114,688 B) / (2.039 TB/s · 0.7) = 19.6 ms beats the
-    # compute side 2·3e9·256 / (312e12 · 0.5) = 9.85 ms: bandwidth binds.
+    # A100 80GB: memory reads (6 GB of weights + 256·750·114,688 B of KV cache) / (2.039 TB/s ·
+    # 0.7) = 19.6 ms beat the compute side 2·3e9·256 / (312e12 · 0.5) = 9.85 ms: bandwidth binds.
     # L4 (24 GB): floor((24 GB·0.9 − 6 GB) / (114,688 B · 1,000)) = 136 sequences < 256: memory.
     code, out, err = cli("compare", SMARTPAL, "--gpu", "a100-80gb,l4", "--format", "json")
     assert code == 0, err

@@ -156,20 +156,28 @@ DECODE_COMPUTE_TIME = Formula(
     "Decode step, compute side",
     "The matmuls of one step: one token for each sequence in the batch.",
 )
-DECODE_MEMORY_TIME = Formula(
-    "decode_memory_time",
-    "(weights_memory + batch * mean_context_tokens * kv_cache_per_token) "
-    "/ (memory_bandwidth * memory_efficiency)",
+WEIGHTS_READ_TIME = Formula(
+    "weights_read_time",
+    "weights_memory / (memory_bandwidth * memory_efficiency)",
     "s",
-    "Decode step, memory side",
-    "Every step reads all the weights once plus the whole batch's KV cache.",
+    "Decode step, reading the weights",
+    "The matmuls read every weight once per step, whatever the batch.",
+)
+KV_READ_TIME = Formula(
+    "kv_read_time",
+    "batch * mean_context_tokens * kv_cache_per_token / (memory_bandwidth * memory_efficiency)",
+    "s",
+    "Decode step, attention reading the KV cache",
+    "Attention reads the whole batch's KV cache; it has too few FLOPs per byte to be anything "
+    "but memory-bound.",
 )
 DECODE_STEP = Formula(
     "decode_step_time",
-    "max(decode_compute_time, decode_memory_time)",
+    "max(decode_compute_time, weights_read_time) + kv_read_time",
     "s",
     "Decode step time (roofline)",
-    "Bound by compute or by memory traffic, whichever is slower.",
+    "The matmuls are bound by compute or by reading the weights, whichever is slower; attention "
+    "is a separate kernel run after them, bound by the KV reads, so its time adds.",
 )
 PREFILL_TIME = Formula(
     "prefill_time",
@@ -375,16 +383,26 @@ def roofline_request(
         peak_flop_per_s=peak,
         compute_efficiency=compute_efficiency,
     )
-    memory_side = sheet.step(
-        DECODE_MEMORY_TIME,
+    weights_side = sheet.step(
+        WEIGHTS_READ_TIME,
         weights_memory=weights,
+        memory_bandwidth=bandwidth,
+        memory_efficiency=memory_efficiency,
+    )
+    kv_side = sheet.step(
+        KV_READ_TIME,
         batch=batch,
         mean_context_tokens=mean_context_tokens,
         kv_cache_per_token=kv_per_token,
         memory_bandwidth=bandwidth,
         memory_efficiency=memory_efficiency,
     )
-    step = sheet.step(DECODE_STEP, decode_compute_time=compute_side, decode_memory_time=memory_side)
+    step = sheet.step(
+        DECODE_STEP,
+        decode_compute_time=compute_side,
+        weights_read_time=weights_side,
+        kv_read_time=kv_side,
+    )
     prefill = sheet.step(
         PREFILL_TIME,
         flop_per_param_per_token=two,
