@@ -109,7 +109,7 @@ def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
         ratio = _budget(sheet, t, run)
         buys = _what_budget_buys(sheet, t, price, peak, mfu, params, run, tokens)
         if ratio is not None and buys is not None:
-            _advice(sheet, ratio, buys, run, tokens, gpus)
+            _advice(sheet, ratio, buys, run, tokens, gpus, finetune)
         with sheet.section("Training memory per GPU"):
             _memory_per_gpu(sheet, t, spec, gpu, st)
     else:
@@ -345,6 +345,7 @@ def _advice(
     run: training.TrainingResult,
     tokens: Value,
     gpus: Value,
+    finetune: bool = False,
 ) -> None:
     """Over budget: the levers, each with the number it gives (the seed's 'what to change')."""
     r = float(point(ratio.value))
@@ -352,10 +353,13 @@ def _advice(
         return
     levers = [
         f"fewer tokens: this model on {buys['affordable_tokens'].formatted()} instead of "
-        f"{tokens.formatted()}",
-        f"a smaller model: about {buys['compute_optimal_params'].formatted()} on "
-        f"{buys['compute_optimal_tokens'].formatted()} is compute-optimal for the budget",
+        f"{tokens.formatted()}"
     ]
+    if not finetune:  # a compute-optimal size is a pretraining answer
+        levers.append(
+            f"a smaller model: about {buys['compute_optimal_params'].formatted()} on "
+            f"{buys['compute_optimal_tokens'].formatted()} is compute-optimal for the budget"
+        )
     spot = sheet.steps.get("spot_cost")
     if spot is not None and "budget" in sheet.inputs:
         spot_ratio = float(point(spot.value)) / float(point(sheet.inputs["budget"].value))
