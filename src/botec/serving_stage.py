@@ -278,25 +278,19 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
                 sv.BATCH_TOKENS, name="batch_prompt_tokens", batch=batch, input_tokens=tokens_in
             )
         )
-        p_linear = sv.roofline(
+        p_roof = sv.kernels_roofline(
             sheet,
-            f"{p}prefill_linear_roofline_time",
-            "Prefill: weight matmuls",
-            flops=sheet.step(
+            f"{p}prefill",
+            "Prefill",
+            linear_flops=sheet.step(
                 sv.PREFILL_LINEAR_FLOPS,
                 name=f"{p}prefill_linear_flops",
                 batch=batch,
                 active_params=active,
                 input_tokens=tokens_in,
             ),
-            bytes_=weights,
-            gpu=hw,
-        )
-        p_attention = sv.roofline(
-            sheet,
-            f"{p}prefill_attention_roofline_time",
-            "Prefill: attention",
-            flops=sheet.step(
+            weight_bytes=weights,
+            attention_flops=sheet.step(
                 sv.PREFILL_ATTENTION_FLOPS,
                 name=f"{p}prefill_attention_flops",
                 batch=batch,
@@ -304,7 +298,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
                 attention_dim=attention_dim,
                 input_tokens=tokens_in,
             ),
-            bytes_=sheet.step(
+            attention_bytes=sheet.step(
                 sv.KV_WRITE_BYTES,
                 name=f"{p}kv_write_bytes",
                 batch=batch,
@@ -312,12 +306,6 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
                 kv_cache_per_token=kv,
             ),
             gpu=hw,
-        )
-        p_roof = sheet.step(
-            sv.PREFILL_ROOFLINE,
-            name=f"{p}prefill_roofline_time",
-            linear_roofline_time=p_linear,
-            attention_roofline_time=p_attention,
         )
         p_sync = sv.sync_time(sheet, f"{p}prefill", "Prefill", tokens=prefill_tokens, gpu=hw)
         if moe:
@@ -330,25 +318,19 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
             )
         else:
             read = weights
-        linear = sv.roofline(
+        kv_args = {"kv_reads_per_token": kv_reads} if kv_reads is not None else {}
+        d_roof = sv.kernels_roofline(
             sheet,
-            f"{p}linear_roofline_time",
-            "Decode step: weight matmuls",
-            flops=sheet.step(
+            f"{p}decode",
+            "Decode step",
+            linear_flops=sheet.step(
                 sv.DECODE_LINEAR_FLOPS,
                 name=f"{p}decode_linear_flops",
                 batch=batch,
                 active_params=active,
             ),
-            bytes_=read,
-            gpu=hw,
-        )
-        kv_args = {"kv_reads_per_token": kv_reads} if kv_reads is not None else {}
-        attention = sv.roofline(
-            sheet,
-            f"{p}attention_roofline_time",
-            "Decode step: attention",
-            flops=sheet.step(
+            weight_bytes=read,
+            attention_flops=sheet.step(
                 sv.DECODE_ATTENTION_FLOPS,
                 name=f"{p}decode_attention_flops",
                 batch=batch,
@@ -356,7 +338,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
                 attention_dim=attention_dim,
                 mean_decode_context=mean_ctx,
             ),
-            bytes_=sheet.step(
+            attention_bytes=sheet.step(
                 sv.KV_READ_BYTES_PER_HEAD if kv_reads is not None else sv.KV_READ_BYTES,
                 name=f"{p}kv_read_bytes",
                 batch=batch,
@@ -366,12 +348,6 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
                 **kv_args,
             ),
             gpu=hw,
-        )
-        d_roof = sheet.step(
-            sv.DECODE_ROOFLINE,
-            name=f"{p}decode_roofline_time",
-            linear_roofline_time=linear,
-            attention_roofline_time=attention,
         )
         d_sync = sv.sync_time(sheet, f"{p}decode", "Decode step", tokens=batch, gpu=hw)
         return p_roof, p_sync, d_roof, d_sync

@@ -128,13 +128,6 @@ KV_WRITE_BYTES = Formula(
     "KV cache written by the prefill",
     "Attention's keys and values for every prompt token, streamed once.",
 )
-PREFILL_ROOFLINE = Formula(
-    "prefill_roofline_time",
-    "linear_roofline_time + attention_roofline_time",
-    "s",
-    "Prefill: roofline time",
-    "The weight matmuls and attention are separate kernels run in turn: their times add.",
-)
 DECODE_LINEAR_FLOPS = Formula(
     "decode_linear_flops",
     "batch * 2 * active_params",
@@ -164,11 +157,11 @@ KV_READ_BYTES_PER_HEAD = Formula(
     "Every sequence's keys and values, read once per query head that shares them (this engine's "
     "decode kernel does not share KV loads across a GQA group).",
 )
-DECODE_ROOFLINE = Formula(
-    "decode_roofline_time",
+KERNELS_ROOFLINE = Formula(
+    "phase_roofline_time",
     "linear_roofline_time + attention_roofline_time",
     "s",
-    "Decode step: roofline time",
+    "Roofline time",
     "The weight matmuls and attention are separate kernels run in turn: their times add.",
 )
 PRECISION_COMPUTE_EFFICIENCY = Formula(
@@ -279,4 +272,41 @@ def sync_time(
         activation_bytes=gpu["activation_bytes"],
         allreduce_bandwidth=gpu["allreduce_bandwidth"],
         allreduce_latency=gpu["allreduce_latency"],
+    )
+
+
+def kernels_roofline(
+    sheet: Sheet,
+    prefix: str,
+    title: str,
+    *,
+    linear_flops: Value,
+    weight_bytes: Value,
+    attention_flops: Value,
+    attention_bytes: Value,
+    gpu: dict[str, Value],
+) -> Value:
+    """A phase's roofline time: its weight matmuls and its attention, each bound on its own."""
+    linear = roofline(
+        sheet,
+        f"{prefix}_linear_roofline_time",
+        f"{title}: weight matmuls",
+        flops=linear_flops,
+        bytes_=weight_bytes,
+        gpu=gpu,
+    )
+    attention = roofline(
+        sheet,
+        f"{prefix}_attention_roofline_time",
+        f"{title}: attention",
+        flops=attention_flops,
+        bytes_=attention_bytes,
+        gpu=gpu,
+    )
+    return sheet.step(
+        KERNELS_ROOFLINE,
+        name=f"{prefix}_roofline_time",
+        title=f"{title}: roofline time",
+        linear_roofline_time=linear,
+        attention_roofline_time=attention,
     )
