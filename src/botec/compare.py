@@ -72,9 +72,8 @@ def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]
                 "memory",
                 f"KV cache caps the batch at {fits:,.0f} sequences (engine cap {cap:,.0f})",
             )
-    if "decode_compute_time" in sheet and "kv_read_time" in sheet:
-        c = float(sheet["decode_compute_time"])
-        m = float(sheet["weights_read_time"]) + float(sheet["kv_read_time"])
+    if "decode_compute_time" in sheet and "decode_memory_time" in sheet:
+        c, m = float(sheet["decode_compute_time"]), float(sheet["decode_memory_time"])
         if m >= c:
             return "bandwidth", (
                 f"decode step reads memory for {format_quantity(m, 's')} vs "

@@ -17,7 +17,6 @@ from botec.estimators.serving import ATTENTION_DIM
 from botec.scenario import TrainingSection
 from botec.sheet import Sheet, Value
 from botec.uncertain import point
-from botec.units import sig3
 
 # Chinchilla's fitted loss L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Approach 3, eq. 10)
 CHINCHILLA_FIT = {"alpha": 0.3392, "beta": 0.2849, "a": 406.4, "b": 410.7}
@@ -362,9 +361,11 @@ def _advice(
         )
     spot = sheet.steps.get("spot_cost")
     if spot is not None and "budget" in sheet.inputs:
-        spot_ratio = float(point(spot.value)) / float(point(sheet.inputs["budget"].value))
+        spot_ratio = sheet.step(
+            training.SPOT_BUDGET_RATIO, spot_cost=spot, budget=sheet.inputs["budget"]
+        )
         levers.append(
-            f"spot capacity: {spot.formatted()}, {sig3(spot_ratio)}× the budget, if the job "
+            f"spot capacity: {spot.formatted()}, {spot_ratio.formatted()} the budget, if the job "
             "checkpoints often and survives reclaims (reserved pricing sits between)"
         )
     levers.append(

@@ -171,6 +171,13 @@ KV_READ_TIME = Formula(
     "Attention reads the whole batch's KV cache; it has too few FLOPs per byte to be anything "
     "but memory-bound.",
 )
+DECODE_MEMORY_TIME = Formula(
+    "decode_memory_time",
+    "weights_read_time + kv_read_time",
+    "s",
+    "Decode step, all memory reads",
+    "What the step would take if reading were all it did: which side binds.",
+)
 DECODE_STEP = Formula(
     "decode_step_time",
     "max(decode_compute_time, weights_read_time) + kv_read_time",
@@ -397,6 +404,7 @@ def roofline_request(
         memory_bandwidth=bandwidth,
         memory_efficiency=memory_efficiency,
     )
+    sheet.step(DECODE_MEMORY_TIME, weights_read_time=weights_side, kv_read_time=kv_side)
     step = sheet.step(
         DECODE_STEP,
         decode_compute_time=compute_side,

@@ -1,8 +1,9 @@
 """LLM serving as it runs: prefill and decode as separate roofline phases, KV cache, TP, batching.
 
-Each phase takes max(FLOPs / (GPUs × peak × compute efficiency), bytes / (GPUs × bandwidth ×
-memory efficiency)) plus what the roofline leaves out: tensor-parallel all-reduces over the
-interconnect and a fixed per-step (decode) or per-request (prefill) overhead of the engine.
+Each kernel group takes max(FLOPs / (GPUs × peak × compute efficiency), bytes / (GPUs ×
+bandwidth × memory efficiency)); a phase adds its groups' times, plus what the roofline leaves
+out: tensor-parallel all-reduces over the interconnect and a fixed per-step (decode) or
+per-request (prefill) overhead of the engine.
 
 - Prefill: the weight matmuls do 2·P_active FLOPs per prompt token and read the weights once;
   causal attention does 2·L·d·s² for a prompt of s tokens (QKᵀ and AV, 2·s²·d each, halved by the

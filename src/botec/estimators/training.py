@@ -127,6 +127,13 @@ SPOT_COST = Formula(
     "Spot capacity costs a fraction of on-demand but can be reclaimed: checkpoint often.",
     headline=True,
 )
+SPOT_BUDGET_RATIO = Formula(
+    "spot_budget_ratio",
+    "spot_cost / budget",
+    "x",
+    "Spot cost ÷ budget",
+    "Below 1: the run fits the budget on spot capacity.",
+)
 CLUSTER_FLOP_RATE = Formula(
     "cluster_flop_rate",
     "gpus * peak_flop_per_s * mfu",
