@@ -84,6 +84,31 @@ def test_throughput_at_the_largest_batch_by_hand() -> None:
     assert sheet.value("max_output_throughput") == pytest.approx(expected)
 
 
+def test_draws_where_the_weights_leave_no_room_batch_nothing() -> None:
+    # Llama 2 7B in FP16 (13.5 GB) on a 24 GB RTX 4090: 21.6 GB usable, minus a workspace of
+    # 2 to 12 GB, sometimes leaves nothing for the KV cache. Those draws fit no sequence (0),
+    # never a negative batch.
+    sheet = evaluate(
+        scenario_from_dict(
+            {
+                "serving": {
+                    "model": "llama-2-7b",
+                    "gpu": "rtx-4090",
+                    "precision": "fp16",
+                    "input_tokens": 512,
+                    "output_tokens": 512,
+                    "workspace_per_gpu": "2 GB to 12 GB",
+                }
+            }
+        ),
+        samples=2_000,
+        seed=0,
+    )
+    batches = sheet.steps["max_batch"].samples
+    assert batches.min() == 0
+    assert (batches > 0).any()
+
+
 def test_tensor_parallel_splits_memory_and_pays_all_reduces() -> None:
     one, two = _run(), _run(tensor_parallel=2)
     # Two GPUs: budget 2 × (72 GB − 1.5 GB) − 14 GB = 127 GB

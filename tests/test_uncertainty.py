@@ -302,3 +302,19 @@ def test_spot_price_is_on_demand_times_the_spot_fraction_range() -> None:
     p5, _, p95 = price.percentiles()
     assert p5 == pytest.approx(5.12 * 0.15, rel=0.03)
     assert p95 == pytest.approx(5.12 * 0.45, rel=0.03)
+
+
+def test_a_fraction_never_draws_above_one() -> None:
+    # Lognormal 65% to 95%: σ = ln(0.95 / 0.65) / 3.29 = 0.115, median 0.786, so
+    # P(draw > 1) = P(Z > ln(1 / 0.786) / 0.115 = 2.09) ≈ 1.8% of draws would pass 100%.
+    from botec.sheet import Sheet
+
+    sheet = Sheet("fractions", samples=20_000, seed=0)
+    eff = sheet.assume(
+        "memory_efficiency", make_range(0.65, 0.95), "fraction", "Memory efficiency", "test"
+    )
+    assert eff.samples.max() == 1.0
+    assert 0.010 < np.mean(eff.samples == 1.0) < 0.030
+    # Quantities that are not fractions keep their whole tail.
+    factor = sheet.assume("peak_factor", make_range(0.65, 0.95), "x", "Factor", "test")
+    assert factor.samples.max() > 1.0

@@ -248,6 +248,11 @@ class Sheet:
         item = Value(name, point, unit, title or name, kind, source, self._section, spec=spec)
         if spec is not None:
             item.samples = self._samples_for(name, spec)
+            if unit == "fraction" and item.samples is not None:
+                # A lognormal tail can pass 1; no efficiency or share can.
+                import numpy
+
+                item.samples = numpy.minimum(item.samples, 1.0)
         self.inputs[name] = item
         return item
 

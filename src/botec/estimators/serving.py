@@ -94,10 +94,11 @@ KV_BUDGET = Formula(
 )
 MAX_BATCH = Formula(
     "max_batch",
-    "floor(kv_cache_budget / (kv_cache_per_token * cached_tokens))",
+    "max(0, floor(kv_cache_budget / (kv_cache_per_token * cached_tokens)))",
     "sequences",
     "Largest batch that fits at these lengths",
-    "Sequences whose full-length KV cache fits in what is left.",
+    "Sequences whose full-length KV cache fits in what is left (none when the weights leave "
+    "nothing).",
     headline=True,
 )
 WEIGHTS_READ = Formula(
