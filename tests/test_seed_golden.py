@@ -90,11 +90,12 @@ def test_smartpal_reality_check(smartpal: dict) -> None:
         kv_per_token * 1000 * batch
     )
     # Roofline at batch 256 (vLLM's default cap; 575 fit), 50% compute / 70% memory efficiency:
-    # the matmuls (compute vs reading 6 GB of weights), then attention reading the KV cache.
+    # the matmuls (compute vs reading 6 GB of weights, a smooth max with n = 3 as measured on an
+    # H100: near the ridge a kernel reaches neither peak), then attention reading the KV cache.
     compute = 2 * 3e9 * 256 / (312e12 * 0.5)
     weights = 6e9 / (2.039e12 * 0.7)
     kv = 256 * 750 * kv_per_token / (2.039e12 * 0.7)
-    step = max(compute, weights) + kv
+    step = (compute**3 + weights**3) ** (1 / 3) + kv
     per_request = 2 * 3e9 * 500 / (312e12 * 0.5) + 500 * step / 256
     assert value(smartpal, "decode_step_time") == pytest.approx(step)
     assert value(smartpal, "realistic_qps_per_gpu") == pytest.approx(1 / per_request)

@@ -498,6 +498,13 @@ def _reality_check(
         bandwidth=bandwidth,
         compute_efficiency=eff_c,
         memory_efficiency=eff_m,
+        roofline_sharpness=_assumed(
+            sheet,
+            "roofline_sharpness",
+            inf.roofline_sharpness,
+            "x",
+            "Roofline sharpness (smooth max exponent)",
+        ),
     )
     real_qps = inference.realistic_qps_per_gpu(sheet, per_request)
     if st.peak_rps is not None:

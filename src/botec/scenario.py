@@ -104,6 +104,9 @@ Fraction = _quantity("fraction", gt=0, le=1)
 Overhead = _quantity("fraction", ge=0, le=10)  # 25% index overhead
 Factor = _quantity("factor", ge=1, le=1000)
 Ratio = _quantity("factor", gt=0, le=1000)
+# The smooth roofline's exponent n: 1 adds compute and memory time, 16 is within 4.4% of the plain
+# max everywhere; larger would overflow (time^n) for long phases.
+Sharpness = _quantity("factor", ge=1, le=16)
 
 
 # Counts that pick a layout or a branch (layers, GPUs per replica) stay exact.
@@ -183,6 +186,7 @@ class InferenceSection(_Section):
     reality_check: bool = True
     compute_efficiency: Fraction = None  # default: catalog range (nominal 50%)
     memory_efficiency: Fraction = None  # default: catalog range (nominal 70%)
+    roofline_sharpness: Sharpness = None  # default: catalog range (nominal 3; 16 ≈ plain max)
     usable_memory_fraction: Fraction = 0.9
     max_batch: WholeCount = 256
 
@@ -206,6 +210,7 @@ class ServingSection(_Section):
     memory_efficiency: Fraction = None
     step_overhead: Duration = None
     request_overhead: Duration = None
+    roofline_sharpness: Sharpness = None  # default: catalog range (nominal 3; 16 ≈ plain max)
 
 
 class ServingPlanSection(_Section):

@@ -173,6 +173,13 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
         "memory_efficiency": factor(
             "memory_efficiency", srv.memory_efficiency, "fraction", "Memory-bandwidth efficiency"
         ),
+        "roofline_sharpness": _assumed(
+            sheet,
+            "roofline_sharpness",
+            srv.roofline_sharpness,
+            "x",
+            "Roofline sharpness (smooth max exponent)",
+        ),
         "layers": layers,
         "hidden_size": inp("hidden_size", hidden_n, "dims", "Hidden size", cite, kind),
         "activation_bytes": sheet.constant(

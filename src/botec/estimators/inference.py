@@ -180,11 +180,13 @@ DECODE_MEMORY_TIME = Formula(
 )
 DECODE_STEP = Formula(
     "decode_step_time",
-    "max(decode_compute_time, weights_read_time) + kv_read_time",
+    "(decode_compute_time ** roofline_sharpness + weights_read_time ** roofline_sharpness)"
+    " ** (1 / roofline_sharpness) + kv_read_time",
     "s",
     "Decode step time (roofline)",
-    "The matmuls are bound by compute or by reading the weights, whichever is slower; attention "
-    "is a separate kernel run after them, bound by the KV reads, so its time adds.",
+    "The matmuls are bound by compute or by reading the weights, whichever is slower (a smooth "
+    "max: near the ridge they reach neither peak); attention is a separate kernel run after "
+    "them, bound by the KV reads, so its time adds.",
 )
 PREFILL_TIME = Formula(
     "prefill_time",
@@ -379,6 +381,7 @@ def roofline_request(
     bandwidth: Value,
     compute_efficiency: Value,
     memory_efficiency: Value,
+    roofline_sharpness: Value,
 ) -> Value:
     """GPU-seconds one request costs at this batch: prefill plus its share of decode steps."""
     two = forward_flop_per_param_per_token(sheet)
@@ -410,6 +413,7 @@ def roofline_request(
         decode_compute_time=compute_side,
         weights_read_time=weights_side,
         kv_read_time=kv_side,
+        roofline_sharpness=roofline_sharpness,
     )
     prefill = sheet.step(
         PREFILL_TIME,
