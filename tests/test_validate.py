@@ -25,7 +25,7 @@ def test_every_shipped_row_is_predicted(backtest: dict) -> None:
         assert row["ratio"] == pytest.approx(row["predicted"] / row["published"])
 
 
-def test_median_error_is_within_the_issue_target(backtest: dict) -> None:
+def test_median_error_and_coverage_meet_the_issue_target(backtest: dict) -> None:
     # Issue 4's goal: median |log error| within ±25% for throughput, TTFT and decode speed.
     summary = {s["quantity"]: s for s in backtest["summary"]}
     assert set(summary) == {
@@ -35,6 +35,8 @@ def test_median_error_is_within_the_issue_target(backtest: dict) -> None:
     }
     for s in summary.values():
         assert s["median_abs_log_error"] <= 0.25, s
+        # and the p5-p95 range covers at least 80% of the published figures
+        assert s["coverage"] >= 0.8, s
 
 
 def test_validate_command_prints_rows_and_summary() -> None:
