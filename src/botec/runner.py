@@ -502,7 +502,7 @@ def _reality_check(
             sheet,
             "roofline_sharpness",
             inf.roofline_sharpness,
-            "x",
+            "",  # an exponent: dimensionless
             "Roofline sharpness (smooth max exponent)",
         ),
     )

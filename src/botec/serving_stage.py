@@ -177,7 +177,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
             sheet,
             "roofline_sharpness",
             srv.roofline_sharpness,
-            "x",
+            "",  # an exponent: dimensionless
             "Roofline sharpness (smooth max exponent)",
         ),
         "layers": layers,
