@@ -239,9 +239,13 @@ def test_infer_json_contract() -> None:
     for name in CONTRACT:
         assert results[name]["unit"] == units[name]
     assert results["weights_memory"]["value"] == 14e9
-    for name in CONTRACT[2:]:  # everything downstream of an engine factor carries a range
+    for name in CONTRACT:  # each with p5/p50/p95; the exact ones are their own percentiles
         r = results[name]
         assert r["p5"] <= r["p50"] <= r["p95"], name
+    for name in CONTRACT[:2]:
+        assert results[name]["p5"] == results[name]["p95"] == results[name]["value"]
+    for name in CONTRACT[2:]:  # everything downstream of an engine factor carries a range
+        assert results[name]["p5"] < results[name]["p95"], name
 
 
 def test_infer_with_batch_and_unknown_engine() -> None:

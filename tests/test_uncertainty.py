@@ -92,7 +92,8 @@ def test_range_with_equal_ends_gives_the_exact_result() -> None:
     collapsed = evaluate(scenario_from_dict(_weights({"low": "7B", "high": "7B"})))
     assert collapsed.value("weights_memory") == exact.value("weights_memory") == 14e9
     assert not collapsed.uncertain_inputs
-    assert "p5" not in sheet_dict(collapsed)["results"]["weights_memory"]
+    weights = sheet_dict(collapsed)["results"]["weights_memory"]
+    assert weights["p5"] == weights["p50"] == weights["p95"] == weights["value"] == 14e9
 
 
 def test_sampled_percentiles_match_the_analytic_lognormal() -> None:
@@ -235,12 +236,13 @@ def test_same_range_used_twice_is_drawn_once() -> None:
 # -- reports and CLI -----
 
 
-def test_json_has_p5_p50_p95_beside_value_only_where_results_vary() -> None:
+def test_json_has_p5_p50_p95_beside_every_value_spread_only_where_results_vary() -> None:
     out = cli_json("train", "--params", "10B", "--tokens", "200B", "--price", "2", "--seed", "5")
     cost = out["results"]["cost"]
     assert cost["p5"] <= cost["p50"] <= cost["p95"]
     assert cost["p5"] < cost["value"] < cost["p95"]
-    assert "p5" not in out["results"]["total_flops"]  # 6·P·D has no uncertain input
+    flops = out["results"]["total_flops"]  # 6·P·D has no uncertain input: no spread
+    assert flops["p5"] == flops["p50"] == flops["p95"] == flops["value"] == 6 * 10e9 * 200e9
     assert out["monte_carlo"]["samples"] == 10_000 and out["monte_carlo"]["seed"] == 5
     assert out["sensitivity"]["cost"]["drivers"][0]["input"] == "mfu"
     assert out["inputs"]["mfu"]["range"] == {"low": 0.32, "high": 0.57, "dist": "lognormal"}

@@ -18,12 +18,17 @@ def _number(value: Any) -> Any:
     return value if math.isfinite(value) else None
 
 
-def _percentiles(v: Value) -> dict[str, float]:
-    """p5/p50/p95 of the Monte Carlo draws where the value varies (else nothing: it is exact)."""
-    if not v.varies:
+def _percentiles(v: Value, sampled: bool) -> dict[str, float | None]:
+    """p5/p50/p95 of the Monte Carlo draws; an exact value is its own p5, p50 and p95, so every
+    result carries the three whenever draws were asked for. Without draws (``--samples 0``)
+    nothing: a varying result's spread is then unknown, not zero."""
+    if v.varies:
+        p5, p50, p95 = v.percentiles()
+        return {"p5": p5, "p50": p50, "p95": p95}
+    if not sampled:
         return {}
-    p5, p50, p95 = v.percentiles()
-    return {"p5": p5, "p50": p50, "p95": p95}
+    exact = _number(v.value)
+    return {"p5": exact, "p50": exact, "p95": exact}
 
 
 def _range(v: Value) -> dict[str, Any]:
@@ -32,7 +37,7 @@ def _range(v: Value) -> dict[str, Any]:
     return {"range": {"low": v.spec.low, "high": v.spec.high, "dist": v.spec.dist}}
 
 
-def result_dict(v: Value) -> dict[str, Any]:
+def result_dict(v: Value, sampled: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "value": _number(v.value),
         "unit": v.unit,
@@ -42,17 +47,18 @@ def result_dict(v: Value) -> dict[str, Any]:
         "formula": v.formula_text(),
         "substitution": v.substitution(),
     }
-    out.update(_percentiles(v))
+    out.update(_percentiles(v, sampled))
     if v.source:
         out["why"] = v.source
     return out
 
 
 def sheet_dict(sheet: Sheet) -> dict[str, Any]:
+    sampled = bool(sheet.samples)
     return {
         "title": sheet.title,
         "description": sheet.description.strip(),
-        "results": {name: result_dict(v) for name, v in sheet.steps.items()},
+        "results": {name: result_dict(v, sampled) for name, v in sheet.steps.items()},
         "inputs": {
             name: {
                 "value": _number(v.value),
@@ -62,7 +68,7 @@ def sheet_dict(sheet: Sheet) -> dict[str, Any]:
                 "kind": v.kind,
                 "source": v.source,
                 **_range(v),
-                **_percentiles(v),
+                **_percentiles(v, sampled),
             }
             for name, v in sheet.inputs.items()
         },
