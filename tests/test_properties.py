@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import math
 import pkgutil
@@ -118,3 +119,32 @@ def test_budget_buys_a_compute_optimal_model_that_fits_the_budget(budget: float)
     cost = flops / (312e12 * 0.4) / 3600 * 2
     assert cost == pytest.approx(budget, rel=1e-9)
     assert math.isclose(sheet.value("compute_optimal_tokens"), 20 * n)
+
+
+def _bundled_sections() -> dict[str, dict]:
+    """The first example of each scenario section among the bundled scenarios."""
+    import tomllib
+    from importlib import resources
+
+    found: dict[str, dict] = {}
+    for path in sorted(resources.files("botec.scenarios").iterdir(), key=lambda p: p.name):
+        if path.name.endswith(".toml"):
+            for name, section in tomllib.loads(path.read_text()).items():
+                if isinstance(section, dict) and name not in found:
+                    found[name] = section
+    return found
+
+
+SECTIONS = _bundled_sections()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(sorted(SECTIONS)), min_size=2, max_size=4))
+def test_any_mix_of_sections_runs_or_says_what_is_wrong(names: set[str]) -> None:
+    # A scenario may hold any sections; one symbol recorded twice with two values (a price for
+    # serving and another for training) must never crash: it runs, or it is an input error.
+    from botec.errors import BotecInputError
+
+    data = {name: SECTIONS[name] for name in names}
+    with contextlib.suppress(BotecInputError):
+        run_scenario(scenario_from_dict(data))

@@ -102,6 +102,13 @@ def run_scenario(scn: Scenario, samples: int = 0, seed: int = 0, draw: Any = Non
     if scn.inference:
         with sheet.section("Inference"):
             _inference(sheet, scn, scn.inference, st)
+    if scn.serving and scn.model:
+        raise BotecInputError(
+            "model",
+            "a [model] section beside [serving]",
+            "one of them: [serving] already sizes its model's weights and says whether they fit "
+            "(put the seed-style [model] sizing in a scenario of its own)",
+        )
     if scn.serving_plan:
         _serving_plan(sheet, scn, st)
     elif scn.serving:
@@ -766,11 +773,12 @@ def _same_input(existing: Value | None, value: Any) -> bool:
     return bool(existing.value == value)
 
 
-def _fresh_name(sheet: Sheet, name: str, value: Any) -> str:
-    """``name``, or ``training_name`` when an earlier section recorded ``name`` differently
-    (a scenario that serves a 3B model and trains a 7B one has two parameter counts)."""
+def _fresh_name(sheet: Sheet, name: str, value: Any, prefix: str = "training_") -> str:
+    """``name``, or ``training_name`` (``prefix + name``) when an earlier section recorded
+    ``name`` differently (a scenario that serves a 3B model and trains a 7B one has two
+    parameter counts)."""
     existing = sheet.inputs.get(name)
-    return name if existing is None or _same_input(existing, value) else f"training_{name}"
+    return name if existing is None or _same_input(existing, value) else f"{prefix}{name}"
 
 
 def _fresh(sheet: Sheet, name: str, value: Any, unit: str, title: str) -> Value:

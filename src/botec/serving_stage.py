@@ -36,10 +36,15 @@ def _unique(sheet: Sheet, name: str) -> str:
 def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[str, Any]:
     """Record the serving steps; return the values a serving plan builds on (empty when the
     model does not fit). ``chosen_by`` is the source of a TP degree and batch a plan picked."""
-    from botec.runner import _assumed, _gpu_inputs
+    from botec.runner import _assumed, _fresh_name, _gpu_inputs
 
     spec = _model(srv)
-    inp = sheet.input
+
+    def inp(name: str, value: Any, unit: str, *args: Any) -> Value:
+        # An earlier section may hold the same symbol with another value (a 7B being trained
+        # beside a 3B being served): serving's own is then serving_NAME.
+        return sheet.input(_fresh_name(sheet, name, value, "serving_"), value, unit, *args)
+
     if spec is not None:
         cite = f"{spec.name}: {spec.source}"
         params = inp(

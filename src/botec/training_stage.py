@@ -134,18 +134,18 @@ def _spot_nominal(gpu: Any) -> float | None:
 
 
 def _price(sheet: Sheet, t: TrainingSection, gpu: Any) -> Value | None:
+    from botec.runner import _fresh_name
+
     if t.usd_per_gpu_hour is not None:
-        return sheet.input(
-            "usd_per_gpu_hour", t.usd_per_gpu_hour, "USD/h", "Price per GPU-hour", "scenario"
-        )
+        name = _fresh_name(sheet, "usd_per_gpu_hour", t.usd_per_gpu_hour)
+        return sheet.input(name, t.usd_per_gpu_hour, "USD/h", "Price per GPU-hour", "scenario")
     found = catalog.gpu_on_demand(gpu.key)
     if found is None:
         sheet.note("info", f"No catalog price for {gpu.name}: give a price for the cost.")
         return None
     rate, source = found
-    return sheet.input(
-        "usd_per_gpu_hour", rate, "USD/h", f"{gpu.name} on-demand price per GPU-hour", source
-    )
+    name = _fresh_name(sheet, "usd_per_gpu_hour", rate)
+    return sheet.input(name, rate, "USD/h", f"{gpu.name} on-demand price per GPU-hour", source)
 
 
 def _attention(sheet: Sheet, t: TrainingSection, spec: Any) -> dict[str, Value] | None:
