@@ -45,8 +45,8 @@ def _serving(**overrides: object) -> dict:
         "workspace_per_gpu": "1.5 GB",
         "roofline_sharpness": 3,
     }
-    section.update(overrides)
-    return {"serving": section}
+    section.update(overrides)  # an override of None drops the field (the default applies)
+    return {"serving": {k: v for k, v in section.items() if v is not None}}
 
 
 def _run(**overrides: object):  # type: ignore[no-untyped-def]
@@ -126,6 +126,20 @@ def test_draws_where_the_weights_leave_no_room_batch_nothing() -> None:
     batches = sheet.steps["max_batch"].samples
     assert batches.min() == 0
     assert (batches > 0).any()
+
+
+def test_compute_efficiency_scales_with_the_gpus_best_matmul_share() -> None:
+    # The generic engine's 50% is for A100s and H100s (best BF16 matmuls 86.9% and 80.3% of
+    # peak, D076 and D078). An MI300X's best reaches 51.4% (D082): 50% × 0.514 / √(0.869 ×
+    # 0.803) = 30.8% of its 1,300 TFLOP/s.
+    mi300x = _run(gpu="mi300x", compute_efficiency=None)
+    expected = 0.5 * 0.514 / math.sqrt(0.869 * 0.803)
+    assert mi300x.value("gpu_compute_efficiency") == pytest.approx(expected)
+    assert expected == pytest.approx(0.308, abs=5e-4)
+    # No published share for the L40S: the factor stays as the engine gives it.
+    assert "gpu_compute_efficiency" not in _run(gpu="l40s", compute_efficiency=None).steps
+    # A scenario that states the efficiency states it for its own GPU: no rescaling.
+    assert "gpu_compute_efficiency" not in _run(gpu="mi300x").steps
 
 
 def test_tensor_parallel_splits_memory_and_pays_all_reduces() -> None:

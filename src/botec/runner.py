@@ -13,6 +13,7 @@ from botec.estimators import (
     inference,
     memory,
     network,
+    serving,
     storage,
     traffic,
     verdicts,
@@ -485,6 +486,18 @@ def _reality_check(
         "fraction",
         "Compute efficiency (share of peak)",
     )
+    if gpu.matmul_share is not None and inf.compute_efficiency is None:
+        eff_c = serving.gpu_compute_efficiency(
+            sheet,
+            eff_c,
+            sheet.input(
+                "gpu_matmul_share",
+                gpu.matmul_share,
+                "fraction",
+                f"{gpu.name}: best BF16 matmul as a share of peak",
+                gpu.matmul_share_source,
+            ),
+        )
     eff_m = _assumed(
         sheet,
         "memory_efficiency",

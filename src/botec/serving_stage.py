@@ -170,6 +170,18 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
                 precision.matmul_efficiency_source,
             ),
         )
+    if gpu.matmul_share is not None and srv.compute_efficiency is None:
+        compute_eff = sv.gpu_compute_efficiency(
+            sheet,
+            compute_eff,
+            inp(
+                "gpu_matmul_share",
+                gpu.matmul_share,
+                "fraction",
+                f"{gpu.name}: best BF16 matmul as a share of peak",
+                gpu.matmul_share_source,
+            ),
+        )
     hw = {
         "tensor_parallel": tp,
         "peak_flop_per_s": peak,

@@ -43,6 +43,9 @@ class Hardware:
     as_of: str
     notes: str = ""
     aliases: tuple[str, ...] = ()
+    # Best achievable BF16 matmul as a share of the dense peak (MAMF), where it is published.
+    matmul_share: float | None = None
+    matmul_share_source: str = ""
 
     def peak_for(self, compute_dtype: str, field_name: str = "precision") -> float:
         """Dense peak FLOP/s for a compute type, or a clear error when the device lacks it."""
@@ -240,6 +243,8 @@ def get_hardware(name: str, field_name: str = "gpu") -> Hardware:
         as_of=str(_field(e, key, "as_of", "hardware")),
         notes=e.get("notes", ""),
         aliases=tuple(e.get("aliases", ())),
+        matmul_share=float(e["matmul_share"]) if "matmul_share" in e else None,
+        matmul_share_source=e.get("matmul_share_source", ""),
     )
 
 

@@ -34,6 +34,18 @@ def hours_per_month(sheet: Sheet) -> Value:
     )
 
 
+def reference_matmul_share(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "reference_matmul_share",
+        (0.869 * 0.803) ** 0.5,
+        "fraction",
+        "Best-matmul share of peak where the efficiency factors were measured",
+        "geometric mean of the A100 SXM (86.9%, published-figures.csv D076) and H100 SXM (80.3%, "
+        "D078) MAMF shares: the GPUs of the TensorRT-LLM rows the engine factors were fitted to "
+        "and of the MFU and efficiency sources",
+    )
+
+
 def bits_per_byte(sheet: Sheet) -> Value:
     return sheet.constant("bits_per_byte", BITS_PER_BYTE, "bit/B", "Bits per byte", "definition")
 

@@ -23,6 +23,7 @@ a fixed per-step (decode) or per-request (prefill) overhead of the engine.
 
 from __future__ import annotations
 
+from botec.estimators._constants import reference_matmul_share
 from botec.sheet import Formula, Sheet, Value
 
 KV_MLA_PER_TOKEN = Formula(
@@ -176,6 +177,14 @@ PRECISION_COMPUTE_EFFICIENCY = Formula(
     "The engine's share of peak, scaled by how close this precision's matmuls get to their own "
     "(higher) peak compared with FP16/BF16.",
 )
+GPU_COMPUTE_EFFICIENCY = Formula(
+    "gpu_compute_efficiency",
+    "compute_efficiency * gpu_matmul_share / reference_matmul_share",
+    "fraction",
+    "Compute efficiency on this GPU",
+    "The efficiency factors come from A100s and H100s; a GPU whose best matmuls reach a smaller "
+    "(or larger) share of their own peak gets proportionally less (or more) of it.",
+)
 ROOFLINE = Formula(
     "roofline_time",
     "((flops / (tensor_parallel * peak_flop_per_s * compute_efficiency)) ** roofline_sharpness "
@@ -243,6 +252,21 @@ E2E = Formula(
     "The first token, then one decode step for each of the others.",
     headline=True,
 )
+
+
+def gpu_compute_efficiency(
+    sheet: Sheet, compute_efficiency: Value, gpu_matmul_share: Value | None
+) -> Value:
+    """The compute efficiency on this GPU: rescaled by its best-matmul share of peak where that
+    is published, else unchanged (assumed like the A100s and H100s the factors come from)."""
+    if gpu_matmul_share is None:
+        return compute_efficiency
+    return sheet.step(
+        GPU_COMPUTE_EFFICIENCY,
+        compute_efficiency=compute_efficiency,
+        gpu_matmul_share=gpu_matmul_share,
+        reference_matmul_share=reference_matmul_share(sheet),
+    )
 
 
 def roofline(
