@@ -270,3 +270,19 @@ def test_infer_with_batch_and_unknown_engine() -> None:
     assert json.loads(out)["inputs"]["batch"]["value"] == 8
     code, _, err = cli("infer", "--params", "7B", "--input-tokens", "512", "--engine", "tgi2")
     assert code == 2 and "engine" in err
+
+
+def test_each_user_sees_one_token_per_decode_step_of_the_batch() -> None:
+    # At the largest batch (395) a decode step takes smooth_max(compute, weights) + KV reads +
+    # 0.2 ms overhead, as in the throughput test above; each sequence gets one token per step.
+    sheet = _run()
+    b = 395
+    step = (
+        smooth_max(b * 2 * P / (PEAK * 0.5), 14e9 / (BW * 0.8))
+        + smooth_max(b * 4 * L * D * 192 / (PEAK * 0.5), b * 192 * KV / (BW * 0.8))
+        + 0.2e-3
+    )
+    assert sheet.value("tokens_per_second_per_user") == pytest.approx(1 / step)
+    # and per-user speed times the batch is the decode-only throughput, above the static-batch
+    # figure that also pays for the prefill
+    assert b / step > sheet.value("max_output_throughput")

@@ -443,6 +443,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
             decode_step_time=step,
         )
         sheet.step(sv.PER_GPU, max_output_throughput=tput, tensor_parallel=tp)
+        sheet.step(sv.PER_USER, decode_step_time=step)
     return {
         "gpu": gpu,
         "tensor_parallel": tp,

@@ -237,6 +237,15 @@ THROUGHPUT = Formula(
     "A static batch: prefill every prompt, then output_tokens decode steps for all of them.",
     headline=True,
 )
+PER_USER = Formula(
+    "tokens_per_second_per_user",
+    "1 / decode_step_time",
+    "token/s",
+    "Decode speed each sequence sees at this batch",
+    "Every decode step gives each sequence in the batch one token: what a user watching the "
+    "stream sees while the replica is full (prefills of newcomers, which stall it, left out).",
+    headline=True,
+)
 PER_GPU = Formula(
     "output_throughput_per_gpu",
     "max_output_throughput / tensor_parallel",
