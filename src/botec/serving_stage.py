@@ -28,11 +28,6 @@ def _model(srv: ServingSection) -> Any:
     return None
 
 
-def _unique(sheet: Sheet, name: str) -> str:
-    """Serving's own name for an input another section of the scenario already recorded."""
-    return f"serving_{name}" if name in sheet.inputs else name
-
-
 def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[str, Any]:
     """Record the serving steps; return the values a serving plan builds on (empty when the
     model does not fit). ``chosen_by`` is the source of a TP degree and batch a plan picked."""
@@ -148,10 +143,15 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
 
     def factor(name: str, given: Any, unit: str, title: str) -> Value:
         if given is not None:
-            return inp(_unique(sheet, name), given, unit, title, "scenario")
+            return inp(name, given, unit, title, "scenario")
         spec_ = engine.factors[name if name in engine.factors else f"{name}_s"]
+        value = spec_.as_range()
         return sheet.assume(
-            _unique(sheet, name), spec_.as_range(), unit, f"{title} ({engine.name})", spec_.source
+            _fresh_name(sheet, name, value, "serving_"),
+            value,
+            unit,
+            f"{title} ({engine.name})",
+            spec_.source,
         )
 
     link = catalog.get_link(gpu.interconnect, "hardware interconnect")
