@@ -198,3 +198,46 @@ def test_lora_needs_a_named_model() -> None:
     assert code == 2 and "training.model" in err and "Traceback" not in err
     code, _, err = cli("train", "--model", "llama-2-7b", "--finetune", "lora")
     assert code == 2 and "training.tokens" in err
+
+
+def test_a_deadline_sizes_the_gpus_in_whole_nodes_by_hand() -> None:
+    # 10B on 200B tokens at 40% of an A100's 312 TFLOP/s: 1.2e22 FLOP. One GPU delivers
+    # 312e12 × 0.4 × 10 days × 86,400 s = 1.078e20 FLOP in 10 days, so 111.3 GPUs: 14 nodes of 8
+    # = 112, which take 1.2e22 / (112 × 312e12 × 0.4) = 858,516 s = 9.94 days.
+    out = _train(
+        "--params", "10B", "--tokens", "200B", "--mfu", "40%", "--price", "2",
+        "--deadline", "10 days",
+    )  # fmt: skip
+    r = out["results"]
+    assert r["gpus_for_deadline"]["value"] == 112
+    assert r["wall_clock"]["value"] == pytest.approx(1.2e22 / (112 * 312e12 * 0.4))
+    assert r["wall_clock"]["value"] < 10 * 86400
+    # the bill does not depend on the count: 1.2e22 / (312e12 × 0.4) s = 26,709 GPU-h × $2
+    assert r["cost"]["value"] == pytest.approx(1.2e22 / (312e12 * 0.4) / 3600 * 2, rel=0.01)
+    assert "112 GPUs finish in 9.94 days, within the 10.0 days deadline" in json.dumps(out)
+
+
+def test_a_deadline_checks_a_given_gpu_count() -> None:
+    # Seed Q1's 64 GPUs take 17.4 days (above): past a 10-day deadline, which needs 112.
+    out = _train(
+        "--params", "10B", "--tokens", "200B", "--mfu", "40%", "--gpus", "64",
+        "--deadline", "10 days",
+    )  # fmt: skip
+    assert out["results"]["wall_clock"]["value"] / 86400 == pytest.approx(17.39, rel=1e-3)
+    assert out["results"]["gpus_for_deadline"]["value"] == 112
+    bad = [n["text"] for n in out["notes"] if n["level"] == "bad"]
+    assert any("past the 10.0 days deadline: 112 GPUs finish in time" in t for t in bad), bad
+
+
+def test_a_deadline_with_the_default_mfu_settles_on_its_scale() -> None:
+    # The default MFU depends on the GPU count, and the count on MFU: the count used for the
+    # run is the one the deadline formula gives at the MFU of that count.
+    out = _train("--model", "llama-2-70b", "--tokens", "2T", "--deadline", "30 days")
+    r, inputs = out["results"], out["inputs"]
+    gpus = r["gpus_for_deadline"]["value"]
+    assert gpus % 8 == 0
+    rate = r["cluster_flop_rate"]["value"]
+    assert rate == pytest.approx(gpus * inputs["peak_flop_per_s"]["value"] * inputs["mfu"]["value"])
+    assert r["wall_clock"]["value"] <= 30 * 86400
+    # one node fewer would miss the deadline
+    assert r["total_flops"]["value"] / (rate * (gpus - 8) / gpus) > 30 * 86400

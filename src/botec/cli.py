@@ -313,7 +313,14 @@ def memory(
 @click.option(
     "--gpu", default="a100-80gb", show_default=True, help="Accelerator (botec hardware list)."
 )
-@click.option("--gpus", default="64", show_default=True, help="Number of accelerators.")
+@click.option(
+    "--gpus", default=None, help="Number of accelerators (default: what --deadline needs, else 64)."
+)
+@click.option(
+    "--deadline",
+    default=None,
+    help="Wall-clock allowed, e.g. '30 days': sizes the GPUs, or checks --gpus against it.",
+)
 @click.option(
     "--mfu",
     default=None,
@@ -383,7 +390,8 @@ def train(
     params: str | None,
     tokens: str | None,
     gpu: str,
-    gpus: str,
+    gpus: str | None,
+    deadline: str | None,
     mfu: str | None,
     precision: str,
     price: str | None,
@@ -408,7 +416,7 @@ def train(
     if model is None and params is None:
         raise BotecInputError("--model/--params", "missing", "a catalog model or --params 7B")
     try:
-        gpu_count = int(gpus)
+        gpu_count = int(gpus) if gpus is not None else None
     except ValueError:
         raise BotecInputError("--gpus", gpus, "a whole number of GPUs such as 64") from None
     section = _drop_none(
@@ -418,6 +426,7 @@ def train(
             "tokens": tokens,
             "gpu": gpu,
             "gpus": gpu_count,
+            "deadline": deadline,
             "mfu": mfu,
             "precision": precision,
             "usd_per_gpu_hour": price,
@@ -435,10 +444,26 @@ def train(
         }
     )
     name = model or f"{params}-parameter model"
-    data = {"title": f"Training {name} on {gpu_count} × {gpu}", "training": section}
+    from botec.training_stage import DEFAULT_GPUS
+
+    if gpu_count is None and deadline:
+        on = f"{gpu} within {deadline}"
+    else:
+        on = f"{gpu_count or DEFAULT_GPUS} × {gpu}"
+    data = {"title": f"Training {name} on {on}", "training": section}
     flags = {
         f"training.{k}": f"--{k}"
-        for k in ("model", "params", "tokens", "gpu", "gpus", "mfu", "precision", "budget")
+        for k in (
+            "model",
+            "params",
+            "tokens",
+            "gpu",
+            "gpus",
+            "deadline",
+            "mfu",
+            "precision",
+            "budget",
+        )
     }
     flags["training.usd_per_gpu_hour"] = "--price"
     flags["training.budget_gpu_hours"] = "--budget-gpu-hours"

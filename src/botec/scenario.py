@@ -66,6 +66,10 @@ def _quantity(
                 )
             ):
                 raise ValueError(exc.allowed) from None
+            if not ranged and _is_range(raw, dimension):
+                raise ValueError(
+                    "one value, not a range (to try several, sweep it: botec sweep --vary)"
+                ) from None
             raise ValueError(DIMENSION_HELP[dimension]) from None
         for end in _ends(value):
             if (
@@ -77,6 +81,13 @@ def _quantity(
         return value
 
     return Annotated[Any, BeforeValidator(parse), _Quantity(dimension, ranged)]
+
+
+def _is_range(raw: Any, dimension: str) -> bool:
+    try:
+        return isinstance(parse_uncertain(raw, dimension), Uncertain)
+    except BotecInputError:
+        return False
 
 
 def _ends(value: Any) -> tuple[float, ...]:
@@ -107,6 +118,7 @@ Ratio = _quantity("factor", gt=0, le=1000)
 # The smooth roofline's exponent n: 1 adds compute and memory time, 16 is within 4.4% of the plain
 # max everywhere; larger would overflow (time^n) for long phases.
 Sharpness = _quantity("factor", ge=1, le=16)
+Deadline = _quantity("duration", gt=0, le=1e10, ranged=False)  # sizes a GPU count: one number
 
 
 # Counts that pick a layout or a branch (layers, GPUs per replica) stay exact.
@@ -291,7 +303,8 @@ class TrainingSection(_Section):
     params: Params | None = None
     tokens: Tokens | None = None
     gpu: str = "a100-80gb"
-    gpus: WholeCount = 64
+    gpus: WholeCount | None = None  # default: what the deadline needs, else 64
+    deadline: Deadline = None  # wall-clock allowed: sizes the GPUs, or checks the given count
     mfu: Fraction = None  # default: the range for this GPU generation and scale
     precision: str = "bf16"
     peak_flops: FlopRate | None = None

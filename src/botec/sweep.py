@@ -148,13 +148,21 @@ def parse_vary(text: str, data: dict[str, Any], points: int = DEFAULT_POINTS) ->
         raise BotecInputError("--vary", name, "a scenario field (see the README's scenario format)")
     quantity = _quantity(info)
     if quantity is None:
-        is_int = int in (info.annotation, *__import__("typing").get_args(info.annotation))
         values: list[Any] = [v.strip() for v in spec.split(",") if v.strip()]
-        if is_int:
+        if _whole_number_field(info.annotation):
             values = [_whole(v, name) for v in values]
         return Axis(name, fields, values, numeric=False)
     values = _numeric_values(spec, quantity.dimension, name, points)
     return Axis(name, fields, values, True, BASE_UNITS.get(quantity.dimension, ""))
+
+
+def _whole_number_field(annotation: Any) -> bool:
+    """Whether a field holds an int, also inside Optional[...] and Annotated[...]."""
+    import typing
+
+    if annotation is int:
+        return True
+    return any(_whole_number_field(a) for a in typing.get_args(annotation))
 
 
 def _has_section(data: dict[str, Any], path: str) -> bool:

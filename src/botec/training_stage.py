@@ -34,6 +34,11 @@ def _model(t: TrainingSection) -> Any:
     return None
 
 
+# A run's GPUs when neither a count nor a deadline is given: 8 nodes of 8, a mid-size allocation
+# (the seed's Q1 uses 64 A100s).
+DEFAULT_GPUS = 64
+
+
 def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
     from botec.runner import _assumed, _catalog_cite, _fresh, _fresh_name
 
@@ -61,7 +66,8 @@ def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
         f"{gpu.name} dense {compute.upper()} peak",
         "scenario" if t.peak_flops else _catalog_cite(gpu),
     )
-    mfu = _mfu(sheet, t, gpu, float(point(params.value)))
+    if t.gpus is None and (t.deadline is None or (t.tokens is None and t.memory)):
+        t = t.model_copy(update={"gpus": DEFAULT_GPUS})
     price = _price(sheet, t, gpu)
     run = None
     finetune = t.finetune != "full"
@@ -81,18 +87,17 @@ def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
                 "info",
                 "No token count given: training on the Chinchilla-optimal 20 tokens per parameter.",
             )
-        gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
-        run = training.training_run(
+        flops = training.training_flops(
             sheet,
             params,
             tokens,
-            gpus,
-            peak,
-            mfu,
-            price,
             _attention(sheet, t, spec),
             training.lora_flop_per_param_per_token(sheet) if finetune else None,
         )
+        t, mfu, gpus, deadline = _gpus(sheet, t, gpu, params, peak, flops)
+        run = training.training_time(sheet, flops, gpus, peak, mfu, price)
+        if deadline is not None:
+            _deadline_note(sheet, t, run, deadline)
         _extras(sheet, t, spec, gpu, run, params, tokens, gpus)
         if price is not None:
             spot = _assumed(
@@ -112,9 +117,76 @@ def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
         with sheet.section("Training memory per GPU"):
             _memory_per_gpu(sheet, t, spec, gpu, st)
     else:
+        mfu = _mfu(sheet, t, gpu, float(point(params.value)))
         _what_budget_buys(sheet, t, price, peak, mfu, params, None, None)
     if t.memory:
         _seed_memory(sheet, t, params, gpu, st)
+
+
+def _gpus(
+    sheet: Sheet, t: TrainingSection, gpu: Any, params: Value, peak: Value, flops: Value
+) -> tuple[TrainingSection, Value, Value, Value | None]:
+    """The run's GPUs (and MFU, which depends on the scale): as given; or, with a deadline and
+    no count, the fewest whole nodes that finish in time. Returns the section with its count."""
+    size = float(point(params.value))
+    if t.gpus is not None:
+        mfu = _mfu(sheet, t, gpu, size)
+        gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
+        if t.deadline is None:
+            return t, mfu, gpus, None
+        deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
+        training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
+        return t, mfu, gpus, deadline
+    from botec.training_mfu import default_mfu
+
+    # The default MFU falls with scale and the count grows as MFU falls: settle the count on
+    # nominal values first (it only grows, so this ends), then record the steps at that count.
+    count = None
+    for _ in range(10):
+        mfu_nominal = (
+            float(point(t.mfu)) if t.mfu is not None else default_mfu(gpu.key, count, size).nominal
+        )
+        found = int(
+            training.GPUS_FOR_DEADLINE.parsed.evaluate(
+                {
+                    "total_flops": float(flops.value),
+                    "peak_flop_per_s": float(peak.value),
+                    "mfu": mfu_nominal,
+                    "deadline": float(point(t.deadline)),
+                    "gpus_per_node": training.GPUS_PER_NODE,
+                }
+            )
+        )
+        if found == count:
+            break
+        count = found
+    t = t.model_copy(update={"gpus": count})
+    mfu = _mfu(sheet, t, gpu, size)
+    deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
+    gpus = training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
+    return t, mfu, gpus, deadline
+
+
+def _deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -> None:
+    needed = sheet.steps["gpus_for_deadline"]
+    if run.wall_clock.value <= deadline.value:
+        sheet.note(
+            "ok",
+            f"{t.gpus:,} GPUs finish in {run.wall_clock.formatted()}, within the "
+            f"{deadline.formatted()} deadline"
+            + (
+                f" (the fewest whole 8-GPU nodes that do: {needed.formatted()})."
+                if needed.value < t.gpus
+                else "."
+            ),
+        )
+    else:
+        sheet.note(
+            "bad",
+            f"On {t.gpus:,} GPUs the run takes {run.wall_clock.formatted()}, past the "
+            f"{deadline.formatted()} deadline: {needed.formatted()} finish in time at this MFU "
+            "(the GPU-hours and the bill stay the same).",
+        )
 
 
 def _mfu(sheet: Sheet, t: TrainingSection, gpu: Any, params: float) -> Value:

@@ -144,6 +144,15 @@ CLUSTER_FLOP_RATE = Formula(
 WALL_CLOCK = Formula(
     "wall_clock", "total_flops / cluster_flop_rate", "s", "Training wall-clock time", headline=True
 )
+GPUS_PER_NODE = 8  # HGX/DGX boards and the cloud instances built on them
+GPUS_FOR_DEADLINE = Formula(
+    "gpus_for_deadline",
+    "ceil(total_flops / (peak_flop_per_s * mfu * deadline) / gpus_per_node) * gpus_per_node",
+    "GPUs",
+    "GPUs that finish by the deadline",
+    "The compute over what one GPU delivers in the time allowed, rounded up to whole nodes.",
+    headline=True,
+)
 GPU_HOURS = Formula(
     "gpu_hours", "gpus * wall_clock / seconds_per_hour", "GPU-h", "GPU-hours", headline=True
 )
@@ -276,13 +285,35 @@ def training_run(
     ``attention`` (layers, attention_dim, sequence_length) adds the attention term to 6·N·D;
     ``flops_per_param_token`` replaces the 6 (LoRA's 4).
     """
+    flops = training_flops(sheet, params, tokens, attention, flops_per_param_token)
+    return training_time(sheet, flops, gpus, peak_flop_per_s, mfu, usd_per_gpu_hour)
+
+
+def training_flops(
+    sheet: Sheet,
+    params: Value,
+    tokens: Value,
+    attention: dict[str, Value] | None = None,
+    flops_per_param_token: Value | None = None,
+) -> Value:
+    """Training compute: 6·N·D (``flops_per_param_token`` replaces the 6), plus ``attention``."""
     six = flops_per_param_token or flop_per_param_per_token(sheet)
     if attention is None:
-        flops = sheet.step(TOTAL_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
-    else:
-        dense = sheet.step(DENSE_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
-        attn = sheet.step(ATTENTION_FLOPS, tokens=tokens, **attention)
-        flops = sheet.step(TOTAL_WITH_ATTENTION, dense_flops=dense, attention_flops=attn)
+        return sheet.step(TOTAL_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
+    dense = sheet.step(DENSE_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
+    attn = sheet.step(ATTENTION_FLOPS, tokens=tokens, **attention)
+    return sheet.step(TOTAL_WITH_ATTENTION, dense_flops=dense, attention_flops=attn)
+
+
+def training_time(
+    sheet: Sheet,
+    flops: Value,
+    gpus: Value,
+    peak_flop_per_s: Value,
+    mfu: Value,
+    usd_per_gpu_hour: Value | None,
+) -> TrainingResult:
+    """Wall-clock, GPU-hours and (with a price) cost of ``flops`` of training on ``gpus``."""
     rate = sheet.step(CLUSTER_FLOP_RATE, gpus=gpus, peak_flop_per_s=peak_flop_per_s, mfu=mfu)
     wall = sheet.step(WALL_CLOCK, total_flops=flops, cluster_flop_rate=rate)
     hours = sheet.step(
@@ -292,6 +323,26 @@ def training_run(
     if usd_per_gpu_hour is not None:
         cost = sheet.step(COST, gpu_hours=hours, usd_per_gpu_hour=usd_per_gpu_hour)
     return TrainingResult(flops, wall, hours, cost)
+
+
+def gpus_for_deadline(
+    sheet: Sheet, flops: Value, peak_flop_per_s: Value, mfu: Value, deadline: Value
+) -> Value:
+    """The fewest whole 8-GPU nodes that deliver ``flops`` within ``deadline``."""
+    return sheet.step(
+        GPUS_FOR_DEADLINE,
+        total_flops=flops,
+        peak_flop_per_s=peak_flop_per_s,
+        mfu=mfu,
+        deadline=deadline,
+        gpus_per_node=sheet.constant(
+            "gpus_per_node",
+            GPUS_PER_NODE,
+            "GPUs",
+            "GPUs per node",
+            "HGX/DGX boards and the cloud instances built on them hold 8",
+        ),
+    )
 
 
 def chinchilla_tokens(sheet: Sheet, params: Value) -> Value:
