@@ -18,24 +18,32 @@ from pathlib import Path
 
 import numpy as np
 
-# Datasheet figures of the card measured (NVIDIA H100 SXM; published-figures.csv D007, D008).
-PEAK_FLOP_PER_S = {"bf16": 989e12, "fp8": 1979e12}
-BANDWIDTH_B_PER_S = 3.35e12
+# Datasheet figures of the cards measured: dense BF16 and FP8 peaks and HBM bandwidth
+# (published-figures.csv D007, D008 for the H100 SXM; D013, D014 and 4.8 TB/s for the H200).
+DATASHEETS = {
+    "H100": ({"bf16": 989e12, "fp8": 1979e12}, 3.35e12),
+    "H200": ({"bf16": 989e12, "fp8": 1979e12}, 4.8e12),
+}
 SHARPNESS = [1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 8, math.inf]
 DEFAULT = Path(__file__).resolve().parent.parent / "docs/calibration/h100-2026-11-26.json"
 
 
 def load(path: Path, dtype: str | None) -> np.ndarray:
     """(compute time at peak, memory time at datasheet bandwidth, measured time) per matmul."""
+    measured = json.loads(path.read_text())
+    card = next((k for k in DATASHEETS if k in measured["device"]), None)
+    if card is None:
+        raise SystemExit(f"no datasheet figures for {measured['device']}: add them to DATASHEETS")
+    peak_flop_per_s, bandwidth_b_per_s = DATASHEETS[card]
     rows = []
-    for r in json.loads(path.read_text())["matmuls"]:
+    for r in measured["matmuls"]:
         if "error" in r or (dtype and r["dtype"] != dtype):
             continue
         weight_bytes = 2 if r["dtype"] == "bf16" else 1
         m, n, k = r["tokens"], r["n"], r["k"]
         flops = 2 * m * n * k
         bytes_ = n * k * weight_bytes + m * k * weight_bytes + m * n * 2  # BF16 output
-        rows.append((flops / PEAK_FLOP_PER_S[r["dtype"]], bytes_ / BANDWIDTH_B_PER_S, r["time_s"]))
+        rows.append((flops / peak_flop_per_s[r["dtype"]], bytes_ / bandwidth_b_per_s, r["time_s"]))
     return np.array(rows)
 
 
