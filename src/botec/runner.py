@@ -266,6 +266,35 @@ def _catalog_cite(gpu: catalog.Hardware) -> str:
     return f"catalog ({gpu.as_of}); sources: botec hardware show {gpu.key}"
 
 
+def _on_this_gpu(
+    sheet: Sheet, compute_efficiency: Value, gpu: catalog.Hardware, record: Any = None
+) -> Value:
+    """A default compute efficiency (from A100s and H100s) on ``gpu``: scaled by its published
+    best-matmul share of peak, or unchanged where none is published. ``record`` records the
+    share (default ``sheet.input``; serving passes its clash-aware recorder)."""
+    if gpu.matmul_share is None:
+        return compute_efficiency
+    share = (record or sheet.input)(
+        "gpu_matmul_share",
+        gpu.matmul_share,
+        "fraction",
+        f"{gpu.name}: best BF16 matmul as a share of peak",
+        gpu.matmul_share_source,
+    )
+    return serving.gpu_compute_efficiency(sheet, compute_efficiency, share)
+
+
+def _roofline_sharpness(sheet: Sheet, given: Any) -> Value:
+    """The smooth-max exponent of every roofline: as the scenario gives it, or the catalog range."""
+    return _assumed(
+        sheet,
+        "roofline_sharpness",
+        given,
+        "",  # an exponent: dimensionless
+        "Roofline sharpness (smooth max exponent)",
+    )
+
+
 def _gpu_inputs(
     sheet: Sheet,
     gpu_name: str,
@@ -486,18 +515,8 @@ def _reality_check(
         "fraction",
         "Compute efficiency (share of peak)",
     )
-    if gpu.matmul_share is not None and inf.compute_efficiency is None:
-        eff_c = serving.gpu_compute_efficiency(
-            sheet,
-            eff_c,
-            sheet.input(
-                "gpu_matmul_share",
-                gpu.matmul_share,
-                "fraction",
-                f"{gpu.name}: best BF16 matmul as a share of peak",
-                gpu.matmul_share_source,
-            ),
-        )
+    if inf.compute_efficiency is None:
+        eff_c = _on_this_gpu(sheet, eff_c, gpu)
     eff_m = _assumed(
         sheet,
         "memory_efficiency",
@@ -518,13 +537,7 @@ def _reality_check(
         bandwidth=bandwidth,
         compute_efficiency=eff_c,
         memory_efficiency=eff_m,
-        roofline_sharpness=_assumed(
-            sheet,
-            "roofline_sharpness",
-            inf.roofline_sharpness,
-            "",  # an exponent: dimensionless
-            "Roofline sharpness (smooth max exponent)",
-        ),
+        roofline_sharpness=_roofline_sharpness(sheet, inf.roofline_sharpness),
     )
     real_qps = inference.realistic_qps_per_gpu(sheet, per_request)
     if st.peak_rps is not None:

@@ -31,7 +31,13 @@ def _model(srv: ServingSection) -> Any:
 def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[str, Any]:
     """Record the serving steps; return the values a serving plan builds on (empty when the
     model does not fit). ``chosen_by`` is the source of a TP degree and batch a plan picked."""
-    from botec.runner import _assumed, _fresh_name, _gpu_inputs
+    from botec.runner import (
+        _assumed,
+        _fresh_name,
+        _gpu_inputs,
+        _on_this_gpu,
+        _roofline_sharpness,
+    )
 
     spec = _model(srv)
 
@@ -170,18 +176,8 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
                 precision.matmul_efficiency_source,
             ),
         )
-    if gpu.matmul_share is not None and srv.compute_efficiency is None:
-        compute_eff = sv.gpu_compute_efficiency(
-            sheet,
-            compute_eff,
-            inp(
-                "gpu_matmul_share",
-                gpu.matmul_share,
-                "fraction",
-                f"{gpu.name}: best BF16 matmul as a share of peak",
-                gpu.matmul_share_source,
-            ),
-        )
+    if srv.compute_efficiency is None:
+        compute_eff = _on_this_gpu(sheet, compute_eff, gpu, inp)
     hw = {
         "tensor_parallel": tp,
         "peak_flop_per_s": peak,
@@ -190,13 +186,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
         "memory_efficiency": factor(
             "memory_efficiency", srv.memory_efficiency, "fraction", "Memory-bandwidth efficiency"
         ),
-        "roofline_sharpness": _assumed(
-            sheet,
-            "roofline_sharpness",
-            srv.roofline_sharpness,
-            "",  # an exponent: dimensionless
-            "Roofline sharpness (smooth max exponent)",
-        ),
+        "roofline_sharpness": _roofline_sharpness(sheet, srv.roofline_sharpness),
         "layers": layers,
         "hidden_size": inp("hidden_size", hidden_n, "dims", "Hidden size", cite, kind),
         "activation_bytes": sheet.constant(

@@ -264,12 +264,9 @@ E2E = Formula(
 
 
 def gpu_compute_efficiency(
-    sheet: Sheet, compute_efficiency: Value, gpu_matmul_share: Value | None
+    sheet: Sheet, compute_efficiency: Value, gpu_matmul_share: Value
 ) -> Value:
-    """The compute efficiency on this GPU: rescaled by its best-matmul share of peak where that
-    is published, else unchanged (assumed like the A100s and H100s the factors come from)."""
-    if gpu_matmul_share is None:
-        return compute_efficiency
+    """The compute efficiency on this GPU: rescaled by its best-matmul share of peak."""
     return sheet.step(
         GPU_COMPUTE_EFFICIENCY,
         compute_efficiency=compute_efficiency,
