@@ -24,7 +24,7 @@ import sys
 import venv
 from pathlib import Path
 
-from botec.validate import inference_rows, run_inference_backtest
+from botec.validation.backtest import inference_rows, run_inference_backtest
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv-llm-analysis"

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from botec.report import render
-from botec.runner import run_scenario
+from botec.run import run_scenario
 from botec.scenario import load_scenario
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "smartpal.toml"

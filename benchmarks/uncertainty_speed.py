@@ -4,7 +4,7 @@
    the sensitivity analysis, relative to one exact evaluation of the same report in the same
    process (goal: under 20×).
 2. Sweep throughput: a 1,000 × 1,000 grid (params × tokens) of the training-cost scenario through
-   `botec.sweep.run_sweep`, in scenario evaluations per second (goal: at least 1,000,000/s). The
+   `botec.analysis.sweep.run_sweep`, in scenario evaluations per second (goal: at least 1,000,000/s). The
    figure includes validating the grid's corners and the scalar spot-checks of each pass.
 
     python benchmarks/uncertainty_speed.py
@@ -16,10 +16,10 @@ import statistics
 import time
 from pathlib import Path
 
-from botec.analysis import evaluate
+from botec.analysis.evaluate import evaluate
+from botec.analysis.sweep import parse_vary, run_sweep
 from botec.report import render
 from botec.scenario import load_scenario
-from botec.sweep import parse_vary, run_sweep
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "smartpal.toml"
 RATIO_GOAL = 20.0

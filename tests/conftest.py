@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from botec.cli import main
 from botec.report.json_report import sheet_dict
-from botec.runner import run_scenario
+from botec.run import run_scenario
 from botec.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent

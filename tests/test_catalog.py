@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from botec import catalog
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
 
 VALIDATION = Path(__file__).resolve().parents[2] / "shared" / "validation" / "published-figures.csv"
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from botec.expr import Expr, FormulaSyntaxError
+from botec.core.expr import Expr, FormulaSyntaxError
 
 
 def test_evaluates_and_renders() -> None:

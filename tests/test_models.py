@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from botec import models
-from botec.errors import BotecInputError
+from botec import modelspec as models
+from botec.core.errors import BotecInputError
 
 CONFIGS = Path(__file__).parent / "data" / "configs"
 
@@ -170,7 +170,7 @@ def test_unknown_model_suggests_the_close_one() -> None:
 
 
 def test_module_stays_light() -> None:
-    code = "import sys, botec.models; print(sorted({'numpy', 'pydantic'} & set(sys.modules)))"
+    code = "import sys, botec.modelspec; print(sorted({'numpy', 'pydantic'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -406,7 +406,7 @@ class _Response:
 def test_hub_config_is_fetched_and_read_like_a_local_one(monkeypatch) -> None:
     import urllib.request
 
-    from botec.models import from_hf_config, resolve_model
+    from botec.modelspec import from_hf_config, resolve_model
 
     local = CONFIGS / "mistral-7b.json"
     seen: list[str] = []
@@ -435,7 +435,7 @@ def test_hub_offline_and_bad_ids_get_clear_messages(monkeypatch) -> None:
     import urllib.error
     import urllib.request
 
-    from botec.models import from_hf_hub
+    from botec.modelspec import from_hf_hub
 
     def offline(request, timeout):
         raise urllib.error.URLError("no network")

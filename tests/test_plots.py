@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from botec.errors import BotecInputError
-from botec.plots import (
+from botec.core.errors import BotecInputError
+from botec.report.plots import (
     distribution_figure,
     figure_svg,
     save_figure,
@@ -32,7 +32,9 @@ def _tick_texts(axis) -> list[str]:
 
 
 def test_import_is_cheap():
-    code = "import sys, botec.plots; print('matplotlib' in sys.modules, 'numpy' in sys.modules)"
+    code = (
+        "import sys, botec.report.plots; print('matplotlib' in sys.modules, 'numpy' in sys.modules)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

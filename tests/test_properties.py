@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import botec.estimators
-from botec.runner import run_scenario
+from botec.core.sheet import Formula
+from botec.run import run_scenario
 from botec.scenario import scenario_from_dict
-from botec.sheet import Formula
 
 
 def _all_formulas() -> list[Formula]:
@@ -143,7 +143,7 @@ SECTIONS = _bundled_sections()
 def test_any_mix_of_sections_runs_or_says_what_is_wrong(names: set[str]) -> None:
     # A scenario may hold any sections; one symbol recorded twice with two values (a price for
     # serving and another for training) must never crash: it runs, or it is an input error.
-    from botec.errors import BotecInputError
+    from botec.core.errors import BotecInputError
 
     data = {name: SECTIONS[name] for name in names}
     with contextlib.suppress(BotecInputError):

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from botec.core.sheet import Formula, SeedCheck, Sheet, Value
+from botec.core.units import format_bytes, format_memory, format_quantity
 from botec.report import errata, render, summary_rows
 from botec.report.html import render_html
 from botec.report.markdown import render_markdown
-from botec.runner import run_scenario
+from botec.run import run_scenario
 from botec.scenario import scenario_from_dict
-from botec.sheet import Formula, SeedCheck, Sheet, Value
-from botec.units import format_bytes, format_memory, format_quantity
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -398,8 +398,8 @@ def test_render_dispatches(tiny: Sheet, smartpal: Sheet) -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
 def test_a_stage_table_is_shown_once_in_its_section(fmt: str) -> None:
+    from botec.core.sheet import SeedCheck
     from botec.report import render
-    from botec.sheet import SeedCheck
 
     s = Sheet("tables")
     with s.section("Plan"):

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from botec import catalog
-from botec.analysis import evaluate
-from botec.runner import run_scenario
+from botec.analysis.evaluate import evaluate
+from botec.run import run_scenario
 from botec.scenario import scenario_from_dict
 
 PEAK, BW, MEM = 312e12, 2.039e12, 80e9

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botec.cli import main
-from botec.plan_stage import plan_steps
-from botec.runner import run_scenario
+from botec.core.sheet import Sheet
+from botec.run import run_scenario
 from botec.scenario import scenario_from_dict
-from botec.sheet import Sheet
+from botec.stages.plan import plan_steps
 
 
 def _served(sheet: Sheet) -> dict:
@@ -205,7 +205,7 @@ def test_cli_plan_bad_input(args: list[str], needle: str) -> None:
 
 
 def test_plan_needs_traffic_and_a_serving_section() -> None:
-    from botec.errors import BotecInputError
+    from botec.core.errors import BotecInputError
 
     data = _scenario()
     del data["users"]

@@ -17,10 +17,10 @@ from conftest import ROOT, cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botec.errors import BotecInputError
-from botec.runner import run_scenario
+from botec.analysis.sweep import parse_vary, run_sweep
+from botec.core.errors import BotecInputError
+from botec.run import run_scenario
 from botec.scenario import scenario_from_dict
-from botec.sweep import parse_vary, run_sweep
 
 A100_BF16 = 312e12
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Sheet
 from botec.estimators import memory
 from botec.estimators import training_memory as tm
-from botec.models import get_model
-from botec.sheet import Sheet
+from botec.modelspec import get_model
 
 GB = 1e9
 

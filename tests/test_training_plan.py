@@ -125,7 +125,7 @@ def test_train_bad_input() -> None:
 
 def test_two_million_scenario_answers_the_seed_question() -> None:
     from botec.examples import example_path
-    from botec.runner import run_scenario
+    from botec.run import run_scenario
     from botec.scenario import load_scenario
 
     sheet = run_scenario(load_scenario(example_path("two-million-llm")))

@@ -16,11 +16,11 @@ from conftest import cli, cli_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botec.analysis import evaluate
-from botec.errors import BotecInputError
+from botec.analysis.evaluate import evaluate
+from botec.core.errors import BotecInputError
+from botec.core.uncertain import Uncertain, make_range, parse_uncertain
 from botec.report.json_report import sheet_dict
 from botec.scenario import scenario_from_dict
-from botec.uncertain import Uncertain, make_range, parse_uncertain
 
 # -- parsing -----
 
@@ -141,7 +141,7 @@ def test_default_mfu_is_the_generation_range() -> None:
     # Q1 of seed 002 at the A100 default: 6 × 10B × 200B / (64 × 312 TFLOP/s × 45%) = 1.335e6 s
     sheet = evaluate(scenario_from_dict(_training()), samples=4000)
     assert sheet.value("wall_clock") == pytest.approx(6 * 10e9 * 200e9 / (64 * 312e12 * 0.45))
-    from botec.training_mfu import default_mfu
+    from botec.catalog.training_mfu import default_mfu
 
     mfu = default_mfu("a100-80gb", 64, 10e9)
     assert (mfu.low, mfu.nominal) == (0.32, 0.45)
@@ -309,7 +309,7 @@ def test_spot_price_is_on_demand_times_the_spot_fraction_range() -> None:
 def test_a_fraction_never_draws_above_one() -> None:
     # Lognormal 65% to 95%: σ = ln(0.95 / 0.65) / 3.29 = 0.115, median 0.786, so
     # P(draw > 1) = P(Z > ln(1 / 0.786) / 0.115 = 2.09) ≈ 1.8% of draws would pass 100%.
-    from botec.sheet import Sheet
+    from botec.core.sheet import Sheet
 
     sheet = Sheet("fractions", samples=20_000, seed=0)
     eff = sheet.assume(

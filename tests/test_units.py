@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from botec.errors import BotecInputError
-from botec.units import (
+from botec.core.errors import BotecInputError
+from botec.core.units import (
     GB,
     KB,
     TB,

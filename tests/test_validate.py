@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import cli
 
-from botec.validate import as_dict, inference_rows, run_inference_backtest
+from botec.validation.backtest import as_dict, inference_rows, run_inference_backtest
 
 
 @pytest.fixture(scope="module")

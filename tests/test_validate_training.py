@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from botec.catalog import get_hardware, hardware_names
-from botec.models import get_model
-from botec.training_mfu import FALLBACK, default_mfu, generation_for, table
-from botec.uncertain import Uncertain
-from botec.validate import Backtest, RowResult, Summary
-from botec.validate_training import run_training_backtest, training_rows
+from botec.catalog.training_mfu import FALLBACK, default_mfu, generation_for, table
+from botec.core.uncertain import Uncertain
+from botec.modelspec import get_model
+from botec.validation.backtest import Backtest, RowResult, Summary
+from botec.validation.training import run_training_backtest, training_rows
 
 VALIDATION = Path(__file__).resolve().parents[2] / "shared" / "validation" / "published-figures.csv"
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botec.errors import BotecInputError
-from botec.sheet import Formula, Note, SeedCheck, Sheet, Value
-from botec.units import (
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Formula, Note, SeedCheck, Sheet, Value
+from botec.core.units import (
     GB,
     KB,
     MB,
@@ -37,11 +37,11 @@ _LAZY = {
     "load_scenario": ("botec.scenario", "load_scenario"),
     "scenario_from_dict": ("botec.scenario", "scenario_from_dict"),
     "Scenario": ("botec.scenario", "Scenario"),
-    "run_scenario": ("botec.runner", "run_scenario"),
-    "evaluate": ("botec.analysis", "evaluate"),
-    "parse_uncertain": ("botec.uncertain", "parse_uncertain"),
-    "run_sweep": ("botec.sweep", "run_sweep"),
-    "compare_gpus": ("botec.compare", "compare_gpus"),
+    "run_scenario": ("botec.run", "run_scenario"),
+    "evaluate": ("botec.analysis.evaluate", "evaluate"),
+    "parse_uncertain": ("botec.core.uncertain", "parse_uncertain"),
+    "run_sweep": ("botec.analysis.sweep", "run_sweep"),
+    "compare_gpus": ("botec.analysis.compare", "compare_gpus"),
     "render": ("botec.report", "render"),
     "get_hardware": ("botec.catalog", "get_hardware"),
     "get_precision": ("botec.catalog", "get_precision"),

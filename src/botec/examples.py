@@ -6,7 +6,7 @@ import difflib
 import tomllib
 from pathlib import Path
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
 
 EXAMPLES_DIR = Path(__file__).parent / "scenarios"
 

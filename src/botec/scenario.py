@@ -2,7 +2,7 @@
 
 A scenario is a TOML (or YAML) file; every section is optional. Numbers may be typed the way people
 write them ("100M", "10 KB", "$2/h", "40%"). Loading validates everything and turns any problem into
-a :class:`~botec.errors.BotecInputError` naming the field, the value and what is allowed.
+a :class:`~botec.core.errors.BotecInputError` naming the field, the value and what is allowed.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from botec.errors import BotecInputError
-from botec.uncertain import Uncertain, parse_uncertain
-from botec.units import DIMENSION_HELP, parse_quantity
+from botec.core.errors import BotecInputError
+from botec.core.uncertain import Uncertain, parse_uncertain
+from botec.core.units import DIMENSION_HELP, parse_quantity
 
 
 class _Quantity:
@@ -48,7 +48,7 @@ def _quantity(
 ) -> Any:
     """A field typed the way people write it: '100M', '40%', '30% to 50%', {low=, high=}.
 
-    ``ranged`` fields accept a range (see :mod:`botec.uncertain`); both ends and the nominal
+    ``ranged`` fields accept a range (see :mod:`botec.core.uncertain`); both ends and the nominal
     value are checked against the bounds.
     """
 

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
 
 _HERE = Path(__file__).parent
 _FILES = ("hardware", "precisions", "networks", "prices", "assumptions", "engines")
@@ -305,8 +305,8 @@ class Assumption:
     dist: str = "lognormal"
 
     def as_range(self, nominal: float | None = None) -> Any:
-        """The default as an :class:`~botec.uncertain.Uncertain` (nominal may be overridden)."""
-        from botec.uncertain import make_range
+        """The default as an :class:`~botec.core.uncertain.Uncertain` (nominal may be overridden)."""
+        from botec.core.uncertain import make_range
 
         centre = nominal if nominal is not None else self.nominal
         return make_range(self.low, self.high, self.dist, centre, self.key, self.source)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from botec.sheet import Sheet, Value
-from botec.units import BITS_PER_BYTE, DAY, GB, HOUR, MONTH
+from botec.core.sheet import Sheet, Value
+from botec.core.units import BITS_PER_BYTE, DAY, GB, HOUR, MONTH
 
 
 def seconds_per_day(sheet: Sheet) -> Value:

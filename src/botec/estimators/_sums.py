@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botec.sheet import Formula, Sheet, Value
+from botec.core.sheet import Formula, Sheet, Value
 
 _SUMS: dict[tuple[str, str, tuple[str, ...]], Formula] = {}
 

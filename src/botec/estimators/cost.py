@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._sums import sum_of
-from botec.sheet import Formula, Sheet, Value
 
 HOURLY_FLEET_COST = Formula(
     "fleet_cost_per_month",

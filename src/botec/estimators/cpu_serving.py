@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botec.sheet import Formula, Sheet, Value
+from botec.core.sheet import Formula, Sheet, Value
 
 REQUESTS_PER_CORE = Formula(
     "requests_per_core",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._sums import sum_of
-from botec.sheet import Formula, Sheet, Value
 
 FEATURE_BYTES = Formula(
     "feature_bytes", "entities * features_per_entity * bytes_per_feature", "B", "Feature data"

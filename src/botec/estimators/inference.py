@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from botec.sheet import Formula, Sheet, Value
+from botec.core.sheet import Formula, Sheet, Value
 
 # -- seed 000 (SmartPal): compute-bound --------------------------------------------------------
 COMPUTE_BOUND_TIME = Formula(

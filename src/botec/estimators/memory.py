@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from botec.sheet import Formula, Sheet, Value
+from botec.core.sheet import Formula, Sheet, Value
 
 WEIGHTS_MEMORY = Formula(
     "weights_memory",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import bits_per_byte, bytes_per_gb, seconds_per_day
-from botec.sheet import Formula, Sheet, Value
 
 BANDWIDTH = Formula(
     "bandwidth",

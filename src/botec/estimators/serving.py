@@ -23,8 +23,8 @@ a fixed per-step (decode) or per-request (prefill) overhead of the engine.
 
 from __future__ import annotations
 
+from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import reference_matmul_share
-from botec.sheet import Formula, Sheet, Value
 
 KV_MLA_PER_TOKEN = Formula(
     "kv_cache_per_token",

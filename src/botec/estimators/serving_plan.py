@@ -17,7 +17,7 @@ as long on average); a planner should err on that side.
 
 from __future__ import annotations
 
-from botec.sheet import Formula
+from botec.core.sheet import Formula
 
 PREFILL_GPU_TIME = Formula(
     "prefill_gpu_time",

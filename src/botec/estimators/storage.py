@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import bytes_per_gb, days_per_month
-from botec.sheet import Formula, Sheet, Value
 
 USER_PROFILES = Formula(
     "user_profile_storage", "users * profile_bytes", "B", "User profile storage", headline=True

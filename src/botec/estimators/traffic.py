@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import seconds_per_day
-from botec.sheet import Formula, Sheet, Value
 
 DAILY_ACTIVE_USERS = Formula(
     "daily_active_users",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import seconds_per_hour
-from botec.sheet import Formula, Sheet, Value
 
 TOTAL_FLOPS = Formula(
     "total_flops",

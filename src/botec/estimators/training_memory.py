@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import bits_per_byte
-from botec.models import ModelSpec
-from botec.sheet import Formula, Sheet, Value
+from botec.modelspec import ModelSpec
 
 _DIV = "(tensor_parallel * pipeline_parallel * data_parallel ** {flag})"
 WEIGHT_BYTES_PER_GPU = Formula(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from botec.catalog import Hardware
-from botec.sheet import Sheet, Value
-from botec.units import format_count, format_memory, format_quantity, sig3
+from botec.core.sheet import Sheet, Value
+from botec.core.units import format_count, format_memory, format_quantity, sig3
 
 
 def _f(v: Value) -> float:

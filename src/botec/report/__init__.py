@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botec.sheet import Sheet, Value
+from botec.core.sheet import Sheet, Value
 
 FORMATS = ("text", "markdown", "html", "json")
 
@@ -42,7 +42,7 @@ def value_text(value: Value) -> str:
 
     '667 GPUs (569 – 914 GPUs, 90% range)'.
     """
-    from botec.units import format_memory
+    from botec.core.units import format_memory
 
     text = format_memory(float(value)) if value.unit == "B" else value.formatted()
     spread = value.range_text()
@@ -77,7 +77,7 @@ def uncertainty_rows(sheet: Sheet) -> list[tuple[str, str, str, str]]:
 
 def driver_cells(d, unit: str) -> list[str]:  # type: ignore[no-untyped-def]
     """One tornado row as text: input, its range, the result at each end, share, rank corr."""
-    from botec.units import format_quantity, format_range
+    from botec.core.units import format_quantity, format_range
 
     return [
         d.title,

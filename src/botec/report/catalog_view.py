@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from botec import catalog
-from botec.units import format_bytes, format_quantity
+from botec.core.units import format_bytes, format_quantity
 
 _PEAK_ORDER = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
 

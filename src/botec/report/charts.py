@@ -1,6 +1,6 @@
 """Charts of a sheet's uncertainty: the tornado of its main result and the result distributions.
 
-Data selection lives here; drawing lives in :mod:`botec.plots`. Nothing is computed that the
+Data selection lives here; drawing lives in :mod:`botec.report.plots`. Nothing is computed that the
 sheet does not already hold.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botec.sheet import Sheet
+from botec.core.sheet import Sheet
 
 MAX_BARS = 8
 MAX_PANELS = 6
@@ -22,7 +22,7 @@ def main_result(sheet: Sheet) -> str | None:
 
 
 def tornado(sheet: Sheet, result: str | None = None) -> Any:
-    from botec.plots import tornado_figure
+    from botec.report.plots import tornado_figure
 
     name = result or main_result(sheet)
     if name is None:
@@ -33,7 +33,7 @@ def tornado(sheet: Sheet, result: str | None = None) -> Any:
 
 
 def distributions(sheet: Sheet) -> Any:
-    from botec.plots import distribution_figure
+    from botec.report.plots import distribution_figure
 
     panels = [
         (step.title, step.unit, step.samples, float(step))
@@ -57,7 +57,7 @@ def sweep_chart(result: Any) -> Any:
     """Each output against the first numeric axis; one line per combination of the others."""
     import numpy
 
-    from botec.plots import sweep_figure
+    from botec.report.plots import sweep_figure
 
     x_axis = next((a for a in result.axes if a.numeric), None)
     if x_axis is None or result.rows == 0:
@@ -86,7 +86,7 @@ def sweep_chart(result: Any) -> Any:
 
 
 def _label(value: Any, axis: Any) -> str:
-    from botec.units import format_quantity
+    from botec.core.units import format_quantity
 
     if isinstance(value, str) or not axis.numeric:
         return str(value)

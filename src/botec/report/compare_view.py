@@ -7,9 +7,9 @@ import io
 import json
 from typing import Any
 
-from botec.compare import Option
+from botec.analysis.compare import Option
+from botec.core.sheet import Value
 from botec.report import value_text
-from botec.sheet import Value
 
 
 def _text(v: Value | None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from botec.core.sheet import Sheet, Value
 from botec.report import errata, input_text, sampling_note, summary_rows
 from botec.report.markdown import (
     NOTE_LABELS,
@@ -17,7 +18,6 @@ from botec.report.markdown import (
     seed_status,
     step_value,
 )
-from botec.sheet import Sheet, Value
 
 _CSS = """
 figure.chart { margin: 1rem 0; overflow-x: auto; }
@@ -285,8 +285,8 @@ def _how_sure(sheet: Sheet) -> list[str]:
         )
     main = main_result(sheet)
     if main is not None:
-        from botec.plots import figure_svg
         from botec.report import charts
+        from botec.report.plots import figure_svg
 
         sens = sheet.sensitivity[main]
         out += [f"<h3>What drives {_e(sens.title)}</h3>", f"<p>{_e(sens.summary())}</p>"]

@@ -6,7 +6,7 @@ import json
 import math
 from typing import Any
 
-from botec.sheet import Sheet, Value
+from botec.core.sheet import Sheet, Value
 
 
 def _number(value: Any) -> Any:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
+from botec.core.sheet import Note, SeedCheck, Sheet, Value
+from botec.core.units import format_quantity
 from botec.report import errata, input_text, sampling_note, summary_rows, value_text
-from botec.sheet import Note, SeedCheck, Sheet, Value
-from botec.units import format_quantity
 
 # level -> (marker, bold word): the same four levels as the terminal report.
 NOTE_LABELS: dict[str, tuple[str, str]] = {

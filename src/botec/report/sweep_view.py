@@ -8,8 +8,8 @@ import json
 import math
 from typing import Any
 
-from botec.sweep import SweepResult
-from botec.units import format_quantity
+from botec.analysis.sweep import SweepResult
+from botec.core.units import format_quantity
 
 MAX_TEXT_ROWS = 200
 
@@ -133,7 +133,7 @@ def _html(result: SweepResult) -> str:
     ]
     figure = sweep_chart(result)
     if figure is not None:
-        from botec.plots import figure_svg
+        from botec.report.plots import figure_svg
 
         out.append(f'<figure class="chart">{figure_svg(figure)}</figure>')
     head = "".join(f'<th scope="col">{escape(titles.get(n, n))}</th>' for n, _ in header)

@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from botec.core.sheet import Sheet
+from botec.core.units import format_quantity
 from botec.report import errata, input_text, sampling_note, summary_rows, value_text
-from botec.sheet import Sheet
-from botec.units import format_quantity
 
 _NOTE_STYLE = {
     "ok": ("✔", "green"),

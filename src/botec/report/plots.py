@@ -2,9 +2,9 @@
 
 Every chart is a :class:`matplotlib.figure.Figure` built directly (no pyplot, so no global figure
 registry and nothing to close) on an Agg canvas. Tick labels carry units through
-:func:`botec.units.format_quantity`, so an axis reads '14 GPUs' or '$2.62M/month', never '1e6'.
+:func:`botec.core.units.format_quantity`, so an axis reads '14 GPUs' or '$2.62M/month', never '1e6'.
 
-matplotlib and numpy are imported inside the functions: ``import botec.plots`` stays cheap and
+matplotlib and numpy are imported inside the functions: ``import botec.report.plots`` stays cheap and
 botec works without matplotlib until a chart is asked for.
 """
 
@@ -15,8 +15,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from botec.errors import BotecInputError
-from botec.units import DAY, HOUR, MINUTE, YEAR, format_quantity
+from botec.core.errors import BotecInputError
+from botec.core.units import DAY, HOUR, MINUTE, YEAR, format_quantity
 
 if TYPE_CHECKING:
     import numpy
@@ -391,7 +391,7 @@ def figure_svg(fig: Figure) -> str:
 
 def save_figure(fig: Figure, path: str) -> None:
     """Write PNG (dpi 150) or SVG according to the suffix of path (.png or .svg); any other suffix
-    raises botec.errors.BotecInputError("--plot", path, "a file name ending in .png or .svg").
+    raises botec.core.errors.BotecInputError("--plot", path, "a file name ending in .png or .svg").
     Close the figure afterwards."""
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):

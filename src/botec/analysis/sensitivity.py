@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from botec.sheet import Sheet, Value
+from botec.core.sheet import Sheet, Value
 
 
 @dataclass
@@ -85,7 +85,7 @@ def analyse(sheet: Sheet, rerun: Any) -> dict[str, Sensitivity]:
     """Sensitivity of every headline result of ``sheet`` that varies.
 
     ``rerun(draw)`` evaluates the same scenario again with the given design (see
-    :class:`~botec.sheet.Sheet`); the caller supplies it so this module never knows scenarios.
+    :class:`~botec.core.sheet.Sheet`); the caller supplies it so this module never knows scenarios.
     """
     import numpy
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from botec.errors import BotecInputError
-from botec.sheet import Sheet, Value
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Sheet, Value
 
 GPU_FIELDS = ("inference.gpu", "model.gpu", "kv_cache.gpu", "training.gpu")
 # The first result present is the one compared, most decision-relevant first.
@@ -51,7 +51,7 @@ def _first(sheet: Sheet, names: tuple[str, ...]) -> Value | None:
 
 def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]:
     """Which limit sets the answer on this GPU, and the numbers that show it."""
-    from botec.units import format_memory, format_quantity
+    from botec.core.units import format_memory, format_quantity
 
     weights = _first(sheet, ("weights_memory", "model_storage"))
     if "training_memory" in sheet and float(sheet["training_memory"]) > gpu_memory_bytes:
@@ -99,7 +99,7 @@ def compare_gpus(
 ) -> list[Option]:
     """Evaluate the scenario mapping ``data`` once per GPU; best (cheapest) first."""
     from botec import catalog
-    from botec.analysis import evaluate
+    from botec.analysis.evaluate import evaluate
     from botec.scenario import scenario_from_dict
 
     fields = [f for f in GPU_FIELDS if isinstance(data.get(f.split(".")[0]), dict)]

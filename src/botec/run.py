@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from botec import catalog
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
+from botec.core.sheet import SeedCheck, Sheet, Value
+from botec.core.uncertain import Uncertain, point
 from botec.estimators import (
     cost,
     cpu_serving,
@@ -27,8 +29,6 @@ from botec.scenario import (
     Scenario,
     TrainingSection,
 )
-from botec.sheet import SeedCheck, Sheet, Value
-from botec.uncertain import Uncertain, point
 
 
 class _State:
@@ -113,7 +113,7 @@ def run_scenario(scn: Scenario, samples: int = 0, seed: int = 0, draw: Any = Non
     if scn.serving_plan:
         _serving_plan(sheet, scn, st)
     elif scn.serving:
-        from botec.serving_stage import run_serving
+        from botec.stages.serving import run_serving
 
         with sheet.section("Serving"):
             run_serving(sheet, scn.serving)
@@ -440,7 +440,7 @@ def _inference(sheet: Sheet, scn: Scenario, inf: InferenceSection, st: _State) -
 
 
 def _serving_plan(sheet: Sheet, scn: Scenario, st: _State) -> None:
-    from botec.plan_stage import run_plan
+    from botec.stages.plan import run_plan
 
     if scn.serving is None:
         raise BotecInputError(
@@ -785,7 +785,7 @@ def _gpu_cost(sheet: Sheet, scn: Scenario, gpu: catalog.Hardware, st: _State) ->
 
 
 def _training(sheet: Sheet, t: TrainingSection, st: _State) -> None:
-    from botec.training_stage import run_training
+    from botec.stages.training import run_training
 
     run_training(sheet, t, st)
 

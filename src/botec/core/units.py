@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Callable
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
 
 # Decimal (SI) byte multiples: what disk, network and GPU vendors use.
 KB, MB, GB, TB, PB, EB = (10**3, 10**6, 10**9, 10**12, 10**15, 10**18)

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from botec import catalog
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Sheet, Value
+from botec.core.uncertain import point
+from botec.core.units import MONTH, format_quantity
 from botec.estimators import inference as inf
 from botec.estimators import serving_plan as sp
 from botec.estimators._constants import hours_per_month, seconds_per_hour
 from botec.scenario import ServingPlanSection, ServingSection
-from botec.sheet import Sheet, Value
-from botec.uncertain import point
-from botec.units import MONTH, format_quantity
 
 TARGETS = (
     ("ttft_p50", "TTFT p50"),
@@ -174,7 +174,7 @@ def _scratch(
     srv: ServingSection, peak: float, average: float, price: float, chunk: float
 ) -> tuple[dict[str, float], int] | None:
     """Nominal plan metrics of one configuration (None when the weights do not fit)."""
-    from botec.serving_stage import run_serving
+    from botec.stages.serving import run_serving
 
     sheet = Sheet(samples=0)
     served = run_serving(sheet, srv)
@@ -322,7 +322,7 @@ def run_plan(
     usd_per_gpu_hour: Any,
 ) -> None:
     """Search, then record the chosen configuration's serving steps and plan on ``sheet``."""
-    from botec.serving_stage import run_serving
+    from botec.stages.serving import run_serving
 
     options = search(srv, plan, float(peak_rps.value), float(average_rps.value), usd_per_gpu_hour)
     chosen = next((o for o in options if o.feasible), None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botec.runner import run_scenario
+from botec.core.sheet import Sheet
+from botec.run import run_scenario
 from botec.scenario import Scenario
-from botec.sheet import Sheet
 
 # 10,000 draws put the sampling error of a 5th or 95th percentile near 1% of its value for the
 # spreads botec sees (a 90% interval a few times wide), well inside what the inputs justify.
@@ -25,7 +25,7 @@ def evaluate(
     """
     sheet = run_scenario(scn, samples=samples, seed=seed)
     if samples and sensitivity and sheet.uncertain_inputs:
-        from botec.sensitivity import analyse
+        from botec.analysis.sensitivity import analyse
 
         def rerun(draw: Any) -> Sheet:
             return run_scenario(scn, draw=draw)

@@ -23,9 +23,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from botec.uncertain import Uncertain
+from botec.core.uncertain import Uncertain
 
-_FILE = Path(__file__).parent / "catalog" / "training_mfu.toml"
+_FILE = Path(__file__).parent / "training_mfu.toml"
 FALLBACK = "other"  # the generation of any device the table does not name
 
 

@@ -4,9 +4,9 @@ The rows ship with the package (``botec/data/training_rows.csv``, derived from t
 ``published-figures.csv`` with the row ids kept): parameters (or a catalog model), tokens, the GPU
 and, where published, the GPU count and context, against the published GPU-hours or wall-clock
 time. Every row runs through the same ``[training]`` stage a user's scenario does, with the default
-MFU range of :func:`botec.training_mfu.default_mfu` (by GPU generation and scale, no per-row
+MFU range of :func:`botec.catalog.training_mfu.default_mfu` (by GPU generation and scale, no per-row
 tuning), so p5/p95 come from the Monte Carlo draws. Results use the inference backtest's
-dataclasses (:mod:`botec.validate`).
+dataclasses (:mod:`botec.validation.backtest`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import csv
 from dataclasses import dataclass
 from importlib import resources
 
-from botec.validate import Backtest, RowResult, Summary, summarise
+from botec.validation.backtest import Backtest, RowResult, Summary, summarise
 
 # Which botec result each published quantity is compared with.
 TRAINING_RESULT_FOR = {"gpu_hours": "gpu_hours", "wall_clock": "wall_clock"}
@@ -28,7 +28,7 @@ TRAINING_LABELS = {
 
 @dataclass
 class TrainingBacktest(Backtest):
-    """A :class:`~botec.validate.Backtest` of the training quantities, with an overall line."""
+    """A :class:`~botec.validation.backtest.Backtest` of the training quantities, with an overall line."""
 
     quantities: tuple[str, ...] = tuple(TRAINING_RESULT_FOR)
 
@@ -45,7 +45,7 @@ def training_rows() -> list[dict[str, str]]:
 def _params(row: dict[str, str]) -> tuple[float, str, str]:
     """(parameters, display name, source): a catalog model's active parameters, or the row's."""
     if row["model"]:
-        from botec.models import get_model
+        from botec.modelspec import get_model
 
         spec = get_model(row["model"], "training_rows.model")
         return float(spec.params_active), spec.name, f"model catalog: {spec.source}"
@@ -54,7 +54,7 @@ def _params(row: dict[str, str]) -> tuple[float, str, str]:
 
 def _describe(row: dict[str, str]) -> str:
     from botec.catalog import get_hardware
-    from botec.units import format_quantity
+    from botec.core.units import format_quantity
 
     params, name, _ = _params(row)
     size = format_quantity(params, "params")
@@ -68,8 +68,8 @@ def _describe(row: dict[str, str]) -> str:
 
 def _result_for(row: dict[str, str], samples: int, seed: int) -> RowResult:
     """One row through the same [training] stage a user's scenario runs (default MFU range)."""
-    from botec.analysis import evaluate
-    from botec.errors import BotecInputError
+    from botec.analysis.evaluate import evaluate
+    from botec.core.errors import BotecInputError
     from botec.scenario import scenario_from_dict
 
     item = RowResult(

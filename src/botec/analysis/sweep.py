@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
+from botec.core.uncertain import Uncertain
 from botec.scenario import Scenario, _Quantity, scenario_from_dict
-from botec.uncertain import Uncertain
 
 # Short names people type, and the scenario fields they set (every one present is set).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -42,7 +42,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "context": ("kv_cache.context_tokens",),
     "sequences": ("kv_cache.concurrent_sequences",),
 }
-# The base unit values of each dimension are held in (see botec.units).
+# The base unit values of each dimension are held in (see botec.core.units).
 BASE_UNITS = {
     "bytes": "B",
     "byte_rate": "B/s",
@@ -179,7 +179,7 @@ def _whole(text: str, name: str) -> int:
 
 
 def _numeric_values(spec: str, dimension: str, name: str, points: int) -> list[float]:
-    from botec.units import parse_quantity
+    from botec.core.units import parse_quantity
 
     field_name = f"--vary {name}"
     if ".." in spec:
@@ -238,7 +238,7 @@ def run_sweep(
     headline results. ``progress(n)`` is told how many grid points each pass finished."""
     import numpy
 
-    from botec.runner import run_scenario
+    from botec.run import run_scenario
 
     loops = [a for a in axes if not a.numeric]
     grid_axes = [a for a in axes if a.numeric]

@@ -25,8 +25,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from botec.errors import BotecInputError
-from botec.units import parse_quantity
+from botec.core.errors import BotecInputError
+from botec.core.units import parse_quantity
 
 Dist = Literal["lognormal", "normal", "uniform", "fixed", "grid"]
 DISTS = ("lognormal", "normal", "uniform", "fixed")
@@ -100,7 +100,7 @@ class Uncertain:
 
     def describe(self, unit: str = "") -> str:
         """'30% to 55% (lognormal, 90% interval)'-style text for reports."""
-        from botec.units import format_quantity
+        from botec.core.units import format_quantity
 
         lo, hi = format_quantity(self.low, unit), format_quantity(self.high, unit)
         if self.dist == "uniform":

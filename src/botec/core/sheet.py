@@ -4,7 +4,7 @@ A :class:`Formula` is defined once, at import time, in an ``estimators`` module.
 records the inputs (each with the source or assumption behind it) and the steps computed from them,
 in order. Reports only read a sheet; they never compute.
 
->>> from botec.sheet import Formula, Sheet
+>>> from botec.core.sheet import Formula, Sheet
 >>> MODEL_BYTES = Formula("weights_memory", "params * bytes_per_param", "B", "Model weights")
 >>> sheet = Sheet()
 >>> p = sheet.input("params", 3e9, "params", "Parameters")
@@ -22,9 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from botec.expr import Expr
-from botec.uncertain import Uncertain, stream
-from botec.units import format_quantity, format_range
+from botec.core.expr import Expr
+from botec.core.uncertain import Uncertain, stream
+from botec.core.units import format_quantity, format_range
 
 Kind = Literal["input", "assumption", "constant", "step"]
 Level = Literal["ok", "info", "warn", "bad"]
@@ -194,7 +194,9 @@ class Sheet:
         self.seed = seed
         self._draw = draw
         self._drawn: dict[int, Any] = {}
-        self.sensitivity: dict[str, Any] = {}  # result name -> botec.sensitivity.Sensitivity
+        self.sensitivity: dict[
+            str, Any
+        ] = {}  # result name -> botec.analysis.sensitivity.Sensitivity
         self.description = ""
         self.inputs: dict[str, Value] = {}
         self.steps: dict[str, Value] = {}

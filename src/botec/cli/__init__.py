@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
 
 FORMATS = ("text", "markdown", "html", "json")
 
@@ -93,7 +93,7 @@ def _sampling_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _evaluate(scenario: Any) -> Any:
     """Run a scenario with the command's --samples/--seed, and write its --plot if asked."""
-    from botec.analysis import evaluate
+    from botec.analysis.evaluate import evaluate
 
     meta = click.get_current_context().meta
     sheet = evaluate(
@@ -121,7 +121,7 @@ def _write_plot(sheet: Any, path: Path, force: bool) -> None:
             raise BotecInputError(
                 "--plot", str(target), "a file that does not exist yet (or --force)"
             )
-    from botec.plots import save_figure
+    from botec.report.plots import save_figure
 
     for target, figure in ((path, charts.tornado(sheet)), (second, charts.distributions(sheet))):
         if figure is None:
@@ -444,7 +444,7 @@ def train(
         }
     )
     name = model or f"{params}-parameter model"
-    from botec.training_stage import DEFAULT_GPUS
+    from botec.stages.training import DEFAULT_GPUS
 
     if gpu_count is None and deadline:
         on = f"{gpu} within {deadline}"
@@ -935,9 +935,9 @@ def sweep(
     catalog_file: Path | None,
 ) -> None:
     """Evaluate scenario FILE over a grid of inputs and print or export the table."""
+    from botec.analysis.sweep import parse_vary, run_sweep
     from botec.report.sweep_view import render_sweep
     from botec.scenario import load_scenario_data, scenario_from_dict
-    from botec.sweep import parse_vary, run_sweep
 
     _use_catalog(catalog_file)
     data = load_scenario_data(file)
@@ -977,7 +977,7 @@ def _check_plot_path(path: Path | None, force: bool) -> None:
 
 
 def _save_chart(figure: Any, path: Path) -> None:
-    from botec.plots import save_figure
+    from botec.report.plots import save_figure
 
     if figure is None:
         raise BotecInputError("--plot", str(path), "a sweep with a numeric axis to draw against")
@@ -1010,10 +1010,10 @@ def compare(
     catalog_file: Path | None,
 ) -> None:
     """Rank GPUs for scenario FILE by cost, GPUs and latency; say which constraint binds."""
-    from botec.compare import compare_gpus
+    from botec.analysis.compare import compare_gpus
+    from botec.core.units import parse_quantity
     from botec.report.compare_view import render_compare
     from botec.scenario import load_scenario_data, scenario_from_dict
-    from botec.units import parse_quantity
 
     _use_catalog(catalog_file)
     data = load_scenario_data(file)
@@ -1054,8 +1054,8 @@ def validate(
 ) -> None:
     """Backtest botec against the published measurements it can express (shipped with botec):
     inference (serving roofline) and training (GPU-hours, wall-clock) rows."""
-    from botec.validate import render_backtest, run_inference_backtest
-    from botec.validate_training import run_training_backtest
+    from botec.validation.backtest import render_backtest, run_inference_backtest
+    from botec.validation.training import run_training_backtest
 
     _use_catalog(catalog_file)
     parts = {}

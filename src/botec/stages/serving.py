@@ -10,17 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from botec import catalog
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Sheet, Value
+from botec.core.uncertain import point
 from botec.estimators import memory
 from botec.estimators import serving as sv
 from botec.scenario import ServingSection
-from botec.sheet import Sheet, Value
-from botec.uncertain import point
 
 
 def _model(srv: ServingSection) -> Any:
     if srv.model:
-        from botec import models
+        from botec import modelspec as models
 
         return models.resolve_model(srv.model, "serving.model")
     if srv.params is None:
@@ -31,7 +31,7 @@ def _model(srv: ServingSection) -> Any:
 def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[str, Any]:
     """Record the serving steps; return the values a serving plan builds on (empty when the
     model does not fit). ``chosen_by`` is the source of a TP degree and batch a plan picked."""
-    from botec.runner import (
+    from botec.run import (
         _assumed,
         _fresh_name,
         _gpu_inputs,
@@ -268,7 +268,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
 
     kv_reads = None
     if not engine.kv_shared_across_query_heads and heads_n > kv_heads_n:
-        from botec.uncertain import make_range
+        from botec.core.uncertain import make_range
 
         group = heads_n // kv_heads_n
         # Every query head of a group streams the same KV lines; some of those reads hit in L2

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
 
 # Which botec result each published quantity is compared with.
 RESULT_FOR = {
@@ -103,7 +103,7 @@ def _describe(row: dict[str, str]) -> str:
 
 def run_inference_backtest(samples: int = 2000, seed: int = 0) -> Backtest:
     """Predict every shipped inference row with default assumptions."""
-    from botec.analysis import evaluate
+    from botec.analysis.evaluate import evaluate
     from botec.scenario import scenario_from_dict
 
     result = Backtest()
@@ -148,13 +148,13 @@ def run_inference_backtest(samples: int = 2000, seed: int = 0) -> Backtest:
 
 
 def _fmt(value: float, unit: str) -> str:
-    from botec.units import format_quantity
+    from botec.core.units import format_quantity
 
     return "—" if math.isnan(value) else format_quantity(value, unit)
 
 
 def _label(quantity: str) -> str:
-    from botec.validate_training import TRAINING_LABELS
+    from botec.validation.training import TRAINING_LABELS
 
     return LABELS.get(quantity) or TRAINING_LABELS.get(quantity, quantity)
 

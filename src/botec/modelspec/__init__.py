@@ -32,9 +32,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
 
-_CATALOG = Path(__file__).parent / "catalog" / "models.toml"
+_CATALOG = Path(__file__).parent.parent / "catalog" / "models.toml"
 _ATTENTION_KINDS = ("mha", "gqa", "mqa", "mla")
 # The safetensors format caps the JSON header at 100 MB; anything larger is not a valid file.
 _MAX_HEADER_BYTES = 100_000_000

@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from botec import catalog
-from botec.errors import BotecInputError
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Sheet, Value
+from botec.core.uncertain import point
 from botec.estimators import memory, training, verdicts
 from botec.estimators._constants import seconds_per_day, seconds_per_hour
 from botec.estimators.serving import ATTENTION_DIM
 from botec.scenario import TrainingSection
-from botec.sheet import Sheet, Value
-from botec.uncertain import point
 
 # Chinchilla's fitted loss L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Approach 3, eq. 10)
 CHINCHILLA_FIT = {"alpha": 0.3392, "beta": 0.2849, "a": 406.4, "b": 410.7}
@@ -24,7 +24,7 @@ CHINCHILLA_FIT = {"alpha": 0.3392, "beta": 0.2849, "a": 406.4, "b": 410.7}
 
 def _model(t: TrainingSection) -> Any:
     if t.model:
-        from botec.models import resolve_model
+        from botec.modelspec import resolve_model
 
         return resolve_model(t.model, "training.model")
     if t.params is None:
@@ -40,7 +40,7 @@ DEFAULT_GPUS = 64
 
 
 def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
-    from botec.runner import _assumed, _catalog_cite, _fresh, _fresh_name
+    from botec.run import _assumed, _catalog_cite, _fresh, _fresh_name
 
     spec = _model(t)
     moe = spec is not None and spec.params_active < spec.params_total
@@ -137,7 +137,7 @@ def _gpus(
         deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
         training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
         return t, mfu, gpus, deadline
-    from botec.training_mfu import default_mfu
+    from botec.catalog.training_mfu import default_mfu
 
     # The default MFU falls with scale and the count grows as MFU falls: settle the count on
     # nominal values first (it only grows, so this ends), then record the steps at that count.
@@ -192,7 +192,7 @@ def _deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) 
 def _mfu(sheet: Sheet, t: TrainingSection, gpu: Any, params: float) -> Value:
     if t.mfu is not None:
         return sheet.input("mfu", t.mfu, "fraction", "Model FLOPs utilisation (MFU)", "scenario")
-    from botec.training_mfu import default_mfu
+    from botec.catalog.training_mfu import default_mfu
 
     rng = default_mfu(gpu.key, t.gpus, params)
     return sheet.assume(
@@ -206,7 +206,7 @@ def _spot_nominal(gpu: Any) -> float | None:
 
 
 def _price(sheet: Sheet, t: TrainingSection, gpu: Any) -> Value | None:
-    from botec.runner import _fresh_name
+    from botec.run import _fresh_name
 
     if t.usd_per_gpu_hour is not None:
         name = _fresh_name(sheet, "usd_per_gpu_hour", t.usd_per_gpu_hour)
@@ -274,7 +274,7 @@ def _extras(
             total_flops=run.total_flops,
             attention_flops=sheet.steps["attention_flops"],
         )
-    from botec.runner import _assumed
+    from botec.run import _assumed
 
     sheet.step(
         training.ENERGY,
