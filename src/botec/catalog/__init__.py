@@ -305,7 +305,7 @@ class Assumption:
     dist: str = "lognormal"
 
     def as_range(self, nominal: float | None = None) -> Any:
-        """The default as an :class:`~botec.core.uncertain.Uncertain` (nominal may be overridden)."""
+        """The default as an :class:`~botec.core.uncertain.Uncertain` (nominal may be changed)."""
         from botec.core.uncertain import make_range
 
         centre = nominal if nominal is not None else self.nominal

@@ -4,7 +4,7 @@ Every chart is a :class:`matplotlib.figure.Figure` built directly (no pyplot, so
 registry and nothing to close) on an Agg canvas. Tick labels carry units through
 :func:`botec.core.units.format_quantity`, so an axis reads '14 GPUs' or '$2.62M/month', never '1e6'.
 
-matplotlib and numpy are imported inside the functions: ``import botec.report.plots`` stays cheap and
+matplotlib and numpy are imported inside the functions: ``import botec.report.plots`` is cheap and
 botec works without matplotlib until a chart is asked for.
 """
 

@@ -28,7 +28,7 @@ TRAINING_LABELS = {
 
 @dataclass
 class TrainingBacktest(Backtest):
-    """A :class:`~botec.validation.backtest.Backtest` of the training quantities, with an overall line."""
+    """A :class:`~botec.validation.backtest.Backtest` of the training quantities, with a total."""
 
     quantities: tuple[str, ...] = tuple(TRAINING_RESULT_FOR)
 
