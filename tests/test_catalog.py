@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from botec import catalog
 from botec.core.errors import BotecInputError
-
-VALIDATION = Path(__file__).resolve().parents[2] / "shared" / "validation" / "published-figures.csv"
+from botec.validation.published import published_figures
 
 
 def test_every_entry_loads_with_a_source() -> None:
@@ -56,7 +54,7 @@ def test_issue_devices_present() -> None:
         catalog.get_hardware(name)
 
 
-# Dense peaks and memory as published (shared/validation/published-figures.csv, row in comment).
+# Dense peaks and memory as published (src/botec/data/published-figures.csv, row in comment).
 @pytest.mark.parametrize(
     ("device", "dtype", "value"),
     [
@@ -96,9 +94,8 @@ def test_memory_matches_published(device: str, memory: float, bandwidth: float) 
     assert hw.memory_bandwidth_bytes_per_s == pytest.approx(bandwidth, rel=0.01)
 
 
-@pytest.mark.skipif(not VALIDATION.is_file(), reason="shared/ not beside the checkout")
 def test_h100_dense_figure_is_in_the_validation_file() -> None:
-    rows = {r["id"]: r for r in csv.DictReader(VALIDATION.open(encoding="utf-8"))}
+    rows = published_figures()  # the shipped src/botec/data/published-figures.csv
     assert (
         float(rows["D007"]["value"]) * 1e12 == catalog.get_hardware("h100").peak_flop_per_s["bf16"]
     )

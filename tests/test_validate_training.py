@@ -3,10 +3,8 @@ training MFU by GPU generation and scale."""
 
 from __future__ import annotations
 
-import csv
 import math
 import statistics
-from pathlib import Path
 
 import pytest
 
@@ -15,9 +13,8 @@ from botec.catalog.training_mfu import FALLBACK, default_mfu, generation_for, ta
 from botec.core.uncertain import Uncertain
 from botec.modelspec import get_model
 from botec.validation.backtest import Backtest, RowResult, Summary
+from botec.validation.published import published_figures
 from botec.validation.training import run_training_backtest, training_rows
-
-VALIDATION = Path(__file__).resolve().parents[2] / "shared" / "validation" / "published-figures.csv"
 
 
 @pytest.fixture(scope="module")
@@ -115,10 +112,8 @@ def test_rows_are_well_formed() -> None:
         assert float(row["tokens"]) > 0 and float(row["published"]) > 0
 
 
-@pytest.mark.skipif(not VALIDATION.is_file(), reason="shared/ not beside the checkout")
 def test_published_values_match_the_validation_file() -> None:
-    with VALIDATION.open(encoding="utf-8") as handle:
-        published = {r["id"]: r for r in csv.DictReader(handle)}
+    published = published_figures()  # the shipped src/botec/data/published-figures.csv
     to_base = {"GPU-hours": 1.0, "days": 86_400.0, "minutes": 60.0, "hours": 3_600.0}
     for row in training_rows():
         source = published[row["id"]]
