@@ -30,7 +30,7 @@ def test_every_entry_loads_with_a_source() -> None:
             assert price.source and price.as_of and price.values
 
 
-def test_issue_devices_present() -> None:
+def test_common_accelerators_present() -> None:
     for name in (
         "a100-40gb",
         "a100-80gb",

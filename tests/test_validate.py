@@ -25,8 +25,9 @@ def test_every_shipped_row_is_predicted(backtest: dict) -> None:
         assert row["ratio"] == pytest.approx(row["predicted"] / row["published"])
 
 
-def test_median_error_and_coverage_meet_the_issue_target(backtest: dict) -> None:
-    # Issue 4's goal: median |log error| within ±25% for throughput, TTFT and decode speed.
+def test_median_error_and_coverage_meet_the_accuracy_target(backtest: dict) -> None:
+    # The inference backtest's target: median |log error| within ±25% for throughput, TTFT and
+    # decode speed.
     summary = {s["quantity"]: s for s in backtest["summary"]}
     assert set(summary) == {
         "output_throughput_per_gpu",

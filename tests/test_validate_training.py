@@ -71,7 +71,7 @@ def test_gpt2_124m_uses_the_small_model_mfu(backtest) -> None:
     assert row.predicted == pytest.approx(7641, rel=1e-3)
 
 
-def test_summary_meets_the_issue_target(backtest) -> None:
+def test_summary_meets_the_accuracy_target(backtest) -> None:
     summary = {s.quantity: s for s in backtest.summaries()}
     assert set(summary) == {"gpu_hours", "wall_clock"}
     assert all(isinstance(s, Summary) for s in summary.values())
