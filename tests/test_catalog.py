@@ -121,14 +121,7 @@ def test_aliases_and_did_you_mean() -> None:
         catalog.get_hardware("cpu-modern").peak_for("fp8")
 
 
-@pytest.fixture
-def clean_catalog():
-    yield
-    catalog._extra_files.clear()
-    catalog._load.cache_clear()
-
-
-def test_user_catalog_adds_and_overrides(tmp_path: Path, clean_catalog: None) -> None:
+def test_user_catalog_adds_and_overrides(tmp_path: Path) -> None:
     user = tmp_path / "mine.toml"
     user.write_text(
         """
@@ -145,17 +138,97 @@ as_of = "2026-01"
 on_demand_usd_per_hour = 1.5
 """
     )
-    catalog.add_catalog_file(user)
-    assert catalog.get_hardware("my-gpu").peak_flop_per_s["fp16"] == 100e12
-    price = catalog.get_price("gpu", "a100-80gb")
+    mine = catalog.load_catalog([user])
+    assert mine.hardware("my-gpu").peak_flop_per_s["fp16"] == 100e12
+    price = mine.price("gpu", "a100-80gb")
     assert price.get("on_demand_usd_per_hour") == 1.5
     assert price.get("spot_usd_per_hour") > 0  # bundled field kept
 
 
-def test_bad_user_catalog(tmp_path: Path, clean_catalog: None) -> None:
+def test_bad_user_catalog(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[gpus]\nx = 1\n")
     with pytest.raises(BotecInputError):
-        catalog.add_catalog_file(bad)
+        catalog.load_catalog([bad])
     with pytest.raises(BotecInputError):
-        catalog.add_catalog_file(tmp_path / "missing.toml")
+        catalog.load_catalog([tmp_path / "missing.toml"])
+
+
+def _custom_gpu_scenario(catalog_file: Path | None) -> dict:
+    data: dict = {
+        "title": "custom GPU",
+        "model": {"params": "7B", "precision": "fp16", "gpu": "lab-gpu-9"},
+    }
+    if catalog_file is not None:
+        data["catalog"] = str(catalog_file)
+    return data
+
+
+def test_a_scenario_catalog_never_leaks_into_a_later_run(tmp_path: Path) -> None:
+    # A scenario's own catalog file is merged for that run only: a later scenario in the same
+    # process without the file must not see its GPU (in a web server, one user's data would
+    # otherwise reach another's answers).
+    from botec.run import run_scenario
+    from botec.scenario import scenario_from_dict
+
+    user = tmp_path / "lab.toml"
+    user.write_text(
+        '[hardware.lab-gpu-9]\nname = "Lab GPU 9"\nmemory_bytes = 48e9\n'
+        "memory_bandwidth_bytes_per_s = 1e12\npeak_flop_per_s = { fp16 = 100e12 }\n"
+        'source = "my lab"\nas_of = "2026-01"\n'
+    )
+    with_file = run_scenario(scenario_from_dict(_custom_gpu_scenario(user)))
+    assert "48.0 GB" in " ".join(n.text for n in with_file.notes)
+    with pytest.raises(BotecInputError) as info:
+        run_scenario(scenario_from_dict(_custom_gpu_scenario(None)))
+    assert info.value.field == "model.gpu" and info.value.value == "lab-gpu-9"
+    # The default catalog is unchanged too.
+    assert "lab-gpu-9" not in catalog.hardware_names()
+
+
+def test_a_catalog_value_is_unchanged_by_merging_another_file(tmp_path: Path) -> None:
+    user = tmp_path / "cheap.toml"
+    user.write_text("[prices.gpu.a100-80gb]\non_demand_usd_per_hour = 1.0\n")
+    base = catalog.load_catalog()
+    merged = base.with_files([user])
+    assert merged.price("gpu", "a100-80gb").get("on_demand_usd_per_hour") == 1.0
+    assert base.price("gpu", "a100-80gb").get("on_demand_usd_per_hour") != 1.0
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ("memory_bytes = 0", "memory_bytes"),
+        ("memory_bytes = -80e9", "memory_bytes"),
+        ("memory_bytes = nan", "memory_bytes"),
+        ('memory_bytes = "lots"', "memory_bytes"),
+        ("memory_bandwidth_bytes_per_s = inf", "memory_bandwidth_bytes_per_s"),
+        ("peak_flop_per_s = { fp16 = -1 }", "peak_flop_per_s.fp16"),
+        ("matmul_share = 1.5", "matmul_share"),
+        ("speed = 3", "speed"),
+    ],
+)
+def test_a_bad_catalog_entry_is_refused_at_load_naming_the_field(
+    tmp_path: Path, entry: str, field: str
+) -> None:
+    # Entries are pydantic models: a zero, negative, NaN, infinite or text value where a positive
+    # number belongs, or an unknown field, is refused when the file loads, naming the file,
+    # the entry and the field.
+    user = tmp_path / "bad.toml"
+    user.write_text(f"[hardware.a100-80gb]\n{entry}\n")
+    with pytest.raises(BotecInputError) as info:
+        catalog.load_catalog([user])
+    assert str(user) in info.value.field
+    assert f"hardware.a100-80gb.{field}" in info.value.field
+
+
+def test_a_bad_price_is_refused(tmp_path: Path) -> None:
+    user = tmp_path / "bad.toml"
+    user.write_text("[prices.gpu.a100-80gb]\non_demand_usd_per_hour = -2\n")
+    with pytest.raises(BotecInputError) as info:
+        catalog.load_catalog([user])
+    assert "on_demand_usd_per_hour" in info.value.field
+
+
+def test_every_bundled_entry_is_valid() -> None:
+    catalog.load_catalog().validate()

@@ -148,3 +148,34 @@ def test_any_mix_of_sections_runs_or_says_what_is_wrong(names: set[str]) -> None
     data = {name: SECTIONS[name] for name in names}
     with contextlib.suppress(BotecInputError):
         run_scenario(scenario_from_dict(data))
+
+
+def _values_or_none(data: dict) -> dict[str, float] | None:
+    from botec.core.errors import BotecInputError
+
+    try:
+        sheet = run_scenario(scenario_from_dict(data))
+    except BotecInputError:
+        return None
+    return {v.name: float(v.value) for v in (*sheet.inputs.values(), *sheet.steps.values())}
+
+
+# Totals over every section: the one kind of result another section may change.
+AGGREGATES = {"total_monthly_cost"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sets(st.sampled_from(sorted(SECTIONS)), min_size=2, max_size=4), st.data())
+def test_a_result_keeps_its_name_whatever_else_the_scenario_holds(
+    names: set[str], data: st.DataObject
+) -> None:
+    # Adding a section never renames what the other sections record, nor gives one of their
+    # names another meaning: every result of a smaller scenario is in the larger one, with the
+    # same value (no prefix that appears only sometimes).
+    dropped = data.draw(st.sampled_from(sorted(names)))
+    full = _values_or_none({name: SECTIONS[name] for name in names})
+    part = _values_or_none({name: SECTIONS[name] for name in names - {dropped}})
+    if full is not None and part is not None:
+        assert set(part) <= set(full), sorted(set(part) - set(full))
+        changed = [n for n in part if n not in AGGREGATES and part[n] != full[n]]
+        assert not changed, changed

@@ -16,7 +16,6 @@ from conftest import cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from botec import catalog
 from botec.analysis.evaluate import evaluate
 from botec.run import run_scenario
 from botec.scenario import scenario_from_dict
@@ -196,10 +195,7 @@ def faster_a100(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignor
         encoding="utf-8",
     )
     monkeypatch.setenv("BOTEC_CATALOG", str(extra))
-    catalog._load.cache_clear()
     yield "fast-a100"
-    monkeypatch.delenv("BOTEC_CATALOG")
-    catalog._load.cache_clear()
 
 
 @settings(

@@ -237,7 +237,9 @@ def test_a_deadline_with_the_default_mfu_settles_on_its_scale() -> None:
     gpus = r["gpus_for_deadline"]["value"]
     assert gpus % 8 == 0
     rate = r["cluster_flop_rate"]["value"]
-    assert rate == pytest.approx(gpus * inputs["peak_flop_per_s"]["value"] * inputs["mfu"]["value"])
+    assert rate == pytest.approx(
+        gpus * inputs["training_peak_flop_per_s"]["value"] * inputs["mfu"]["value"]
+    )
     assert r["wall_clock"]["value"] <= 30 * 86400
     # one node fewer would miss the deadline
     assert r["total_flops"]["value"] / (rate * (gpus - 8) / gpus) > 30 * 86400

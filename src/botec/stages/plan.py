@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from botec import catalog
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
@@ -21,7 +20,9 @@ from botec.core.units import MONTH, format_quantity
 from botec.estimators import inference as inf
 from botec.estimators import serving_plan as sp
 from botec.estimators._constants import hours_per_month, seconds_per_hour
-from botec.scenario import ServingPlanSection, ServingSection
+from botec.scenario import Scenario, ServingPlanSection, ServingSection
+from botec.stages.context import Context
+from botec.stages.serving import run_serving
 
 TARGETS = (
     ("ttft_p50", "TTFT p50"),
@@ -151,10 +152,10 @@ def plan_steps(
     return r
 
 
-def _gpu_price(gpu_name: str, given: Any) -> tuple[Any, str]:
+def _gpu_price(ctx: Context, gpu_name: str, given: Any) -> tuple[Any, str]:
     if given is not None:
         return given, "scenario"
-    found = catalog.gpu_on_demand(catalog.get_hardware(gpu_name, "serving.gpu").key)
+    found = ctx.catalog.gpu_on_demand(ctx.catalog.hardware(gpu_name, "serving.gpu").key)
     return found if found is not None else (None, "")
 
 
@@ -171,13 +172,11 @@ def _misses(plan: ServingPlanSection, metrics: dict[str, float]) -> str:
 
 
 def _scratch(
-    srv: ServingSection, peak: float, average: float, price: float, chunk: float
+    ctx: Context, srv: ServingSection, peak: float, average: float, price: float, chunk: float
 ) -> tuple[dict[str, float], int] | None:
     """Nominal plan metrics of one configuration (None when the weights do not fit)."""
-    from botec.stages.serving import run_serving
-
     sheet = Sheet(samples=0)
-    served = run_serving(sheet, srv)
+    served = run_serving(ctx.on(sheet), srv)
     if not served:
         return None
     r = plan_steps(
@@ -202,6 +201,7 @@ def _batches(max_batch: int, cap: int) -> list[int]:
 
 
 def best_option(
+    ctx: Context,
     srv: ServingSection,
     plan: ServingPlanSection,
     peak: float,
@@ -212,7 +212,7 @@ def best_option(
     """The batch with the most requests per replica that meets every target, for one layout."""
     option = PlanOption(srv.gpu, srv.precision, tp, usd_per_gpu_hour=price)
     srv = srv.model_copy(update={"tensor_parallel": tp, "batch": None})
-    first = _scratch(srv, peak, average, price or 0.0, plan.prefill_chunk_tokens)
+    first = _scratch(ctx, srv, peak, average, price or 0.0, plan.prefill_chunk_tokens)
     if first is None:
         option.why_not = "the weights do not fit"
         return option
@@ -221,6 +221,7 @@ def best_option(
     closest: tuple[int, dict[str, float]] | None = None
     for b in _batches(option.max_batch, plan.max_batch):
         got = _scratch(
+            ctx,
             srv.model_copy(update={"batch": b}),
             peak,
             average,
@@ -246,6 +247,7 @@ def best_option(
 
 
 def search(
+    ctx: Context,
     srv: ServingSection,
     plan: ServingPlanSection,
     peak: float,
@@ -257,15 +259,15 @@ def search(
     precisions = [srv.precision, *[p for p in plan.compare_precisions if p != srv.precision]]
     options: list[PlanOption] = []
     for gpu in gpus:
-        catalog.get_hardware(gpu, "serving_plan.compare_gpus")
-        given, _ = _gpu_price(gpu, usd_per_gpu_hour if gpu == srv.gpu else None)
+        ctx.catalog.hardware(gpu, "serving_plan.compare_gpus")
+        given, _ = _gpu_price(ctx, gpu, usd_per_gpu_hour if gpu == srv.gpu else None)
         price = None if given is None else float(point(given))
         for precision in precisions:
-            catalog.get_precision(precision, "serving_plan.compare_precisions")
+            ctx.catalog.precision(precision, "serving_plan.compare_precisions")
             variant = srv.model_copy(update={"gpu": gpu, "precision": precision})
             tps = (plan.tensor_parallel,) if plan.tensor_parallel else TP_CHOICES
             try:
-                layouts = [best_option(variant, plan, peak, average, price, tp) for tp in tps]
+                layouts = [best_option(ctx, variant, plan, peak, average, price, tp) for tp in tps]
             except BotecInputError as exc:  # e.g. FP8 on a GPU without FP8 tensor cores
                 why = (
                     f"no {precision} compute on this GPU"
@@ -283,7 +285,7 @@ def search(
     return sorted(options, key=lambda o: (not o.feasible, o.monthly_cost))
 
 
-def _comparison(sheet: Sheet, options: list[PlanOption], chosen: PlanOption) -> None:
+def _comparison(ctx: Context, options: list[PlanOption], chosen: PlanOption) -> None:
     rows = []
     for o in options:
         m = o.metrics or {}
@@ -293,7 +295,7 @@ def _comparison(sheet: Sheet, options: list[PlanOption], chosen: PlanOption) -> 
 
         rows.append(
             [
-                catalog.get_hardware(o.gpu).name,
+                ctx.catalog.hardware(o.gpu).name,
                 o.precision,
                 str(o.tensor_parallel),
                 str(o.batch) if o.metrics else "–",
@@ -306,7 +308,7 @@ def _comparison(sheet: Sheet, options: list[PlanOption], chosen: PlanOption) -> 
                 "chosen" if o is chosen else (o.why_not or "meets targets"),
             ]
         )
-    sheet.table(
+    ctx.sheet.table(
         "Options compared (nominal values; the cheapest that meets every target is chosen)",
         ["GPU", "Precision", "TP", "Batch", "TTFT p99", "TPOT p99", "GPUs", "Cost", "Verdict"],
         rows,
@@ -314,17 +316,18 @@ def _comparison(sheet: Sheet, options: list[PlanOption], chosen: PlanOption) -> 
 
 
 def run_plan(
-    sheet: Sheet,
+    ctx: Context,
     srv: ServingSection,
     plan: ServingPlanSection,
     peak_rps: Value,
     average_rps: Value,
     usd_per_gpu_hour: Any,
 ) -> None:
-    """Search, then record the chosen configuration's serving steps and plan on ``sheet``."""
-    from botec.stages.serving import run_serving
-
-    options = search(srv, plan, float(peak_rps.value), float(average_rps.value), usd_per_gpu_hour)
+    """Search, then record the chosen configuration's serving steps and plan on the sheet."""
+    sheet = ctx.sheet
+    options = search(
+        ctx, srv, plan, float(peak_rps.value), float(average_rps.value), usd_per_gpu_hour
+    )
     chosen = next((o for o in options if o.feasible), None)
     base = next(
         (o for o in options if o.gpu == srv.gpu and o.precision == srv.precision), options[0]
@@ -332,7 +335,7 @@ def run_plan(
     pick = chosen or base
     with sheet.section("Serving"):
         served = run_serving(
-            sheet,
+            ctx,
             chosen_by="serving plan: the cheapest option meeting the targets (Serving plan)",
             srv=srv.model_copy(
                 update={
@@ -350,21 +353,21 @@ def run_plan(
             if getattr(plan, key) is not None
         ]
         how = (
-            f"Chosen: {catalog.get_hardware(pick.gpu).name}, {pick.precision}, "
+            f"Chosen: {ctx.catalog.hardware(pick.gpu).name}, {pick.precision}, "
             f"TP {pick.tensor_parallel}, "
             f"batch {pick.batch} (of {pick.max_batch} that fit; cap {plan.max_batch}) — the "
             f"cheapest of {len(options)} option(s) meeting {', '.join(goals) or 'no targets'}."
         )
         if not served:
             sheet.note("bad", "No option fits the model in GPU memory: quantise or raise TP.")
-            _comparison(sheet, options, pick)
+            _comparison(ctx, options, pick)
             return
         sheet.note(
             "ok" if chosen else "bad",
             how if chosen else f"No option meets the targets. {pick.why_not}",
         )
         price_value, source = _gpu_price(
-            pick.gpu, usd_per_gpu_hour if pick.gpu == srv.gpu else None
+            ctx, pick.gpu, usd_per_gpu_hour if pick.gpu == srv.gpu else None
         )
         if price_value is None:
             raise BotecInputError(
@@ -386,7 +389,7 @@ def run_plan(
                     f"{format_quantity(goal, 's')} target: keep headroom or measure the engine.",
                 )
         if len(options) > 1 or plan.tensor_parallel is None:
-            _comparison(sheet, options, pick)
+            _comparison(ctx, options, pick)
     with sheet.section("The seeds' one-line methods"):
         _seed_methods(sheet, served, peak_rps)
 
@@ -453,3 +456,20 @@ def _seed_methods(sheet: Sheet, served: dict[str, Any], peak_rps: Value) -> None
         "batching, which shares each weight read across the batch — too many. The plan needs "
         f"{format_quantity(float(planned), 'GPUs')}.",
     )
+
+
+def run_serving_plan(ctx: Context, scn: Scenario) -> None:
+    """The [serving_plan] section: needs [serving] (what to serve) and [users] (how much)."""
+    if scn.serving is None or scn.serving_plan is None:
+        raise BotecInputError(
+            "serving_plan", "no [serving] section", "a [serving] section naming model, GPU, lengths"
+        )
+    if ctx.peak_rps is None or ctx.average_rps is None:
+        raise BotecInputError(
+            "serving_plan",
+            "no traffic",
+            "a [users] section with requests_per_second, or daily_active_users and "
+            "requests_per_user_per_day",
+        )
+    price = scn.cost.usd_per_gpu_hour if scn.cost else None
+    run_plan(ctx, scn.serving, scn.serving_plan, ctx.peak_rps, ctx.average_rps, price)

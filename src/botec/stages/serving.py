@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from botec import catalog
 from botec.core.errors import BotecInputError
-from botec.core.sheet import Sheet, Value
+from botec.core.sheet import Value
 from botec.core.uncertain import point
 from botec.estimators import memory
 from botec.estimators import serving as sv
 from botec.scenario import ServingSection
+from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
+from botec.stages.context import Context
 
 
 def _model(srv: ServingSection) -> Any:
@@ -28,23 +29,13 @@ def _model(srv: ServingSection) -> Any:
     return None
 
 
-def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[str, Any]:
+def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[str, Any]:
     """Record the serving steps; return the values a serving plan builds on (empty when the
     model does not fit). ``chosen_by`` is the source of a TP degree and batch a plan picked."""
-    from botec.run import (
-        _assumed,
-        _fresh_name,
-        _gpu_inputs,
-        _on_this_gpu,
-        _roofline_sharpness,
-    )
-
+    sheet = ctx.sheet
+    catalog = ctx.catalog
+    inp = sheet.input
     spec = _model(srv)
-
-    def inp(name: str, value: Any, unit: str, *args: Any) -> Value:
-        # An earlier section may hold the same symbol with another value (a 7B being trained
-        # beside a 3B being served): serving's own is then serving_NAME.
-        return sheet.input(_fresh_name(sheet, name, value, "serving_"), value, unit, *args)
 
     if spec is not None:
         cite = f"{spec.name}: {spec.source}"
@@ -81,7 +72,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
         if moe
         else params
     )
-    precision = catalog.get_precision(srv.precision, "serving.precision")
+    precision = catalog.precision(srv.precision, "serving.precision")
     bpp = inp(
         "bytes_per_param",
         precision.bytes_per_param,
@@ -91,7 +82,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
     )
     weights = memory.weights_memory(sheet, params, bpp)
     kv_name = srv.kv_precision or (precision.key if precision.bytes_per_param >= 2 else "fp16")
-    kv_prec = catalog.get_precision(kv_name, "serving.kv_precision")
+    kv_prec = catalog.precision(kv_name, "serving.kv_precision")
     kv_bytes = inp(
         "kv_bytes_per_value",
         kv_prec.bytes_per_param,
@@ -135,9 +126,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
             sv.MEAN_CONTEXT_FULL, input_tokens=tokens_in, output_tokens=tokens_out
         )
 
-    gpu, peak, bandwidth, gpu_mem = _gpu_inputs(
-        sheet, srv.gpu, "serving.gpu", srv.precision, None, None
-    )
+    gpu, peak, bandwidth, gpu_mem = gpu_inputs(ctx, srv.gpu, "serving.gpu", srv.precision)
     tp = inp(
         "tensor_parallel",
         srv.tensor_parallel,
@@ -145,7 +134,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
         "Tensor-parallel GPUs",
         chosen_by or "scenario",
     )
-    engine = catalog.get_engine(srv.engine, "serving.engine")
+    engine = catalog.engine(srv.engine, "serving.engine")
 
     def factor(name: str, given: Any, unit: str, title: str) -> Value:
         if given is not None:
@@ -153,14 +142,14 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
         spec_ = engine.factors[name if name in engine.factors else f"{name}_s"]
         value = spec_.as_range()
         return sheet.assume(
-            _fresh_name(sheet, name, value, "serving_"),
+            name,
             value,
             unit,
             f"{title} ({engine.name})",
             spec_.source,
         )
 
-    link = catalog.get_link(gpu.interconnect, "hardware interconnect")
+    link = catalog.link(gpu.interconnect, "hardware interconnect")
     compute_eff = factor(
         "compute_efficiency", srv.compute_efficiency, "fraction", "Compute efficiency"
     )
@@ -177,7 +166,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
             ),
         )
     if srv.compute_efficiency is None:
-        compute_eff = _on_this_gpu(sheet, compute_eff, gpu, inp)
+        compute_eff = on_this_gpu(ctx, compute_eff, gpu)
     hw = {
         "tensor_parallel": tp,
         "peak_flop_per_s": peak,
@@ -186,7 +175,7 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
         "memory_efficiency": factor(
             "memory_efficiency", srv.memory_efficiency, "fraction", "Memory-bandwidth efficiency"
         ),
-        "roofline_sharpness": _roofline_sharpness(sheet, srv.roofline_sharpness),
+        "roofline_sharpness": roofline_sharpness(ctx, srv.roofline_sharpness),
         "layers": layers,
         "hidden_size": inp("hidden_size", hidden_n, "dims", "Hidden size", cite, kind),
         "activation_bytes": sheet.constant(
@@ -232,8 +221,8 @@ def run_serving(sheet: Sheet, srv: ServingSection, chosen_by: str = "") -> dict[
         "vLLM's default gpu_memory_utilization is 0.9; TensorRT-LLM's KV cache takes 0.9 of what "
         "the weights leave",
     )
-    workspace = _assumed(
-        sheet, "workspace_per_gpu", srv.workspace_per_gpu, "B", "Workspace and runtime per GPU"
+    workspace = assumed(
+        ctx, "workspace_per_gpu", srv.workspace_per_gpu, "B", "Workspace and runtime per GPU"
     )
     budget = sheet.step(
         sv.KV_BUDGET,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from botec import catalog
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
@@ -17,6 +16,8 @@ from botec.estimators import memory, training, verdicts
 from botec.estimators._constants import seconds_per_day, seconds_per_hour
 from botec.estimators.serving import ATTENTION_DIM
 from botec.scenario import TrainingSection
+from botec.stages._inputs import assumed, catalog_cite
+from botec.stages.context import Context
 
 # Chinchilla's fitted loss L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Approach 3, eq. 10)
 CHINCHILLA_FIT = {"alpha": 0.3392, "beta": 0.2849, "a": 406.4, "b": 410.7}
@@ -39,36 +40,38 @@ def _model(t: TrainingSection) -> Any:
 DEFAULT_GPUS = 64
 
 
-def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
-    from botec.run import _assumed, _catalog_cite, _fresh, _fresh_name
-
+def run_training(ctx: Context, t: TrainingSection) -> None:
+    """The [training] section. Its names that another section may also record (a parameter count,
+    a GPU's peak, a price, a layer count, weights) always carry the ``training_`` prefix, so a
+    result has one name whatever else the scenario holds."""
+    sheet = ctx.sheet
     spec = _model(t)
     moe = spec is not None and spec.params_active < spec.params_total
     if spec is not None:
         cite = f"{spec.name}: {spec.source}"
         value = float(spec.params_active if moe else spec.params_total)
         params = sheet.input(
-            _fresh_name(sheet, "params", value),
+            "training_params",
             value,
             "params",
             f"{'Active parameters per token' if moe else 'Parameters'} ({spec.name})",
             cite,
         )
     else:
-        params = _fresh(sheet, "params", t.params, "params", "Parameters")
-    gpu = catalog.get_hardware(t.gpu, "training.gpu")
-    compute = catalog.get_precision(t.precision, "training.precision").compute_dtype
+        params = sheet.input("training_params", t.params, "params", "Parameters (training)")
+    gpu = ctx.catalog.hardware(t.gpu, "training.gpu")
+    compute = ctx.catalog.precision(t.precision, "training.precision").compute_dtype
     peak_value = t.peak_flops or gpu.peak_for(compute, "training.precision")
     peak = sheet.input(
-        _fresh_name(sheet, "peak_flop_per_s", peak_value),
+        "training_peak_flop_per_s",
         peak_value,
         "FLOP/s",
         f"{gpu.name} dense {compute.upper()} peak",
-        "scenario" if t.peak_flops else _catalog_cite(gpu),
+        "scenario" if t.peak_flops else catalog_cite(gpu),
     )
     if t.gpus is None and (t.deadline is None or (t.tokens is None and t.memory)):
         t = t.model_copy(update={"gpus": DEFAULT_GPUS})
-    price = _price(sheet, t, gpu)
+    price = _price(ctx, t, gpu)
     run = None
     finetune = t.finetune != "full"
     if finetune and t.tokens is None:
@@ -98,15 +101,16 @@ def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
         run = training.training_time(sheet, flops, gpus, peak, mfu, price)
         if deadline is not None:
             _deadline_note(sheet, t, run, deadline)
-        _extras(sheet, t, spec, gpu, run, params, tokens, gpus)
+        _extras(ctx, t, spec, gpu, run, params, tokens, gpus)
         if price is not None:
-            spot = _assumed(
-                sheet,
-                "spot_price_fraction",
+            spot = assumed(
+                ctx,
+                "training_spot_price_fraction",
                 t.spot_price_fraction,
                 "fraction",
                 "Spot price as a share of on-demand",
-                nominal=_spot_nominal(gpu),
+                nominal=_spot_nominal(ctx, gpu),
+                key="spot_price_fraction",
             )
             assert run.cost is not None
             sheet.step(training.SPOT_COST, cost=run.cost, spot_price_fraction=spot)
@@ -115,12 +119,12 @@ def run_training(sheet: Sheet, t: TrainingSection, st: Any) -> None:
         if ratio is not None and buys is not None:
             _advice(sheet, ratio, buys, run, tokens, gpus, finetune)
         with sheet.section("Training memory per GPU"):
-            _memory_per_gpu(sheet, t, spec, gpu, st)
+            _memory_per_gpu(sheet, t, spec, gpu)
     else:
         mfu = _mfu(sheet, t, gpu, float(point(params.value)))
         _what_budget_buys(sheet, t, price, peak, mfu, params, None, None)
     if t.memory:
-        _seed_memory(sheet, t, params, gpu, st)
+        _seed_memory(ctx, t, params, gpu)
 
 
 def _gpus(
@@ -200,23 +204,21 @@ def _mfu(sheet: Sheet, t: TrainingSection, gpu: Any, params: float) -> Value:
     )
 
 
-def _spot_nominal(gpu: Any) -> float | None:
-    p = catalog.gpu_price(gpu.key)
+def _spot_nominal(ctx: Context, gpu: Any) -> float | None:
+    p = ctx.catalog.gpu_price(gpu.key)
     return p.spot_fraction if p is not None else None
 
 
-def _price(sheet: Sheet, t: TrainingSection, gpu: Any) -> Value | None:
-    from botec.run import _fresh_name
-
+def _price(ctx: Context, t: TrainingSection, gpu: Any) -> Value | None:
+    sheet = ctx.sheet
+    name = "training_usd_per_gpu_hour"
     if t.usd_per_gpu_hour is not None:
-        name = _fresh_name(sheet, "usd_per_gpu_hour", t.usd_per_gpu_hour)
         return sheet.input(name, t.usd_per_gpu_hour, "USD/h", "Price per GPU-hour", "scenario")
-    found = catalog.gpu_on_demand(gpu.key)
+    found = ctx.catalog.gpu_on_demand(gpu.key)
     if found is None:
         sheet.note("info", f"No catalog price for {gpu.name}: give a price for the cost.")
         return None
     rate, source = found
-    name = _fresh_name(sheet, "usd_per_gpu_hour", rate)
     return sheet.input(name, rate, "USD/h", f"{gpu.name} on-demand price per GPU-hour", source)
 
 
@@ -238,7 +240,7 @@ def _attention(sheet: Sheet, t: TrainingSection, spec: Any) -> dict[str, Value] 
         head_dim=sheet.input("training_head_dim", spec.head_dim, "dims", "Head dimension", cite),
     )
     return {
-        "layers": sheet.input("layers", spec.layers, "layers", "Transformer layers", cite),
+        "layers": sheet.input("training_layers", spec.layers, "layers", "Transformer layers", cite),
         "attention_dim": width,
         "sequence_length": sheet.input(
             "sequence_length", t.sequence_length, "tokens", "Training sequence length"
@@ -247,7 +249,7 @@ def _attention(sheet: Sheet, t: TrainingSection, spec: Any) -> dict[str, Value] 
 
 
 def _extras(
-    sheet: Sheet,
+    ctx: Context,
     t: TrainingSection,
     spec: Any,
     gpu: Any,
@@ -257,6 +259,7 @@ def _extras(
     gpus: Value,
 ) -> None:
     """Petaflop-days, hardware FLOPs, energy, checkpoints, data; the fitted-law optimum."""
+    sheet = ctx.sheet
     sheet.step(
         training.PETAFLOP_DAYS, total_flops=run.total_flops, seconds_per_day=seconds_per_day(sheet)
     )
@@ -274,16 +277,14 @@ def _extras(
             total_flops=run.total_flops,
             attention_flops=sheet.steps["attention_flops"],
         )
-    from botec.run import _assumed
-
     sheet.step(
         training.ENERGY,
         gpus=gpus,
         gpu_tdp=sheet.input("gpu_tdp", gpu.tdp_w, "W", f"{gpu.name} TDP", f"catalog: {gpu.source}"),
-        power_fraction=_assumed(
-            sheet, "power_fraction", t.power_fraction, "fraction", "Average draw ÷ TDP"
+        power_fraction=assumed(
+            ctx, "power_fraction", t.power_fraction, "fraction", "Average draw ÷ TDP"
         ),
-        pue=_assumed(sheet, "pue", t.pue, "x", "Data-centre PUE"),
+        pue=assumed(ctx, "pue", t.pue, "x", "Data-centre PUE"),
         wall_clock=run.wall_clock,
         seconds_per_hour=seconds_per_hour(sheet),
     )
@@ -473,18 +474,18 @@ def _seed_convention(t: TrainingSection) -> memory.TrainingMemoryConvention:
     )
 
 
-def _seed_memory(sheet: Sheet, t: TrainingSection, params: Value, gpu: Any, st: Any) -> None:
+def _seed_memory(ctx: Context, t: TrainingSection, params: Value, gpu: Any) -> None:
     """Seed 002's single-GPU training-memory breakdown (weights, optimizer, grads, activations)."""
-    precision = catalog.get_precision(t.precision, "training.precision")
-    if st.weights is None:
-        bpp = sheet.input(
-            "bytes_per_param",
-            precision.bytes_per_param,
-            "B/param",
-            f"Bytes per parameter ({precision.name})",
-            precision.source,
-        )
-        st.weights = memory.weights_memory(sheet, params, bpp)
+    sheet = ctx.sheet
+    precision = ctx.catalog.precision(t.precision, "training.precision")
+    bpp = sheet.input(
+        "training_bytes_per_param",
+        precision.bytes_per_param,
+        "B/param",
+        f"Bytes per parameter ({precision.name})",
+        precision.source,
+    )
+    weights = memory.weights_memory(sheet, params, bpp, name="training_weights_memory")
     frac = sheet.assume(
         "activation_fraction",
         t.activation_fraction,
@@ -492,11 +493,11 @@ def _seed_memory(sheet: Sheet, t: TrainingSection, params: Value, gpu: Any, st: 
         "Activations as a share of weights",
         "seed 002's rough 10%; real activations depend on batch × sequence length",
     )
-    total = memory.training_memory(sheet, params, st.weights, _seed_convention(t), frac)
+    total = memory.training_memory(sheet, params, weights, _seed_convention(t), frac)
     verdicts.memory_fit(sheet, total, gpu)
 
 
-def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: Any) -> None:
+def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any) -> None:
     """Weights, gradients, optimizer states and activations per GPU in the best TP/PP/DP split."""
     from botec.estimators import training_memory as tm
     from botec.estimators.model_shape import typical_shape
@@ -541,7 +542,7 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any, st: A
         micro_batch=t.micro_batch,
     )
     how = "the split of the GPUs with the least model parallelism that fits (TP within a node)"
-    params = sheet.inputs.get("total_params") or sheet.inputs["params"]
+    params = sheet.inputs.get("total_params") or sheet.inputs["training_params"]
     states = tm.model_states(
         sheet,
         params,
@@ -618,8 +619,8 @@ def _activation_shape(
             "training_hidden_size", shape["hidden_size"], "dims", "Hidden size", cite
         ),
         "heads": inp("training_heads", shape["heads"], "heads", "Attention heads", cite),
-        "layers": sheet.inputs.get("layers")
-        or inp("layers", shape["layers"], "layers", "Transformer layers", cite),
+        "layers": sheet.inputs.get("training_layers")
+        or inp("training_layers", shape["layers"], "layers", "Transformer layers", cite),
     }
 
 
@@ -649,7 +650,7 @@ def _lora_memory_per_gpu(
     acts = tm.activations(sheet, act_shape, t.recompute, False)
     lora = tm.lora_memory(
         sheet,
-        sheet.inputs.get("total_params") or sheet.inputs["params"],
+        sheet.inputs.get("total_params") or sheet.inputs["training_params"],
         act_shape["layers"],
         sheet.input("lora_rank", t.lora_rank, "rank", "LoRA rank (r)", "scenario"),
         sheet.input(

@@ -1,0 +1,240 @@
+"""What one catalog entry is: pydantic models, so a bad entry is refused with its field named.
+
+Every number must be finite and positive where a zero or a negative would make nonsense of a
+formula downstream (memory, bandwidth, peak, price); text fields are text. The models are frozen:
+a looked-up entry is a value that no run can change.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from botec.core.errors import BotecInputError
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("a finite number")
+    return value
+
+
+Positive = Annotated[float, Field(gt=0), AfterValidator(_finite)]
+NonNegative = Annotated[float, Field(ge=0), AfterValidator(_finite)]
+Share = Annotated[float, Field(gt=0, le=1)]  # a fraction of a peak: above 0, at most 1
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=False)
+
+    key: str
+    name: str = ""
+    source: str
+    notes: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+class Hardware(_Entry):
+    """One accelerator or CPU, with dense (no 2:4 sparsity) peak throughput per precision."""
+
+    name: str
+    kind: str = "gpu"  # "gpu", "tpu" or "cpu"
+    memory_bytes: Positive
+    memory_bandwidth_bytes_per_s: Positive
+    peak_flop_per_s: dict[str, Positive]
+    tdp_w: NonNegative = 0.0
+    interconnect: str = ""
+    as_of: str
+    # Best achievable BF16 matmul as a share of the dense peak (MAMF), where it is published.
+    matmul_share: Share | None = None
+    matmul_share_source: str = ""
+
+    def peak_for(self, compute_dtype: str, field_name: str = "precision") -> float:
+        """Dense peak FLOP/s for a compute type, or a clear error when the device lacks it."""
+        if compute_dtype in self.peak_flop_per_s:
+            return self.peak_flop_per_s[compute_dtype]
+        raise BotecInputError(
+            field_name,
+            compute_dtype,
+            f"a precision {self.name} computes in: {', '.join(sorted(self.peak_flop_per_s))}",
+        )
+
+    @property
+    def ridge_point_flop_per_byte(self) -> float:
+        """FLOP per byte at which the FP16 roofline turns from memory- to compute-bound."""
+        peak = self.peak_flop_per_s.get("fp16") or self.peak_flop_per_s.get("fp32", 0.0)
+        return peak / self.memory_bandwidth_bytes_per_s
+
+
+class Precision(_Entry):
+    """How many bytes a weight takes, and which peak throughput its matmuls run at."""
+
+    bytes_per_param: Positive
+    compute_dtype: str = ""
+    # The share of its own peak this precision's matmuls reach, relative to FP16/BF16's.
+    matmul_efficiency_ratio: Positive = 1.0
+    matmul_efficiency_source: str = ""
+
+
+# A link the catalog has not measured all-reduces on: NCCL's ~30 us small-message floor on
+# NVSwitch systems and 0.6 of the link rate (what 8 x A100 reaches at 64 MiB).
+_UNMEASURED_ALLREDUCE = (
+    "not measured for this link: NCCL's ~30 us small-message floor on NVSwitch systems and "
+    "0.6 of the link rate (what 8 x A100 reaches at 64 MiB)"
+)
+
+
+class Link(_Entry):
+    """A network or interconnect link; bandwidth per direction."""
+
+    bandwidth_bytes_per_s: Positive
+    latency_s: NonNegative = 0.0
+    as_of: str
+    # A tensor-parallel all-reduce of 1-64 MB as NCCL runs it: a fixed cost per call and the bus
+    # bandwidth reached; measured where the catalog says so, else the defaults above.
+    allreduce_latency_s: NonNegative = 30e-6
+    allreduce_bandwidth_bytes_per_s: NonNegative = 0.0
+    allreduce_source: str = _UNMEASURED_ALLREDUCE
+
+    @property
+    def allreduce_bandwidth(self) -> float:
+        return self.allreduce_bandwidth_bytes_per_s or 0.6 * self.bandwidth_bytes_per_s
+
+
+PRICE_META = frozenset({"key", "name", "category", "source", "as_of", "notes", "aliases"})
+
+
+class Price(BaseModel):
+    """One price with its unit in the field name (``on_demand_usd_per_hour``, ...)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    name: str = ""
+    category: str  # gpu, cpu, object_storage, egress, memory_store
+    values: dict[str, Positive] = Field(default_factory=dict)
+    source: str
+    as_of: str
+    notes: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def spot_fraction(self) -> float | None:
+        """Spot over on-demand price, where the catalog has both (a GPU's spot discount)."""
+        spot = self.values.get("spot_usd_per_hour")
+        on_demand = self.values.get("on_demand_usd_per_hour")
+        return spot / on_demand if spot and on_demand else None
+
+    def get(self, what: str) -> float:
+        if what not in self.values:
+            raise BotecInputError(
+                f"price {self.key}", what, f"one of {', '.join(sorted(self.values))}"
+            )
+        return self.values[what]
+
+
+class Assumption(BaseModel):
+    """A default that really varies: its nominal value and 90% interval, with the evidence."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    title: str = ""
+    unit: str = ""
+    low: Annotated[float, AfterValidator(_finite)]
+    high: Annotated[float, AfterValidator(_finite)]
+    source: str
+    as_of: str
+    nominal: Annotated[float, AfterValidator(_finite)] | None = None
+    dist: str = "lognormal"
+
+    def as_range(self, nominal: float | None = None) -> Any:
+        """The default as an :class:`~botec.core.uncertain.Uncertain` (nominal may be changed)."""
+        from botec.core.uncertain import make_range
+
+        centre = nominal if nominal is not None else self.nominal
+        return make_range(self.low, self.high, self.dist, centre, self.key, self.source)
+
+
+ENGINE_FACTORS = (
+    "compute_efficiency",
+    "memory_efficiency",
+    "step_overhead_s",
+    "request_overhead_s",
+)
+
+
+class Engine(BaseModel):
+    """A serving engine's efficiency factors, each a default range (see engines.toml)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    name: str
+    factors: dict[str, Assumption]
+    source: str
+    as_of: str
+    # False for decode kernels that give every query head its own pass over the KV cache (one
+    # thread block per batch × head), so a GQA/MQA cache is read heads ÷ kv_heads times.
+    kv_shared_across_query_heads: bool = True
+    kv_sharing_source: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+def _stringify_dates(entry: dict[str, Any]) -> dict[str, Any]:
+    """TOML reads ``as_of = 2025-01-01`` as a date: the catalog keeps every date as text."""
+    if "as_of" in entry and not isinstance(entry["as_of"], str):
+        return {**entry, "as_of": str(entry["as_of"])}
+    return entry
+
+
+def hardware_entry(key: str, raw: dict[str, Any]) -> Hardware:
+    return Hardware.model_validate({**_stringify_dates(raw), "key": key})
+
+
+def precision_entry(key: str, raw: dict[str, Any]) -> Precision:
+    entry = {"name": key, "compute_dtype": key, **raw, "key": key}
+    return Precision.model_validate(entry)
+
+
+def link_entry(key: str, raw: dict[str, Any]) -> Link:
+    return Link.model_validate({"name": key, **_stringify_dates(raw), "key": key})
+
+
+def price_entry(category: str, key: str, raw: dict[str, Any]) -> Price:
+    raw = _stringify_dates(raw)
+    values = {k: v for k, v in raw.items() if k not in PRICE_META}
+    meta = {k: v for k, v in raw.items() if k in PRICE_META}
+    return Price.model_validate(
+        {"name": key, **meta, "key": key, "category": category, "values": values}
+    )
+
+
+def assumption_entry(key: str, raw: dict[str, Any]) -> Assumption:
+    return Assumption.model_validate(
+        {"title": key, **_stringify_dates(raw), "key": key.replace("-", "_")}
+    )
+
+
+def engine_entry(key: str, raw: dict[str, Any]) -> Engine:
+    raw = _stringify_dates(raw)
+    name = raw.get("name", key)
+    factors = {}
+    for factor in ENGINE_FACTORS:
+        spec = raw.get(factor)
+        if not isinstance(spec, dict):
+            raise BotecInputError(
+                f"catalog engines.{key}.{factor}", spec, "a table {nominal, low, high}"
+            )
+        factors[factor] = Assumption(
+            key=factor,
+            title=factor,
+            unit="s" if factor.endswith("_s") else "fraction",
+            source=f"{name}: {raw.get('source', '')}",
+            as_of=str(raw.get("as_of", "")),
+            **spec,
+        )
+    rest = {k: v for k, v in raw.items() if k not in ENGINE_FACTORS}
+    return Engine.model_validate({"name": key, **rest, "key": key, "factors": factors})

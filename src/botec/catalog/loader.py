@@ -1,0 +1,269 @@
+"""The catalog as a value: the bundled TOML files merged with a user's, loaded once per run.
+
+:func:`load_catalog` returns a :class:`Catalog`; a run is handed one and passes it down. Nothing
+global changes when a scenario names its own catalog file: a later run without that file never
+sees its entries (in a web server, one user's GPUs never leak into another's answers). Parsed
+files are cached by path, size and modification time, which is what makes a run cheap; a cached
+file is only ever read, never changed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from botec.catalog import entries
+from botec.core.errors import BotecInputError
+
+_HERE = Path(__file__).parent
+KINDS = ("hardware", "precisions", "networks", "prices", "assumptions", "engines")
+# The environment variable naming extra catalog files (os.pathsep-separated), for every run.
+ENV_VAR = "BOTEC_CATALOG"
+
+T = TypeVar("T")
+Tables = Mapping[str, Mapping[str, Any]]
+
+
+def normalise(name: str) -> str:
+    """Lower-case, spaces and underscores as hyphens: 'A100 80GB' -> 'a100-80gb'."""
+    return re.sub(r"[\s_]+", "-", name.strip().lower())
+
+
+class Catalog:
+    """Hardware, precisions, links, prices, default ranges and engines for one run.
+
+    >>> cat = load_catalog()
+    >>> cat.hardware("A100 80GB").memory_bytes
+    80000000000.0
+    >>> cat.precision("fp16").bytes_per_param
+    2.0
+    """
+
+    def __init__(self, tables: Tables, files: tuple[Path, ...] = ()) -> None:
+        self._tables = tables
+        self.files = files  # the user files merged over the bundled ones, in order
+        self._memo: dict[tuple[str, ...], Any] = {}
+
+    # -- look-ups --------------------------------------------------------------------------------
+
+    def hardware(self, name: str, field_name: str = "gpu") -> entries.Hardware:
+        """A device by catalog key or alias; unknown names get a 'did you mean'."""
+        return self._get("hardware", "device", name, field_name, entries.hardware_entry)
+
+    def precision(self, name: str, field_name: str = "precision") -> entries.Precision:
+        return self._get("precisions", "precision", name, field_name, entries.precision_entry)
+
+    def link(self, name: str, field_name: str = "link") -> entries.Link:
+        return self._get("networks", "network link", name, field_name, entries.link_entry)
+
+    def assumption(self, name: str) -> entries.Assumption:
+        """A default range by name, e.g. ``cat.assumption("peak_factor").as_range()``."""
+        return self._get("assumptions", "assumption", name, name, entries.assumption_entry)
+
+    def engine(self, name: str, field_name: str = "engine") -> entries.Engine:
+        """A serving engine by name, e.g. ``cat.engine("vllm").factors["memory_efficiency"]``."""
+        return self._get("engines", "engine", name, field_name, entries.engine_entry)
+
+    def price(self, category: str, name: str, field_name: str = "price") -> entries.Price:
+        """A price entry, e.g. ``cat.price("gpu", "a100-80gb").get("on_demand_usd_per_hour")``."""
+        table = self._tables["prices"].get(category)
+        if table is None:
+            raise BotecInputError(field_name, category, "a price category in the catalog")
+        key, raw = _lookup(f"{category} price", name, table, field_name)
+        memo = ("prices", category, key)
+        if memo not in self._memo:
+            self._memo[memo] = _validated(
+                f"prices.{category}", key, lambda: entries.price_entry(category, key, raw)
+            )
+        return self._memo[memo]
+
+    def gpu_price(self, key: str) -> entries.Price | None:
+        """The price entry for a GPU, or None when the catalog has none (a planner then asks for
+        one rather than failing)."""
+        try:
+            return self.price("gpu", key)
+        except BotecInputError:
+            return None
+
+    def gpu_on_demand(self, key: str) -> tuple[float, str] | None:
+        """(on-demand USD per GPU-hour, source), or None when the GPU is not priced."""
+        p = self.gpu_price(key)
+        if p is None or "on_demand_usd_per_hour" not in p.values:
+            return None
+        return p.values["on_demand_usd_per_hour"], f"catalog: {p.name}, {p.source}, {p.as_of}"
+
+    # -- names -----------------------------------------------------------------------------------
+
+    def names(self, kind: str) -> list[str]:
+        """Every entry key of one table (``hardware``, ``precisions``, ``networks``, ...)."""
+        return sorted(self._tables[kind])
+
+    def price_names(self, category: str) -> list[str]:
+        return sorted(self._tables["prices"].get(category, {}))
+
+    def with_files(self, files: Iterable[str | Path]) -> Catalog:
+        """This catalog with more user files merged over it (a new value; this one unchanged)."""
+        paths = tuple(_checked_path(f) for f in files)
+        if not paths:
+            return self
+        tables = self._tables
+        for path in paths:
+            tables = _merge(tables, _read_user_file(path))
+        merged = Catalog(tables, self.files + paths)
+        for path in paths:  # every entry a file touches, checked now: errors name the file
+            merged.validate(_read_user_file(path), str(path))
+        return merged
+
+    def validate(self, only: Mapping[str, Any] | None = None, where: str = "") -> None:
+        """Validate every entry (or those ``only`` names) now, so a bad one is reported at load
+        rather than when a run first looks it up."""
+        only = self._tables if only is None else only
+        try:
+            for kind, builder in _BUILDERS.items():
+                for key in only.get(kind, {}):
+                    self._get(kind, kind, key, key, builder)
+            for category, table in only.get("prices", {}).items():
+                for key in table:
+                    self.price(category, key)
+        except BotecInputError as exc:
+            if not where:
+                raise
+            raise BotecInputError(f"{where}: {exc.field}", exc.value, exc.allowed) from None
+
+    def _get(
+        self,
+        kind: str,
+        label: str,
+        name: str,
+        field_name: str,
+        builder: Callable[[str, dict[str, Any]], T],
+    ) -> T:
+        key, raw = _lookup(label, name, self._tables[kind], field_name)
+        memo = (kind, key)
+        if memo not in self._memo:
+            self._memo[memo] = _validated(kind, key, lambda: builder(key, raw))
+        return self._memo[memo]
+
+
+_BUILDERS: dict[str, Callable[[str, dict[str, Any]], Any]] = {
+    "hardware": entries.hardware_entry,
+    "precisions": entries.precision_entry,
+    "networks": entries.link_entry,
+    "assumptions": entries.assumption_entry,
+    "engines": entries.engine_entry,
+}
+
+
+def load_catalog(files: Iterable[str | Path] = ()) -> Catalog:
+    """The bundled catalog, then the files in ``$BOTEC_CATALOG``, then ``files``, merged in that
+    order (a later entry's fields override an earlier one's). Bad files are refused here."""
+    env = tuple(p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p)
+    base = _base(env)
+    return base.with_files(files)
+
+
+@cache
+def _base(env_files: tuple[str, ...]) -> Catalog:
+    # The bundled entries are checked entry by entry on first use (and all of them by the test
+    # suite); user files are checked whole as they load.
+    return _bundled().with_files(env_files)
+
+
+@cache
+def _bundled() -> Catalog:
+    tables: dict[str, Mapping[str, Any]] = {}
+    for kind in KINDS:
+        with (_HERE / f"{kind}.toml").open("rb") as handle:
+            tables[kind] = _normalised_keys(kind, tomllib.load(handle))
+    return Catalog(tables)
+
+
+def _checked_path(path: str | Path) -> Path:
+    file = Path(path)
+    if not file.is_file():
+        raise BotecInputError("catalog", str(path), "an existing TOML catalog file")
+    return file
+
+
+def _read_user_file(path: Path) -> dict[str, Any]:
+    stat = path.stat()
+    return _parse_user_file(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _parse_user_file(path: str, size: int, mtime_ns: int) -> dict[str, Any]:
+    """A user file's tables, normalised (cached by path, size and time: files change)."""
+    del size, mtime_ns  # part of the cache key only
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise BotecInputError("catalog", path, f"a readable TOML file ({exc})") from None
+    unknown = set(data) - set(KINDS)
+    if unknown:
+        raise BotecInputError(
+            "catalog", f"{path}: [{sorted(unknown)[0]}]", f"tables named {', '.join(KINDS)}"
+        )
+    for kind, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(e, dict) for e in table.values()):
+            raise BotecInputError("catalog", f"{path}: [{kind}]", "tables of entries")
+    return {kind: _normalised_keys(kind, table) for kind, table in data.items()}
+
+
+def _merge(tables: Tables, user: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """New tables: ``user`` entries over ``tables`` field by field (inputs left unchanged)."""
+    merged = dict(tables)
+    for kind, table in user.items():
+        out = dict(merged[kind])
+        for key, entry in table.items():
+            if kind == "prices":
+                category = dict(out.get(key, {}))
+                for name, price in entry.items():
+                    category[name] = {**category.get(name, {}), **price}
+                out[key] = category
+            else:
+                out[key] = {**out.get(key, {}), **entry}
+        merged[kind] = out
+    return merged
+
+
+def _normalised_keys(kind: str, table: dict[str, Any]) -> dict[str, Any]:
+    """Entry names as users type them are looked up normalised ('Q4_0' -> 'q4-0')."""
+    if kind == "prices":
+        return {c: {normalise(k): v for k, v in items.items()} for c, items in table.items()}
+    return {normalise(k): v for k, v in table.items()}
+
+
+def _lookup(kind: str, name: str, table: Mapping[str, Any], field_name: str) -> tuple[str, Any]:
+    wanted = normalise(str(name))
+    if wanted in table:
+        return wanted, table[wanted]
+    for key, entry in table.items():
+        if wanted in (normalise(a) for a in entry.get("aliases", ())):
+            return key, entry
+    import difflib  # only on a miss, to keep start-up fast
+
+    names = sorted(table)
+    aliases = [normalise(a) for e in table.values() for a in e.get("aliases", ())]
+    close = difflib.get_close_matches(wanted, names + aliases, n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    raise BotecInputError(field_name, name, f"a {kind} in the catalog: {', '.join(names)}{hint}")
+
+
+def _validated(kind: str, key: str, build: Callable[[], T]) -> T:
+    """Build an entry; a pydantic error becomes one line naming the entry, field and value."""
+    from pydantic import ValidationError
+
+    try:
+        return build()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise BotecInputError(
+            f"catalog {kind}.{key}.{where}", err.get("input"), err["msg"].lower()
+        ) from None

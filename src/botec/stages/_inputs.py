@@ -1,0 +1,130 @@
+"""Inputs every stage records the same way: a stated number or the catalog's default range, a
+price, a GPU's peak, bandwidth and memory, and its compute efficiency."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from botec.catalog import Hardware
+from botec.core.sheet import Value
+from botec.estimators import serving
+from botec.stages.context import Context
+
+
+def assumed(
+    ctx: Context,
+    name: str,
+    given: Any,
+    unit: str,
+    title: str,
+    source: str = "scenario",
+    nominal: float | None = None,
+    key: str = "",
+) -> Value:
+    """A number the scenario states, or else the catalog's default range for it (the catalog's
+    ``key``, which defaults to ``name``)."""
+    if given is not None:
+        return ctx.sheet.input(name, given, unit, title, source)
+    a = ctx.catalog.assumption(key or name)
+    return ctx.sheet.assume(name, a.as_range(nominal), unit, title, f"default range: {a.source}")
+
+
+def catalog_cite(gpu: Hardware) -> str:
+    return f"catalog ({gpu.as_of}); sources: botec hardware show {gpu.key}"
+
+
+def on_this_gpu(
+    ctx: Context,
+    compute_efficiency: Value,
+    gpu: Hardware,
+    record: Callable[..., Value] | None = None,
+) -> Value:
+    """A default compute efficiency (from A100s and H100s) on ``gpu``: scaled by its published
+    best-matmul share of peak, or unchanged where none is published."""
+    if gpu.matmul_share is None:
+        return compute_efficiency
+    share = (record or ctx.sheet.input)(
+        "gpu_matmul_share",
+        gpu.matmul_share,
+        "fraction",
+        f"{gpu.name}: best BF16 matmul as a share of peak",
+        gpu.matmul_share_source,
+    )
+    return serving.gpu_compute_efficiency(ctx.sheet, compute_efficiency, share)
+
+
+def roofline_sharpness(ctx: Context, given: Any) -> Value:
+    """The smooth-max exponent of every roofline: as the scenario gives it, or the catalog range."""
+    return assumed(
+        ctx,
+        "roofline_sharpness",
+        given,
+        "",  # an exponent: dimensionless
+        "Roofline sharpness (smooth max exponent)",
+    )
+
+
+def gpu_inputs(
+    ctx: Context,
+    gpu_name: str,
+    field: str,
+    precision: str,
+    peak_override: float | None = None,
+    bandwidth_override: float | None = None,
+) -> tuple[Hardware, Value, Value, Value]:
+    """The device, its dense peak at the precision's compute type, its bandwidth and memory."""
+    sheet = ctx.sheet
+    gpu = ctx.catalog.hardware(gpu_name, field)
+    compute = ctx.catalog.precision(precision, "model.precision").compute_dtype
+    cite = catalog_cite(gpu)
+    peak = sheet.input(
+        "peak_flop_per_s",
+        peak_override or gpu.peak_for(compute),
+        "FLOP/s",
+        f"{gpu.name} dense {compute.upper()} peak",
+        "scenario" if peak_override else cite,
+    )
+    bandwidth = sheet.input(
+        "memory_bandwidth",
+        bandwidth_override or gpu.memory_bandwidth_bytes_per_s,
+        "B/s",
+        f"{gpu.name} memory bandwidth",
+        "scenario" if bandwidth_override else cite,
+    )
+    mem = sheet.input("gpu_memory", gpu.memory_bytes, "B", f"{gpu.name} memory", cite)
+    return gpu, peak, bandwidth, mem
+
+
+def price(
+    ctx: Context,
+    name: str,
+    given: float | None,
+    where: tuple[str, str, str],
+    unit: str,
+    title: str,
+) -> Value:
+    """A price the scenario states, or else the catalog's (``where`` = category, entry, field),
+    recorded with where it came from."""
+    if given is not None:
+        return ctx.sheet.input(name, given, unit, title, "scenario")
+    category, key, field_name = where
+    p = ctx.catalog.price(category, key)
+    return ctx.sheet.input(
+        name, p.get(field_name), unit, f"{title} ({p.name})", f"catalog: {p.source}, {p.as_of}"
+    )
+
+
+def object_price(ctx: Context, given: float | None) -> Value:
+    return price(
+        ctx,
+        "usd_per_gb_month",
+        given,
+        ("object_storage", "s3-standard", "usd_per_gb_month"),
+        "USD/GB-month",
+        "Object storage price",
+    )
+
+
+def label(name: str) -> str:
+    return f" ({name})" if name else ""

@@ -1,0 +1,31 @@
+"""What one run hands from stage to stage: the sheet, the catalog, and the cascade's values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from botec.catalog import Catalog
+from botec.core.sheet import Sheet, Value
+
+
+@dataclass
+class Context:
+    """One run of a scenario: where steps are recorded, the catalog it reads, and what earlier
+    stages of the cascade hand to later ones (traffic → requests → model → cost)."""
+
+    sheet: Sheet
+    catalog: Catalog
+    dau: Value | None = None
+    average_rps: Value | None = None
+    peak_rps: Value | None = None
+    output_tokens: Value | None = None
+    prompt_tokens: Value | None = None
+    params: Value | None = None
+    weights: Value | None = None
+    kv_per_token: Value | None = None
+    monthly_costs: list[Value] = field(default_factory=list)
+    gpus: dict[str, Value] = field(default_factory=dict)
+
+    def on(self, sheet: Sheet) -> Context:
+        """The same run's catalog over another sheet (a planner's scratch evaluations)."""
+        return replace(self, sheet=sheet, monthly_costs=[], gpus={})
