@@ -1,0 +1,125 @@
+"""Activations per GPU during training, by the per-layer formulas of Korthikanti et al. 2022
+("Reducing Activation Recomputation in Large Transformer Models", arXiv 2205.05198, Table 2), which
+assume 16-bit activations, a 4h GeLU MLP and attention scores kept in memory.
+"""
+
+from __future__ import annotations
+
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Formula, Sheet, Value
+from botec.estimators._plain import evaluate as _eval
+
+_SBH = "seq_len * micro_batch * hidden_size"
+_SCORES = "5 * heads * seq_len / (hidden_size * tensor_parallel)"
+_WHY_34 = (
+    "Korthikanti et al. 2022 §4.1, 16-bit values: per layer 34·sbh (attention 11sbh, MLP 19sbh, "
+    "two layer norms 4sbh) + 5as²b for the attention scores, softmax and its dropout mask. "
+)
+ACTIVATION_BYTES_PER_LAYER: dict[tuple[str, bool], Formula] = {
+    ("none", False): Formula(
+        "activation_bytes_per_layer_tp",
+        f"{_SBH} * (10 + 24 / tensor_parallel + {_SCORES})",
+        "B",
+        "Activations per layer (tensor parallel, no recomputation)",
+        _WHY_34 + "With TP only the 24sbh inside attention and MLP and the scores split t ways; "
+        "layer norms and dropouts (10sbh) are replicated (§4.2.1, Table 2). t = 1 gives "
+        "sbh(34 + 5as/h).",
+    ),
+    ("none", True): Formula(
+        "activation_bytes_per_layer_tp_sp",
+        f"{_SBH} * (34 / tensor_parallel + {_SCORES})",
+        "B",
+        "Activations per layer (tensor + sequence parallel, no recomputation)",
+        _WHY_34 + "Sequence parallelism splits the layer norms and dropouts too (§4.2.2, Table 2).",
+    ),
+    ("selective", False): Formula(
+        "activation_bytes_per_layer_tp_selective",
+        f"{_SBH} * (10 + 24 / tensor_parallel)",
+        "B",
+        "Activations per layer (tensor parallel, selective recomputation)",
+        _WHY_34 + "Selective recomputation drops the 5as²b/t score term and recomputes it "
+        "(§5, Table 2); FlashAttention saves the same term.",
+    ),
+    ("selective", True): Formula(
+        "activation_bytes_per_layer_tp_sp_selective",
+        f"{_SBH} * 34 / tensor_parallel",
+        "B",
+        "Activations per layer (tensor + sequence parallel, selective recomputation)",
+        _WHY_34 + "Sequence parallel and selective recomputation: 34sbh/t (Table 2).",
+    ),
+    ("full", False): Formula(
+        "activation_bytes_per_layer_full",
+        f"2 * {_SBH}",
+        "B",
+        "Activations per layer (full recomputation)",
+        "Full recomputation keeps only each layer's 16-bit input, 2sbh bytes (Korthikanti et al. "
+        "2022 §5, Table 2), and recomputes the rest in the backward pass.",
+    ),
+    ("full", True): Formula(
+        "activation_bytes_per_layer_full_sp",
+        f"2 * {_SBH} / tensor_parallel",
+        "B",
+        "Activations per layer (full recomputation, sequence parallel)",
+        "The layer input, 2sbh bytes, is sequence-sharded t ways between layers under sequence "
+        "parallelism (Table 2 prints 2sbh, without SP).",
+    ),
+}
+ACTIVATION_BYTES_PER_GPU = Formula(
+    "activation_bytes_per_gpu",
+    "activation_bytes_per_layer * layers / pipeline_parallel "
+    "* min(pipeline_parallel, micro_batches)",
+    "B",
+    "Activations per GPU (first pipeline stage)",
+    "With the 1F1B schedule the first of p stages holds L/p layers for min(p, m) in-flight "
+    "micro-batches, i.e. L layers' worth when m ≥ p (Korthikanti et al. 2022 §4.3). Ignores the "
+    "interleaved schedule's extra (1 + (p−1)/(p·v)) and the embedding/output-layer activations.",
+    headline=True,
+)
+RECOMPUTE = ("none", "selective", "full")
+
+
+def _activation_formula(recompute: str, sequence_parallel: bool) -> Formula:
+    if recompute not in RECOMPUTE:
+        raise BotecInputError("training.recompute", recompute, "none, selective or full")
+    return ACTIVATION_BYTES_PER_LAYER[(recompute, bool(sequence_parallel))]
+
+
+def activations(
+    sheet: Sheet,
+    shape: dict[str, Value],
+    recompute: str = "selective",
+    sequence_parallel: bool = True,
+) -> Value:
+    """Activations per GPU. ``shape`` maps seq_len, micro_batch, hidden_size, heads, layers,
+    tensor_parallel, pipeline_parallel and micro_batches to values on the sheet."""
+    formula = _activation_formula(recompute, sequence_parallel)
+    per_layer = sheet.step(
+        formula, name="activation_bytes_per_layer", **{k: shape[k] for k in formula.parsed.names}
+    )
+    env = {**shape, "activation_bytes_per_layer": per_layer}
+    names = ACTIVATION_BYTES_PER_GPU.parsed.names
+    return sheet.step(ACTIVATION_BYTES_PER_GPU, **{k: env[k] for k in names})
+
+
+def activation_bytes(
+    seq_len: float,
+    micro_batch: float,
+    hidden_size: float,
+    heads: float,
+    layers: float,
+    tensor_parallel: float = 1,
+    pipeline_parallel: float = 1,
+    micro_batches: float | None = None,
+    recompute: str = "none",
+    sequence_parallel: bool = False,
+) -> float:
+    """Activations per GPU (first pipeline stage); micro_batches defaults to pipeline_parallel."""
+    env = {
+        "seq_len": seq_len, "micro_batch": micro_batch, "hidden_size": hidden_size,
+        "heads": heads, "layers": layers, "tensor_parallel": tensor_parallel,
+        "pipeline_parallel": pipeline_parallel,
+        "micro_batches": pipeline_parallel if micro_batches is None else micro_batches,
+    }  # fmt: skip
+    formula = _activation_formula(recompute, sequence_parallel)
+    env["activation_bytes_per_layer"] = _eval(formula, env)
+    return float(_eval(ACTIVATION_BYTES_PER_GPU, env))
