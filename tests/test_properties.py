@@ -177,5 +177,6 @@ def test_a_result_keeps_its_name_whatever_else_the_scenario_holds(
     part = _values_or_none({name: SECTIONS[name] for name in names - {dropped}})
     if full is not None and part is not None:
         assert set(part) <= set(full), sorted(set(part) - set(full))
-        changed = [n for n in part if n not in AGGREGATES and part[n] != full[n]]
-        assert not changed, changed
+        if dropped != "serving_plan":  # a plan picks the GPU and precision [serving] runs on
+            changed = [n for n in part if n not in AGGREGATES and part[n] != full[n]]
+            assert not changed, changed

@@ -14,7 +14,7 @@ from typing import Any
 from botec.catalog import Catalog, load_catalog
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet
-from botec.estimators import cost
+from botec.estimators import cost, storage
 from botec.scenario import Scenario
 from botec.stages.context import Context
 
@@ -91,11 +91,8 @@ def _model(ctx: Context, scn: Scenario) -> None:
         )
     from botec.stages.model import run_model
 
-    # In a system with a storage plan the weights are one more thing to store (SmartPal's
-    # "Model Storage"); otherwise they are the model's memory footprint.
-    section, name = ("Storage", "model_storage") if scn.storage else ("Model", "weights_memory")
-    with ctx.sheet.section(section):
-        run_model(ctx, scn.model, name)
+    with ctx.sheet.section("Model"):
+        run_model(ctx, scn.model)
 
 
 def _storage(ctx: Context, scn: Scenario) -> None:
@@ -103,6 +100,8 @@ def _storage(ctx: Context, scn: Scenario) -> None:
 
     if scn.storage:
         with ctx.sheet.section("Storage"):
+            if ctx.weights is not None:  # the weights are one more thing to store (SmartPal)
+                storage.model_storage(ctx.sheet, ctx.weights)
             run_storage(ctx, scn)
     if scn.feature_store:
         from botec.stages.feature_store import run_feature_store

@@ -5,6 +5,14 @@ from __future__ import annotations
 from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import bytes_per_gb, days_per_month
 
+MODEL_STORAGE = Formula(
+    "model_storage",
+    "weights_memory",
+    "B",
+    "Model storage",
+    "The weights stored as one file: the same bytes as in memory (SmartPal's 'Model Storage').",
+    headline=True,
+)
 USER_PROFILES = Formula(
     "user_profile_storage", "users * profile_bytes", "B", "User profile storage", headline=True
 )
@@ -53,6 +61,10 @@ OBJECT_STORAGE_COST = Formula(
     "Object storage cost per month",
     headline=True,
 )
+
+
+def model_storage(sheet: Sheet, weights: Value) -> Value:
+    return sheet.step(MODEL_STORAGE, weights_memory=weights)
 
 
 def user_profiles(sheet: Sheet, users: Value, profile_bytes: Value) -> Value:

@@ -12,8 +12,8 @@ from botec.stages._inputs import label
 from botec.stages.context import Context
 
 
-def run_model(ctx: Context, model: ModelSection, name: str) -> None:
-    """Weights in memory (``name``: weights_memory, or model_storage in a storage plan)."""
+def run_model(ctx: Context, model: ModelSection) -> None:
+    """The weights' memory (and, on a GPU, whether they fit)."""
     sheet = ctx.sheet
     precision = ctx.catalog.precision(model.precision, "model.precision")
     ctx.params = sheet.input("params", model.params, "params", f"Parameters{label(model.name)}")
@@ -24,7 +24,7 @@ def run_model(ctx: Context, model: ModelSection, name: str) -> None:
         f"Bytes per parameter ({precision.name})",
         precision.source,
     )
-    ctx.weights = memory.weights_memory(sheet, ctx.params, bpp, name=name)
+    ctx.weights = memory.weights_memory(sheet, ctx.params, bpp)
     if model.gpu:
         verdicts.memory_fit(sheet, ctx.weights, ctx.catalog.hardware(model.gpu, "model.gpu"))
 
