@@ -6,6 +6,76 @@ from dataclasses import dataclass
 
 from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import seconds_per_hour
+from botec.estimators.training_budget import (
+    AFFORDABLE_FLOPS,
+    AFFORDABLE_GPU_HOURS,
+    AFFORDABLE_TOKENS,
+    AFFORDABLE_TOKENS_FOR_RUN,
+    BUDGET_RATIO,
+    CHINCHILLA_G,
+    CHINCHILLA_TOKENS,
+    FITTED_OPTIMAL_PARAMS,
+    FITTED_OPTIMAL_TOKENS,
+    GPU_HOURS_RATIO,
+    OPTIMAL_PARAMS,
+    OPTIMAL_TOKENS,
+    SPOT_BUDGET_RATIO,
+    budget_check,
+    chinchilla_tokens,
+    what_budget_buys,
+)
+from botec.estimators.training_rules import (
+    GPUS_PER_NODE,
+    flop_per_param_per_token,
+    lora_flop_per_param_per_token,
+    tokens_per_param,
+)
+
+# Re-exported: what callers long imported from here.
+__all__ = [
+    "AFFORDABLE_FLOPS",
+    "AFFORDABLE_GPU_HOURS",
+    "AFFORDABLE_TOKENS",
+    "AFFORDABLE_TOKENS_FOR_RUN",
+    "ATTENTION_FLOPS",
+    "BUDGET_RATIO",
+    "CHINCHILLA_G",
+    "CHINCHILLA_TOKENS",
+    "CLUSTER_FLOP_RATE",
+    "COST",
+    "DATASET_SIZE",
+    "DENSE_FLOPS",
+    "ENERGY",
+    "FITTED_OPTIMAL_PARAMS",
+    "FITTED_OPTIMAL_TOKENS",
+    "FULL_CHECKPOINT",
+    "GPUS_FOR_DEADLINE",
+    "GPUS_PER_NODE",
+    "GPU_HOURS",
+    "GPU_HOURS_RATIO",
+    "HARDWARE_FLOPS",
+    "OPTIMAL_PARAMS",
+    "OPTIMAL_TOKENS",
+    "PETAFLOP_DAYS",
+    "SELECTIVE_RECOMPUTE_FLOPS",
+    "SPOT_BUDGET_RATIO",
+    "SPOT_COST",
+    "TOTAL_FLOPS",
+    "TOTAL_WITH_ATTENTION",
+    "WALL_CLOCK",
+    "WEIGHTS_CHECKPOINT",
+    "TrainingResult",
+    "budget_check",
+    "chinchilla_tokens",
+    "flop_per_param_per_token",
+    "gpus_for_deadline",
+    "lora_flop_per_param_per_token",
+    "tokens_per_param",
+    "training_flops",
+    "training_run",
+    "training_time",
+    "what_budget_buys",
+]
 
 TOTAL_FLOPS = Formula(
     "total_flops",
@@ -64,28 +134,6 @@ SELECTIVE_RECOMPUTE_FLOPS = Formula(
     "Selective recomputation reruns only the attention core's forward (Korthikanti et al. 2022: "
     "2.7% extra FLOPs for GPT-3 175B).",
 )
-FITTED_OPTIMAL_PARAMS = Formula(
-    "fitted_optimal_params",
-    "chinchilla_g * (total_flops / flop_per_param_per_token) ** (chinchilla_beta "
-    "/ (chinchilla_alpha + chinchilla_beta))",
-    "params",
-    "Compute-optimal size by Chinchilla's fitted law",
-    "Hoffmann et al. 2022, Approach 3: L(N, D) = E + A/N^α + B/D^β minimised under C = 6·N·D "
-    "gives N_opt = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β)); 40B for Gopher's 5.76e23 FLOP.",
-)
-FITTED_OPTIMAL_TOKENS = Formula(
-    "fitted_optimal_tokens",
-    "total_flops / (flop_per_param_per_token * fitted_optimal_params)",
-    "tokens",
-    "Its compute-optimal token count (fitted law)",
-)
-CHINCHILLA_G = Formula(
-    "chinchilla_g",
-    "(chinchilla_alpha * chinchilla_a / (chinchilla_beta * chinchilla_b)) "
-    "** (1 / (chinchilla_alpha + chinchilla_beta))",
-    "",
-    "Chinchilla's G = (αA/(βB))^(1/(α+β))",
-)
 ENERGY = Formula(
     "training_energy",
     "gpus * gpu_tdp * power_fraction * pue * wall_clock / seconds_per_hour / 1000",
@@ -127,13 +175,6 @@ SPOT_COST = Formula(
     "Spot capacity costs a fraction of on-demand but can be reclaimed: checkpoint often.",
     headline=True,
 )
-SPOT_BUDGET_RATIO = Formula(
-    "spot_budget_ratio",
-    "spot_cost / budget",
-    "x",
-    "Spot cost ÷ budget",
-    "Below 1: the run fits the budget on spot capacity.",
-)
 CLUSTER_FLOP_RATE = Formula(
     "cluster_flop_rate",
     "gpus * peak_flop_per_s * mfu",
@@ -144,7 +185,6 @@ CLUSTER_FLOP_RATE = Formula(
 WALL_CLOCK = Formula(
     "wall_clock", "total_flops / cluster_flop_rate", "s", "Training wall-clock time", headline=True
 )
-GPUS_PER_NODE = 8  # HGX/DGX boards and the cloud instances built on them
 GPUS_FOR_DEADLINE = Formula(
     "gpus_for_deadline",
     "ceil(total_flops / (peak_flop_per_s * mfu * deadline) / gpus_per_node) * gpus_per_node",
@@ -159,70 +199,6 @@ GPU_HOURS = Formula(
 COST = Formula(
     "cost", "gpu_hours * usd_per_gpu_hour", "USD", "Training compute cost", headline=True
 )
-CHINCHILLA_TOKENS = Formula(
-    "chinchilla_tokens",
-    "tokens_per_param * params",
-    "tokens",
-    "Chinchilla-optimal tokens",
-    "Hoffmann et al. 2022: compute-optimal training uses about 20 tokens per parameter.",
-    headline=True,
-)
-BUDGET_RATIO = Formula(
-    "budget_ratio",
-    "cost / budget",
-    "x",
-    "Cost ÷ budget",
-    "Above 1: the budget is too small.",
-    headline=True,
-)
-GPU_HOURS_RATIO = Formula(
-    "gpu_hours_budget_ratio",
-    "gpu_hours / budget_gpu_hours",
-    "x",
-    "GPU-hours ÷ GPU-hour budget",
-    "Above 1: the allocation is too small.",
-    headline=True,
-)
-AFFORDABLE_GPU_HOURS = Formula(
-    "affordable_gpu_hours", "budget / usd_per_gpu_hour", "GPU-h", "GPU-hours the budget buys"
-)
-AFFORDABLE_FLOPS = Formula(
-    "affordable_flops",
-    "affordable_gpu_hours * seconds_per_hour * peak_flop_per_s * mfu",
-    "FLOP",
-    "Training compute the budget buys",
-)
-OPTIMAL_PARAMS = Formula(
-    "compute_optimal_params",
-    "sqrt(affordable_flops / (flop_per_param_per_token * tokens_per_param))",
-    "params",
-    "Largest compute-optimal model for the budget",
-    "Solves C = 6·N·D with D = 20·N for N.",
-    headline=True,
-)
-OPTIMAL_TOKENS = Formula(
-    "compute_optimal_tokens",
-    "tokens_per_param * compute_optimal_params",
-    "tokens",
-    "Its compute-optimal token count",
-    headline=True,
-)
-AFFORDABLE_TOKENS_FOR_RUN = Formula(
-    "affordable_tokens",
-    "tokens * affordable_flops / total_flops",
-    "tokens",
-    "Tokens the budget buys for this model",
-    "Compute grows in proportion to tokens (attention term included), so the budget buys the "
-    "planned tokens scaled by its compute over the plan's.",
-    headline=True,
-)
-AFFORDABLE_TOKENS = Formula(
-    "affordable_tokens",
-    "affordable_flops / (flop_per_param_per_token * params)",
-    "tokens",
-    "Tokens the budget buys for this model",
-    headline=True,
-)
 
 
 @dataclass
@@ -231,39 +207,6 @@ class TrainingResult:
     wall_clock: Value
     gpu_hours: Value
     cost: Value | None
-
-
-def flop_per_param_per_token(sheet: Sheet) -> Value:
-    # Always its own name: serving's forward-only 2 is flop_per_param_per_token.
-    return sheet.constant(
-        "training_flop_per_param_per_token",
-        6,
-        "FLOP/param/token",
-        "Training FLOPs per parameter per token",
-        "6·P·D rule: 2 forward + 4 backward (Kaplan et al. 2020, Hoffmann et al. 2022)",
-    )
-
-
-def lora_flop_per_param_per_token(sheet: Sheet) -> Value:
-    return sheet.constant(
-        "lora_flop_per_param_per_token",
-        4,
-        "FLOP/param/token",
-        "Fine-tuning FLOPs per frozen parameter per token (LoRA)",
-        "2 forward + 2 for the activation gradients the backward pass still carries through the "
-        "frozen layers; their weight gradients (the other 2 of 6·N·D) are never computed. The "
-        "adapters' own FLOPs are r/d of that, negligible.",
-    )
-
-
-def tokens_per_param(sheet: Sheet) -> Value:
-    return sheet.constant(
-        "tokens_per_param",
-        20,
-        "tokens/param",
-        "Chinchilla tokens per parameter",
-        "Hoffmann et al. 2022 (Chinchilla): ~20 tokens per parameter is compute-optimal",
-    )
 
 
 def training_run(
@@ -340,67 +283,3 @@ def gpus_for_deadline(
             "HGX/DGX boards and the cloud instances built on them hold 8",
         ),
     )
-
-
-def chinchilla_tokens(sheet: Sheet, params: Value) -> Value:
-    return sheet.step(CHINCHILLA_TOKENS, tokens_per_param=tokens_per_param(sheet), params=params)
-
-
-def budget_check(sheet: Sheet, cost: Value, budget: Value) -> Value:
-    return sheet.step(BUDGET_RATIO, cost=cost, budget=budget)
-
-
-def what_budget_buys(
-    sheet: Sheet,
-    budget: Value,
-    usd_per_gpu_hour: Value | None,
-    peak_flop_per_s: Value,
-    mfu: Value,
-    params: Value | None,
-    run: TrainingResult | None = None,
-    tokens: Value | None = None,
-) -> dict[str, Value]:
-    """The largest compute-optimal model the budget trains, and tokens for the given model.
-
-    ``budget`` is in USD with a price, or already in GPU-hours when ``usd_per_gpu_hour`` is None.
-    With the planned ``run`` and its ``tokens``, the tokens bought scale the plan's (so an
-    attention term counts); otherwise they come from 6·P·D.
-    """
-    hours = (
-        sheet.step(AFFORDABLE_GPU_HOURS, budget=budget, usd_per_gpu_hour=usd_per_gpu_hour)
-        if usd_per_gpu_hour is not None
-        else budget
-    )
-    flops = sheet.step(
-        AFFORDABLE_FLOPS,
-        affordable_gpu_hours=hours,
-        seconds_per_hour=seconds_per_hour(sheet),
-        peak_flop_per_s=peak_flop_per_s,
-        mfu=mfu,
-    )
-    six = flop_per_param_per_token(sheet)
-    twenty = tokens_per_param(sheet)
-    n_opt = sheet.step(
-        OPTIMAL_PARAMS,
-        affordable_flops=flops,
-        flop_per_param_per_token=six,
-        tokens_per_param=twenty,
-    )
-    d_opt = sheet.step(OPTIMAL_TOKENS, tokens_per_param=twenty, compute_optimal_params=n_opt)
-    out = {
-        "affordable_flops": flops,
-        "compute_optimal_params": n_opt,
-        "compute_optimal_tokens": d_opt,
-    }
-    if run is not None and tokens is not None:
-        out["affordable_tokens"] = sheet.step(
-            AFFORDABLE_TOKENS_FOR_RUN,
-            tokens=tokens,
-            affordable_flops=flops,
-            total_flops=run.total_flops,
-        )
-    elif params is not None:
-        out["affordable_tokens"] = sheet.step(
-            AFFORDABLE_TOKENS, affordable_flops=flops, flop_per_param_per_token=six, params=params
-        )
-    return out
