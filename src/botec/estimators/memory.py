@@ -47,6 +47,14 @@ KV_BYTES_PER_TOKEN = Formula(
     "2 tensors (K and V) per layer, each kv_heads × head_dim values. GQA/MQA shrink kv_heads.",
     headline=True,
 )
+KV_MLA_PER_TOKEN = Formula(
+    "kv_cache_per_token",
+    "layers * (kv_lora_rank + rope_head_dim) * kv_bytes_per_value",
+    "B/token",
+    "KV cache per token (multi-head latent attention)",
+    "MLA caches one compressed latent (kv_lora_rank) plus a rotary key (rope_head_dim) per layer.",
+    headline=True,
+)
 KV_CACHE_MEMORY = Formula(
     "kv_cache_memory",
     "kv_cache_per_token * context_tokens * concurrent_sequences",

@@ -26,14 +26,6 @@ from __future__ import annotations
 from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import reference_matmul_share
 
-KV_MLA_PER_TOKEN = Formula(
-    "kv_cache_per_token",
-    "layers * (kv_lora_rank + rope_head_dim) * kv_bytes_per_value",
-    "B/token",
-    "KV cache per token (multi-head latent attention)",
-    "MLA caches one compressed latent (kv_lora_rank) plus a rotary key (rope_head_dim) per layer.",
-    headline=True,
-)
 CACHED_TOKENS = Formula(
     "cached_tokens",
     "min(input_tokens + output_tokens, sliding_window)",

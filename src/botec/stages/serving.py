@@ -1,8 +1,8 @@
 """The [serving] stage of the cascade: a named (or sized) LLM on a GPU type with a serving engine.
 
-Records the model's architecture and the hardware as inputs, then runs the roofline phases of
-:mod:`botec.estimators.serving` at batch 1 (latency) and at the largest batch that fits (or the
-stated one) for throughput.
+Records the model's architecture and the hardware as inputs, then runs the roofline phases
+(:mod:`botec.stages.serving_phases`) at batch 1 (latency) and at the largest batch that fits (or
+the stated one) for throughput.
 """
 
 from __future__ import annotations
@@ -11,78 +11,88 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
-from botec.core.uncertain import point
+from botec.core.uncertain import make_range, point
 from botec.estimators import memory
 from botec.estimators import serving as sv
 from botec.scenario import ServingSection
-from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
+from botec.stages._inputs import assumed, gpu_inputs
 from botec.stages.context import Context
+from botec.stages.serving_phases import (
+    ServedModel,
+    engine_factor,
+    hardware,
+    kv_budget_and_max_batch,
+    phase_times,
+    phases,
+)
 
 
-def _model(srv: ServingSection) -> Any:
+def _spec(srv: ServingSection) -> Any:
     if srv.model:
-        from botec import modelspec as models
+        from botec.modelspec import resolve_model
 
-        return models.resolve_model(srv.model, "serving.model")
+        return resolve_model(srv.model, "serving.model")
     if srv.params is None:
         raise BotecInputError("serving.model", "missing", "a catalog model name or params = '7B'")
     return None
 
 
-def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[str, Any]:
-    """Record the serving steps; return the values a serving plan builds on (empty when the
-    model does not fit). ``chosen_by`` is the source of a TP degree and batch a plan picked."""
-    sheet = ctx.sheet
-    catalog = ctx.catalog
-    inp = sheet.input
-    spec = _model(srv)
-
+def _shape(ctx: Context, srv: ServingSection, spec: Any) -> dict[str, Any]:
+    """The architecture as plain numbers: a named model's, or a typical one for the size."""
     if spec is not None:
-        cite = f"{spec.name}: {spec.source}"
-        params = inp(
-            "params", float(spec.params_total), "params", f"Parameters ({spec.name})", cite
-        )
-        layers_n, kv_heads_n, head_dim_n = spec.layers, spec.kv_heads, spec.head_dim
-        hidden_n, heads_n = spec.hidden_size, spec.heads
-        kind = "input"
-    else:
-        from botec.estimators.model_shape import typical_shape
+        return {
+            "cite": f"{spec.name}: {spec.source}",
+            "kind": "input",
+            "layers": spec.layers,
+            "kv_heads": spec.kv_heads,
+            "head_dim": spec.head_dim,
+            "hidden": spec.hidden_size,
+            "heads": spec.heads,
+        }
+    from botec.estimators.model_shape import typical_shape
 
-        shape = typical_shape(point(srv.params))
-        cite = shape.source
+    shape = typical_shape(point(srv.params))
+    ctx.sheet.note(
+        "info",
+        f"No model named: assuming a typical dense decoder for {point(srv.params) / 1e9:.3g}B "
+        f"parameters ({shape.layers} layers, hidden {shape.d_model}, {shape.kv_heads} KV heads "
+        f"of {shape.head_dim}, multi-head attention). Name a catalog model for its real shape.",
+    )
+    return {
+        "cite": shape.source,
+        "kind": "assumption",
+        "layers": shape.layers,
+        "kv_heads": shape.kv_heads,
+        "head_dim": shape.head_dim,
+        "hidden": shape.d_model,
+        "heads": shape.kv_heads,
+    }
+
+
+def _params(ctx: Context, srv: ServingSection, spec: Any) -> tuple[Value, Value, bool]:
+    """(total parameters, active parameters per token, whether it is a mixture of experts)."""
+    inp = ctx.sheet.input
+    if spec is None:
         params = inp("params", srv.params, "params", "Parameters")
-        layers_n, kv_heads_n, head_dim_n = shape.layers, shape.kv_heads, shape.head_dim
-        hidden_n, heads_n = shape.d_model, shape.kv_heads
-        kind = "assumption"
-        sheet.note(
-            "info",
-            f"No model named: assuming a typical dense decoder for {point(srv.params) / 1e9:.3g}B "
-            f"parameters ({layers_n} layers, hidden {hidden_n}, {kv_heads_n} KV heads of "
-            f"{head_dim_n}, multi-head attention). Name a catalog model for its real shape.",
-        )
-    moe = spec is not None and spec.experts > 0 and spec.params_active < spec.params_total
-    active = (
-        inp(
-            "active_params",
-            float(spec.params_active),
-            "params",
-            "Active parameters per token",
-            cite,
-        )
-        if moe
-        else params
+        return params, params, False
+    cite = f"{spec.name}: {spec.source}"
+    params = inp("params", float(spec.params_total), "params", f"Parameters ({spec.name})", cite)
+    moe = spec.experts > 0 and spec.params_active < spec.params_total
+    if not moe:
+        return params, params, False
+    active = inp(
+        "active_params", float(spec.params_active), "params", "Active parameters per token", cite
     )
-    precision = catalog.precision(srv.precision, "serving.precision")
-    bpp = inp(
-        "bytes_per_param",
-        precision.bytes_per_param,
-        "B/param",
-        f"Bytes per parameter ({precision.name})",
-        precision.source,
-    )
-    weights = memory.weights_memory(sheet, params, bpp)
+    return params, active, True
+
+
+def _kv_per_token(
+    ctx: Context, srv: ServingSection, spec: Any, shape: dict[str, Any], layers: Value
+) -> Value:
+    sheet, inp, cite, kind = ctx.sheet, ctx.sheet.input, shape["cite"], shape["kind"]
+    precision = ctx.catalog.precision(srv.precision, "serving.precision")
     kv_name = srv.kv_precision or (precision.key if precision.bytes_per_param >= 2 else "fp16")
-    kv_prec = catalog.precision(kv_name, "serving.kv_precision")
+    kv_prec = ctx.catalog.precision(kv_name, "serving.kv_precision")
     kv_bytes = inp(
         "kv_bytes_per_value",
         kv_prec.bytes_per_param,
@@ -90,10 +100,9 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         f"KV-cache bytes per value ({kv_prec.name})",
         kv_prec.source,
     )
-    layers = inp("layers", layers_n, "layers", "Transformer layers", cite, kind)
     if spec is not None and spec.attention == "mla":
-        kv = sheet.step(
-            sv.KV_MLA_PER_TOKEN,
+        return sheet.step(
+            memory.KV_MLA_PER_TOKEN,
             layers=layers,
             kv_lora_rank=inp("kv_lora_rank", spec.kv_lora_rank, "dims", "MLA latent rank", cite),
             rope_head_dim=inp(
@@ -101,333 +110,170 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
             ),
             kv_bytes_per_value=kv_bytes,
         )
-    else:
-        kv = memory.kv_cache_per_token(
-            sheet,
-            layers,
-            inp("kv_heads", kv_heads_n, "heads", "KV heads", cite, kind),
-            inp("head_dim", head_dim_n, "dims", "Head dimension", cite, kind),
-            kv_bytes,
-        )
-    tokens_in = inp("input_tokens", srv.input_tokens, "tokens", "Prompt (input) tokens")
-    tokens_out = inp("output_tokens", srv.output_tokens, "tokens", "Output tokens")
+    return memory.kv_cache_per_token(
+        sheet,
+        layers,
+        inp("kv_heads", shape["kv_heads"], "heads", "KV heads", cite, kind),
+        inp("head_dim", shape["head_dim"], "dims", "Head dimension", cite, kind),
+        kv_bytes,
+    )
+
+
+def _contexts(
+    ctx: Context, spec: Any, tokens_in: Value, tokens_out: Value, cite: str
+) -> tuple[Value, Value]:
+    """(tokens cached per sequence at the end, average context a decode step attends to)."""
+    sheet = ctx.sheet
     window = spec.sliding_window if spec is not None else 0
     if window:
-        win = inp("sliding_window", window, "tokens", "Sliding attention window", cite)
-        cached = sheet.step(
-            sv.CACHED_TOKENS, input_tokens=tokens_in, output_tokens=tokens_out, sliding_window=win
-        )
-        mean_ctx = sheet.step(
-            sv.MEAN_CONTEXT, input_tokens=tokens_in, output_tokens=tokens_out, sliding_window=win
-        )
-    else:
-        cached = sheet.step(sv.FULL_CONTEXT, input_tokens=tokens_in, output_tokens=tokens_out)
-        mean_ctx = sheet.step(
-            sv.MEAN_CONTEXT_FULL, input_tokens=tokens_in, output_tokens=tokens_out
-        )
+        win = sheet.input("sliding_window", window, "tokens", "Sliding attention window", cite)
+        args = {"input_tokens": tokens_in, "output_tokens": tokens_out, "sliding_window": win}
+        return sheet.step(sv.CACHED_TOKENS, **args), sheet.step(sv.MEAN_CONTEXT, **args)
+    args = {"input_tokens": tokens_in, "output_tokens": tokens_out}
+    return sheet.step(sv.FULL_CONTEXT, **args), sheet.step(sv.MEAN_CONTEXT_FULL, **args)
 
+
+def _experts(ctx: Context, spec: Any, params: Value, active: Value) -> dict[str, Value]:
+    sheet, cite = ctx.sheet, f"{spec.name}: {spec.source}"
+    route = sheet.step(
+        sv.EXPERT_ROUTE,
+        experts_active=sheet.input(
+            "experts_active", spec.experts_active, "experts", "Experts per token (k)", cite
+        ),
+        experts=sheet.input("experts", spec.experts, "experts", "Routed experts (E)", cite),
+    )
+    expert = sheet.step(
+        sv.EXPERT_PARAMS, params=params, active_params=active, expert_route_fraction=route
+    )
+    return {
+        "shared_params": sheet.step(sv.SHARED_PARAMS, params=params, expert_params=expert),
+        "expert_params": expert,
+        "expert_route_fraction": route,
+    }
+
+
+def _kv_reads(ctx: Context, engine: Any, shape: dict[str, Any]) -> Value | None:
+    """HBM reads of each KV entry per step, for engines whose decode kernel gives every query
+    head its own pass over a GQA group's cache (None where the kernel shares it)."""
+    heads, kv_heads = shape["heads"], shape["kv_heads"]
+    if engine.kv_shared_across_query_heads or heads <= kv_heads:
+        return None
+    group = heads // kv_heads
+    # Every query head of a group streams the same KV lines; some of those reads hit in L2
+    # instead of HBM. How many is not published: half to all of them.
+    return ctx.sheet.assume(
+        "kv_reads_per_token",
+        make_range(group / 2, group, "uniform", None, "kv_reads_per_token", ""),
+        "reads",
+        f"HBM reads of each KV entry per step ({engine.name}: up to heads ÷ KV heads = "
+        f"{group}, fewer where L2 catches repeats)",
+        engine.kv_sharing_source,
+    )
+
+
+def served_model(
+    ctx: Context, srv: ServingSection, spec: Any, engine: Any
+) -> tuple[ServedModel, Value]:
+    """Record the model, its weights, KV cache and request lengths; (model, total params)."""
+    sheet = ctx.sheet
+    shape = _shape(ctx, srv, spec)
+    cite, kind = shape["cite"], shape["kind"]
+    params, active, moe = _params(ctx, srv, spec)
+    precision = ctx.catalog.precision(srv.precision, "serving.precision")
+    bpp = sheet.input(
+        "bytes_per_param",
+        precision.bytes_per_param,
+        "B/param",
+        f"Bytes per parameter ({precision.name})",
+        precision.source,
+    )
+    weights = memory.weights_memory(sheet, params, bpp)
+    layers = sheet.input("layers", shape["layers"], "layers", "Transformer layers", cite, kind)
+    kv = _kv_per_token(ctx, srv, spec, shape, layers)
+    tokens_in = sheet.input("input_tokens", srv.input_tokens, "tokens", "Prompt (input) tokens")
+    tokens_out = sheet.input("output_tokens", srv.output_tokens, "tokens", "Output tokens")
+    cached, mean_ctx = _contexts(ctx, spec, tokens_in, tokens_out, cite)
+    hidden = sheet.input("hidden_size", shape["hidden"], "dims", "Hidden size", cite, kind)
+    attention_dim = sheet.step(
+        sv.ATTENTION_DIM,
+        heads=sheet.input("heads", shape["heads"], "heads", "Attention heads", cite, kind),
+        head_dim=sheet.input("head_dim", shape["head_dim"], "dims", "Head dimension", cite, kind),
+    )
+    model = ServedModel(
+        active_params=active,
+        weights=weights,
+        bytes_per_param=bpp,
+        kv_per_token=kv,
+        layers=layers,
+        attention_dim=attention_dim,
+        hidden_size=hidden,
+        input_tokens=tokens_in,
+        output_tokens=tokens_out,
+        cached_tokens=cached,
+        mean_decode_context=mean_ctx,
+        experts=_experts(ctx, spec, params, active) if moe else {},
+        kv_reads_per_token=_kv_reads(ctx, engine, shape),
+    )
+    return model, params
+
+
+def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[str, Any]:
+    """Record the serving steps; return the values a serving plan builds on (empty when the
+    model does not fit). ``chosen_by`` is the source of a TP degree and batch a plan picked."""
+    sheet = ctx.sheet
+    engine = ctx.catalog.engine(srv.engine, "serving.engine")
+    model, params = served_model(ctx, srv, _spec(srv), engine)
     gpu, peak, bandwidth, gpu_mem = gpu_inputs(ctx, srv.gpu, "serving.gpu", srv.precision)
-    tp = inp(
+    tp = sheet.input(
         "tensor_parallel",
         srv.tensor_parallel,
         "GPUs",
         "Tensor-parallel GPUs",
         chosen_by or "scenario",
     )
-    engine = catalog.engine(srv.engine, "serving.engine")
-
-    def factor(name: str, given: Any, unit: str, title: str) -> Value:
-        if given is not None:
-            return inp(name, given, unit, title, "scenario")
-        spec_ = engine.factors[name if name in engine.factors else f"{name}_s"]
-        value = spec_.as_range()
-        return sheet.assume(
-            name,
-            value,
-            unit,
-            f"{title} ({engine.name})",
-            spec_.source,
-        )
-
-    link = catalog.link(gpu.interconnect, "hardware interconnect")
-    compute_eff = factor(
-        "compute_efficiency", srv.compute_efficiency, "fraction", "Compute efficiency"
-    )
-    if precision.matmul_efficiency_ratio != 1 and srv.compute_efficiency is None:
-        compute_eff = sheet.step(
-            sv.PRECISION_COMPUTE_EFFICIENCY,
-            compute_efficiency=compute_eff,
-            matmul_efficiency_ratio=inp(
-                "matmul_efficiency_ratio",
-                precision.matmul_efficiency_ratio,
-                "x",
-                f"{precision.name} matmul efficiency relative to FP16",
-                precision.matmul_efficiency_source,
-            ),
-        )
-    if srv.compute_efficiency is None:
-        compute_eff = on_this_gpu(ctx, compute_eff, gpu)
-    hw = {
-        "tensor_parallel": tp,
-        "peak_flop_per_s": peak,
-        "memory_bandwidth": bandwidth,
-        "compute_efficiency": compute_eff,
-        "memory_efficiency": factor(
-            "memory_efficiency", srv.memory_efficiency, "fraction", "Memory-bandwidth efficiency"
-        ),
-        "roofline_sharpness": roofline_sharpness(ctx, srv.roofline_sharpness),
-        "layers": layers,
-        "hidden_size": inp("hidden_size", hidden_n, "dims", "Hidden size", cite, kind),
-        "activation_bytes": sheet.constant(
-            "activation_bytes", 2, "B", "Bytes per activation", "FP16/BF16 activations"
-        ),
-        "allreduces_per_layer": sheet.constant(
-            "allreduces_per_layer",
-            2,
-            "all-reduces",
-            "All-reduces per layer under TP",
-            "Megatron-LM tensor parallelism: one after attention, one after the MLP",
-        ),
-        "allreduce_bandwidth": inp(
-            "allreduce_bandwidth",
-            link.allreduce_bandwidth,
-            "B/s",
-            f"All-reduce bus bandwidth over {link.name}",
-            link.allreduce_source,
-        ),
-        "allreduce_latency": inp(
-            "allreduce_latency",
-            link.allreduce_latency_s,
-            "s",
-            f"Fixed cost of one all-reduce over {link.name}",
-            link.allreduce_source,
-        ),
-    }
-    step_overhead = factor("step_overhead", srv.step_overhead, "s", "Per-step overhead")
-    request_overhead = factor("request_overhead", srv.request_overhead, "s", "Per-request latency")
-    attention_dim = sheet.step(
-        sv.ATTENTION_DIM,
-        heads=inp("heads", heads_n, "heads", "Attention heads", cite, kind),
-        head_dim=sheet.inputs["head_dim"]
-        if "head_dim" in sheet.inputs
-        else inp("head_dim", head_dim_n, "dims", "Head dimension", cite, kind),
-    )
-
-    usable = sheet.assume(
-        "usable_memory_fraction",
-        srv.usable_memory_fraction,
-        "fraction",
-        "Share of GPU memory the engine uses",
-        "vLLM's default gpu_memory_utilization is 0.9; TensorRT-LLM's KV cache takes 0.9 of what "
-        "the weights leave",
-    )
-    workspace = assumed(
-        ctx, "workspace_per_gpu", srv.workspace_per_gpu, "B", "Workspace and runtime per GPU"
-    )
-    budget = sheet.step(
-        sv.KV_BUDGET,
+    hw = hardware(
+        ctx,
+        gpu=gpu,
+        engine=engine,
+        device=(peak, bandwidth),
         tensor_parallel=tp,
+        layers=model.layers,
+        hidden_size=model.hidden_size,
+        given=_given_factors(ctx, srv),
+    )
+    overheads = (
+        engine_factor(
+            ctx, engine, "request_overhead", srv.request_overhead, "s", "Per-request latency"
+        ),
+        engine_factor(ctx, engine, "step_overhead", srv.step_overhead, "s", "Per-step overhead"),
+    )
+    max_batch = kv_budget_and_max_batch(
+        ctx,
         gpu_memory=gpu_mem,
-        usable_memory_fraction=usable,
-        workspace_per_gpu=workspace,
-        weights_memory=weights,
+        usable_memory_fraction=usable_memory_fraction(ctx, srv.usable_memory_fraction),
+        workspace_per_gpu=assumed(
+            ctx, "workspace_per_gpu", srv.workspace_per_gpu, "B", "Workspace and runtime per GPU"
+        ),
+        tensor_parallel=tp,
+        model=model,
     )
-    max_batch = sheet.step(
-        sv.MAX_BATCH, kv_cache_budget=budget, kv_cache_per_token=kv, cached_tokens=cached
-    )
-
-    experts: dict[str, Value] = {}
-    if moe:
-        assert spec is not None
-        route = sheet.step(
-            sv.EXPERT_ROUTE,
-            experts_active=inp(
-                "experts_active", spec.experts_active, "experts", "Experts per token (k)", cite
-            ),
-            experts=inp("experts", spec.experts, "experts", "Routed experts (E)", cite),
-        )
-        expert = sheet.step(
-            sv.EXPERT_PARAMS, params=params, active_params=active, expert_route_fraction=route
-        )
-        experts = {
-            "shared_params": sheet.step(sv.SHARED_PARAMS, params=params, expert_params=expert),
-            "expert_params": expert,
-            "expert_route_fraction": route,
-        }
-
-    kv_reads = None
-    if not engine.kv_shared_across_query_heads and heads_n > kv_heads_n:
-        from botec.core.uncertain import make_range
-
-        group = heads_n // kv_heads_n
-        # Every query head of a group streams the same KV lines; some of those reads hit in L2
-        # instead of HBM. How many is not published: half to all of them.
-        kv_reads = sheet.assume(
-            "kv_reads_per_token",
-            make_range(group / 2, group, "uniform", None, "kv_reads_per_token", ""),
-            "reads",
-            f"HBM reads of each KV entry per step ({engine.name}: up to heads ÷ KV heads = "
-            f"{group}, fewer where L2 catches repeats)",
-            engine.kv_sharing_source,
-        )
-
-    def run_batch(prefix: str, batch: Value) -> tuple[Value, Value, Value, Value]:
-        """Prefill and decode step at ``batch``: (prefill roofline, prefill sync, decode step)."""
-        p = f"{prefix}_" if prefix else ""
-        prefill_tokens = (
-            tokens_in
-            if not prefix
-            else sheet.step(
-                sv.BATCH_TOKENS, name="batch_prompt_tokens", batch=batch, input_tokens=tokens_in
-            )
-        )
-        p_roof = sv.kernels_roofline(
-            sheet,
-            f"{p}prefill",
-            "Prefill",
-            linear_flops=sheet.step(
-                sv.PREFILL_LINEAR_FLOPS,
-                name=f"{p}prefill_linear_flops",
-                batch=batch,
-                active_params=active,
-                input_tokens=tokens_in,
-            ),
-            weight_bytes=weights,
-            attention_flops=sheet.step(
-                sv.PREFILL_ATTENTION_FLOPS,
-                name=f"{p}prefill_attention_flops",
-                batch=batch,
-                layers=layers,
-                attention_dim=attention_dim,
-                input_tokens=tokens_in,
-            ),
-            attention_bytes=sheet.step(
-                sv.KV_WRITE_BYTES,
-                name=f"{p}kv_write_bytes",
-                batch=batch,
-                input_tokens=tokens_in,
-                kv_cache_per_token=kv,
-            ),
-            gpu=hw,
-        )
-        p_sync = sv.sync_time(sheet, f"{p}prefill", "Prefill", tokens=prefill_tokens, gpu=hw)
-        if moe:
-            read = sheet.step(
-                sv.WEIGHTS_READ,
-                name=f"{p}weights_read_per_step",
-                batch=batch,
-                bytes_per_param=bpp,
-                **experts,
-            )
-        else:
-            read = weights
-        kv_args = {"kv_reads_per_token": kv_reads} if kv_reads is not None else {}
-        d_roof = sv.kernels_roofline(
-            sheet,
-            f"{p}decode",
-            "Decode step",
-            linear_flops=sheet.step(
-                sv.DECODE_LINEAR_FLOPS,
-                name=f"{p}decode_linear_flops",
-                batch=batch,
-                active_params=active,
-            ),
-            weight_bytes=read,
-            attention_flops=sheet.step(
-                sv.DECODE_ATTENTION_FLOPS,
-                name=f"{p}decode_attention_flops",
-                batch=batch,
-                layers=layers,
-                attention_dim=attention_dim,
-                mean_decode_context=mean_ctx,
-            ),
-            attention_bytes=sheet.step(
-                sv.KV_READ_BYTES_PER_HEAD if kv_reads is not None else sv.KV_READ_BYTES,
-                name=f"{p}kv_read_bytes",
-                batch=batch,
-                mean_decode_context=mean_ctx,
-                cached_tokens=cached,
-                kv_cache_per_token=kv,
-                **kv_args,
-            ),
-            gpu=hw,
-        )
-        d_sync = sv.sync_time(sheet, f"{p}decode", "Decode step", tokens=batch, gpu=hw)
-        return p_roof, p_sync, d_roof, d_sync
-
     with sheet.section("Serving latency (batch 1)"):
-        one = sheet.constant("single_sequence", 1, "sequences", "Batch of one", "latency case")
-        p_roof, p_sync, d_roof, d_sync = run_batch("", one)
-        ttft = sheet.step(
-            sv.PREFILL_TIME,
-            name="time_to_first_token",
-            title="Time to first token (batch 1)",
-            prefill_roofline_time=p_roof,
-            prefill_sync_time=p_sync,
-            request_overhead=request_overhead,
-        )
-        tpot = sheet.step(
-            sv.STEP_TIME,
-            name="time_per_output_token",
-            title="Time per output token (batch 1)",
-            decode_roofline_time=d_roof,
-            decode_sync_time=d_sync,
-            step_overhead=step_overhead,
-        )
-        sheet.step(sv.TPOT_RATE, time_per_output_token=tpot)
-        sheet.step(
-            sv.E2E, time_to_first_token=ttft, output_tokens=tokens_out, time_per_output_token=tpot
-        )
-
+        ttft = _latency(ctx, model, hw, overheads)
     with sheet.section("Serving throughput"):
         if max_batch.value < 1:
             sheet.note(
                 "bad",
-                f"The weights ({weights.formatted()}) and one sequence's KV cache do not fit in "
-                f"{srv.tensor_parallel} × {gpu.name}: raise --tp or quantise.",
+                f"The weights ({model.weights.formatted()}) and one sequence's KV cache do not "
+                f"fit in {srv.tensor_parallel} × {gpu.name}: raise --tp or quantise.",
             )
             return {}
-        if srv.batch is not None:
-            batch = inp("batch", srv.batch, "sequences", "Batch size", chosen_by or "scenario")
-            if srv.batch > max_batch.value:
-                sheet.note(
-                    "bad",
-                    f"A batch of {srv.batch} does not fit: at these lengths the KV cache holds "
-                    f"{max_batch.formatted()}.",
-                )
-        else:
-            batch = max_batch
-        p_roof, p_sync, d_roof, d_sync = run_batch("batch", batch)
-        prefill = sheet.step(
-            sv.PREFILL_TIME,
-            name="batch_prefill_time",
-            title="Prefill time for the whole batch",
-            prefill_roofline_time=p_roof,
-            prefill_sync_time=p_sync,
-            request_overhead=request_overhead,
-        )
-        step = sheet.step(
-            sv.STEP_TIME,
-            name="batch_decode_step_time",
-            title="Decode step time at this batch",
-            decode_roofline_time=d_roof,
-            decode_sync_time=d_sync,
-            step_overhead=step_overhead,
-        )
-        tput = sheet.step(
-            sv.THROUGHPUT,
-            batch=batch,
-            output_tokens=tokens_out,
-            prefill_time=prefill,
-            decode_step_time=step,
-        )
-        sheet.step(sv.PER_GPU, max_output_throughput=tput, tensor_parallel=tp)
-        sheet.step(sv.PER_USER, decode_step_time=step)
+        batch = _batch(ctx, srv, max_batch, chosen_by)
+        step = _throughput(ctx, batch, model, hw, overheads, tp)
     return {
         "gpu": gpu,
         "tensor_parallel": tp,
-        "output_tokens": tokens_out,
-        "input_tokens": tokens_in,
+        "output_tokens": model.output_tokens,
+        "input_tokens": model.input_tokens,
         "batch": batch,
         "max_batch": max_batch,
         "time_to_first_token": ttft,
@@ -435,8 +281,107 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         "prefill_sync_time": sheet.steps["prefill_sync_time"],
         "decode_step_time": step,
         "params": params,
-        "weights_memory": weights,
+        "weights_memory": model.weights,
         "peak_flop_per_s": peak,
         "memory_bandwidth": bandwidth,
         "gpu_memory": gpu_mem,
     }
+
+
+def usable_memory_fraction(ctx: Context, given: Any) -> Value:
+    return ctx.sheet.assume(
+        "usable_memory_fraction",
+        given,
+        "fraction",
+        "Share of GPU memory the engine uses",
+        "vLLM's default gpu_memory_utilization is 0.9; TensorRT-LLM's KV cache takes 0.9 of what "
+        "the weights leave",
+    )
+
+
+def _given_factors(ctx: Context, srv: ServingSection) -> dict[str, Any]:
+    """What the scenario pins of the roofline's factors, and the precision's matmul ratio."""
+    precision = ctx.catalog.precision(srv.precision, "serving.precision")
+    given: dict[str, Any] = {
+        "compute_efficiency": srv.compute_efficiency,
+        "memory_efficiency": srv.memory_efficiency,
+        "roofline_sharpness": srv.roofline_sharpness,
+    }
+    if precision.matmul_efficiency_ratio != 1:
+        given["matmul_efficiency_ratio"] = ctx.sheet.input(
+            "matmul_efficiency_ratio",
+            precision.matmul_efficiency_ratio,
+            "x",
+            f"{precision.name} matmul efficiency relative to FP16",
+            precision.matmul_efficiency_source,
+        )
+    return given
+
+
+def _latency(
+    ctx: Context, model: ServedModel, hw: dict[str, Value], overheads: tuple[Value, Value]
+) -> Value:
+    """Batch 1: time to first token, time per output token, end-to-end latency."""
+    sheet = ctx.sheet
+    one = sheet.constant("single_sequence", 1, "sequences", "Batch of one", "latency case")
+    ttft, tpot = phase_times(
+        ctx,
+        phases(ctx, "", one, model, hw),
+        overheads,
+        (
+            ("time_to_first_token", "Time to first token (batch 1)"),
+            ("time_per_output_token", "Time per output token (batch 1)"),
+        ),
+    )
+    sheet.step(sv.TPOT_RATE, time_per_output_token=tpot)
+    sheet.step(
+        sv.E2E,
+        time_to_first_token=ttft,
+        output_tokens=model.output_tokens,
+        time_per_output_token=tpot,
+    )
+    return ttft
+
+
+def _batch(ctx: Context, srv: ServingSection, max_batch: Value, chosen_by: str) -> Value:
+    if srv.batch is None:
+        return max_batch
+    batch = ctx.sheet.input("batch", srv.batch, "sequences", "Batch size", chosen_by or "scenario")
+    if srv.batch > max_batch.value:
+        ctx.sheet.note(
+            "bad",
+            f"A batch of {srv.batch} does not fit: at these lengths the KV cache holds "
+            f"{max_batch.formatted()}.",
+        )
+    return batch
+
+
+def _throughput(
+    ctx: Context,
+    batch: Value,
+    model: ServedModel,
+    hw: dict[str, Value],
+    overheads: tuple[Value, Value],
+    tp: Value,
+) -> Value:
+    """A static batch: its prefill, then one decode step per output token; the step time."""
+    sheet = ctx.sheet
+    prefill, step = phase_times(
+        ctx,
+        phases(ctx, "batch", batch, model, hw),
+        overheads,
+        (
+            ("batch_prefill_time", "Prefill time for the whole batch"),
+            ("batch_decode_step_time", "Decode step time at this batch"),
+        ),
+    )
+    tput = sheet.step(
+        sv.THROUGHPUT,
+        batch=batch,
+        output_tokens=model.output_tokens,
+        prefill_time=prefill,
+        decode_step_time=step,
+    )
+    sheet.step(sv.PER_GPU, max_output_throughput=tput, tensor_parallel=tp)
+    sheet.step(sv.PER_USER, decode_step_time=step)
+    return step

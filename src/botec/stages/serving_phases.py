@@ -1,0 +1,284 @@
+"""The one serving roofline, as steps on a sheet: the hardware a phase runs on, then prefill and
+a decode step at a batch. ``[serving]``, the serving plan and SmartPal's reality check all time
+their phases here, so every realistic serving figure comes from the same formulas
+(:mod:`botec.estimators.serving`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from botec.catalog import Engine, Hardware
+from botec.core.sheet import Value
+from botec.estimators import serving as sv
+from botec.stages._inputs import on_this_gpu, roofline_sharpness
+from botec.stages.context import Context
+
+
+@dataclass
+class ServedModel:
+    """What the roofline needs to know about the model and its requests (values on the sheet)."""
+
+    active_params: Value
+    weights: Value
+    bytes_per_param: Value
+    kv_per_token: Value
+    layers: Value
+    attention_dim: Value
+    hidden_size: Value
+    input_tokens: Value
+    output_tokens: Value
+    cached_tokens: Value
+    mean_decode_context: Value
+    experts: dict[str, Value] = field(default_factory=dict)  # MoE: shared/expert params, k/E
+    kv_reads_per_token: Value | None = None  # engines that read a GQA group's KV per head
+
+
+@dataclass
+class Phases:
+    """Prefill (whole batch) and one decode step: each phase's time and its parts."""
+
+    prefill_roofline: Value
+    prefill_sync: Value
+    decode_roofline: Value
+    decode_sync: Value
+
+
+def engine_factor(
+    ctx: Context, engine: Engine, name: str, given: Any, unit: str, title: str
+) -> Value:
+    """An engine efficiency or overhead: as the scenario gives it, or the engine's range."""
+    if given is not None:
+        return ctx.sheet.input(name, given, unit, title, "scenario")
+    spec = engine.factors[name if name in engine.factors else f"{name}_s"]
+    return ctx.sheet.assume(name, spec.as_range(), unit, f"{title} ({engine.name})", spec.source)
+
+
+def hardware(
+    ctx: Context,
+    *,
+    gpu: Hardware,
+    engine: Engine,
+    device: tuple[Value, Value],
+    tensor_parallel: Value,
+    layers: Value,
+    hidden_size: Value,
+    given: dict[str, Any],
+) -> dict[str, Value]:
+    """The values every kernel-group roofline and all-reduce reads: peak and bandwidth
+    (``device``), efficiencies (``given`` by the scenario, else the engine's ranges), the
+    interconnect's all-reduce cost."""
+    sheet = ctx.sheet
+    link = ctx.catalog.link(gpu.interconnect, "hardware interconnect")
+    compute = given.get("compute_efficiency")
+    compute_eff = engine_factor(
+        ctx, engine, "compute_efficiency", compute, "fraction", "Compute efficiency"
+    )
+    ratio = given.get("matmul_efficiency_ratio")
+    if ratio is not None and compute is None:
+        compute_eff = sheet.step(
+            sv.PRECISION_COMPUTE_EFFICIENCY,
+            compute_efficiency=compute_eff,
+            matmul_efficiency_ratio=ratio,
+        )
+    if compute is None:
+        compute_eff = on_this_gpu(ctx, compute_eff, gpu)
+    memory_eff = engine_factor(
+        ctx,
+        engine,
+        "memory_efficiency",
+        given.get("memory_efficiency"),
+        "fraction",
+        "Memory-bandwidth efficiency",
+    )
+    return {
+        "tensor_parallel": tensor_parallel,
+        "peak_flop_per_s": device[0],
+        "memory_bandwidth": device[1],
+        "compute_efficiency": compute_eff,
+        "memory_efficiency": memory_eff,
+        "roofline_sharpness": roofline_sharpness(ctx, given.get("roofline_sharpness")),
+        "layers": layers,
+        "hidden_size": hidden_size,
+        **_allreduce(ctx, link),
+    }
+
+
+def _allreduce(ctx: Context, link: Any) -> dict[str, Value]:
+    sheet = ctx.sheet
+    return {
+        "activation_bytes": sheet.constant(
+            "activation_bytes", 2, "B", "Bytes per activation", "FP16/BF16 activations"
+        ),
+        "allreduces_per_layer": sheet.constant(
+            "allreduces_per_layer",
+            2,
+            "all-reduces",
+            "All-reduces per layer under TP",
+            "Megatron-LM tensor parallelism: one after attention, one after the MLP",
+        ),
+        "allreduce_bandwidth": sheet.input(
+            "allreduce_bandwidth",
+            link.allreduce_bandwidth,
+            "B/s",
+            f"All-reduce bus bandwidth over {link.name}",
+            link.allreduce_source,
+        ),
+        "allreduce_latency": sheet.input(
+            "allreduce_latency",
+            link.allreduce_latency_s,
+            "s",
+            f"Fixed cost of one all-reduce over {link.name}",
+            link.allreduce_source,
+        ),
+    }
+
+
+def kv_budget_and_max_batch(
+    ctx: Context,
+    *,
+    gpu_memory: Value,
+    usable_memory_fraction: Value,
+    workspace_per_gpu: Value,
+    tensor_parallel: Value,
+    model: ServedModel,
+) -> Value:
+    """The memory left for the KV cache and the largest batch whose full-length cache fits."""
+    budget = ctx.sheet.step(
+        sv.KV_BUDGET,
+        tensor_parallel=tensor_parallel,
+        gpu_memory=gpu_memory,
+        usable_memory_fraction=usable_memory_fraction,
+        workspace_per_gpu=workspace_per_gpu,
+        weights_memory=model.weights,
+    )
+    return ctx.sheet.step(
+        sv.MAX_BATCH,
+        kv_cache_budget=budget,
+        kv_cache_per_token=model.kv_per_token,
+        cached_tokens=model.cached_tokens,
+    )
+
+
+def phases(ctx: Context, prefix: str, batch: Value, m: ServedModel, hw: dict[str, Value]) -> Phases:
+    """Prefill of the whole batch and one decode step at ``batch``: each a weight-matmul and an
+    attention roofline, plus the tensor-parallel all-reduces."""
+    sheet = ctx.sheet
+    p = f"{prefix}_" if prefix else ""
+    prefill_tokens = (
+        m.input_tokens
+        if not prefix
+        else sheet.step(
+            sv.BATCH_TOKENS, name=f"{p}prompt_tokens", batch=batch, input_tokens=m.input_tokens
+        )
+    )
+    prefill = sv.kernels_roofline(
+        sheet,
+        f"{p}prefill",
+        "Prefill",
+        linear_flops=sheet.step(
+            sv.PREFILL_LINEAR_FLOPS,
+            name=f"{p}prefill_linear_flops",
+            batch=batch,
+            active_params=m.active_params,
+            input_tokens=m.input_tokens,
+        ),
+        weight_bytes=m.weights,
+        attention_flops=sheet.step(
+            sv.PREFILL_ATTENTION_FLOPS,
+            name=f"{p}prefill_attention_flops",
+            batch=batch,
+            layers=m.layers,
+            attention_dim=m.attention_dim,
+            input_tokens=m.input_tokens,
+        ),
+        attention_bytes=sheet.step(
+            sv.KV_WRITE_BYTES,
+            name=f"{p}kv_write_bytes",
+            batch=batch,
+            input_tokens=m.input_tokens,
+            kv_cache_per_token=m.kv_per_token,
+        ),
+        gpu=hw,
+    )
+    prefill_sync = sv.sync_time(sheet, f"{p}prefill", "Prefill", tokens=prefill_tokens, gpu=hw)
+    decode = _decode_roofline(ctx, p, batch, m, hw)
+    decode_sync = sv.sync_time(sheet, f"{p}decode", "Decode step", tokens=batch, gpu=hw)
+    return Phases(prefill, prefill_sync, decode, decode_sync)
+
+
+def _decode_roofline(
+    ctx: Context, p: str, batch: Value, m: ServedModel, hw: dict[str, Value]
+) -> Value:
+    sheet = ctx.sheet
+    if m.experts:
+        read = sheet.step(
+            sv.WEIGHTS_READ,
+            name=f"{p}weights_read_per_step",
+            batch=batch,
+            bytes_per_param=m.bytes_per_param,
+            **m.experts,
+        )
+    else:
+        read = m.weights
+    per_head = m.kv_reads_per_token is not None
+    kv_args = {"kv_reads_per_token": m.kv_reads_per_token} if per_head else {}
+    return sv.kernels_roofline(
+        sheet,
+        f"{p}decode",
+        "Decode step",
+        linear_flops=sheet.step(
+            sv.DECODE_LINEAR_FLOPS,
+            name=f"{p}decode_linear_flops",
+            batch=batch,
+            active_params=m.active_params,
+        ),
+        weight_bytes=read,
+        attention_flops=sheet.step(
+            sv.DECODE_ATTENTION_FLOPS,
+            name=f"{p}decode_attention_flops",
+            batch=batch,
+            layers=m.layers,
+            attention_dim=m.attention_dim,
+            mean_decode_context=m.mean_decode_context,
+        ),
+        attention_bytes=sheet.step(
+            sv.KV_READ_BYTES_PER_HEAD if per_head else sv.KV_READ_BYTES,
+            name=f"{p}kv_read_bytes",
+            batch=batch,
+            mean_decode_context=m.mean_decode_context,
+            cached_tokens=m.cached_tokens,
+            kv_cache_per_token=m.kv_per_token,
+            **kv_args,
+        ),
+        gpu=hw,
+    )
+
+
+def phase_times(
+    ctx: Context,
+    ph: Phases,
+    overheads: tuple[Value, Value],
+    names: tuple[tuple[str, str], tuple[str, str]],
+) -> tuple[Value, Value]:
+    """(prefill time, decode step time): roofline + all-reduces + the engine's per-request and
+    per-step overheads (``overheads``), recorded under ``names`` ((name, title) each)."""
+    request_overhead, step_overhead = overheads
+    (prefill_name, prefill_title), (step_name, step_title) = names
+    prefill = ctx.sheet.step(
+        sv.PREFILL_TIME,
+        name=prefill_name,
+        title=prefill_title,
+        prefill_roofline_time=ph.prefill_roofline,
+        prefill_sync_time=ph.prefill_sync,
+        request_overhead=request_overhead,
+    )
+    step = ctx.sheet.step(
+        sv.STEP_TIME,
+        name=step_name,
+        title=step_title,
+        decode_roofline_time=ph.decode_roofline,
+        decode_sync_time=ph.decode_sync,
+        step_overhead=step_overhead,
+    )
+    return prefill, step
