@@ -424,11 +424,74 @@ def test_hub_config_is_fetched_and_read_like_a_local_one(monkeypatch) -> None:
         expected.kv_heads,
         expected.sliding_window,
     )
-    # a bare owner/name outside the catalog goes to the Hub too; catalog aliases never do
-    resolve_model("some-org/Other-Model")
-    assert len(seen) == 2
+    # only hf: reaches the Hub: a bare owner/name outside the catalog is an error, and
+    # catalog aliases are looked up locally
+    with pytest.raises(BotecInputError, match="hf:some-org/Other-Model"):
+        resolve_model("some-org/Other-Model")
     assert resolve_model("meta-llama/Llama-2-7b-hf").key == "llama-2-7b"
-    assert len(seen) == 2
+    assert len(seen) == 1
+    # the spec keeps the shape its count was computed from
+    assert spec.architecture == expected.architecture is not None
+
+
+def _no_network(monkeypatch) -> None:
+    """Fail the test if anything tries to download."""
+    import urllib.request
+
+    from botec.modelspec import hub
+
+    def fail(*args: object, **kwargs: object) -> None:
+        pytest.fail(f"network reached with {args}")
+
+    monkeypatch.setattr(hub, "download_config", fail)
+    monkeypatch.setattr(urllib.request, "urlopen", fail)
+
+
+def test_unknown_owner_name_never_reaches_the_network(monkeypatch) -> None:
+    from botec.modelspec import resolve_model
+
+    _no_network(monkeypatch)
+    with pytest.raises(BotecInputError) as err:
+        resolve_model("meta-llama/Llama-2-7b-hff", "serving.model")  # typo of an alias
+    assert err.value.field == "serving.model"
+    assert err.value.value == "meta-llama/Llama-2-7b-hff"
+    message = str(err.value)
+    assert "llama-2-13b" in message and "qwen3-235b-a22b" in message  # the allowed values
+    assert "did you mean llama-2-7b" in message  # the closest catalog name comes first
+    assert "hf:meta-llama/Llama-2-7b-hff" in message  # how to ask for the Hub
+    with pytest.raises(BotecInputError, match="did you mean mixtral-8x7b"):
+        resolve_model("mistralai/Mixtral-8x7B-v0.2")  # close to an alias of mixtral-8x7b
+    with pytest.raises(BotecInputError) as err:
+        resolve_model("zzzz/qqqq", "training.model")
+    assert err.value.field == "training.model" and "did you mean" not in str(err.value)
+    with pytest.raises(BotecInputError, match="did you mean llama-2-7b"):
+        resolve_model("llama2-7b")
+
+
+def test_catalog_names_and_local_configs_resolve_offline(monkeypatch, tmp_path: Path) -> None:
+    from botec.modelspec import resolve_model
+
+    _no_network(monkeypatch)
+    assert resolve_model("mistralai/Mixtral-8x7B-v0.1").key == "mixtral-8x7b"
+    assert resolve_model(str(CONFIGS / "llama-2-7b.json")).params_total == 6_738_415_616
+    (tmp_path / "config.json").write_text((CONFIGS / "llama-2-7b.json").read_text())
+    assert resolve_model(str(tmp_path)).layers == 32  # a folder holding a config.json
+
+
+def test_hf_prefix_goes_through_the_download_function(monkeypatch) -> None:
+    from botec.modelspec import hub, resolve_model
+
+    asked: list[tuple[str, str]] = []
+
+    def fake_download(url: str, repo_id: str, timeout_s: float) -> bytes:
+        asked.append((url, repo_id))
+        return (CONFIGS / "mixtral-8x7b.json").read_bytes()
+
+    monkeypatch.setattr(hub, "download_config", fake_download)
+    spec = resolve_model("hf:mistralai/Mixtral-8x7B-v0.1")
+    url = "https://huggingface.co/mistralai/Mixtral-8x7B-v0.1/resolve/main/config.json"
+    assert asked == [(url, "hf:mistralai/Mixtral-8x7B-v0.1")]
+    assert (spec.experts, spec.experts_active, spec.source) == (8, 2, f"config.json of {url}")
 
 
 def test_hub_offline_and_bad_ids_get_clear_messages(monkeypatch) -> None:
