@@ -177,6 +177,8 @@ class ModelSection(_Section):
     layers: WholeCount | None = None
     kv_heads: WholeCount | None = None
     head_dim: WholeCount | None = None
+    heads: WholeCount | None = None  # query heads (default: as many as KV heads)
+    hidden_size: WholeCount | None = None  # default: heads × head_dim
     shape_source: str = ""
     gpu: str = ""
 
@@ -196,8 +198,9 @@ class InferenceSection(_Section):
     batched_tokens_per_second_per_gpu: Count | None = None
     batched_label: str = "with continuous batching"
     reality_check: bool = True
-    compute_efficiency: Fraction = None  # default: catalog range (nominal 50%)
-    memory_efficiency: Fraction = None  # default: catalog range (nominal 70%)
+    engine: str = "generic"  # the reality check's serving engine (its efficiencies, overheads)
+    compute_efficiency: Fraction = None  # default: the engine's range
+    memory_efficiency: Fraction = None  # default: the engine's range
     roofline_sharpness: Sharpness = None  # default: catalog range (nominal 3; 16 ≈ plain max)
     usable_memory_fraction: Fraction = 0.9
     max_batch: WholeCount = 256

@@ -77,10 +77,10 @@ GPUS_FOR_TOKENS = Formula(
     headline=True,
 )
 REPLICAS = Formula(
-    "replicas",
+    "replicas_for_tokens",
     "ceil(tokens_per_second_needed / tokens_per_second_per_replica)",
     "replicas",
-    "Model replicas",
+    "Model replicas for the token rate",
     headline=True,
 )
 TOTAL_GPUS = Formula(
@@ -110,19 +110,9 @@ PROMPT_AS_OUTPUT = Formula(
     "Prompt tokens per request",
     "Not given: assumed as long as the answer.",
 )
-CONTEXT = Formula(
-    "context_tokens", "prompt_tokens + output_tokens", "tokens", "Longest context per sequence"
-)
-MEAN_CONTEXT = Formula(
-    "mean_context_tokens",
-    "prompt_tokens + output_tokens / 2",
-    "tokens",
-    "Average context while decoding",
-    "The KV cache grows from the prompt to prompt + output; on average half the output is cached.",
-)
 CHOSEN_BATCH = Formula(
     "batch_per_gpu",
-    "min(max_batch_that_fits, engine_max_batch)",
+    "min(max_batch, engine_max_batch)",
     "sequences",
     "Batch per GPU used for the roofline figure",
 )
@@ -140,81 +130,21 @@ BATCH_FOR_RATE = Formula(
     "A decode step takes at least weights ÷ bandwidth however small the batch, so the batch must "
     "supply that many tokens per step. Ignores KV reads, so this is a lower bound.",
 )
-MAX_BATCH = Formula(
-    "max_batch_that_fits",
-    "floor((gpu_memory * usable_memory_fraction - weights_memory)"
-    " / (kv_cache_per_token * context_tokens))",
-    "sequences",
-    "Largest batch whose KV cache fits",
-    "Memory left after the weights, divided by one full-length sequence's KV cache.",
-    headline=True,
-)
-DECODE_COMPUTE_TIME = Formula(
-    "decode_compute_time",
-    "flop_per_param_per_token * params * batch / (peak_flop_per_s * compute_efficiency)",
-    "s",
-    "Decode step, compute side",
-    "The matmuls of one step: one token for each sequence in the batch.",
-)
-WEIGHTS_READ_TIME = Formula(
-    "weights_read_time",
-    "weights_memory / (memory_bandwidth * memory_efficiency)",
-    "s",
-    "Decode step, reading the weights",
-    "The matmuls read every weight once per step, whatever the batch.",
-)
-KV_READ_TIME = Formula(
-    "kv_read_time",
-    "batch * mean_context_tokens * kv_cache_per_token / (memory_bandwidth * memory_efficiency)",
-    "s",
-    "Decode step, attention reading the KV cache",
-    "Attention reads the whole batch's KV cache; it has too few FLOPs per byte to be anything "
-    "but memory-bound.",
-)
-DECODE_MEMORY_TIME = Formula(
-    "decode_memory_time",
-    "weights_read_time + kv_read_time",
-    "s",
-    "Decode step, all memory reads",
-    "What the step would take if reading were all it did: which side binds.",
-)
-DECODE_STEP = Formula(
-    "decode_step_time",
-    "(decode_compute_time ** roofline_sharpness + weights_read_time ** roofline_sharpness)"
-    " ** (1 / roofline_sharpness) + kv_read_time",
-    "s",
-    "Decode step time (roofline)",
-    "The matmuls are bound by compute or by reading the weights, whichever is slower (a smooth "
-    "max: near the ridge they reach neither peak); attention is a separate kernel run after "
-    "them, bound by the KV reads, so its time adds.",
-)
-PREFILL_TIME = Formula(
-    "prefill_time",
-    "flop_per_param_per_token * params * prompt_tokens / (peak_flop_per_s * compute_efficiency)",
-    "s",
-    "Prefill GPU time per request",
-    "The prompt is processed in one compute-bound pass; the seeds leave it out.",
-)
-GPU_SECONDS_PER_REQUEST = Formula(
-    "gpu_seconds_per_request",
-    "prefill_time + output_tokens * decode_step_time / batch",
-    "s",
-    "GPU time per request",
-    "Prefill plus this request's share of the batched decode steps.",
-)
 REQUEST_LATENCY = Formula(
     "request_latency",
-    "prefill_time + output_tokens * decode_step_time",
+    "batch_prefill_time + output_tokens * batch_decode_step_time",
     "s",
-    "End-to-end latency of one request (roofline)",
-    "Its prefill, then one decode step per output token at the full batch (queueing excluded).",
+    "End-to-end latency of one request at this batch (roofline)",
+    "The batch's prefill, then one decode step per output token at the full batch (queueing "
+    "excluded).",
     headline=True,
 )
 REALISTIC_QPS = Formula(
     "realistic_qps_per_gpu",
-    "1 / gpu_seconds_per_request",
+    "max_output_throughput / output_tokens",
     "req/s",
     "Requests per second per GPU (roofline)",
+    "The serving roofline's output tokens per second on one GPU, over the tokens of one answer.",
     headline=True,
 )
 
@@ -244,10 +174,6 @@ def compute_bound_time(
 
 def qps_per_gpu(sheet: Sheet, seconds_per_request: Value) -> Value:
     return sheet.step(QPS_PER_GPU, seconds_per_request=seconds_per_request)
-
-
-def realistic_qps_per_gpu(sheet: Sheet, gpu_seconds_per_request: Value) -> Value:
-    return sheet.step(REALISTIC_QPS, gpu_seconds_per_request=gpu_seconds_per_request)
 
 
 def gpus_for_load(
@@ -346,90 +272,4 @@ def batch_needed(
         tokens_per_second_per_gpu_needed=per_gpu,
         weights_memory=weights,
         memory_bandwidth=bandwidth,
-    )
-
-
-def max_batch(
-    sheet: Sheet,
-    gpu_memory: Value,
-    usable: Value,
-    weights: Value,
-    kv_per_token: Value,
-    context_tokens: Value,
-) -> Value:
-    return sheet.step(
-        MAX_BATCH,
-        gpu_memory=gpu_memory,
-        usable_memory_fraction=usable,
-        weights_memory=weights,
-        kv_cache_per_token=kv_per_token,
-        context_tokens=context_tokens,
-    )
-
-
-def roofline_request(
-    sheet: Sheet,
-    *,
-    params: Value,
-    weights: Value,
-    batch: Value,
-    prompt_tokens: Value,
-    output_tokens: Value,
-    mean_context_tokens: Value,
-    kv_per_token: Value,
-    peak: Value,
-    bandwidth: Value,
-    compute_efficiency: Value,
-    memory_efficiency: Value,
-    roofline_sharpness: Value,
-) -> Value:
-    """GPU-seconds one request costs at this batch: prefill plus its share of decode steps."""
-    two = forward_flop_per_param_per_token(sheet)
-    compute_side = sheet.step(
-        DECODE_COMPUTE_TIME,
-        flop_per_param_per_token=two,
-        params=params,
-        batch=batch,
-        peak_flop_per_s=peak,
-        compute_efficiency=compute_efficiency,
-    )
-    weights_side = sheet.step(
-        WEIGHTS_READ_TIME,
-        weights_memory=weights,
-        memory_bandwidth=bandwidth,
-        memory_efficiency=memory_efficiency,
-    )
-    kv_side = sheet.step(
-        KV_READ_TIME,
-        batch=batch,
-        mean_context_tokens=mean_context_tokens,
-        kv_cache_per_token=kv_per_token,
-        memory_bandwidth=bandwidth,
-        memory_efficiency=memory_efficiency,
-    )
-    sheet.step(DECODE_MEMORY_TIME, weights_read_time=weights_side, kv_read_time=kv_side)
-    step = sheet.step(
-        DECODE_STEP,
-        decode_compute_time=compute_side,
-        weights_read_time=weights_side,
-        kv_read_time=kv_side,
-        roofline_sharpness=roofline_sharpness,
-    )
-    prefill = sheet.step(
-        PREFILL_TIME,
-        flop_per_param_per_token=two,
-        params=params,
-        prompt_tokens=prompt_tokens,
-        peak_flop_per_s=peak,
-        compute_efficiency=compute_efficiency,
-    )
-    sheet.step(
-        REQUEST_LATENCY, prefill_time=prefill, output_tokens=output_tokens, decode_step_time=step
-    )
-    return sheet.step(
-        GPU_SECONDS_PER_REQUEST,
-        prefill_time=prefill,
-        output_tokens=output_tokens,
-        decode_step_time=step,
-        batch=batch,
     )

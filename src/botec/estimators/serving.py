@@ -188,6 +188,21 @@ ROOFLINE = Formula(
     "where the two are close, a kernel reaches neither peak and takes up to 2^(1/n) times the "
     "larger (a smooth max: n → ∞ is the plain max).",
 )
+DECODE_COMPUTE_TIME = Formula(
+    "decode_compute_time",
+    "(linear_flops + attention_flops) / (tensor_parallel * peak_flop_per_s * compute_efficiency)",
+    "s",
+    "Decode step if computing were all it did",
+    "Both kernel groups' FLOPs at the efficient share of peak: set beside the memory time, it "
+    "says which side binds.",
+)
+DECODE_MEMORY_TIME = Formula(
+    "decode_memory_time",
+    "(weight_bytes + kv_bytes) / (tensor_parallel * memory_bandwidth * memory_efficiency)",
+    "s",
+    "Decode step if reading were all it did",
+    "The weights and every sequence's KV cache at the efficient share of bandwidth.",
+)
 TP_SYNC = Formula(
     "tp_sync_time",
     "allreduces_per_layer * layers * min(tensor_parallel - 1, 1) * (allreduce_latency "

@@ -134,7 +134,8 @@ def reality_check(
     )
     ratio = _f(qps) / _f(real_qps)
     text = (
-        f"At the stated efficiencies, with prefill and KV-cache reads counted, one GPU serves "
+        f"On the serving roofline (the engine's efficiencies and overheads, prefill and KV-cache "
+        f"reads counted) one GPU serves "
         f"{format_quantity(_f(real_qps), 'req/s')}: {sig3(ratio)}× fewer than the shortcut"
     )
     if gpus is not None and real_gpus is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from botec.core.sheet import Value
 from botec.core.uncertain import point
 from botec.estimators import memory, verdicts
+from botec.estimators import serving as sv
 from botec.estimators.model_shape import typical_shape
 from botec.scenario import ModelSection
 from botec.stages._inputs import label
@@ -65,3 +66,36 @@ def kv_per_token(ctx: Context, model: ModelSection, kv_precision: str) -> Value:
         ),
     )
     return ctx.kv_per_token
+
+
+def attention_shape(ctx: Context, model: ModelSection) -> tuple[Value, Value, Value]:
+    """(layers, attention width heads × head_dim, hidden size) of the seed's model, after
+    :func:`kv_per_token` recorded its layers and heads: query heads as stated, else as many as
+    KV heads (multi-head attention; a GQA model should state them), hidden size as stated, else
+    the attention width."""
+    sheet = ctx.sheet
+    kv_heads = sheet.inputs["kv_heads"]
+    if model.heads is not None:
+        heads = sheet.input("heads", model.heads, "heads", "Attention (query) heads", "scenario")
+    else:
+        heads = sheet.input(
+            "heads",
+            kv_heads.value,
+            "heads",
+            "Attention (query) heads",
+            "assumed as many as KV heads (multi-head attention); state heads for GQA",
+            "assumption",
+        )
+    width = sheet.step(sv.ATTENTION_DIM, heads=heads, head_dim=sheet.inputs["head_dim"])
+    hidden = (
+        sheet.input(
+            "hidden_size",
+            model.hidden_size,
+            "dims",
+            "Hidden size",
+            model.shape_source or "scenario",
+        )
+        if model.hidden_size is not None
+        else width
+    )
+    return sheet.inputs["layers"], width, hidden

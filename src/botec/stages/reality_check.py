@@ -1,14 +1,30 @@
-"""SmartPal's reality check: what the compute-bound shortcut assumes, and a roofline figure."""
+"""SmartPal's reality check: what the compute-bound shortcut assumes, and what the serving
+roofline says one GPU really serves.
+
+The realistic figure is not a model of its own: it runs the same prefill and decode phases as
+``[serving]`` (:mod:`botec.stages.serving_phases`), for the seed's model on one GPU at the
+largest batch that fits (capped by the engine), with the engine's efficiencies and overheads.
+"""
 
 from __future__ import annotations
 
-from botec.catalog import Hardware
+from botec.catalog import Engine, Hardware
 from botec.core.sheet import Value
 from botec.estimators import inference, memory, verdicts
-from botec.scenario import InferenceSection, Scenario
-from botec.stages._inputs import assumed, on_this_gpu, roofline_sharpness
+from botec.estimators import serving as sv
+from botec.scenario import InferenceSection, ModelSection, Scenario
+from botec.stages._inputs import assumed
 from botec.stages.context import Context
-from botec.stages.model import kv_per_token
+from botec.stages.model import attention_shape, kv_per_token
+from botec.stages.serving import usable_memory_fraction
+from botec.stages.serving_phases import (
+    ServedModel,
+    engine_factor,
+    hardware,
+    kv_budget_and_max_batch,
+    phase_times,
+    phases,
+)
 
 
 def run_reality_check(
@@ -19,28 +35,35 @@ def run_reality_check(
     gpu: Hardware,
     device: tuple[Value, Value, Value],
 ) -> None:
-    """What the compute-bound shortcut assumes, and a roofline figure at stated efficiencies."""
+    """What the compute-bound shortcut assumes, and the serving roofline's requests per GPU."""
     sheet = ctx.sheet
     peak, bandwidth, gpu_mem = device
     assert scn.model is not None and ctx.params is not None and ctx.weights is not None
     assert ctx.output_tokens is not None
-    batch = inference.batch_needed(sheet, qps, ctx.output_tokens, ctx.weights, bandwidth)
-    kv = kv_per_token(ctx, scn.model, "")
-    if ctx.prompt_tokens is None:
-        ctx.prompt_tokens = sheet.step(inference.PROMPT_AS_OUTPUT, output_tokens=ctx.output_tokens)
-    context = sheet.step(
-        inference.CONTEXT, prompt_tokens=ctx.prompt_tokens, output_tokens=ctx.output_tokens
+    model = _served_model(ctx, scn.model)
+    batch_needed = inference.batch_needed(sheet, qps, ctx.output_tokens, ctx.weights, bandwidth)
+    kv_needed = memory.kv_cache_memory(
+        sheet,
+        model.kv_per_token,
+        model.cached_tokens,
+        batch_needed,
+        name="kv_cache_for_batch_needed",
     )
-    kv_needed = memory.kv_cache_memory(sheet, kv, context, batch, name="kv_cache_for_batch_needed")
     memory.serving_memory(sheet, ctx.weights, kv_needed)
-    usable = sheet.assume(
-        "usable_memory_fraction",
-        inf.usable_memory_fraction,
-        "fraction",
-        "Share of GPU memory usable for weights + KV",
-        "vLLM's default gpu_memory_utilization is 0.9; the rest is CUDA context and activations",
+    engine = ctx.catalog.engine(inf.engine, "inference.engine")
+    one_gpu = sheet.constant(
+        "tensor_parallel", 1, "GPUs", "Tensor-parallel GPUs", "the shortcut's one GPU per replica"
     )
-    fits = inference.max_batch(sheet, gpu_mem, usable, ctx.weights, kv, context)
+    fits = kv_budget_and_max_batch(
+        ctx,
+        gpu_memory=gpu_mem,
+        usable_memory_fraction=usable_memory_fraction(ctx, inf.usable_memory_fraction),
+        workspace_per_gpu=assumed(
+            ctx, "workspace_per_gpu", None, "B", "Workspace and runtime per GPU"
+        ),
+        tensor_parallel=one_gpu,
+        model=model,
+    )
     cap = sheet.assume(
         "engine_max_batch",
         inf.max_batch,
@@ -48,45 +71,21 @@ def run_reality_check(
         "Serving engine's batch cap",
         "vLLM's default max_num_seqs is 256",
     )
-    chosen = sheet.step(inference.CHOSEN_BATCH, max_batch_that_fits=fits, engine_max_batch=cap)
-    if chosen.value < 1:
+    batch = sheet.step(inference.CHOSEN_BATCH, max_batch=fits, engine_max_batch=cap)
+    if batch.value < 1:
         sheet.note("bad", f"The weights alone do not fit in one {gpu.name}: no batch fits.")
         return
-    mean_ctx = sheet.step(
-        inference.MEAN_CONTEXT, prompt_tokens=ctx.prompt_tokens, output_tokens=ctx.output_tokens
-    )
-    eff_c = assumed(
+    hw = hardware(
         ctx,
-        "compute_efficiency",
-        inf.compute_efficiency,
-        "fraction",
-        "Compute efficiency (share of peak)",
+        gpu=gpu,
+        engine=engine,
+        device=(peak, bandwidth),
+        tensor_parallel=one_gpu,
+        layers=model.layers,
+        hidden_size=model.hidden_size,
+        given=_given_factors(ctx, scn.model, inf),
     )
-    if inf.compute_efficiency is None:
-        eff_c = on_this_gpu(ctx, eff_c, gpu)
-    eff_m = assumed(
-        ctx,
-        "memory_efficiency",
-        inf.memory_efficiency,
-        "fraction",
-        "Memory-bandwidth efficiency",
-    )
-    per_request = inference.roofline_request(
-        sheet,
-        params=ctx.params,
-        weights=ctx.weights,
-        batch=chosen,
-        prompt_tokens=ctx.prompt_tokens,
-        output_tokens=ctx.output_tokens,
-        mean_context_tokens=mean_ctx,
-        kv_per_token=kv,
-        peak=peak,
-        bandwidth=bandwidth,
-        compute_efficiency=eff_c,
-        memory_efficiency=eff_m,
-        roofline_sharpness=roofline_sharpness(ctx, inf.roofline_sharpness),
-    )
-    real_qps = inference.realistic_qps_per_gpu(sheet, per_request)
+    real_qps = _requests_per_gpu(ctx, engine, inf, batch, model, hw)
     if ctx.peak_rps is not None:
         ctx.gpus["realistic"] = inference.gpus_for_load(
             sheet,
@@ -98,11 +97,117 @@ def run_reality_check(
     verdicts.reality_check(
         sheet,
         qps,
-        batch,
+        batch_needed,
         kv_needed,
         ctx.weights,
         gpu,
         real_qps,
         ctx.gpus.get("required"),
         ctx.gpus.get("realistic"),
+    )
+
+
+def _served_model(ctx: Context, model: ModelSection) -> ServedModel:
+    """The seed's model as the serving roofline sees it: shape, KV cache, request lengths."""
+    sheet = ctx.sheet
+    assert ctx.params is not None and ctx.weights is not None and ctx.output_tokens is not None
+    kv = kv_per_token(ctx, model, "")
+    if ctx.prompt_tokens is None:
+        ctx.prompt_tokens = sheet.step(inference.PROMPT_AS_OUTPUT, output_tokens=ctx.output_tokens)
+    tokens = {"input_tokens": ctx.prompt_tokens, "output_tokens": ctx.output_tokens}
+    layers, attention_dim, hidden = attention_shape(ctx, model)
+    return ServedModel(
+        active_params=ctx.params,
+        weights=ctx.weights,
+        bytes_per_param=sheet.inputs["bytes_per_param"],
+        kv_per_token=kv,
+        layers=layers,
+        attention_dim=attention_dim,
+        hidden_size=hidden,
+        input_tokens=ctx.prompt_tokens,
+        output_tokens=ctx.output_tokens,
+        cached_tokens=sheet.step(sv.FULL_CONTEXT, **tokens),
+        mean_decode_context=sheet.step(sv.MEAN_CONTEXT_FULL, **tokens),
+    )
+
+
+def _given_factors(ctx: Context, model: ModelSection, inf: InferenceSection) -> dict:
+    given: dict = {
+        "compute_efficiency": inf.compute_efficiency,
+        "memory_efficiency": inf.memory_efficiency,
+        "roofline_sharpness": inf.roofline_sharpness,
+    }
+    precision = ctx.catalog.precision(model.precision, "model.precision")
+    if precision.matmul_efficiency_ratio != 1:
+        given["matmul_efficiency_ratio"] = ctx.sheet.input(
+            "matmul_efficiency_ratio",
+            precision.matmul_efficiency_ratio,
+            "x",
+            f"{precision.name} matmul efficiency relative to FP16",
+            precision.matmul_efficiency_source,
+        )
+    return given
+
+
+def _requests_per_gpu(
+    ctx: Context,
+    engine: Engine,
+    inf: InferenceSection,
+    batch: Value,
+    model: ServedModel,
+    hw: dict[str, Value],
+) -> Value:
+    """A static batch through the serving roofline: its prefill, then a decode step per output
+    token; requests per second per GPU is the output throughput over the answer's tokens."""
+    sheet = ctx.sheet
+    overheads = (
+        engine_factor(ctx, engine, "request_overhead", None, "s", "Per-request latency"),
+        engine_factor(ctx, engine, "step_overhead", None, "s", "Per-step overhead"),
+    )
+    prefill, step = phase_times(
+        ctx,
+        phases(ctx, "batch", batch, model, hw),
+        overheads,
+        (
+            ("batch_prefill_time", "Prefill time for the whole batch"),
+            ("batch_decode_step_time", "Decode step time at this batch"),
+        ),
+    )
+    _binding_side(ctx, model, hw)
+    sheet.step(
+        inference.REQUEST_LATENCY,
+        batch_prefill_time=prefill,
+        output_tokens=model.output_tokens,
+        batch_decode_step_time=step,
+    )
+    throughput = sheet.step(
+        sv.THROUGHPUT,
+        batch=batch,
+        output_tokens=model.output_tokens,
+        prefill_time=prefill,
+        decode_step_time=step,
+    )
+    return sheet.step(
+        inference.REALISTIC_QPS, max_output_throughput=throughput, output_tokens=model.output_tokens
+    )
+
+
+def _binding_side(ctx: Context, model: ServedModel, hw: dict[str, Value]) -> None:
+    """The decode step's compute time and memory time side by side: which one binds."""
+    sheet = ctx.sheet
+    sheet.step(
+        sv.DECODE_COMPUTE_TIME,
+        linear_flops=sheet.steps["batch_decode_linear_flops"],
+        attention_flops=sheet.steps["batch_decode_attention_flops"],
+        tensor_parallel=hw["tensor_parallel"],
+        peak_flop_per_s=hw["peak_flop_per_s"],
+        compute_efficiency=hw["compute_efficiency"],
+    )
+    sheet.step(
+        sv.DECODE_MEMORY_TIME,
+        weight_bytes=model.weights,
+        kv_bytes=sheet.steps["batch_kv_read_bytes"],
+        tensor_parallel=hw["tensor_parallel"],
+        memory_bandwidth=hw["memory_bandwidth"],
+        memory_efficiency=hw["memory_efficiency"],
     )
