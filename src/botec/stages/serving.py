@@ -17,6 +17,7 @@ from botec.estimators import serving as sv
 from botec.scenario import ServingSection
 from botec.stages._inputs import assumed, gpu_inputs
 from botec.stages.context import Context
+from botec.stages.model_params import record_param_count
 from botec.stages.serving_phases import (
     ServedModel,
     engine_factor,
@@ -71,19 +72,14 @@ def _shape(ctx: Context, srv: ServingSection, spec: Any) -> dict[str, Any]:
 
 def _params(ctx: Context, srv: ServingSection, spec: Any) -> tuple[Value, Value, bool]:
     """(total parameters, active parameters per token, whether it is a mixture of experts)."""
-    inp = ctx.sheet.input
     if spec is None:
-        params = inp("params", srv.params, "params", "Parameters")
+        params = ctx.sheet.input("params", srv.params, "params", "Parameters")
         return params, params, False
-    cite = f"{spec.name}: {spec.source}"
-    params = inp("params", float(spec.params_total), "params", f"Parameters ({spec.name})", cite)
+    params = record_param_count(ctx.sheet, spec)
     moe = spec.experts > 0 and spec.params_active < spec.params_total
     if not moe:
         return params, params, False
-    active = inp(
-        "active_params", float(spec.params_active), "params", "Active parameters per token", cite
-    )
-    return params, active, True
+    return params, record_param_count(ctx.sheet, spec, active=True), True
 
 
 def _kv_per_token(

@@ -18,6 +18,7 @@ from botec.estimators.serving import ATTENTION_DIM
 from botec.scenario import TrainingSection
 from botec.stages._inputs import assumed, catalog_cite
 from botec.stages.context import Context
+from botec.stages.model_params import record_param_count
 
 # Chinchilla's fitted loss L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Approach 3, eq. 10)
 CHINCHILLA_FIT = {"alpha": 0.3392, "beta": 0.2849, "a": 406.4, "b": 410.7}
@@ -48,15 +49,7 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
     spec = _model(t)
     moe = spec is not None and spec.params_active < spec.params_total
     if spec is not None:
-        cite = f"{spec.name}: {spec.source}"
-        value = float(spec.params_active if moe else spec.params_total)
-        params = sheet.input(
-            "training_params",
-            value,
-            "params",
-            f"{'Active parameters per token' if moe else 'Parameters'} ({spec.name})",
-            cite,
-        )
+        params = record_param_count(sheet, spec, active=moe, name="params", prefix="training_")
     else:
         params = sheet.input("training_params", t.params, "params", "Parameters (training)")
     gpu = ctx.catalog.hardware(t.gpu, "training.gpu")
