@@ -1,0 +1,247 @@
+"""Commands on scenario files and catalogs: report, sweep, compare, validate, hardware, examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, get_args
+
+import click
+
+from botec import commands
+from botec.cli.common import ESTIMATING, FILE, OUTPUT, output_options
+from botec.cli.output import check_plot_path, emit, progress_bar, save_chart, write_plot
+from botec.cli.table import Opt, Table
+from botec.commands.analysis import Part
+from botec.core.errors import BotecInputError
+
+_SCENARIO = Opt("FILE", param="scenario", type=click.Path(path_type=Path), argument=True)
+_NAME = Opt("NAME", param="name", argument=True)
+
+REPORT = Table(
+    "Run a scenario FILE (TOML or YAML) and print the full report.",
+    commands.report,
+    (_SCENARIO, *ESTIMATING),
+)
+
+SWEEP = Table(
+    "Evaluate scenario FILE over a grid of inputs and print or export the table.",
+    commands.sweep,
+    (
+        _SCENARIO,
+        Opt(
+            "--vary",
+            "NAME=LOW..HIGH[:POINTS] or NAME=A,B,C, e.g. dau=1M..1B or gpu=a100-80gb,l4. Repeat.",
+            multiple=True,
+            required=True,
+        ),
+        Opt(
+            "--points",
+            "Points per LOW..HIGH axis (log-spaced when it spans 10× or more).",
+            type=click.IntRange(2, 10_000_000),
+            show_default=True,
+        ),
+        Opt("--result", "Results to show, comma-separated.", param="results"),
+        Opt(
+            "--format",
+            "html: one self-contained page with the curves and the table.",
+            param="fmt",
+            type=click.Choice(["text", "markdown", "html", "csv", "json"]),
+            default="text",
+            show_default=True,
+        ),
+        Opt(("-o", "--output"), type=FILE, default=None),
+        Opt("--force", "Overwrite -o/--plot files that exist.", is_flag=True, default=False),
+        Opt(
+            "--plot",
+            "Also draw the results against the first numeric axis (.png or .svg).",
+            type=FILE,
+            default=None,
+        ),
+        Opt("--catalog", param="catalog_file", type=FILE, default=None),
+    ),
+)
+
+COMPARE = Table(
+    "Rank GPUs for scenario FILE by cost, GPUs and latency; say which constraint binds.",
+    commands.compare,
+    (
+        _SCENARIO,
+        Opt(
+            "--gpu",
+            "GPUs to compare, comma-separated or repeated: --gpu a100-80gb,h100-sxm,l4.",
+            param="gpus",
+            multiple=True,
+            required=True,
+        ),
+        Opt("--budget", "Monthly (serving) or total (training) budget, USD."),
+        *ESTIMATING[:2],
+        *output_options(("text", "markdown", "json", "csv")),
+    ),
+)
+
+VALIDATE = Table(
+    "Backtest botec against the published measurements it can express (shipped with botec): "
+    "inference (serving roofline) and training (GPU-hours, wall-clock) rows.",
+    commands.validate,
+    (
+        Opt(
+            "--samples",
+            "Monte Carlo draws per row for the p5-p95 coverage.",
+            type=click.IntRange(0, 100_000),
+            show_default=True,
+        ),
+        Opt("--seed", type=click.IntRange(0, 2**32 - 1), show_default=True),
+        Opt("--only", "One backtest (default: both).", type=click.Choice(get_args(Part))),
+        *output_options(("text", "markdown", "json")),
+    ),
+)
+_TITLES = {
+    "inference": "Inference backtest: published vs botec (default assumptions)",
+    "training": "Training backtest: published vs botec (default MFU range, no per-run tuning)",
+}
+
+HARDWARE_LIST = Table(
+    "Every device with memory, bandwidth and dense peaks.", commands.hardware_list, OUTPUT
+)
+HARDWARE_SHOW = Table(
+    "One device in full, with its sources.", commands.hardware_show, (_NAME, *OUTPUT)
+)
+EXAMPLES_LIST = Table("Bundled scenario names and titles.", commands.examples_list, OUTPUT)
+EXAMPLES_SHOW = Table(
+    "Run a bundled scenario (or print its file with --source).",
+    commands.examples_show,
+    (
+        _NAME,
+        Opt("--source", "Print the scenario file instead of its report.", is_flag=True),
+        *ESTIMATING,
+    ),
+)
+
+
+def report(
+    table: Table,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+    plot: Path | None,
+    source: bool = False,
+    **values: Any,
+) -> None:
+    """A scenario file (or a bundled example), run and rendered; --source prints the file."""
+    from botec.report import render
+
+    if source:
+        emit(table.call(values, func=commands.example_source), output, force)
+        return
+    sheet = table.call(values, catalog_file)
+    if plot is not None:
+        write_plot(sheet, plot, force)
+    emit(render(sheet, fmt), output, force)
+
+
+def sweep(
+    table: Table,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+    plot: Path | None,
+    **values: Any,
+) -> None:
+    """The grid's table, and its chart against the first numeric axis with --plot."""
+    from botec.report.sweep_view import render_sweep
+
+    check_plot_path(plot, force)
+    result = table.call({**values, "progress": progress_bar}, catalog_file)
+    emit(render_sweep(result, fmt), output, force)
+    if plot is not None:
+        from botec.report.charts import sweep_chart
+
+        figure = sweep_chart(result)
+        if figure is None:
+            raise BotecInputError(
+                "--plot", str(plot), "a sweep with a numeric axis to draw against"
+            )
+        save_chart(figure, plot)
+
+
+def compare(
+    table: Table,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+    **values: Any,
+) -> None:
+    """GPUs ranked, cheapest first."""
+    from botec.report.compare_view import render_compare
+
+    options = table.call(values, catalog_file)
+    emit(render_compare(options, fmt), output, force)
+
+
+def validate(
+    table: Table,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+    **values: Any,
+) -> None:
+    """Each backtest's table (or one JSON object with both)."""
+    from botec.validation.backtest import render_backtest
+
+    parts = table.call(values, catalog_file)
+    if fmt == "json":
+        body = {k: json.loads(render_backtest(bt, "json")) for k, bt in parts.items()}
+        emit(json.dumps(body, indent=2), output, force)
+        return
+    emit("\n".join(render_backtest(bt, fmt, _TITLES[k]) for k, bt in parts.items()), output, force)
+
+
+# The catalog views read the default catalog themselves; the command function checks the user's
+# --catalog file and the name (an unknown one gets a 'did you mean').
+def hardware_list(
+    table: Table,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+    **values: Any,
+) -> None:
+    """The hardware catalog, one device a row."""
+    from botec.report.catalog_view import render_hardware_list
+
+    table.call(values, catalog_file)
+    emit(render_hardware_list(fmt), output, force)
+
+
+def hardware_show(
+    table: Table,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+    **values: Any,
+) -> None:
+    """One device in full."""
+    from botec.report.catalog_view import render_hardware
+
+    device = table.call(values, catalog_file)
+    emit(render_hardware(device.key, fmt), output, force)
+
+
+def examples_list(
+    table: Table,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+    **values: Any,
+) -> None:
+    """The bundled scenarios, by name."""
+    from botec.report.catalog_view import render_examples_list
+
+    emit(render_examples_list(fmt), output, force)

@@ -1,0 +1,160 @@
+"""What every command shares: the typed inputs, the user's catalog, and running one scenario.
+
+A command builds one scenario mapping from its parameters and runs it through the library; the
+helpers here are the only places that touch the catalog and the evaluator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from botec.analysis.evaluate import DEFAULT_SAMPLES
+from botec.core.errors import BotecInputError
+
+if TYPE_CHECKING:
+    from botec.catalog import Catalog
+    from botec.core.sheet import Sheet
+    from botec.scenario import Scenario
+
+    # A scenario file, an unvalidated scenario mapping, or a validated Scenario.
+    ScenarioLike = str | Path | Mapping[str, Any] | Scenario
+
+__all__ = ["DEFAULT_SAMPLES", "ParameterError"]
+
+# A number as people type it ("7B", "40%", "$2/h", "30% to 50%") or as a plain number in the
+# base unit (7e9, 0.4, 2.0), exactly as a scenario file accepts it.
+Quantity = str | float
+# One name, several separated by commas ("h100-sxm,l4"), or a sequence of names.
+Names = str | Sequence[str]
+CatalogFiles = Sequence[str | Path]
+# Told the grid size; yields a callback for the points each pass finishes (or None).
+Progress = Callable[[int], AbstractContextManager[Callable[[int], None] | None]]
+
+
+class ParameterError(BotecInputError):
+    """A command's parameter, or the scenario field it filled, is not allowed.
+
+    ``field`` is a parameter (``gpus``, ``model/params``) or the scenario field it filled
+    (``training.tokens``). Parameter names inside ``allowed`` are in backquotes (```params=7B```),
+    so a front end can name its own flags instead.
+
+    >>> str(ParameterError("model/params", "missing", "a catalog model or `params=7B`"))
+    "model/params: got 'missing'; expected a catalog model or `params=7B`"
+    """
+
+
+def given(value: Any) -> bool:
+    """Whether a parameter was given: None and False (an unset switch) were not."""
+    return value is not None and value is not False
+
+
+def fill(
+    section: str, values: Mapping[str, Any], fields: Mapping[str, tuple[str, ...]]
+) -> dict[str, Any]:
+    """The ``section`` of a scenario: each given parameter in ``values`` sets the fields
+    ``fields`` says it fills there (the first given parameter wins a field).
+
+    >>> fill("users", {"dau": "1M", "qps": None}, {"dau": ("users.daily_active_users",)})
+    {'daily_active_users': '1M'}
+    """
+    out: dict[str, Any] = {}
+    for param, paths in fields.items():
+        value = values.get(param)
+        for path in paths:
+            head, _, key = path.partition(".")
+            if head == section and given(value) and key not in out:
+                out[key] = value
+    return out
+
+
+def shown(value: Any) -> str:
+    """A parameter as a title shows it: text as typed, a number formatted (7e9 -> '7.00B').
+
+    >>> shown("7B"), shown(7e9)
+    ('7B', '7.00B')
+    """
+    if isinstance(value, str):
+        return value
+    from botec.core.units import format_quantity
+
+    return format_quantity(value, "")
+
+
+def names(value: Names | None) -> list[str]:
+    """'a, b' or ['a', 'b,c'] -> ['a', 'b'] / ['a', 'b', 'c'] (blanks dropped)."""
+    items = [value] if isinstance(value, str) else list(value or ())
+    return [n.strip() for item in items for n in str(item).split(",") if n.strip()]
+
+
+def load_catalog(files: Iterable[str | Path]) -> Catalog | None:
+    """The catalog for a run with the user's ``files`` merged in, or None (the default one)."""
+    files = tuple(files)
+    if not files:
+        return None
+    from botec.catalog import load_catalog as load
+
+    return load(files)
+
+
+def with_catalog(catalog: Catalog | None) -> dict[str, Any]:
+    """The keyword that hands a run the user's catalog (none for the default catalog)."""
+    return {} if catalog is None else {"catalog": catalog}
+
+
+def validated(data: Mapping[str, Any]) -> Scenario:
+    """A scenario mapping a command built, validated; problems name the field it set."""
+    from botec.scenario import scenario_from_dict
+
+    try:
+        return scenario_from_dict(dict(data))
+    except BotecInputError as exc:
+        raise ParameterError(exc.field, exc.value, exc.allowed) from None
+
+
+def run(data: Mapping[str, Any], samples: int, seed: int, catalog_files: CatalogFiles) -> Sheet:
+    """Validate the scenario a command built and evaluate it with the user's catalog."""
+    catalog = load_catalog(catalog_files)
+    return evaluate(validated(data), samples, seed, catalog)
+
+
+def evaluate(scn: Scenario, samples: int, seed: int, catalog: Catalog | None) -> Sheet:
+    """Point estimate, Monte Carlo ranges and drivers (:func:`botec.analysis.evaluate`)."""
+    from botec.analysis.evaluate import evaluate as run_evaluate
+
+    return run_evaluate(scn, samples=samples, seed=seed, **with_catalog(catalog))
+
+
+def load(scenario: ScenarioLike) -> Scenario:
+    """A validated Scenario from a file path, a mapping or a Scenario."""
+    from botec.scenario import Scenario, load_scenario, scenario_from_dict
+
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, Mapping):
+        return scenario_from_dict(dict(scenario))
+    return load_scenario(scenario)
+
+
+def load_data(scenario: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+    """A scenario mapping (from a file or a mapping), checked valid before it is varied."""
+    from botec.scenario import load_scenario_data, scenario_from_dict
+
+    if isinstance(scenario, Mapping):
+        data, origin = dict(scenario), "scenario"
+    else:
+        data, origin = load_scenario_data(scenario), str(scenario)
+    scenario_from_dict(data, origin)
+    return data
+
+
+def whole(value: Quantity | None, param: str, allowed: str) -> int | float | None:
+    """A whole-number parameter typed as text ('64') as an int; numbers pass to the scenario."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise ParameterError(param, value, allowed) from None

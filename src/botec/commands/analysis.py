@@ -1,0 +1,115 @@
+"""A scenario over a grid (sweep), across GPUs (compare), and botec against published runs."""
+
+from __future__ import annotations
+
+import math
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any, Literal
+
+from botec.analysis.sweep import DEFAULT_POINTS
+from botec.commands._common import (
+    DEFAULT_SAMPLES,
+    CatalogFiles,
+    Names,
+    ParameterError,
+    Progress,
+    Quantity,
+    load_catalog,
+    load_data,
+    names,
+    with_catalog,
+)
+from botec.core.errors import BotecInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from botec.analysis.compare import Option
+    from botec.analysis.sweep import SweepResult
+    from botec.validation.backtest import Backtest
+
+Part = Literal["inference", "training"]
+PARTS: tuple[Part, ...] = ("inference", "training")
+# Monte Carlo draws per backtest row: enough for a p5-p95 coverage figure, quick for 300 rows.
+VALIDATE_SAMPLES = 2000
+
+
+def sweep(
+    scenario: str | Path | Mapping[str, Any],
+    *,
+    vary: Names,
+    points: int = DEFAULT_POINTS,
+    results: Names | None = None,
+    catalog_files: CatalogFiles = (),
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Evaluate a scenario over a grid: each ``vary`` is NAME=LOW..HIGH[:POINTS] or NAME=A,B,C
+    (``points`` per LOW..HIGH axis); ``results`` picks the columns (default: the headlines).
+    ``progress(total)`` may return a context whose value is told the points each pass finished.
+
+    >>> grid = botec.sweep("scenarios/smartpal.toml", vary="dau=1M..10M:3")
+    >>> grid.rows
+    3
+    """
+    from botec.analysis.sweep import parse_vary, run_sweep
+
+    catalog = load_catalog(catalog_files)
+    data = load_data(scenario)
+    axes = [parse_vary(v, data, points) for v in ([vary] if isinstance(vary, str) else vary)]
+    total = math.prod(len(a.values) for a in axes)
+    context = progress(total) if progress else nullcontext(None)
+    with context as tick:
+        return run_sweep(data, axes, names(results) or None, tick, **with_catalog(catalog))
+
+
+def compare(
+    scenario: str | Path | Mapping[str, Any],
+    *,
+    gpus: Names,
+    budget: Quantity | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> list[Option]:
+    """Rank ``gpus`` ('a100-80gb,h100-sxm' or a list) for a scenario by cost, GPUs and latency,
+    cheapest first, each with the constraint that binds (memory, bandwidth, compute or budget).
+
+    >>> options = botec.compare("scenarios/smartpal.toml", gpus="a100-80gb,h100-sxm", samples=0)
+    >>> [o.gpu for o in options]
+    ['h100-sxm', 'a100-80gb']
+    """
+    from botec.analysis.compare import compare_gpus
+    from botec.core.units import parse_quantity
+
+    catalog = load_catalog(catalog_files)
+    data = load_data(scenario)
+    try:
+        limit = parse_quantity(budget, "usd", "budget") if budget else None
+    except BotecInputError as exc:
+        raise ParameterError(exc.field, exc.value, exc.allowed) from None
+    return compare_gpus(data, names(gpus), samples, seed, limit, **with_catalog(catalog))
+
+
+def validate(
+    *,
+    samples: int = VALIDATE_SAMPLES,
+    seed: int = 0,
+    only: Part | None = None,
+    catalog_files: CatalogFiles = (),
+) -> dict[str, Backtest]:
+    """Backtest botec against the published measurements it can express (shipped with botec):
+    inference (serving roofline) and training (GPU-hours, wall-clock) rows, or ``only`` one.
+
+    >>> parts = botec.validate(samples=20, only="training")
+    >>> list(parts)
+    ['training']
+    """
+    from botec.validation.backtest import run_inference_backtest
+    from botec.validation.training import run_training_backtest
+
+    if only is not None and only not in PARTS:
+        raise ParameterError("only", only, f"one of {', '.join(PARTS)} (default: both)")
+    catalog = with_catalog(load_catalog(catalog_files))
+    runs = {"inference": run_inference_backtest, "training": run_training_backtest}
+    return {part: runs[part](samples, seed, **catalog) for part in PARTS if only in (None, part)}

@@ -1,0 +1,183 @@
+"""Serving: one model on one GPU type (infer), and a fleet for real traffic (plan)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from botec.commands._common import (
+    DEFAULT_SAMPLES,
+    CatalogFiles,
+    Names,
+    ParameterError,
+    Quantity,
+    fill,
+    given,
+    names,
+    run,
+    shown,
+)
+
+if TYPE_CHECKING:
+    from botec.core.sheet import Sheet
+
+Method = Literal["memory-bound", "compute-bound"]
+# Prompt tokens of the roofline model when a named model is given without a prompt length.
+DEFAULT_INPUT_TOKENS = 512
+
+# Each parameter, and the scenario fields it fills: [serving] for the roofline model (a named
+# model or a prompt length), [model]/[requests]/[inference] for the seeds' one-line methods.
+INFER_FIELDS: dict[str, tuple[str, ...]] = {
+    "model": ("serving.model",),
+    "params": ("serving.params", "model.params"),
+    "precision": ("serving.precision", "model.precision"),
+    "kv_precision": ("serving.kv_precision",),
+    "gpu": ("serving.gpu", "inference.gpu"),
+    "input_tokens": ("serving.input_tokens",),
+    "tp": ("serving.tensor_parallel",),
+    "engine": ("serving.engine",),
+    "method": ("inference.method",),
+    "output_tokens": ("serving.output_tokens", "requests.output_tokens"),
+    "prompt_tokens": ("requests.prompt_tokens", "serving.input_tokens"),
+    "qps": ("users.requests_per_second",),
+    "peak_factor": ("users.peak_factor",),
+    "batch": ("serving.batch", "inference.batch_size"),
+    "gpus_per_replica": ("inference.gpus_per_replica",),
+    "memory_bandwidth": ("inference.memory_bandwidth",),
+}
+PLAN_FIELDS: dict[str, tuple[str, ...]] = {
+    "model": ("serving.model",),
+    "params": ("serving.params",),
+    "gpu": ("serving.gpu", "serving_plan.compare_gpus"),
+    "precision": ("serving.precision", "serving_plan.compare_precisions"),
+    "kv_precision": ("serving.kv_precision",),
+    "input_tokens": ("serving.input_tokens",),
+    "output_tokens": ("serving.output_tokens",),
+    "engine": ("serving.engine",),
+    "tp": ("serving_plan.tensor_parallel",),
+    "qps": ("users.requests_per_second",),
+    "dau": ("users.daily_active_users",),
+    "requests_per_user": ("users.requests_per_user_per_day",),
+    "peak_factor": ("users.peak_factor",),
+    "ttft_p50": ("serving_plan.ttft_p50",),
+    "ttft_p99": ("serving_plan.ttft_p99",),
+    "tpot_p50": ("serving_plan.tpot_p50",),
+    "tpot_p99": ("serving_plan.tpot_p99",),
+    "max_batch": ("serving_plan.max_batch",),
+    "price": ("cost.usd_per_gpu_hour",),
+}
+
+
+def infer(
+    *,
+    model: str | None = None,
+    params: Quantity | None = None,
+    precision: str = "fp16",
+    kv_precision: str | None = None,
+    gpu: str = "a100-80gb",
+    input_tokens: Quantity | None = None,
+    tp: int = 1,
+    engine: str = "generic",
+    method: Method = "memory-bound",
+    output_tokens: Quantity = 500,
+    prompt_tokens: Quantity | None = None,
+    qps: Quantity | None = None,
+    peak_factor: Quantity | None = None,
+    batch: int | None = None,
+    gpus_per_replica: int = 1,
+    memory_bandwidth: Quantity | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> Sheet:
+    """Serving a model: with ``model`` or ``input_tokens``, the roofline prefill/decode model
+    (TTFT, TPOT, largest batch, throughput on ``tp`` GPUs with ``engine``'s efficiencies); with
+    ``params`` alone, the seeds' memory- or compute-bound estimate (``method``).
+
+    >>> sheet = botec.infer(model="llama-3.1-8b", gpu="h100-sxm", samples=0)
+    >>> sheet["time_to_first_token"].unit, sheet["tokens_per_second_per_user"].unit
+    ('s', 'token/s')
+    """
+    p = dict(locals())
+    if model is None and params is None:
+        raise ParameterError("model/params", "missing", "a catalog model or `params=7B`")
+    if model is not None or input_tokens is not None:
+        return run(_roofline_data(p), samples, seed, catalog_files)
+    data: dict[str, Any] = {
+        "title": f"Serving a {shown(params)}-parameter model on {gpu}",
+        "model": fill("model", p, INFER_FIELDS),
+        "requests": fill("requests", p, INFER_FIELDS),
+        "inference": fill("inference", {**p, "batch": batch or 1}, INFER_FIELDS),
+    }
+    if qps is not None:
+        users = {**p, "peak_factor": peak_factor if given(peak_factor) else 1}
+        data["users"] = fill("users", users, INFER_FIELDS)
+    return run(data, samples, seed, catalog_files)
+
+
+def _roofline_data(p: dict[str, Any]) -> dict[str, Any]:
+    serving = fill("serving", {**p, "params": None if p["model"] else p["params"]}, INFER_FIELDS)
+    serving.setdefault("input_tokens", DEFAULT_INPUT_TOKENS)
+    name = p["model"] or f"{shown(p['params'])}-parameter model"
+    return {
+        "title": f"Serving {name} on {p['tp']} × {p['gpu']} ({p['engine']})",
+        "serving": serving,
+    }
+
+
+def plan(
+    *,
+    model: str | None = None,
+    params: Quantity | None = None,
+    gpu: Names = "a100-80gb",
+    precision: Names = "fp16",
+    kv_precision: str | None = None,
+    input_tokens: Quantity = 512,
+    output_tokens: Quantity = 256,
+    engine: str = "generic",
+    tp: int | None = None,
+    qps: Quantity | None = None,
+    dau: Quantity | None = None,
+    requests_per_user: Quantity | None = None,
+    peak_factor: Quantity | None = None,
+    ttft_p50: Quantity | None = None,
+    ttft_p99: Quantity | None = None,
+    tpot_p50: Quantity | None = None,
+    tpot_p99: Quantity | None = None,
+    max_batch: int = 256,
+    price: Quantity | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> Sheet:
+    """A serving fleet for ``qps`` (or ``dau`` × ``requests_per_user``): the batch, TP, replicas,
+    GPUs and dollars that meet the TTFT/TPOT targets; several ``gpu`` or ``precision`` names
+    ('h100-sxm,l40s') are compared.
+
+    >>> sheet = botec.plan(model="llama-3.1-8b", gpu="h100-sxm", qps=50, samples=0)
+    >>> sheet["serving_gpus"].unit
+    'GPUs'
+    """
+    return run(_plan_data(locals()), samples, seed, catalog_files)
+
+
+def _plan_data(p: dict[str, Any]) -> dict[str, Any]:
+    if p["model"] is None and p["params"] is None:
+        raise ParameterError("model/params", "missing", "a catalog model or `params=7B`")
+    if p["qps"] is None and p["dau"] is None:
+        raise ParameterError("qps/dau", "missing", "`qps=50`, or `dau=1M` with `requests_per_user`")
+    gpus, precisions = names(p["gpu"]), names(p["precision"])
+    if not gpus or not precisions:
+        raise ParameterError("gpu/precision", "empty", "a name, or names separated by commas")
+    first = {"params": None if p["model"] else p["params"], "gpu": gpus[0]}
+    others = {"gpu": gpus[1:] or None, "precision": precisions[1:] or None}
+    name = p["model"] or f"{shown(p['params'])}-parameter model"
+    traffic = f"{shown(p['qps'] or p['dau'])} {'req/s' if p['qps'] else 'daily users'}"
+    data: dict[str, Any] = {
+        "title": f"Serving plan: {name} for {traffic}",
+        "users": fill("users", p, PLAN_FIELDS),
+        "serving": fill("serving", {**p, **first, "precision": precisions[0]}, PLAN_FIELDS),
+        "serving_plan": fill("serving_plan", {**p, **others}, PLAN_FIELDS),
+    }
+    if p["price"] is not None:
+        data["cost"] = fill("cost", p, PLAN_FIELDS)
+    return data
