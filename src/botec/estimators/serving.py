@@ -154,6 +154,14 @@ KV_READ_BYTES_PER_HEAD = Formula(
     "Every sequence's keys and values, read once per query head that shares them (this engine's "
     "decode kernel does not share KV loads across a GQA group).",
 )
+KV_READS_PER_TOKEN = Formula(
+    "kv_reads_per_token",
+    "heads / kv_heads * kv_hbm_read_share",
+    "reads",
+    "HBM reads of each KV entry per decode step",
+    "A decode kernel that gives every query head its own pass over its KV head's cache streams "
+    "each entry heads ÷ kv_heads times; the share that misses L2 reaches HBM.",
+)
 KERNELS_ROOFLINE = Formula(
     "phase_roofline_time",
     "linear_roofline_time + attention_roofline_time",

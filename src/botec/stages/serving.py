@@ -11,7 +11,7 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
-from botec.core.uncertain import make_range, point
+from botec.core.uncertain import point
 from botec.estimators import memory
 from botec.estimators import serving as sv
 from botec.scenario import ServingSection
@@ -151,19 +151,21 @@ def _experts(ctx: Context, spec: Any, params: Value, active: Value) -> dict[str,
 def _kv_reads(ctx: Context, engine: Any, shape: dict[str, Any]) -> Value | None:
     """HBM reads of each KV entry per step, for engines whose decode kernel gives every query
     head its own pass over a GQA group's cache (None where the kernel shares it)."""
-    heads, kv_heads = shape["heads"], shape["kv_heads"]
-    if engine.kv_shared_across_query_heads or heads <= kv_heads:
+    if engine.kv_shared_across_query_heads or shape["heads"] <= shape["kv_heads"]:
         return None
-    group = heads // kv_heads
-    # Every query head of a group streams the same KV lines; some of those reads hit in L2
-    # instead of HBM. How many is not published: half to all of them.
-    return ctx.sheet.assume(
-        "kv_reads_per_token",
-        make_range(group / 2, group, "uniform", None, "kv_reads_per_token", ""),
-        "reads",
-        f"HBM reads of each KV entry per step ({engine.name}: up to heads ÷ KV heads = "
-        f"{group}, fewer where L2 catches repeats)",
-        engine.kv_sharing_source,
+    sheet, cite, kind = ctx.sheet, shape["cite"], shape["kind"]
+    share = ctx.catalog.assumption("kv_hbm_read_share")
+    return sheet.step(
+        sv.KV_READS_PER_TOKEN,
+        heads=sheet.inputs["heads"],
+        kv_heads=sheet.input("kv_heads", shape["kv_heads"], "heads", "KV heads", cite, kind),
+        kv_hbm_read_share=sheet.assume(
+            "kv_hbm_read_share",
+            share.as_range(),
+            "fraction",
+            f"{share.title} ({engine.name})",
+            f"{engine.kv_sharing_source}; {share.source}",
+        ),
     )
 
 

@@ -112,7 +112,7 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
         if ratio is not None and buys is not None:
             _advice(sheet, ratio, buys, run, tokens, gpus, finetune)
         with sheet.section("Training memory per GPU"):
-            _memory_per_gpu(sheet, t, spec, gpu)
+            _memory_per_gpu(ctx, t, spec, gpu)
     else:
         mfu = _mfu(sheet, t, gpu, float(point(params.value)))
         _what_budget_buys(sheet, t, price, peak, mfu, params, None, None)
@@ -490,8 +490,9 @@ def _seed_memory(ctx: Context, t: TrainingSection, params: Value, gpu: Any) -> N
     verdicts.memory_fit(sheet, total, gpu)
 
 
-def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any) -> None:
+def _memory_per_gpu(ctx: Context, t: TrainingSection, spec: Any, gpu: Any) -> None:
     """Weights, gradients, optimizer states and activations per GPU in the best TP/PP/DP split."""
+    sheet = ctx.sheet
     from botec.estimators import training_memory as tm
     from botec.estimators.model_shape import typical_shape
 
@@ -505,23 +506,24 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any) -> No
         shape = {
             "layers": typical.layers,
             "hidden_size": typical.d_model,
-            "heads": typical.d_model // typical.head_dim,
+            "heads": typical.kv_heads,  # multi-head: as many query heads as KV heads
         }
         cite = typical.source
-    seq = float(point(t.sequence_length)) if t.sequence_length is not None else 2048.0
+    default_seq = ctx.catalog.assumption("training_sequence_length")
+    seq = float(point(t.sequence_length) if t.sequence_length is not None else default_seq.low)
     shape["seq_len"] = seq
-    usable_fraction = 0.9
-    inp = sheet.input
-    usable = sheet.assume(
+    usable = assumed(
+        ctx,
         "training_usable_memory_fraction",
-        usable_fraction,
+        None,
         "fraction",
         "Share of GPU memory usable for training",
-        "leaves ~10% for the CUDA context, NCCL buffers and fragmentation",
     )
+    usable_fraction = float(usable.value)
+    inp = sheet.input
     gpu_memory = inp("training_gpu_memory", gpu.memory_bytes, "B", f"{gpu.name} memory", gpu.source)
     if t.finetune != "full":
-        _lora_memory_per_gpu(sheet, t, spec, shape, cite, gpu, gpu_memory, usable)
+        _lora_memory_per_gpu(ctx, t, spec, shape, cite, gpu, gpu_memory, usable)
         return
     convention = _convention(t)
     tp, pp, dp = tm.split_for_gpus(
@@ -545,7 +547,7 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any) -> No
         inp("training_tensor_parallel", tp, "GPUs", "Tensor-parallel GPUs", how),
         inp("pipeline_parallel", pp, "stages", "Pipeline stages", how),
     )
-    layout_shape = _activation_shape(sheet, t, shape, cite, seq)
+    layout_shape = _activation_shape(ctx, t, shape, cite, seq)
     layout_shape |= {
         "tensor_parallel": sheet.inputs["training_tensor_parallel"],
         "pipeline_parallel": sheet.inputs["pipeline_parallel"],
@@ -595,9 +597,10 @@ def _memory_per_gpu(sheet: Sheet, t: TrainingSection, spec: Any, gpu: Any) -> No
 
 
 def _activation_shape(
-    sheet: Sheet, t: TrainingSection, shape: dict[str, float], cite: str, seq: float
+    ctx: Context, t: TrainingSection, shape: dict[str, float], cite: str, seq: float
 ) -> dict[str, Value]:
     """Sequence length, micro-batch and model shape on the sheet, for activations."""
+    sheet = ctx.sheet
     inp = sheet.input
     return {
         "seq_len": inp(
@@ -605,7 +608,9 @@ def _activation_shape(
             seq,
             "tokens",
             "Sequence length",
-            "scenario" if t.sequence_length is not None else "assumed: 2,048 tokens",
+            "scenario"
+            if t.sequence_length is not None
+            else f"default: {ctx.catalog.assumption('training_sequence_length').source}",
         ),
         "micro_batch": inp("micro_batch", t.micro_batch, "sequences", "Micro-batch per GPU"),
         "hidden_size": inp(
@@ -618,7 +623,7 @@ def _activation_shape(
 
 
 def _lora_memory_per_gpu(
-    sheet: Sheet,
+    ctx: Context,
     t: TrainingSection,
     spec: Any,
     shape: dict[str, float],
@@ -629,6 +634,7 @@ def _lora_memory_per_gpu(
 ) -> None:
     """LoRA / QLoRA: frozen base weights, trained adapters and activations on each GPU (data
     parallelism only: every GPU holds the whole frozen model)."""
+    sheet = ctx.sheet
     from botec.estimators import training_memory as tm
 
     if spec is None:
@@ -638,7 +644,7 @@ def _lora_memory_per_gpu(
             f"a named model (--model) for {t.finetune}: adapter sizes need its layer shapes",
         )
     one = sheet.constant("one_gpu", 1, "GPUs", "No model parallelism", "LoRA: data parallel only")
-    act_shape = _activation_shape(sheet, t, shape, cite, shape["seq_len"])
+    act_shape = _activation_shape(ctx, t, shape, cite, shape["seq_len"])
     act_shape |= {"tensor_parallel": one, "pipeline_parallel": one, "micro_batches": one}
     acts = tm.activations(sheet, act_shape, t.recompute, False)
     lora = tm.lora_memory(
