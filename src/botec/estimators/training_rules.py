@@ -9,12 +9,9 @@ GPUS_PER_NODE = 8  # HGX/DGX boards and the cloud instances built on them
 
 
 def flop_per_param_per_token(sheet: Sheet) -> Value:
-    # A scenario that also serves the model has the forward-only 2 under the plain name.
-    name = "flop_per_param_per_token"
-    if name in sheet.inputs and sheet.inputs[name].value != 6:
-        name = "training_flop_per_param_per_token"
+    # Always its own name: serving's forward-only 2 is flop_per_param_per_token.
     return sheet.constant(
-        name,
+        "training_flop_per_param_per_token",
         6,
         "FLOP/param/token",
         "Training FLOPs per parameter per token",
