@@ -24,6 +24,7 @@ run: $(VENV)/.installed-run
 ## make test: create the virtual environment with test tools, lint, run every test
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test

@@ -13,15 +13,13 @@ from botec.core.sheet import Value
 from botec.estimators import inference, memory, verdicts
 from botec.estimators import serving as sv
 from botec.scenario import InferenceSection, ModelSection, Scenario
-from botec.stages._inputs import assumed
 from botec.stages.context import Context
 from botec.stages.model import attention_shape, kv_per_token
-from botec.stages.serving import usable_memory_fraction
 from botec.stages.serving_phases import (
     ServedModel,
-    engine_factor,
     hardware,
-    kv_budget_and_max_batch,
+    max_batch,
+    overheads,
     phase_times,
     phases,
 )
@@ -38,8 +36,7 @@ def run_reality_check(
     """What the compute-bound shortcut assumes, and the serving roofline's requests per GPU."""
     sheet = ctx.sheet
     peak, bandwidth, gpu_mem = device
-    assert scn.model is not None and ctx.params is not None and ctx.weights is not None
-    assert ctx.output_tokens is not None
+    assert scn.model is not None and ctx.weights is not None and ctx.output_tokens is not None
     model = _served_model(ctx, scn.model)
     batch_needed = inference.batch_needed(sheet, qps, ctx.output_tokens, ctx.weights, bandwidth)
     kv_needed = memory.kv_cache_memory(
@@ -50,31 +47,14 @@ def run_reality_check(
         name="kv_cache_for_batch_needed",
     )
     memory.serving_memory(sheet, ctx.weights, kv_needed)
-    engine = ctx.catalog.engine(inf.engine, "inference.engine")
     one_gpu = sheet.constant(
         "tensor_parallel", 1, "GPUs", "Tensor-parallel GPUs", "the shortcut's one GPU per replica"
     )
-    fits = kv_budget_and_max_batch(
-        ctx,
-        gpu_memory=gpu_mem,
-        usable_memory_fraction=usable_memory_fraction(ctx, inf.usable_memory_fraction),
-        workspace_per_gpu=assumed(
-            ctx, "workspace_per_gpu", None, "B", "Workspace and runtime per GPU"
-        ),
-        tensor_parallel=one_gpu,
-        model=model,
-    )
-    cap = sheet.assume(
-        "engine_max_batch",
-        inf.max_batch,
-        "sequences",
-        "Serving engine's batch cap",
-        "vLLM's default max_num_seqs is 256",
-    )
-    batch = sheet.step(inference.CHOSEN_BATCH, max_batch=fits, engine_max_batch=cap)
+    batch = _batch(ctx, inf, gpu_mem, one_gpu, model)
     if batch.value < 1:
         sheet.note("bad", f"The weights alone do not fit in one {gpu.name}: no batch fits.")
         return
+    engine = ctx.catalog.engine(inf.engine, "inference.engine")
     hw = hardware(
         ctx,
         gpu=gpu,
@@ -85,7 +65,7 @@ def run_reality_check(
         hidden_size=model.hidden_size,
         given=_given_factors(ctx, scn.model, inf),
     )
-    real_qps = _requests_per_gpu(ctx, engine, inf, batch, model, hw)
+    real_qps = _requests_per_gpu(ctx, engine, batch, model, hw)
     if ctx.peak_rps is not None:
         ctx.gpus["realistic"] = inference.gpus_for_load(
             sheet,
@@ -105,6 +85,27 @@ def run_reality_check(
         ctx.gpus.get("required"),
         ctx.gpus.get("realistic"),
     )
+
+
+def _batch(
+    ctx: Context, inf: InferenceSection, gpu_mem: Value, one_gpu: Value, model: ServedModel
+) -> Value:
+    """The largest batch that fits, capped by the engine's concurrency limit."""
+    fits = max_batch(
+        ctx,
+        gpu_memory=gpu_mem,
+        tensor_parallel=one_gpu,
+        model=model,
+        given=(inf.usable_memory_fraction, None),
+    )
+    cap = ctx.sheet.assume(
+        "engine_max_batch",
+        inf.max_batch,
+        "sequences",
+        "Serving engine's batch cap",
+        "vLLM's default max_num_seqs is 256",
+    )
+    return ctx.sheet.step(inference.CHOSEN_BATCH, max_batch=fits, engine_max_batch=cap)
 
 
 def _served_model(ctx: Context, model: ModelSection) -> ServedModel:
@@ -152,7 +153,6 @@ def _given_factors(ctx: Context, model: ModelSection, inf: InferenceSection) -> 
 def _requests_per_gpu(
     ctx: Context,
     engine: Engine,
-    inf: InferenceSection,
     batch: Value,
     model: ServedModel,
     hw: dict[str, Value],
@@ -160,14 +160,10 @@ def _requests_per_gpu(
     """A static batch through the serving roofline: its prefill, then a decode step per output
     token; requests per second per GPU is the output throughput over the answer's tokens."""
     sheet = ctx.sheet
-    overheads = (
-        engine_factor(ctx, engine, "request_overhead", None, "s", "Per-request latency"),
-        engine_factor(ctx, engine, "step_overhead", None, "s", "Per-step overhead"),
-    )
     prefill, step = phase_times(
         ctx,
         phases(ctx, "batch", batch, model, hw),
-        overheads,
+        overheads(ctx, engine),
         (
             ("batch_prefill_time", "Prefill time for the whole batch"),
             ("batch_decode_step_time", "Decode step time at this batch"),

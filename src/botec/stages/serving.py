@@ -15,14 +15,14 @@ from botec.core.uncertain import point
 from botec.estimators import memory
 from botec.estimators import serving as sv
 from botec.scenario import ServingSection
-from botec.stages._inputs import assumed, gpu_inputs
+from botec.stages._inputs import gpu_inputs
 from botec.stages.context import Context
 from botec.stages.model_params import record_param_count
 from botec.stages.serving_phases import (
     ServedModel,
-    engine_factor,
     hardware,
-    kv_budget_and_max_batch,
+    max_batch,
+    overheads,
     phase_times,
     phases,
 )
@@ -239,41 +239,33 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         hidden_size=model.hidden_size,
         given=_given_factors(ctx, srv),
     )
-    overheads = (
-        engine_factor(
-            ctx, engine, "request_overhead", srv.request_overhead, "s", "Per-request latency"
-        ),
-        engine_factor(ctx, engine, "step_overhead", srv.step_overhead, "s", "Per-step overhead"),
-    )
-    max_batch = kv_budget_and_max_batch(
+    costs = overheads(ctx, engine, (srv.request_overhead, srv.step_overhead))
+    fits = max_batch(
         ctx,
         gpu_memory=gpu_mem,
-        usable_memory_fraction=usable_memory_fraction(ctx, srv.usable_memory_fraction),
-        workspace_per_gpu=assumed(
-            ctx, "workspace_per_gpu", srv.workspace_per_gpu, "B", "Workspace and runtime per GPU"
-        ),
         tensor_parallel=tp,
         model=model,
+        given=(srv.usable_memory_fraction, srv.workspace_per_gpu),
     )
     with sheet.section("Serving latency (batch 1)"):
-        ttft = _latency(ctx, model, hw, overheads)
+        ttft = _latency(ctx, model, hw, costs)
     with sheet.section("Serving throughput"):
-        if max_batch.value < 1:
+        if fits.value < 1:
             sheet.note(
                 "bad",
                 f"The weights ({model.weights.formatted()}) and one sequence's KV cache do not "
                 f"fit in {srv.tensor_parallel} × {gpu.name}: raise --tp or quantise.",
             )
             return {}
-        batch = _batch(ctx, srv, max_batch, chosen_by)
-        step = _throughput(ctx, batch, model, hw, overheads, tp)
+        batch = _batch(ctx, srv, fits, chosen_by)
+        step = _throughput(ctx, batch, model, hw, costs, tp)
     return {
         "gpu": gpu,
         "tensor_parallel": tp,
         "output_tokens": model.output_tokens,
         "input_tokens": model.input_tokens,
         "batch": batch,
-        "max_batch": max_batch,
+        "max_batch": fits,
         "time_to_first_token": ttft,
         "prefill_roofline_time": sheet.steps["prefill_roofline_time"],
         "prefill_sync_time": sheet.steps["prefill_sync_time"],
@@ -284,17 +276,6 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         "memory_bandwidth": bandwidth,
         "gpu_memory": gpu_mem,
     }
-
-
-def usable_memory_fraction(ctx: Context, given: Any) -> Value:
-    return ctx.sheet.assume(
-        "usable_memory_fraction",
-        given,
-        "fraction",
-        "Share of GPU memory the engine uses",
-        "vLLM's default gpu_memory_utilization is 0.9; TensorRT-LLM's KV cache takes 0.9 of what "
-        "the weights leave",
-    )
 
 
 def _given_factors(ctx: Context, srv: ServingSection) -> dict[str, Any]:
@@ -341,15 +322,15 @@ def _latency(
     return ttft
 
 
-def _batch(ctx: Context, srv: ServingSection, max_batch: Value, chosen_by: str) -> Value:
+def _batch(ctx: Context, srv: ServingSection, fits: Value, chosen_by: str) -> Value:
     if srv.batch is None:
-        return max_batch
+        return fits
     batch = ctx.sheet.input("batch", srv.batch, "sequences", "Batch size", chosen_by or "scenario")
-    if srv.batch > max_batch.value:
+    if srv.batch > fits.value:
         ctx.sheet.note(
             "bad",
             f"A batch of {srv.batch} does not fit: at these lengths the KV cache holds "
-            f"{max_batch.formatted()}.",
+            f"{fits.formatted()}.",
         )
     return batch
 

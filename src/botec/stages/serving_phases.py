@@ -11,7 +11,7 @@ from typing import Any
 from botec.catalog import Engine, Hardware
 from botec.core.sheet import Value
 from botec.estimators import serving as sv
-from botec.stages._inputs import on_this_gpu, roofline_sharpness
+from botec.stages._inputs import assumed, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
 
 
@@ -134,29 +134,49 @@ def _allreduce(ctx: Context, link: Any) -> dict[str, Value]:
     }
 
 
-def kv_budget_and_max_batch(
+def max_batch(
     ctx: Context,
     *,
     gpu_memory: Value,
-    usable_memory_fraction: Value,
-    workspace_per_gpu: Value,
     tensor_parallel: Value,
     model: ServedModel,
+    given: tuple[Any, Any] = (None, None),
 ) -> Value:
-    """The memory left for the KV cache and the largest batch whose full-length cache fits."""
-    budget = ctx.sheet.step(
+    """The memory left for the KV cache and the largest batch whose full-length cache fits;
+    ``given``: the scenario's usable memory fraction and workspace per GPU (None: defaults)."""
+    sheet = ctx.sheet
+    budget = sheet.step(
         sv.KV_BUDGET,
         tensor_parallel=tensor_parallel,
         gpu_memory=gpu_memory,
-        usable_memory_fraction=usable_memory_fraction,
-        workspace_per_gpu=workspace_per_gpu,
+        usable_memory_fraction=sheet.assume(
+            "usable_memory_fraction",
+            given[0],
+            "fraction",
+            "Share of GPU memory the engine uses",
+            "vLLM's default gpu_memory_utilization is 0.9; TensorRT-LLM's KV cache takes 0.9 of "
+            "what the weights leave",
+        ),
+        workspace_per_gpu=assumed(
+            ctx, "workspace_per_gpu", given[1], "B", "Workspace and runtime per GPU"
+        ),
         weights_memory=model.weights,
     )
-    return ctx.sheet.step(
+    return sheet.step(
         sv.MAX_BATCH,
         kv_cache_budget=budget,
         kv_cache_per_token=model.kv_per_token,
         cached_tokens=model.cached_tokens,
+    )
+
+
+def overheads(
+    ctx: Context, engine: Engine, given: tuple[Any, Any] = (None, None)
+) -> tuple[Value, Value]:
+    """(per-request latency, per-step overhead): as given, else the engine's ranges."""
+    return (
+        engine_factor(ctx, engine, "request_overhead", given[0], "s", "Per-request latency"),
+        engine_factor(ctx, engine, "step_overhead", given[1], "s", "Per-step overhead"),
     )
 
 
