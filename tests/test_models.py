@@ -33,23 +33,33 @@ FP16 = 2  # bytes per cached value
 # ---- golden KV-cache sizes -----------------------------------------------------------------
 
 
+def _served(model: str, input_tokens: int = 1, output_tokens: int = 1) -> dict[str, float]:
+    """The [serving] stage's results for a model (the one KV-cache formula, on the sheet)."""
+    from botec.run import run_scenario
+    from botec.scenario import scenario_from_dict
+
+    data = {"serving": {"model": model, "input_tokens": input_tokens, "output_tokens": 1}}
+    data["serving"]["output_tokens"] = output_tokens
+    sheet = run_scenario(scenario_from_dict(data))
+    return {name: float(value.value) for name, value in sheet.steps.items()}
+
+
 def test_kv_cache_golden_values() -> None:
     # Llama 2 7B, MHA: K and V x 32 layers x 32 KV heads x 128 dims x 2 bytes
-    assert models.get_model("llama-2-7b").kv_values_per_token() * FP16 == 2 * 32 * 32 * 128 * 2
-    assert 2 * 32 * 32 * 128 * 2 == 524_288
+    assert _served("llama-2-7b")["kv_cache_per_token"] == 2 * 32 * 32 * 128 * FP16 == 524_288
     # OPT-13B, MHA: 2 x 40 layers x 40 heads x 128 dims x 2 bytes
-    assert models.get_model("opt-13b").kv_values_per_token() * FP16 == 819_200
+    assert _served("opt-13b")["kv_cache_per_token"] == 2 * 40 * 40 * 128 * FP16 == 819_200
     # Llama 2 70B, GQA with 8 KV heads: 2 x 80 x 8 x 128 x 2 bytes
-    assert models.get_model("llama-2-70b").kv_values_per_token() * FP16 == 327_680
-    # DeepSeek-V3, MLA: 61 layers x (512 latent + 64 shared rotary key) values
-    assert models.get_model("deepseek-v3").kv_values_per_token() == 61 * (512 + 64)
+    assert _served("llama-2-70b")["kv_cache_per_token"] == 2 * 80 * 8 * 128 * FP16 == 327_680
+    # DeepSeek-V3, MLA: 61 layers x (512 latent + 64 shared rotary key) values of 2 bytes
+    assert _served("deepseek-v3")["kv_cache_per_token"] == 61 * (512 + 64) * FP16
 
 
 def test_sliding_window_caps_cached_tokens() -> None:
-    mistral = models.get_model("mistral-7b")  # v0.1 config: sliding_window 4096
-    assert mistral.kv_tokens(32768) == 4096
-    assert mistral.kv_tokens(1000) == 1000
-    assert models.get_model("llama-2-7b").kv_tokens(32768) == 32768
+    # Mistral 7B v0.1 config: sliding_window 4096
+    assert _served("mistral-7b", 32767, 1)["cached_tokens"] == 4096
+    assert _served("mistral-7b", 999, 1)["cached_tokens"] == 1000
+    assert _served("llama-2-7b", 4000, 96)["cached_tokens"] == 4096  # no window: all of it
 
 
 # ---- the catalog as a whole --------------------------------------------------------------
@@ -238,7 +248,7 @@ def test_config_details_by_family() -> None:
     assert mixtral.params_total - mixtral.params_active == idle
     deepseek = models.from_hf_config(CONFIGS / "deepseek-v3.json")
     assert (deepseek.kv_lora_rank, deepseek.qk_rope_head_dim) == (512, 64)
-    assert deepseek.kv_values_per_token() == 61 * 576
+    assert (deepseek.layers, deepseek.attention) == (61, "mla")
     qwen = models.from_hf_config(CONFIGS / "qwen3-235b-a22b.json")
     assert (qwen.sliding_window, qwen.ffn_size, qwen.kv_heads) == (0, 1536, 4)
 
@@ -258,7 +268,7 @@ def test_config_multi_query_falcon_7b_by_hand(tmp_path: Path) -> None:
     layer = 4544 * (4544 + 2 * 64) + 4544**2 + 2 * 4544 * 18176 + 2 * 4544
     assert spec.params_total == 65024 * 4544 + 32 * layer + 2 * 4544
     assert spec.params_total == pytest.approx(7e9, rel=0.03)  # model card: 7B
-    assert spec.kv_values_per_token() == 2 * 32 * 1 * 64
+    assert (spec.layers, spec.kv_heads, spec.head_dim) == (32, 1, 64)
 
 
 def test_config_interleaved_sliding_window_does_not_cap_the_cache(tmp_path: Path) -> None:

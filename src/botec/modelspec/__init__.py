@@ -18,9 +18,9 @@ One module per job: ``spec`` (the dataclass), ``catalog_models`` (look-up), ``hf
 (which of these a model name means).
 
 >>> spec = get_model("Llama-2-7b")
->>> spec.kv_values_per_token() * 2  # bytes per token of KV cache in FP16
-524288
->>> get_model("mistral-7b").kv_tokens(32768)  # a 4,096-token sliding window caps the cache
+>>> (spec.layers, spec.kv_heads, spec.head_dim)  # the KV cache's shape; its formula is in estimators
+(32, 32, 128)
+>>> get_model("mistral-7b").sliding_window  # the cache holds at most this many tokens
 4096
 """
 

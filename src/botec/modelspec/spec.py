@@ -54,23 +54,6 @@ class ModelSpec:
     def is_moe(self) -> bool:
         return self.experts > 0
 
-    def kv_values_per_token(self) -> int:
-        """Values cached per token across all layers (multiply by bytes per value for bytes).
-
-        MHA, GQA and MQA cache one key and one value vector per KV head per layer:
-        ``2 * layers * kv_heads * head_dim``. MLA (DeepSeek-V2/V3) caches one compressed latent
-        plus the shared rotary key per layer: ``layers * (kv_lora_rank + qk_rope_head_dim)``.
-        """
-        if self.attention == "mla":
-            return self.layers * (self.kv_lora_rank + self.qk_rope_head_dim)
-        return 2 * self.layers * self.kv_heads * self.head_dim
-
-    def kv_tokens(self, context: float) -> float:
-        """Tokens actually held in the KV cache for a sequence of ``context`` tokens."""
-        if self.sliding_window > 0:
-            return min(context, self.sliding_window)
-        return context
-
 
 def normalise(name: str) -> str:
     """'meta-llama/Llama_2 7b' -> 'llama-2-7b': lower case, hyphenated, without the org."""
