@@ -18,7 +18,7 @@ One module per job: ``spec`` (the dataclass), ``catalog_models`` (look-up), ``hf
 (which of these a model name means).
 
 >>> spec = get_model("Llama-2-7b")
->>> (spec.layers, spec.kv_heads, spec.head_dim)  # the KV cache's shape; its formula is in estimators
+>>> (spec.layers, spec.kv_heads, spec.head_dim)  # the KV shape (formula: estimators.memory)
 (32, 32, 128)
 >>> get_model("mistral-7b").sliding_window  # the cache holds at most this many tokens
 4096
