@@ -1,0 +1,312 @@
+"""The [training] stage's memory: seed 002's single-GPU breakdown, the memory per GPU in the
+best TP/PP/DP layout (with its communication), and LoRA / QLoRA memory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Sheet, Value
+from botec.core.uncertain import point
+from botec.estimators import memory, verdicts
+from botec.scenario import TrainingSection
+from botec.stages._inputs import assumed
+from botec.stages.context import Context
+
+# The seed's two names for the model-state conventions training_memory spells out.
+_CONVENTION_ALIASES = {"zero-16": "mixed-adam", "seed-18": "mixed-adam-fp32-grads"}
+
+
+def _convention(t: TrainingSection) -> str:
+    """The training_memory convention key the scenario's memory_convention names."""
+    return _CONVENTION_ALIASES.get(t.memory_convention, t.memory_convention)
+
+
+def _seed_convention(t: TrainingSection) -> memory.TrainingMemoryConvention:
+    """Seed 002's breakdown under the chosen convention (its weights come from the precision)."""
+    if t.memory_convention in memory.CONVENTIONS:
+        return memory.CONVENTIONS[t.memory_convention]
+    from botec.estimators import training_memory as tm
+
+    c = tm.CONVENTIONS[_convention(t)]
+    return memory.TrainingMemoryConvention(
+        c.key, c.gradient_bytes_per_param, c.optimizer_bytes_per_param, c.source
+    )
+
+
+def seed_memory(ctx: Context, t: TrainingSection, params: Value, gpu: Any) -> None:
+    """Seed 002's single-GPU training-memory breakdown (weights, optimizer, grads, activations)."""
+    sheet = ctx.sheet
+    precision = ctx.catalog.precision(t.precision, "training.precision")
+    bpp = sheet.input(
+        "training_bytes_per_param",
+        precision.bytes_per_param,
+        "B/param",
+        f"Bytes per parameter ({precision.name})",
+        precision.source,
+    )
+    weights = memory.weights_memory(sheet, params, bpp, name="training_weights_memory")
+    frac = sheet.assume(
+        "activation_fraction",
+        t.activation_fraction,
+        "fraction",
+        "Activations as a share of weights",
+        "seed 002's rough 10%; real activations depend on batch × sequence length",
+    )
+    total = memory.training_memory(sheet, params, weights, _seed_convention(t), frac)
+    verdicts.memory_fit(sheet, total, gpu)
+
+
+def _model_shape(
+    ctx: Context, t: TrainingSection, spec: Any
+) -> tuple[float, dict[str, float], str]:
+    """Total parameters, the shape (layers, width, heads, sequence) and where it comes from: the
+    named model's, or a typical shape for the parameter count."""
+    from botec.estimators.model_shape import typical_shape
+
+    if spec is not None:
+        params_total = float(spec.params_total)
+        shape = {"layers": spec.layers, "hidden_size": spec.hidden_size, "heads": spec.heads}
+        cite = f"{spec.name}: {spec.source}"
+    else:
+        params_total = float(point(t.params))
+        typical = typical_shape(params_total, partitionable=True)
+        shape = {
+            "layers": typical.layers,
+            "hidden_size": typical.d_model,
+            "heads": typical.kv_heads,  # multi-head: as many query heads as KV heads
+        }
+        cite = typical.source
+    default_seq = ctx.catalog.assumption("training_sequence_length")
+    seq = float(point(t.sequence_length) if t.sequence_length is not None else default_seq.low)
+    shape["seq_len"] = seq
+    return params_total, shape, cite
+
+
+def memory_per_gpu(ctx: Context, t: TrainingSection, spec: Any, gpu: Any) -> None:
+    """Weights, gradients, optimizer states and activations per GPU in the best TP/PP/DP split."""
+    sheet = ctx.sheet
+    params_total, shape, cite = _model_shape(ctx, t, spec)
+    usable = assumed(
+        ctx,
+        "training_usable_memory_fraction",
+        None,
+        "fraction",
+        "Share of GPU memory usable for training",
+    )
+    gpu_memory = sheet.input(
+        "training_gpu_memory", gpu.memory_bytes, "B", f"{gpu.name} memory", gpu.source
+    )
+    if t.finetune != "full":
+        _lora_memory_per_gpu(ctx, t, spec, shape, cite, gpu, gpu_memory, usable)
+        return
+    _layout_memory_per_gpu(ctx, t, spec, gpu, params_total, shape, cite, gpu_memory, usable)
+
+
+def _layout_memory_per_gpu(
+    ctx: Context,
+    t: TrainingSection,
+    spec: Any,
+    gpu: Any,
+    params_total: float,
+    shape: dict[str, float],
+    cite: str,
+    gpu_memory: Value,
+    usable: Value,
+) -> None:
+    """Full training: model states and activations per GPU in the split with the least model
+    parallelism that fits, the fit verdict, and the communication of that layout."""
+    sheet = ctx.sheet
+    from botec.estimators import training_memory as tm
+
+    convention = _convention(t)
+    tp, pp, dp = tm.split_for_gpus(
+        t.gpus,
+        params_total,
+        shape,
+        gpu.memory_bytes * float(usable.value),
+        convention=convention,
+        sharding=t.zero_stage,
+        recompute=t.recompute,
+        micro_batch=t.micro_batch,
+    )
+    how = "the split of the GPUs with the least model parallelism that fits (TP within a node)"
+    inp = sheet.input
+    params = sheet.inputs.get("total_params") or sheet.inputs["training_params"]
+    states = tm.model_states(
+        sheet,
+        params,
+        convention,
+        t.zero_stage,
+        inp("data_parallel", dp, "GPUs", "Data-parallel replicas", how),
+        inp("training_tensor_parallel", tp, "GPUs", "Tensor-parallel GPUs", how),
+        inp("pipeline_parallel", pp, "stages", "Pipeline stages", how),
+    )
+    layout_shape = _activation_shape(ctx, t, shape, cite, shape["seq_len"])
+    layout_shape |= {
+        "tensor_parallel": sheet.inputs["training_tensor_parallel"],
+        "pipeline_parallel": sheet.inputs["pipeline_parallel"],
+        "micro_batches": sheet.inputs["pipeline_parallel"],
+    }
+    acts = tm.activations(sheet, layout_shape, t.recompute, tp > 1)
+    total, ratio = tm.training_memory_per_gpu(sheet, states, acts, gpu_memory, usable)
+    layout = f"TP {tp} × PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, {t.recompute} recomputation)"
+    _layout_fit_note(sheet, t, spec, gpu, params_total, shape, total, ratio, layout)
+    _communication_note(sheet, t, layout_shape | {"params": params}, pp)
+
+
+def _layout_fit_note(
+    sheet: Sheet,
+    t: TrainingSection,
+    spec: Any,
+    gpu: Any,
+    params_total: float,
+    shape: dict[str, float],
+    total: Value,
+    ratio: Value,
+    layout: str,
+) -> None:
+    """Whether the layout fits, with the fewest GPUs that would."""
+    from botec.estimators import training_memory as tm
+
+    least = tm.smallest_layout(
+        params_total,
+        gpu.memory_bytes,
+        model=spec,
+        convention=_convention(t),
+        sharding=t.zero_stage,
+        recompute=t.recompute,
+        seq_len=int(shape["seq_len"]),
+        micro_batch=t.micro_batch,
+    )
+    fix = (
+        f"the least that fits is {least.gpus} GPUs as TP {least.tensor_parallel} × PP "
+        f"{least.pipeline_parallel} × DP {least.data_parallel}"
+        if least is not None
+        else "no layout of up to 4,096 GPUs fits: shard more (ZeRO-3) or recompute"
+    )
+    if float(ratio.value) <= 1:
+        sheet.note("ok", f"Fits: {total.formatted()} per GPU in {layout}; {fix}.")
+    else:
+        sheet.note(
+            "bad",
+            f"Does not fit on {t.gpus} × {gpu.name}: {total.formatted()} per GPU even in "
+            f"{layout}; {fix}.",
+        )
+
+
+def _communication_note(
+    sheet: Sheet, t: TrainingSection, layout_shape: dict[str, Value], pp: int
+) -> None:
+    """Bytes each GPU sends per step over data, tensor and pipeline parallelism."""
+    from botec.estimators import training_memory as tm
+
+    dp_bytes, tp_bytes, pp_bytes = tm.communication(
+        sheet,
+        layout_shape | {"data_parallel": sheet.inputs["data_parallel"]},
+        t.recompute,
+    )
+    sheet.note(
+        "info",
+        f"Communication per GPU per step in this layout: {dp_bytes.formatted()} over data "
+        f"parallelism (once per step, across nodes), {tp_bytes.formatted()} over tensor "
+        f"parallelism (inside a node, on NVLink) and {pp_bytes.formatted()} between pipeline "
+        f"stages. The TP and PP figures are for {pp} micro-batch{'es' if pp > 1 else ''} of "
+        f"{t.micro_batch} sequence{'s' if t.micro_batch > 1 else ''}; they grow with the "
+        "micro-batches a step runs.",
+    )
+
+
+def _activation_shape(
+    ctx: Context, t: TrainingSection, shape: dict[str, float], cite: str, seq: float
+) -> dict[str, Value]:
+    """Sequence length, micro-batch and model shape on the sheet, for activations."""
+    sheet = ctx.sheet
+    inp = sheet.input
+    return {
+        "seq_len": inp(
+            "seq_len",
+            seq,
+            "tokens",
+            "Sequence length",
+            "scenario"
+            if t.sequence_length is not None
+            else f"default: {ctx.catalog.assumption('training_sequence_length').source}",
+        ),
+        "micro_batch": inp("micro_batch", t.micro_batch, "sequences", "Micro-batch per GPU"),
+        "hidden_size": inp(
+            "training_hidden_size", shape["hidden_size"], "dims", "Hidden size", cite
+        ),
+        "heads": inp("training_heads", shape["heads"], "heads", "Attention heads", cite),
+        "layers": sheet.inputs.get("training_layers")
+        or inp("training_layers", shape["layers"], "layers", "Transformer layers", cite),
+    }
+
+
+def _lora_memory_per_gpu(
+    ctx: Context,
+    t: TrainingSection,
+    spec: Any,
+    shape: dict[str, float],
+    cite: str,
+    gpu: Any,
+    gpu_memory: Value,
+    usable: Value,
+) -> None:
+    """LoRA / QLoRA: frozen base weights, trained adapters and activations on each GPU (data
+    parallelism only: every GPU holds the whole frozen model)."""
+    sheet = ctx.sheet
+    from botec.estimators import training_memory as tm
+
+    if spec is None:
+        raise BotecInputError(
+            "training.model",
+            t.params,
+            f"a named model (--model) for {t.finetune}: adapter sizes need its layer shapes",
+        )
+    one = sheet.constant("one_gpu", 1, "GPUs", "No model parallelism", "LoRA: data parallel only")
+    act_shape = _activation_shape(ctx, t, shape, cite, shape["seq_len"])
+    act_shape |= {"tensor_parallel": one, "pipeline_parallel": one, "micro_batches": one}
+    acts = tm.activations(sheet, act_shape, t.recompute, False)
+    lora = tm.lora_memory(
+        sheet,
+        sheet.inputs.get("total_params") or sheet.inputs["training_params"],
+        act_shape["layers"],
+        sheet.input("lora_rank", t.lora_rank, "rank", "LoRA rank (r)", "scenario"),
+        sheet.input(
+            "lora_dims_per_layer",
+            tm.lora_dims_per_layer(spec, t.lora_targets),
+            "dims/layer",
+            f"Σ (d_in + d_out) of the adapted matrices ({', '.join(t.lora_targets)})",
+            cite,
+        ),
+        "nf4" if t.finetune == "qlora" else "bf16",
+        acts,
+        _convention(t),
+    )
+    ratio = sheet.step(
+        tm.MEMORY_UTILIZATION,
+        memory_per_gpu=lora.total,
+        gpu_memory=gpu_memory,
+        usable_memory_fraction=usable,
+    )
+    _lora_fit_note(sheet, t, gpu, lora.total, ratio)
+
+
+def _lora_fit_note(sheet: Sheet, t: TrainingSection, gpu: Any, total: Value, ratio: Value) -> None:
+    """Whether the LoRA / QLoRA run fits on one GPU, and what to try when it does not."""
+    what = "QLoRA (NF4 base)" if t.finetune == "qlora" else "LoRA (BF16 base)"
+    if float(ratio.value) <= 1:
+        sheet.note(
+            "ok",
+            f"{what} fits: {total.formatted()} per GPU"
+            + (f", each of the {t.gpus} GPUs a data-parallel replica." if t.gpus > 1 else "."),
+        )
+    else:
+        hint = (
+            "QLoRA's 4-bit base, " if t.finetune == "lora" else ""
+        ) + "a shorter sequence, full recomputation, or sharding the frozen base (FSDP)"
+        sheet.note(
+            "bad",
+            f"{what} does not fit on one {gpu.name}: {total.formatted()} per GPU; try {hint}.",
+        )
