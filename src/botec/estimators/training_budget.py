@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import seconds_per_hour
 from botec.estimators.training_rules import flop_per_param_per_token, tokens_per_param
-
-if TYPE_CHECKING:
-    from botec.estimators.training import TrainingResult
 
 FITTED_OPTIMAL_PARAMS = Formula(
     "fitted_optimal_params",
@@ -107,6 +104,13 @@ AFFORDABLE_TOKENS = Formula(
 )
 
 
+class PlannedRun(Protocol):
+    """What the budget reads of a planned run (a :class:`training.TrainingResult` has it)."""
+
+    @property
+    def total_flops(self) -> Value: ...
+
+
 def chinchilla_tokens(sheet: Sheet, params: Value) -> Value:
     return sheet.step(CHINCHILLA_TOKENS, tokens_per_param=tokens_per_param(sheet), params=params)
 
@@ -122,7 +126,7 @@ def what_budget_buys(
     peak_flop_per_s: Value,
     mfu: Value,
     params: Value | None,
-    run: TrainingResult | None = None,
+    run: PlannedRun | None = None,
     tokens: Value | None = None,
 ) -> dict[str, Value]:
     """The largest compute-optimal model the budget trains, and tokens for the given model.

@@ -1,0 +1,80 @@
+"""Reading scenario files (TOML or YAML) into a mapping, and turning pydantic's validation errors
+into a :class:`~botec.core.errors.BotecInputError` naming the field, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from botec.core.errors import BotecInputError
+
+
+def load_scenario_data(path: str | Path) -> dict[str, Any]:
+    """Read a TOML or YAML scenario file into a mapping (not yet validated)."""
+    file = Path(path)
+    if not file.is_file():
+        raise BotecInputError("FILE", str(path), "an existing scenario file (.toml, .yaml or .yml)")
+    suffix = file.suffix.lower()
+    try:
+        if suffix == ".toml":
+            with file.open("rb") as handle:
+                data = tomllib.load(handle)
+        elif suffix in (".yaml", ".yml"):
+            import yaml
+
+            with file.open(encoding="utf-8") as handle:
+                data = yaml.safe_load(handle)
+        else:
+            raise BotecInputError("FILE", str(path), "a file ending in .toml, .yaml or .yml")
+    except tomllib.TOMLDecodeError as exc:
+        raise BotecInputError(str(path), "the file", f"valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise BotecInputError(str(path), "the file", "UTF-8 text") from None
+    except OSError as exc:
+        raise BotecInputError("FILE", str(path), f"a readable file ({exc.strerror})") from None
+    except Exception as exc:  # yaml.YAMLError without importing yaml eagerly
+        if type(exc).__module__.startswith("yaml"):
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise BotecInputError(str(path), "the file", f"valid YAML ({first})") from None
+        raise
+    if not isinstance(data, dict):
+        raise BotecInputError(str(path), type(data).__name__, "a mapping of sections at top level")
+    return data
+
+
+def friendly_error(exc: ValidationError, origin: str, root: type[BaseModel]) -> BotecInputError:
+    """The first validation error, said for people; ``root`` is the model that was validated."""
+    error = exc.errors(include_url=False)[0]
+    loc = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        section = _section_model(error["loc"][:-1], root)
+        allowed = ", ".join(section.model_fields) if section else "the documented fields"
+        return BotecInputError(loc, value, f"no such field; allowed here: {allowed}")
+    if kind == "missing":
+        return BotecInputError(loc, "nothing", "this field is required")
+    message = error["msg"].removeprefix("Value error, ")
+    message = message.replace("Input should be", "a value").replace("Input", "a value")
+    return BotecInputError(loc, value, message)
+
+
+def _section_model(loc: tuple[Any, ...], root: type[BaseModel]) -> type[BaseModel] | None:
+    model = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        annotation = field.annotation
+        inner = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
+        candidates = [a for a in inner if issubclass(a, BaseModel)]
+        if not candidates:
+            return None
+        model = candidates[0]
+    return model
