@@ -224,3 +224,26 @@ def test_peak_factor_by_kind_of_product(word: str, factor: float) -> None:
     # seed 002 'Forgetting Peak Traffic': 3× consumer, 5× payments, 10× advertising
     r = cli_json("traffic", "--qps", "100", "--peak-factor", word)["results"]
     assert r["peak_requests_per_second"]["value"] == pytest.approx(100 * factor)
+
+
+def test_catalog_file_applies_to_that_command_only(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        '[hardware.my-gpu]\nname = "My GPU"\nmemory_bytes = 32e9\n'
+        "memory_bandwidth_bytes_per_s = 1e12\npeak_flop_per_s = { fp16 = 100e12 }\n"
+        'interconnect = "pcie4"\nsource = "my lab"\nas_of = "2026-01"\n'
+    )
+    code, out, err = cli("memory", "--params", "7B", "--gpu", "my-gpu", "--catalog", str(mine))
+    assert code == 0, err
+    assert "My GPU" in out
+    code, _, err = cli("memory", "--params", "7B", "--gpu", "my-gpu")
+    assert code == 2 and "my-gpu" in err
+    code, _, err = cli("memory", "--params", "7B", "--catalog", str(tmp_path / "nope.toml"))
+    assert code == 2 and "catalog" in err
+
+
+def test_python_and_cli_name_the_same_defaults() -> None:
+    from botec.analysis.evaluate import DEFAULT_SAMPLES
+
+    _code, out, _ = cli("report", "--help")
+    assert f"[default: {DEFAULT_SAMPLES};" in " ".join(out.split())

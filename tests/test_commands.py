@@ -174,17 +174,47 @@ def test_catalog_look_ups_equal_the_cli() -> None:
     )
 
 
+MY_GPU = """
+[hardware.my-gpu]
+name = "My GPU"
+memory_bytes = 32e9
+memory_bandwidth_bytes_per_s = 1e12
+peak_flop_per_s = { fp16 = 100e12, bf16 = 100e12 }
+interconnect = "pcie4"
+source = "my lab"
+as_of = "2026-01"
+
+[prices.gpu.my-gpu]
+name = "My GPU"
+on_demand_usd_per_hour = 1.0
+source = "my lab"
+as_of = "2026-01"
+"""
+
+
 def test_user_catalog_files_are_a_value(tmp_path: Path) -> None:
     mine = tmp_path / "mine.toml"
-    mine.write_text(
-        '[hardware.my-gpu]\nname = "My GPU"\nmemory_bytes = 32e9\n'
-        "memory_bandwidth_bytes_per_s = 1e12\npeak_flop_per_s = { fp16 = 100e12 }\n"
-        'interconnect = "pcie4"\nsource = "my lab"\nas_of = "2026-01"\n'
-    )
-    assert botec.hardware_show("my-gpu", catalog_files=[mine]).memory_bytes == 32e9
+    mine.write_text(MY_GPU)
+    files = [mine]
+    assert botec.hardware_show("my-gpu", catalog_files=files).memory_bytes == 32e9
     assert "my-gpu" in [hw.key for hw in botec.hardware_list(catalog_files=[str(mine)])]
-    with pytest.raises(BotecInputError):  # nothing global changed
-        botec.hardware_show("my-gpu")
+    sheet = botec.memory(params="7B", gpu="my-gpu", catalog_files=files, samples=0)
+    assert "My GPU" in sheet.notes[0].text
+    trained = botec.train(
+        params="1B", tokens="20B", gpu="my-gpu", gpus=8, mfu=0.4, catalog_files=files
+    )
+    assert trained["cost"].value == pytest.approx(trained["gpu_hours"].value * 1.0)
+    options = botec.compare(SMARTPAL, gpus="my-gpu,a100-80gb", samples=0, catalog_files=files)
+    assert {o.gpu for o in options} == {"my-gpu", "a100-80gb"}
+    grid = botec.sweep(SMARTPAL, vary="gpu=my-gpu,l4", catalog_files=files)
+    assert list(grid.columns["gpu"]) == ["my-gpu", "l4"]
+    assert botec.validate(samples=5, only="training", catalog_files=files)["training"].rows
+    for call in (  # nothing global changed: without the file, my-gpu is unknown
+        lambda: botec.hardware_show("my-gpu"),
+        lambda: botec.memory(params="7B", gpu="my-gpu", samples=0),
+    ):
+        with pytest.raises(BotecInputError, match="my-gpu"):
+            call()
     with pytest.raises(BotecInputError, match="catalog"):
         botec.memory(params="7B", catalog_files=[tmp_path / "missing.toml"])
 

@@ -8,10 +8,13 @@ then by GPU count.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
+
+if TYPE_CHECKING:
+    from botec.catalog import Catalog
 
 GPU_FIELDS = ("inference.gpu", "model.gpu", "kv_cache.gpu", "training.gpu")
 # The first result present is the one compared, most decision-relevant first.
@@ -96,10 +99,12 @@ def compare_gpus(
     samples: int = 10_000,
     seed: int = 0,
     budget: float | None = None,
+    catalog: Catalog | None = None,
 ) -> list[Option]:
-    """Evaluate the scenario mapping ``data`` once per GPU; best (cheapest) first."""
-    from botec import catalog
+    """Evaluate the scenario mapping ``data`` once per GPU; best (cheapest) first. ``catalog``:
+    the runs' catalog (default: the bundled one)."""
     from botec.analysis.evaluate import evaluate
+    from botec.catalog import load_catalog
     from botec.scenario import scenario_from_dict
 
     fields = [f for f in GPU_FIELDS if isinstance(data.get(f.split(".")[0]), dict)]
@@ -107,16 +112,17 @@ def compare_gpus(
         raise BotecInputError(
             "FILE", "no GPU", "a scenario with an [inference], [model], [kv_cache] or [training]"
         )
+    cat = catalog or load_catalog()
     options = []
     for name in gpus:
-        hardware = catalog.get_hardware(name, "--gpu")
-        _check_price(data, hardware.key)
+        hardware = cat.hardware(name, "--gpu")
+        _check_price(data, hardware.key, cat)
         variant = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
         for path in fields:
             section, _, key = path.partition(".")
             if key in variant[section] or section in ("inference", "training"):
                 variant[section][key] = hardware.key
-        sheet = evaluate(scenario_from_dict(variant), samples=samples, seed=seed)
+        sheet = evaluate(scenario_from_dict(variant), samples=samples, seed=seed, catalog=catalog)
         cost = _first(sheet, COST)
         binding, why = binding_constraint(sheet, hardware.memory_bytes)
         if budget is not None and cost is not None and float(cost) > budget:
@@ -136,10 +142,8 @@ def compare_gpus(
     return sorted(options, key=lambda o: o.sort_key)
 
 
-def _check_price(data: dict[str, Any], key: str) -> None:
+def _check_price(data: dict[str, Any], key: str, catalog: Catalog) -> None:
     """A cost section without a stated price needs the catalog's price for every GPU compared."""
-    from botec import catalog
-
     cost = data.get("cost")
     training = data.get("training") or {}
     needs = isinstance(cost, dict) and "usd_per_gpu_hour" not in cost and "inference" in data

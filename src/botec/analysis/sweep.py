@@ -13,15 +13,19 @@ re-evaluated one by one and must agree, or the pass is redone point by point.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botec.core.errors import BotecInputError
 from botec.core.uncertain import Uncertain
 from botec.scenario import Scenario, _Quantity, scenario_from_dict
+
+if TYPE_CHECKING:
+    from botec.catalog import Catalog
 
 # Short names people type, and the scenario fields they set (every one present is set).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -233,12 +237,15 @@ def run_sweep(
     axes: list[Axis],
     outputs: list[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    catalog: Catalog | None = None,
 ) -> SweepResult:
     """Evaluate ``data`` (a scenario mapping) on the grid of ``axes``; outputs default to the
     headline results. ``progress(n)`` is told how many grid points each pass finished."""
     import numpy
 
     from botec.run import run_scenario
+
+    run_scenario = functools.partial(run_scenario, catalog=catalog)  # the runs' catalog
 
     loops = [a for a in axes if not a.numeric]
     grid_axes = [a for a in axes if a.numeric]

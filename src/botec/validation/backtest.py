@@ -14,9 +14,12 @@ import math
 import statistics
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botec.core.errors import BotecInputError
+
+if TYPE_CHECKING:
+    from botec.catalog import Catalog
 
 # Which botec result each published quantity is compared with.
 RESULT_FOR = {
@@ -101,8 +104,11 @@ def _describe(row: dict[str, str]) -> str:
     )
 
 
-def run_inference_backtest(samples: int = 2000, seed: int = 0) -> Backtest:
-    """Predict every shipped inference row with default assumptions."""
+def run_inference_backtest(
+    samples: int = 2000, seed: int = 0, catalog: Catalog | None = None
+) -> Backtest:
+    """Predict every shipped inference row with default assumptions (``catalog``: the runs'
+    catalog, default the bundled one)."""
     from botec.analysis.evaluate import evaluate
     from botec.scenario import scenario_from_dict
 
@@ -129,7 +135,11 @@ def run_inference_backtest(samples: int = 2000, seed: int = 0) -> Backtest:
             serving["batch"] = int(row["batch"])
         try:
             sheet = evaluate(
-                scenario_from_dict({"serving": serving}), samples, seed, sensitivity=False
+                scenario_from_dict({"serving": serving}),
+                samples,
+                seed,
+                sensitivity=False,
+                catalog=catalog,
             )
         except BotecInputError as exc:
             item.skipped = str(exc)

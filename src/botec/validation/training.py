@@ -14,8 +14,12 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from botec.validation.backtest import Backtest, RowResult, Summary, summarise
+
+if TYPE_CHECKING:
+    from botec.catalog import Catalog
 
 # Which botec result each published quantity is compared with.
 TRAINING_RESULT_FOR = {"gpu_hours": "gpu_hours", "wall_clock": "wall_clock"}
@@ -66,7 +70,9 @@ def _describe(row: dict[str, str]) -> str:
     )
 
 
-def _result_for(row: dict[str, str], samples: int, seed: int) -> RowResult:
+def _result_for(
+    row: dict[str, str], samples: int, seed: int, catalog: Catalog | None = None
+) -> RowResult:
     """One row through the same [training] stage a user's scenario runs (default MFU range)."""
     from botec.analysis.evaluate import evaluate
     from botec.core.errors import BotecInputError
@@ -101,6 +107,7 @@ def _result_for(row: dict[str, str], samples: int, seed: int) -> RowResult:
             samples=samples,
             seed=seed,
             sensitivity=False,
+            catalog=catalog,
         )
     except BotecInputError as exc:
         item.skipped = str(exc)
@@ -111,11 +118,14 @@ def _result_for(row: dict[str, str], samples: int, seed: int) -> RowResult:
     return item
 
 
-def run_training_backtest(samples: int = 2000, seed: int = 0) -> TrainingBacktest:
-    """Predict every shipped training row with the default MFU range (no per-row tuning)."""
+def run_training_backtest(
+    samples: int = 2000, seed: int = 0, catalog: Catalog | None = None
+) -> TrainingBacktest:
+    """Predict every shipped training row with the default MFU range (no per-row tuning);
+    ``catalog``: the runs' catalog (default: the bundled one)."""
     result = TrainingBacktest()
     for row in training_rows():
-        result.rows.append(_result_for(row, samples, seed))
+        result.rows.append(_result_for(row, samples, seed, catalog))
     return result
 
 
