@@ -5,7 +5,7 @@ fits (and the engine's concurrency cap), evaluates the same formulas the report 
 scratch sheet at nominal values, keeps the batch with the highest request rate per replica that
 meets every target, and sizes replicas for peak. The cheapest option is then recorded on the real
 sheet (with its ranges); the others appear in a comparison table. The seeds' two one-line methods
-are computed beside it with the reason they differ.
+are computed beside it with the reason they differ. The recorded formulas are in ``plan_steps``.
 """
 
 from __future__ import annotations
@@ -16,13 +16,22 @@ from typing import Any
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
-from botec.core.units import MONTH, format_quantity
-from botec.estimators import inference as inf
-from botec.estimators import serving_plan as sp
-from botec.estimators._constants import hours_per_month, seconds_per_hour
+from botec.core.units import format_quantity
 from botec.scenario import Scenario, ServingPlanSection, ServingSection
 from botec.stages.context import Context
+from botec.stages.plan_steps import plan_steps, seed_methods
 from botec.stages.serving import run_serving
+
+__all__ = [
+    "TARGETS",
+    "TP_CHOICES",
+    "PlanOption",
+    "best_option",
+    "plan_steps",
+    "run_plan",
+    "run_serving_plan",
+    "search",
+]
 
 TARGETS = (
     ("ttft_p50", "TTFT p50"),
@@ -53,103 +62,6 @@ class PlanOption:
     @property
     def monthly_cost(self) -> float:
         return self.metrics["serving_cost_per_month"] if self.metrics else float("inf")
-
-
-def plan_steps(
-    sheet: Sheet,
-    served: dict[str, Any],
-    peak_rps: Value,
-    average_rps: Value,
-    price: Value,
-    chunk_tokens: float,
-) -> dict[str, Value]:
-    """Record the plan's formulas for the serving configuration ``served`` (run_serving's)."""
-    step = sheet.step
-    gpu_time = step(
-        sp.PREFILL_GPU_TIME,
-        prefill_roofline_time=served["prefill_roofline_time"],
-        prefill_sync_time=served["prefill_sync_time"],
-    )
-    out = served["output_tokens"]
-    batch, decode = served["batch"], served["decode_step_time"]
-    life = step(
-        sp.REQUEST_LIFETIME,
-        output_tokens=out,
-        decode_step_time=decode,
-        batch=batch,
-        prefill_gpu_time=gpu_time,
-    )
-    share = step(sp.PREFILL_SHARE, batch=batch, prefill_gpu_time=gpu_time, request_lifetime=life)
-    rate = step(sp.REPLICA_RATE, batch=batch, request_lifetime=life)
-    ttft = served["time_to_first_token"]
-    chunk = sheet.input(
-        "prefill_chunk_tokens",
-        chunk_tokens or served["input_tokens"].value,
-        "tokens",
-        "Prefill chunk per step" if chunk_tokens else "Prefill chunk per step (unchunked)",
-        "vLLM V1's guidance for latency-sensitive chat (max_num_batched_tokens ~2048; v0.4-0.6 "
-        "defaulted to 512); 0 in the scenario means no chunking"
-        if chunk_tokens
-        else "scenario: prefill_chunk_tokens = 0, a prompt is prefilled in one step",
-    )
-    r = {
-        "ttft_p50": step(
-            sp.TTFT_P50,
-            time_to_first_token=ttft,
-            decode_step_time=decode,
-            prefill_gpu_time=gpu_time,
-            prefill_share=share,
-        ),
-        "ttft_p99": step(
-            sp.TTFT_P99,
-            time_to_first_token=ttft,
-            decode_step_time=decode,
-            prefill_gpu_time=gpu_time,
-            prefill_share=share,
-        ),
-        "tpot_p50": step(sp.TPOT_P50, request_lifetime=life, output_tokens=out),
-        "tpot_p99": step(
-            sp.TPOT_P99,
-            decode_step_time=decode,
-            prefill_gpu_time=gpu_time,
-            prefill_chunk_tokens=chunk,
-            input_tokens=served["input_tokens"],
-        ),
-        "replica_request_rate": rate,
-    }
-    replicas = step(sp.REPLICAS, peak_requests_per_second=peak_rps, replica_request_rate=rate)
-    gpus = step(sp.SERVING_GPUS, replicas=replicas, tensor_parallel=served["tensor_parallel"])
-    step(
-        sp.FLEET_LOAD,
-        total_requests_per_second=average_rps,
-        replicas=replicas,
-        replica_request_rate=rate,
-    )
-    monthly = step(
-        sp.MONTHLY_COST,
-        serving_gpus=gpus,
-        usd_per_gpu_hour=price,
-        hours_per_month=hours_per_month(sheet),
-    )
-    tokens = step(
-        sp.OUTPUT_TOKENS_PER_MONTH,
-        total_requests_per_second=average_rps,
-        output_tokens=out,
-        seconds_per_month=sheet.constant(
-            "seconds_per_month", MONTH, "s/month", "Seconds per month", "30 days"
-        ),
-    )
-    step(sp.COST_PER_MILLION, serving_cost_per_month=monthly, output_tokens_per_month=tokens)
-    step(
-        sp.COST_PER_MILLION_FULL,
-        tensor_parallel=served["tensor_parallel"],
-        usd_per_gpu_hour=price,
-        seconds_per_hour=seconds_per_hour(sheet),
-        replica_request_rate=rate,
-        output_tokens=out,
-    )
-    r.update(replicas=replicas, serving_gpus=gpus, serving_cost_per_month=monthly)
-    return r
 
 
 def _gpu_price(ctx: Context, gpu_name: str, given: Any) -> tuple[Any, str]:
@@ -347,115 +259,75 @@ def run_plan(
             ),
         )
     with sheet.section("Serving plan"):
-        goals = [
-            f"{label} ≤ {format_quantity(getattr(plan, key), 's')}"
-            for key, label in TARGETS
-            if getattr(plan, key) is not None
-        ]
-        how = (
-            f"Chosen: {ctx.catalog.hardware(pick.gpu).name}, {pick.precision}, "
-            f"TP {pick.tensor_parallel}, "
-            f"batch {pick.batch} (of {pick.max_batch} that fit; cap {plan.max_batch}) — the "
-            f"cheapest of {len(options)} option(s) meeting {', '.join(goals) or 'no targets'}."
-        )
         if not served:
             sheet.note("bad", "No option fits the model in GPU memory: quantise or raise TP.")
             _comparison(ctx, options, pick)
             return
-        sheet.note(
-            "ok" if chosen else "bad",
-            how if chosen else f"No option meets the targets. {pick.why_not}",
-        )
-        price_value, source = _gpu_price(
-            ctx, pick.gpu, usd_per_gpu_hour if pick.gpu == srv.gpu else None
-        )
-        if price_value is None:
-            raise BotecInputError(
-                "cost.usd_per_gpu_hour",
-                "missing",
-                f"a price per GPU-hour: the catalog has none for {pick.gpu}",
-            )
-        price = sheet.input(
-            "usd_per_gpu_hour", price_value, "USD/h", "Price per GPU-hour (on-demand)", source
-        )
+        _chosen_note(ctx, plan, options, chosen, pick)
+        price = _plan_price(ctx, srv, pick, usd_per_gpu_hour)
         got = plan_steps(sheet, served, peak_rps, average_rps, price, plan.prefill_chunk_tokens)
-        for key, label in TARGETS:
-            goal = getattr(plan, key)
-            if goal is not None and got[key].varies and got[key].percentiles()[2] > goal:
-                sheet.note(
-                    "warn",
-                    f"At the pessimistic end of the ranges (p95) {label} is "
-                    f"{format_quantity(got[key].percentiles()[2], 's')}, over the "
-                    f"{format_quantity(goal, 's')} target: keep headroom or measure the engine.",
-                )
+        _pessimistic_notes(sheet, plan, got)
         if len(options) > 1 or plan.tensor_parallel is None:
             _comparison(ctx, options, pick)
     with sheet.section("The seeds' one-line methods"):
-        _seed_methods(sheet, served, peak_rps)
+        seed_methods(sheet, served, peak_rps)
 
 
-def _seed_methods(sheet: Sheet, served: dict[str, Any], peak_rps: Value) -> None:
-    """Seed 000's compute-bound and seed 002's memory-bound answers for the same traffic."""
-    two = inf.forward_flop_per_param_per_token(sheet)
-    util = sheet.constant(
-        "seed_compute_utilization", 1.0, "fraction", "Utilisation the seed assumes", "seed 000"
+def _chosen_note(
+    ctx: Context,
+    plan: ServingPlanSection,
+    options: list[PlanOption],
+    chosen: PlanOption | None,
+    pick: PlanOption,
+) -> None:
+    """The option chosen and the targets it meets, or why none meets them."""
+    goals = [
+        f"{label} ≤ {format_quantity(getattr(plan, key), 's')}"
+        for key, label in TARGETS
+        if getattr(plan, key) is not None
+    ]
+    how = (
+        f"Chosen: {ctx.catalog.hardware(pick.gpu).name}, {pick.precision}, "
+        f"TP {pick.tensor_parallel}, "
+        f"batch {pick.batch} (of {pick.max_batch} that fit; cap {plan.max_batch}) — the "
+        f"cheapest of {len(options)} option(s) meeting {', '.join(goals) or 'no targets'}."
     )
-    t = sheet.step(
-        inf.COMPUTE_BOUND_TIME,
-        name="seed_compute_bound_time",
-        title="Seed 000: one answer, compute-bound at full peak",
-        flop_per_param_per_token=two,
-        params=served["params"],
-        output_tokens=served["output_tokens"],
-        peak_flop_per_s=served["peak_flop_per_s"],
-        compute_utilization=util,
+    ctx.sheet.note(
+        "ok" if chosen else "bad",
+        how if chosen else f"No option meets the targets. {pick.why_not}",
     )
-    q = sheet.step(inf.QPS_PER_GPU, name="seed_compute_bound_qps", seconds_per_request=t)
-    naive_compute = sheet.step(
-        inf.GPUS_FOR_LOAD,
-        name="seed_compute_bound_gpus",
-        title="Seed 000's GPU count (compute-bound)",
-        requests_per_second=peak_rps,
-        qps_per_gpu=q,
+
+
+def _plan_price(
+    ctx: Context, srv: ServingSection, pick: PlanOption, usd_per_gpu_hour: Any
+) -> Value:
+    """The chosen GPU's price per GPU-hour: the scenario's for the [serving] GPU, else the
+    catalog's on-demand rate."""
+    price_value, source = _gpu_price(
+        ctx, pick.gpu, usd_per_gpu_hour if pick.gpu == srv.gpu else None
     )
-    per_token = sheet.step(
-        inf.MEMORY_BOUND_TIME_PER_TOKEN,
-        name="seed_memory_bound_time_per_token",
-        title="Seed 002: one token, memory-bound at batch 1",
-        weights_memory=served["weights_memory"],
-        gpus_per_replica=served["tensor_parallel"],
-        memory_bandwidth=served["memory_bandwidth"],
+    if price_value is None:
+        raise BotecInputError(
+            "cost.usd_per_gpu_hour",
+            "missing",
+            f"a price per GPU-hour: the catalog has none for {pick.gpu}",
+        )
+    return ctx.sheet.input(
+        "usd_per_gpu_hour", price_value, "USD/h", "Price per GPU-hour (on-demand)", source
     )
-    rate = sheet.step(
-        inf.TOKENS_PER_SECOND, name="seed_memory_bound_tokens_per_second", time_per_token=per_token
-    )
-    rps = sheet.step(
-        inf.REQUESTS_PER_SECOND_PER_REPLICA,
-        name="seed_memory_bound_requests_per_second",
-        tokens_per_second=rate,
-        output_tokens=served["output_tokens"],
-    )
-    replicas = sheet.step(
-        inf.GPUS_FOR_LOAD,
-        name="seed_memory_bound_replicas",
-        title="Seed 002's replica count (memory-bound, batch 1)",
-        requests_per_second=peak_rps,
-        qps_per_gpu=rps,
-    )
-    planned = sheet.steps["serving_gpus"].value
-    sheet.note(
-        "info",
-        f"Seed 000's method needs {naive_compute.formatted()}: it counts only the FLOPs of the "
-        "answer at 100% of peak, so it ignores that decode reads every weight for each token "
-        "(memory bandwidth), the prompt's prefill, and real kernel efficiency — too few GPUs.",
-    )
-    sheet.note(
-        "info",
-        f"Seed 002's method needs {format_quantity(float(replicas.value), 'replicas')} of "
-        f"{served['tensor_parallel'].formatted()}: one sequence at a time, so it ignores "
-        "batching, which shares each weight read across the batch — too many. The plan needs "
-        f"{format_quantity(float(planned), 'GPUs')}.",
-    )
+
+
+def _pessimistic_notes(sheet: Sheet, plan: ServingPlanSection, got: dict[str, Value]) -> None:
+    """A warning for each target the plan misses at the pessimistic end of the ranges (p95)."""
+    for key, label in TARGETS:
+        goal = getattr(plan, key)
+        if goal is not None and got[key].varies and got[key].percentiles()[2] > goal:
+            sheet.note(
+                "warn",
+                f"At the pessimistic end of the ranges (p95) {label} is "
+                f"{format_quantity(got[key].percentiles()[2], 's')}, over the "
+                f"{format_quantity(goal, 's')} target: keep headroom or measure the engine.",
+            )
 
 
 def run_serving_plan(ctx: Context, scn: Scenario) -> None:

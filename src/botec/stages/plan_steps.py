@@ -1,0 +1,216 @@
+"""The [serving_plan] stage's recorded formulas: the plan for one serving configuration
+(prefill share, request lifetime, latency percentiles, replicas, GPUs and cost), and the seeds'
+two one-line methods beside it with the reason they differ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botec.core.sheet import Sheet, Value
+from botec.core.units import MONTH, format_quantity
+from botec.estimators import inference as inf
+from botec.estimators import serving_plan as sp
+from botec.estimators._constants import hours_per_month, seconds_per_hour
+
+
+def plan_steps(
+    sheet: Sheet,
+    served: dict[str, Any],
+    peak_rps: Value,
+    average_rps: Value,
+    price: Value,
+    chunk_tokens: float,
+) -> dict[str, Value]:
+    """Record the plan's formulas for the serving configuration ``served`` (run_serving's)."""
+    step = sheet.step
+    gpu_time = step(
+        sp.PREFILL_GPU_TIME,
+        prefill_roofline_time=served["prefill_roofline_time"],
+        prefill_sync_time=served["prefill_sync_time"],
+    )
+    batch, decode = served["batch"], served["decode_step_time"]
+    life = step(
+        sp.REQUEST_LIFETIME,
+        output_tokens=served["output_tokens"],
+        decode_step_time=decode,
+        batch=batch,
+        prefill_gpu_time=gpu_time,
+    )
+    share = step(sp.PREFILL_SHARE, batch=batch, prefill_gpu_time=gpu_time, request_lifetime=life)
+    rate = step(sp.REPLICA_RATE, batch=batch, request_lifetime=life)
+    chunk = _prefill_chunk(sheet, served, chunk_tokens)
+    r = _latencies(sheet, served, gpu_time, life, share, chunk)
+    r["replica_request_rate"] = rate
+    r.update(_fleet(sheet, served, peak_rps, average_rps, price, rate))
+    return r
+
+
+def _prefill_chunk(sheet: Sheet, served: dict[str, Any], chunk_tokens: float) -> Value:
+    """The prompt tokens prefilled per step: the chunk, or the whole prompt when unchunked."""
+    return sheet.input(
+        "prefill_chunk_tokens",
+        chunk_tokens or served["input_tokens"].value,
+        "tokens",
+        "Prefill chunk per step" if chunk_tokens else "Prefill chunk per step (unchunked)",
+        "vLLM V1's guidance for latency-sensitive chat (max_num_batched_tokens ~2048; v0.4-0.6 "
+        "defaulted to 512); 0 in the scenario means no chunking"
+        if chunk_tokens
+        else "scenario: prefill_chunk_tokens = 0, a prompt is prefilled in one step",
+    )
+
+
+def _latencies(
+    sheet: Sheet,
+    served: dict[str, Any],
+    gpu_time: Value,
+    life: Value,
+    share: Value,
+    chunk: Value,
+) -> dict[str, Value]:
+    """TTFT and TPOT at p50 and p99 under continuous batching."""
+    step = sheet.step
+    ttft, decode = served["time_to_first_token"], served["decode_step_time"]
+    return {
+        "ttft_p50": step(
+            sp.TTFT_P50,
+            time_to_first_token=ttft,
+            decode_step_time=decode,
+            prefill_gpu_time=gpu_time,
+            prefill_share=share,
+        ),
+        "ttft_p99": step(
+            sp.TTFT_P99,
+            time_to_first_token=ttft,
+            decode_step_time=decode,
+            prefill_gpu_time=gpu_time,
+            prefill_share=share,
+        ),
+        "tpot_p50": step(sp.TPOT_P50, request_lifetime=life, output_tokens=served["output_tokens"]),
+        "tpot_p99": step(
+            sp.TPOT_P99,
+            decode_step_time=decode,
+            prefill_gpu_time=gpu_time,
+            prefill_chunk_tokens=chunk,
+            input_tokens=served["input_tokens"],
+        ),
+    }
+
+
+def _fleet(
+    sheet: Sheet,
+    served: dict[str, Any],
+    peak_rps: Value,
+    average_rps: Value,
+    price: Value,
+    rate: Value,
+) -> dict[str, Value]:
+    """Replicas and GPUs for the peak, the fleet's load, and what it costs a month and per
+    million output tokens."""
+    step = sheet.step
+    out = served["output_tokens"]
+    replicas = step(sp.REPLICAS, peak_requests_per_second=peak_rps, replica_request_rate=rate)
+    gpus = step(sp.SERVING_GPUS, replicas=replicas, tensor_parallel=served["tensor_parallel"])
+    step(
+        sp.FLEET_LOAD,
+        total_requests_per_second=average_rps,
+        replicas=replicas,
+        replica_request_rate=rate,
+    )
+    monthly = step(
+        sp.MONTHLY_COST,
+        serving_gpus=gpus,
+        usd_per_gpu_hour=price,
+        hours_per_month=hours_per_month(sheet),
+    )
+    tokens = step(
+        sp.OUTPUT_TOKENS_PER_MONTH,
+        total_requests_per_second=average_rps,
+        output_tokens=out,
+        seconds_per_month=sheet.constant(
+            "seconds_per_month", MONTH, "s/month", "Seconds per month", "30 days"
+        ),
+    )
+    step(sp.COST_PER_MILLION, serving_cost_per_month=monthly, output_tokens_per_month=tokens)
+    step(
+        sp.COST_PER_MILLION_FULL,
+        tensor_parallel=served["tensor_parallel"],
+        usd_per_gpu_hour=price,
+        seconds_per_hour=seconds_per_hour(sheet),
+        replica_request_rate=rate,
+        output_tokens=out,
+    )
+    return {"replicas": replicas, "serving_gpus": gpus, "serving_cost_per_month": monthly}
+
+
+def seed_methods(sheet: Sheet, served: dict[str, Any], peak_rps: Value) -> None:
+    """Seed 000's compute-bound and seed 002's memory-bound answers for the same traffic."""
+    naive_compute = _seed_compute_bound(sheet, served, peak_rps)
+    replicas = _seed_memory_bound(sheet, served, peak_rps)
+    planned = sheet.steps["serving_gpus"].value
+    sheet.note(
+        "info",
+        f"Seed 000's method needs {naive_compute.formatted()}: it counts only the FLOPs of the "
+        "answer at 100% of peak, so it ignores that decode reads every weight for each token "
+        "(memory bandwidth), the prompt's prefill, and real kernel efficiency — too few GPUs.",
+    )
+    sheet.note(
+        "info",
+        f"Seed 002's method needs {format_quantity(float(replicas.value), 'replicas')} of "
+        f"{served['tensor_parallel'].formatted()}: one sequence at a time, so it ignores "
+        "batching, which shares each weight read across the batch — too many. The plan needs "
+        f"{format_quantity(float(planned), 'GPUs')}.",
+    )
+
+
+def _seed_compute_bound(sheet: Sheet, served: dict[str, Any], peak_rps: Value) -> Value:
+    """Seed 000's GPU count: the answer's FLOPs at full peak, one request per GPU at a time."""
+    two = inf.forward_flop_per_param_per_token(sheet)
+    util = sheet.constant(
+        "seed_compute_utilization", 1.0, "fraction", "Utilisation the seed assumes", "seed 000"
+    )
+    t = sheet.step(
+        inf.COMPUTE_BOUND_TIME,
+        name="seed_compute_bound_time",
+        title="Seed 000: one answer, compute-bound at full peak",
+        flop_per_param_per_token=two,
+        params=served["params"],
+        output_tokens=served["output_tokens"],
+        peak_flop_per_s=served["peak_flop_per_s"],
+        compute_utilization=util,
+    )
+    q = sheet.step(inf.QPS_PER_GPU, name="seed_compute_bound_qps", seconds_per_request=t)
+    return sheet.step(
+        inf.GPUS_FOR_LOAD,
+        name="seed_compute_bound_gpus",
+        title="Seed 000's GPU count (compute-bound)",
+        requests_per_second=peak_rps,
+        qps_per_gpu=q,
+    )
+
+
+def _seed_memory_bound(sheet: Sheet, served: dict[str, Any], peak_rps: Value) -> Value:
+    """Seed 002's replica count: every weight read per token, one sequence at a time."""
+    per_token = sheet.step(
+        inf.MEMORY_BOUND_TIME_PER_TOKEN,
+        name="seed_memory_bound_time_per_token",
+        title="Seed 002: one token, memory-bound at batch 1",
+        weights_memory=served["weights_memory"],
+        gpus_per_replica=served["tensor_parallel"],
+        memory_bandwidth=served["memory_bandwidth"],
+    )
+    rate = sheet.step(
+        inf.TOKENS_PER_SECOND, name="seed_memory_bound_tokens_per_second", time_per_token=per_token
+    )
+    rps = sheet.step(
+        inf.REQUESTS_PER_SECOND_PER_REPLICA,
+        name="seed_memory_bound_requests_per_second",
+        tokens_per_second=rate,
+        output_tokens=served["output_tokens"],
+    )
+    return sheet.step(
+        inf.GPUS_FOR_LOAD,
+        name="seed_memory_bound_replicas",
+        title="Seed 002's replica count (memory-bound, batch 1)",
+        requests_per_second=peak_rps,
+        qps_per_gpu=rps,
+    )
