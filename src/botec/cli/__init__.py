@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from botec.cli import estimates, scenario_files
+from botec.cli import estimates
+from botec.cli import scenario_files as files
 from botec.core.errors import BotecInputError
 
 
@@ -46,19 +47,15 @@ def examples() -> None:
     """The bundled scenarios: every worked example in the seeds."""
 
 
-_f = scenario_files
-main.add_command(_f.REPORT.command("report", _f.report))
+main.add_command(files.REPORT.command("report", files.report))
 for _name, _table in estimates.TABLES.items():
     main.add_command(_table.command(_name, estimates.estimate))
-main.add_command(_f.SWEEP.command("sweep", _f.sweep))
-main.add_command(_f.COMPARE.command("compare", _f.compare))
-main.add_command(_f.VALIDATE.command("validate", _f.validate))
-hardware.add_command(_f.HARDWARE_LIST.command("list", _f.hardware_list))
-hardware.add_command(_f.HARDWARE_SHOW.command("show", _f.hardware_show))
-examples.add_command(_f.EXAMPLES_LIST.command("list", _f.examples_list))
-examples.add_command(_f.EXAMPLES_SHOW.command("show", _f.report))
+main.add_command(files.SWEEP.command("sweep", files.sweep))
+main.add_command(files.COMPARE.command("compare", files.compare))
+main.add_command(files.VALIDATE.command("validate", files.validate))
+hardware.add_command(files.HARDWARE_LIST.command("list", files.hardware_list))
+hardware.add_command(files.HARDWARE_SHOW.command("show", files.hardware_show))
+examples.add_command(files.EXAMPLES_LIST.command("list", files.examples_list))
+examples.add_command(files.EXAMPLES_SHOW.command("show", files.report))
 
 __all__ = ["main"]
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
