@@ -222,13 +222,8 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     engine = ctx.catalog.engine(srv.engine, "serving.engine")
     model, params = served_model(ctx, srv, _spec(srv), engine)
     gpu, peak, bandwidth, gpu_mem = gpu_inputs(ctx, srv.gpu, "serving.gpu", srv.precision)
-    tp = sheet.input(
-        "tensor_parallel",
-        srv.tensor_parallel,
-        "GPUs",
-        "Tensor-parallel GPUs",
-        chosen_by or "scenario",
-    )
+    source = chosen_by or "scenario"
+    tp = sheet.input("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs", source)
     hw = hardware(
         ctx,
         gpu=gpu,
@@ -267,15 +262,13 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         "batch": batch,
         "max_batch": fits,
         "time_to_first_token": ttft,
-        "prefill_roofline_time": sheet.steps["prefill_roofline_time"],
-        "prefill_sync_time": sheet.steps["prefill_sync_time"],
         "decode_step_time": step,
         "params": params,
         "weights_memory": model.weights,
         "peak_flop_per_s": peak,
         "memory_bandwidth": bandwidth,
         "gpu_memory": gpu_mem,
-    }
+    } | {name: sheet.steps[name] for name in ("prefill_roofline_time", "prefill_sync_time")}
 
 
 def _given_factors(ctx: Context, srv: ServingSection) -> dict[str, Any]:
