@@ -6,162 +6,41 @@ registry and nothing to close) on an Agg canvas. Tick labels carry units through
 
 matplotlib and numpy are imported inside the functions: ``import botec.report.plots`` is cheap and
 botec works without matplotlib until a chart is asked for.
+Shared pieces (colours, axes, unit ticks, saving) live in :mod:`botec.report.figure_kit`;
+``figure_svg`` and ``save_figure`` are re-exported from here.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from botec.core.errors import BotecInputError
-from botec.core.units import DAY, HOUR, MINUTE, YEAR, format_quantity
+from botec.core.units import format_quantity
+from botec.report.figure_kit import (
+    HIST_COLOUR,
+    LEGEND_SIZE,
+    NOMINAL_COLOUR,
+    P5_COLOUR,
+    P95_COLOUR,
+    PERCENTILE_COLOUR,
+    SERIES_COLOURS,
+    _finite,
+    _grid,
+    _new_figure,
+    _style_axes,
+    _unit_axis,
+    _wants_log,
+    _wrap,
+    figure_svg,
+    save_figure,
+)
 
 if TYPE_CHECKING:
     import numpy
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-# Colours (colour-blind safe pair from the Okabe-Ito palette) and sizes.
-P5_COLOUR = "#0072B2"  # blue: input at its p5
-P95_COLOUR = "#E69F00"  # orange: input at its p95
-NOMINAL_COLOUR = "#222222"
-PERCENTILE_COLOUR = "#D55E00"
-HIST_COLOUR = "#9DB9D3"
-SERIES_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
-TITLE_SIZE = 11
-LABEL_SIZE = 9
-TICK_SIZE = 8
-LEGEND_SIZE = 8
-MAX_COLUMNS = 3
-PNG_DPI = 150
-
-# savefig reads svg.fonttype from the global rcParams; serialise our temporary change to it.
-_RC_LOCK = threading.Lock()
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def _new_figure(width: float, height: float) -> Figure:
-    """A pyplot-free figure on an Agg canvas, laid out compactly when drawn."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    fig.patch.set_facecolor("white")
-    return fig
-
-
-def _style_axes(ax: Axes) -> None:
-    """Clean look: no top/right frame, light grid behind the data, readable ticks."""
-    ax.spines["top"].set_visible(False)
-    ax.spines["right"].set_visible(False)
-    ax.tick_params(labelsize=TICK_SIZE)
-    ax.set_axisbelow(True)
-    ax.grid(True, color="#e3e3e3", linewidth=0.6)
-    ax.title.set_fontsize(TITLE_SIZE)
-    ax.xaxis.label.set_fontsize(LABEL_SIZE)
-    ax.yaxis.label.set_fontsize(LABEL_SIZE)
-
-
-def _unit_axis(
-    axis: Any, unit: str, log: bool, low: float, high: float, width_in: float | None = None
-) -> None:
-    """Tick labels with units on one axis (linear or log10) covering about [low, high].
-
-    ``width_in`` (x axes) is the axis length in inches: labels sit side by side there, so long
-    ones ('$900,000/month') get fewer ticks rather than overlapping.
-    """
-    from matplotlib.ticker import (
-        FuncFormatter,
-        LogLocator,
-        MaxNLocator,
-        NullFormatter,
-        NullLocator,
-    )
-
-    most = 6
-    if width_in is not None:
-        probes = [low + (high - low) * k / 4 for k in range(5)]
-        longest = max(len(format_quantity(v, unit)) for v in probes)
-        # ~15 characters per inch at the tick font size, plus a gap of 3 characters
-        most = max(2, min(most, int(width_in * 15 / (longest + 3))))
-    formatter = FuncFormatter(lambda value, _pos: format_quantity(value, unit))
-    if log:
-        getattr(axis.axes, f"set_{axis.axis_name}scale")("log")  # resets locators: do it first
-        decades = math.log10(high / low) if low > 0 and high > low else 0.0
-        # fewer than ~2 decades in view: 1-2-5 ticks so at least two are labelled
-        subs = (1.0, 2.0, 5.0) if decades < 2 and most >= 4 else (1.0,)
-        axis.set_major_locator(LogLocator(base=10, subs=subs, numticks=most))
-        axis.set_minor_locator(LogLocator(base=10, subs="auto", numticks=12))
-        axis.set_minor_formatter(NullFormatter())
-    else:
-        locator = MaxNLocator(nbins=most - 1, steps=[1, 2, 2.5, 5, 10])
-        if unit == "s":
-            locator = _duration_locator(locator)
-        axis.set_major_locator(locator)
-        axis.set_minor_locator(NullLocator())
-    axis.set_major_formatter(formatter)
-
-
-# The unit format_duration shows a duration in (seconds per unit), largest first.
-_DURATION_STEPS = ((3 * YEAR, YEAR), (48 * HOUR, DAY), (2 * HOUR, HOUR), (120.0, MINUTE))
-
-
-def _duration_locator(inner: Any) -> Any:
-    """Round ticks in the unit the labels use (days, hours...), not in seconds: 7 days, not
-    6.94 days. Wraps a linear locator; sub-second ranges already round in seconds' decimals."""
-    from matplotlib.ticker import Locator
-
-    class DurationLocator(Locator):
-        def __call__(self) -> Any:
-            vmin, vmax = self.axis.get_view_interval()
-            return self.tick_values(vmin, vmax)
-
-        def tick_values(self, vmin: float, vmax: float) -> Any:
-            biggest = max(abs(vmin), abs(vmax))
-            size = next((size for limit, size in _DURATION_STEPS if biggest >= limit), 1.0)
-            return inner.tick_values(vmin / size, vmax / size) * size
-
-    return DurationLocator()
-
-
-def _finite(values: Any) -> numpy.ndarray:
-    import numpy as np
-
-    array = np.asarray(values, dtype=float).ravel()
-    return array[np.isfinite(array)]
-
-
-def _wants_log(values: numpy.ndarray, ratio: float) -> bool:
-    """All positive and max/min at least ``ratio`` (values already finite)."""
-    if values.size == 0 or float(values.min()) <= 0:
-        return False
-    return float(values.max()) / float(values.min()) >= ratio
-
-
-def _grid(count: int) -> tuple[int, int]:
-    columns = max(1, min(MAX_COLUMNS, count))
-    return math.ceil(count / columns) if count else 1, columns
-
-
-def _close(fig: Figure) -> None:
-    """Forget the figure. Figures made here are not in pyplot's registry, so this only matters
-    for a figure someone made with pyplot (and only when pyplot is already loaded)."""
-    import sys
-
-    if "matplotlib.pyplot" in sys.modules:
-        sys.modules["matplotlib.pyplot"].close(fig)
-
-
-# ---------------------------------------------------------------------------------------------
-# Charts
-# ---------------------------------------------------------------------------------------------
+__all__ = ["distribution_figure", "figure_svg", "save_figure", "sweep_figure", "tornado_figure"]
 
 
 def tornado_figure(
@@ -185,6 +64,38 @@ def tornado_figure(
     labels = [label for label, _low, _high in bars]
     at_low = [float(low) for _label, low, _high in bars]
     at_high = [float(high) for _label, _low, high in bars]
+    low_bars, high_bars = _tornado_bars(ax, positions, nominal, at_low, at_high)
+    nominal_line = ax.axvline(
+        nominal,
+        color=NOMINAL_COLOUR,
+        linewidth=1.2,
+        zorder=4,
+        label=f"nominal {format_quantity(nominal, unit)}",
+    )
+
+    ax.set_yticks(positions, labels)
+    ax.set_ylim(-0.6, max(count, 1) - 0.4)
+    _tornado_x_axis(ax, unit, nominal, [nominal, *at_low, *at_high])
+    ax.set_title(
+        _wrap(f"{result_title}: effect of each input from its p5 to its p95", 50), loc="left"
+    )
+    ax.set_xlabel(result_title)
+    if count == 0:
+        ax.text(0.5, 0.5, "no uncertain inputs", transform=ax.transAxes, ha="center")
+    fig.legend(
+        handles=[low_bars, high_bars, nominal_line],
+        fontsize=LEGEND_SIZE,
+        loc="outside lower center",
+        ncols=3,
+        frameon=False,
+    )
+    return fig
+
+
+def _tornado_bars(
+    ax: Axes, positions: list[int], nominal: float, at_low: list[float], at_high: list[float]
+) -> tuple[Any, Any]:
+    """The p5 and p95 bars from the nominal, the shorter of each pair drawn over the longer."""
     height = 0.62
     low_bars = ax.barh(
         positions,
@@ -209,36 +120,16 @@ def tornado_figure(
     ):
         shorter = low_patch if abs(low - nominal) < abs(high - nominal) else high_patch
         shorter.set_zorder(3)
-    nominal_line = ax.axvline(
-        nominal,
-        color=NOMINAL_COLOUR,
-        linewidth=1.2,
-        zorder=4,
-        label=f"nominal {format_quantity(nominal, unit)}",
-    )
+    return low_bars, high_bars
 
-    ax.set_yticks(positions, labels)
-    ax.set_ylim(-0.6, max(count, 1) - 0.4)
-    ends = [nominal, *at_low, *at_high]
+
+def _tornado_x_axis(ax: Axes, unit: str, nominal: float, ends: list[float]) -> None:
+    """x limits a little beyond every bar end and the nominal, with unit ticks."""
     ends = [v for v in ends if math.isfinite(v)]
     low_end, high_end = min(ends), max(ends)
     span = high_end - low_end or abs(nominal) or 1.0
     ax.set_xlim(low_end - 0.06 * span, high_end + 0.06 * span)
     _unit_axis(ax.xaxis, unit, False, low_end, high_end, width_in=5.0)
-    ax.set_title(
-        _wrap(f"{result_title}: effect of each input from its p5 to its p95", 50), loc="left"
-    )
-    ax.set_xlabel(result_title)
-    if count == 0:
-        ax.text(0.5, 0.5, "no uncertain inputs", transform=ax.transAxes, ha="center")
-    fig.legend(
-        handles=[low_bars, high_bars, nominal_line],
-        fontsize=LEGEND_SIZE,
-        loc="outside lower center",
-        ncols=3,
-        frameon=False,
-    )
-    return fig
 
 
 def distribution_figure(panels: list[tuple[str, str, numpy.ndarray, float]]) -> Figure:
@@ -356,54 +247,3 @@ def sweep_figure(
         if index == 0 and len(series) > 1:
             ax.legend(fontsize=LEGEND_SIZE, frameon=False)
     return fig
-
-
-# ---------------------------------------------------------------------------------------------
-# Output
-# ---------------------------------------------------------------------------------------------
-
-
-def _save(fig: Figure, target: Any, fmt: str) -> None:
-    import matplotlib
-
-    options: dict[str, Any] = {"format": fmt, "facecolor": "white"}
-    if fmt == "png":
-        options["dpi"] = PNG_DPI
-    else:
-        options["metadata"] = {"Date": None}  # same figure, same bytes
-    with _RC_LOCK, matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "botec"}):
-        fig.savefig(target, **options)
-
-
-def figure_svg(fig: Figure) -> str:
-    """The figure as an inline SVG string for embedding in HTML: no XML declaration/DOCTYPE,
-    text kept as text (rcParams svg.fonttype = 'none'), figure closed afterwards."""
-    import io
-
-    buffer = io.StringIO()
-    try:
-        _save(fig, buffer, "svg")
-    finally:
-        _close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :].strip() + "\n"
-
-
-def save_figure(fig: Figure, path: str) -> None:
-    """Write PNG (dpi 150) or SVG according to the suffix of path (.png or .svg); any other suffix
-    raises botec.core.errors.BotecInputError("--plot", path, "a file name ending in .png or .svg").
-    Close the figure afterwards."""
-    fmt = Path(path).suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        raise BotecInputError("--plot", path, "a file name ending in .png or .svg")
-    try:
-        _save(fig, path, fmt)
-    finally:
-        _close(fig)
-
-
-def _wrap(text: str, width: int) -> str:
-    """Long titles on two lines rather than cut off at the figure's edge."""
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width)) or text
