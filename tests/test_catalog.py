@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,33 @@ def test_a_bad_price_is_refused(tmp_path: Path) -> None:
 
 def test_every_bundled_entry_is_valid() -> None:
     catalog.load_catalog().validate()
+
+
+def test_a_user_gpu_is_listed_shown_and_trained_on_with_its_catalog_file(tmp_path: Path) -> None:
+    # --catalog reaches every part of a command: the listing, the device page and the training
+    # stage's default MFU (a device the MFU table does not name gets the 'other' generation).
+    from click.testing import CliRunner
+
+    from botec.cli import main
+
+    user = tmp_path / "mine.toml"
+    user.write_text(
+        '[hardware.my-gpu]\nname = "My GPU"\nmemory_bytes = 32e9\n'
+        "memory_bandwidth_bytes_per_s = 1e12\npeak_flop_per_s = { bf16 = 100e12 }\n"
+        'source = "my lab"\nas_of = "2026-01"\n'
+    )
+    run = CliRunner().invoke
+    listed = run(main, ["hardware", "list", "--catalog", str(user), "--format", "json"])
+    assert "my-gpu" in [h["key"] for h in json.loads(listed.output)["hardware"]]
+    shown = run(main, ["hardware", "show", "my-gpu", "--catalog", str(user), "--format", "json"])
+    assert json.loads(shown.output)["memory_bytes"] == 32e9
+    trained = run(
+        main,
+        [
+            *("train", "--params", "1B", "--tokens", "20B", "--gpu", "my-gpu", "--gpus", "8"),
+            *("--price", "1", "--catalog", str(user), "--samples", "0", "--format", "json"),
+        ],
+    )
+    assert trained.exit_code == 0, trained.output
+    assert "Other devices" in json.loads(trained.output)["inputs"]["mfu"]["source"]
+    assert run(main, ["hardware", "show", "my-gpu"]).exit_code == 2  # not without the file

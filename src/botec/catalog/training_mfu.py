@@ -133,10 +133,17 @@ def table() -> MfuTable:
 
 
 def generation_for(gpu_name: str) -> Generation:
-    """The MFU generation of a catalog device (by name or alias); unlisted devices get 'other'."""
-    from botec.catalog import get_hardware
+    """The MFU generation of a device, by its catalog key or a bundled name or alias; a device
+    the bundled catalog lacks (a user's own, already resolved by the run) gets 'other'."""
+    from botec.catalog import load_catalog
+    from botec.catalog.loader import normalise
+    from botec.core.errors import BotecInputError
 
-    return table().generation_of(get_hardware(gpu_name).key)
+    try:
+        key = load_catalog().hardware(gpu_name).key
+    except BotecInputError:
+        key = normalise(gpu_name)
+    return table().generation_of(key)
 
 
 def default_mfu(gpu_name: str, gpus: int | None = None, params: float | None = None) -> Uncertain:

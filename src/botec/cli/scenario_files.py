@@ -214,8 +214,7 @@ def hardware_list(
     """The hardware catalog, one device a row."""
     from botec.report.catalog_view import render_hardware_list
 
-    table.call(values, catalog_file)
-    emit(render_hardware_list(fmt), output, force)
+    emit(render_hardware_list(table.call(values, catalog_file), fmt), output, force)
 
 
 def hardware_show(
@@ -229,8 +228,7 @@ def hardware_show(
     """One device in full."""
     from botec.report.catalog_view import render_hardware
 
-    device = table.call(values, catalog_file)
-    emit(render_hardware(device.key, fmt), output, force)
+    emit(render_hardware(table.call(values, catalog_file), fmt), output, force)
 
 
 def examples_list(
@@ -242,6 +240,7 @@ def examples_list(
     **values: Any,
 ) -> None:
     """The bundled scenarios, by name."""
+    from botec.examples import example_titles
     from botec.report.catalog_view import render_examples_list
 
-    emit(render_examples_list(fmt), output, force)
+    emit(render_examples_list(example_titles(), fmt), output, force)

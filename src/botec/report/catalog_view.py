@@ -68,8 +68,8 @@ def _peaks(hw: catalog.Hardware) -> str:
     )
 
 
-def render_hardware_list(fmt: str) -> str:
-    items = [catalog.get_hardware(k) for k in catalog.hardware_names()]
+def render_hardware_list(items: list[catalog.Hardware], fmt: str) -> str:
+    """The devices ``items`` (the run's catalog, user files merged) as a table or JSON."""
     if fmt == "json":
         return json.dumps({"hardware": [_hardware_row(h) for h in items]}, indent=2)
     rows = [
@@ -90,8 +90,8 @@ def render_hardware_list(fmt: str) -> str:
     )
 
 
-def render_hardware(name: str, fmt: str) -> str:
-    hw = catalog.get_hardware(name, "NAME")
+def render_hardware(hw: catalog.Hardware, fmt: str) -> str:
+    """One device in full, with its sources."""
     if fmt == "json":
         return json.dumps(_hardware_row(hw), indent=2)
     rows = [
@@ -111,10 +111,8 @@ def render_hardware(name: str, fmt: str) -> str:
     return _table(["Field", "Value"], rows, fmt, hw.name)
 
 
-def render_examples_list(fmt: str) -> str:
-    from botec.examples import example_titles
-
-    items = example_titles()
+def render_examples_list(items: list[tuple[str, str, str]], fmt: str) -> str:
+    """(name, title, source) of the bundled scenarios."""
     if fmt == "json":
         return json.dumps(
             {"examples": [{"name": n, "title": t, "source": s} for n, t, s in items]}, indent=2
