@@ -40,7 +40,6 @@ from botec.scenario_fields import (
     Users,
     WholeCount,
 )
-from botec.scenario_fields import _Quantity as _Quantity  # read by analysis.sweep
 from botec.scenario_loading import friendly_error, load_scenario_data
 
 __all__ = [

@@ -9,6 +9,8 @@ numpy pass, so a million-point grid costs about as much as a few hundred scalar 
 Branches in the cascade (does the model fit? which GPU count is billed?) follow the grid's middle
 point in a vectorised pass, so every pass is checked: its first and last grid points are
 re-evaluated one by one and must agree, or the pass is redone point by point.
+
+Axes (``--vary`` parsing) live in :mod:`botec.analysis.sweep_axes`, re-exported here.
 """
 
 from __future__ import annotations
@@ -20,60 +22,34 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from botec.analysis.sweep_axes import (
+    ALIASES,
+    BASE_UNITS,
+    DEFAULT_POINTS,
+    MAX_POINTS,
+    Axis,
+    parse_vary,
+)
 from botec.core.errors import BotecInputError
 from botec.core.uncertain import Uncertain
-from botec.scenario import Scenario, _Quantity, scenario_from_dict
+from botec.scenario import Scenario, scenario_from_dict
 
 if TYPE_CHECKING:
     from botec.catalog import Catalog
 
-# Short names people type, and the scenario fields they set (every one present is set).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "dau": ("users.daily_active_users",),
-    "mau": ("users.monthly_active_users",),
-    "qps": ("users.requests_per_second",),
-    "requests_per_user": ("users.requests_per_user_per_day",),
-    "peak_factor": ("users.peak_factor",),
-    "params": ("model.params", "training.params"),
-    "precision": ("model.precision", "training.precision"),
-    "gpu": ("inference.gpu", "model.gpu", "kv_cache.gpu", "training.gpu"),
-    "output_tokens": ("requests.output_tokens",),
-    "prompt_tokens": ("requests.prompt_tokens",),
-    "tokens": ("training.tokens",),
-    "gpus": ("training.gpus",),
-    "mfu": ("training.mfu",),
-    "price": ("cost.usd_per_gpu_hour", "training.usd_per_gpu_hour"),
-    "context": ("kv_cache.context_tokens",),
-    "sequences": ("kv_cache.concurrent_sequences",),
-}
-# The base unit values of each dimension are held in (see botec.core.units).
-BASE_UNITS = {
-    "bytes": "B",
-    "byte_rate": "B/s",
-    "flop": "FLOP",
-    "flop_rate": "FLOP/s",
-    "duration": "s",
-    "usd": "USD",
-    "usd_per_hour": "USD/h",
-    "usd_per_gb_month": "USD/GB-month",
-    "usd_per_gb": "USD/GB",
-    "fraction": "fraction",
-    "factor": "x",
-}
-DEFAULT_POINTS = 7
-MAX_POINTS = 10_000_000
+__all__ = [
+    "ALIASES",
+    "BASE_UNITS",
+    "CHUNK",
+    "DEFAULT_POINTS",
+    "MAX_POINTS",
+    "Axis",
+    "SweepResult",
+    "parse_vary",
+    "run_sweep",
+]
+
 CHUNK = 250_000  # grid points per vectorised pass: bounded memory, and a progress bar to move
-
-
-@dataclass
-class Axis:
-    """One swept input: its name, the scenario fields it sets and its values."""
-
-    name: str
-    fields: tuple[str, ...]
-    values: list[Any]
-    numeric: bool  # True: part of the vectorised grid
-    unit: str = ""
 
 
 @dataclass
@@ -92,123 +68,6 @@ class SweepResult:
 def _item(values: Any, i: int) -> Any:
     value = values[i]
     return value.item() if hasattr(value, "item") else value
-
-
-# -- parsing --------------------------------------------------------------------------------------
-
-
-def _field_info(path: str) -> Any:
-    from botec.scenario import Scenario
-
-    section, _, name = path.partition(".")
-    model_field = Scenario.model_fields.get(section)
-    if model_field is None or not name:
-        return None
-    annotation = model_field.annotation
-    inner = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type)]
-    for cls in inner:
-        fields = getattr(cls, "model_fields", {})
-        if name in fields:
-            return fields[name]
-    return None
-
-
-def _quantity(info: Any) -> _Quantity | None:
-    """The quantity marker of a field, looking inside Optional[Annotated[...]] too."""
-    import typing
-
-    stack: list[Any] = [*info.metadata, info.annotation]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Quantity):
-            return item
-        stack.extend(getattr(item, "__metadata__", ()))
-        stack.extend(typing.get_args(item))
-    return None
-
-
-def parse_vary(text: str, data: dict[str, Any], points: int = DEFAULT_POINTS) -> Axis:
-    """'dau=1M..1B' -> an Axis over the fields of ``data`` (a scenario mapping) it sets."""
-    name, sep, spec = text.partition("=")
-    name, spec = name.strip(), spec.strip()
-    if not sep or not name or not spec:
-        raise BotecInputError(
-            "--vary", text, "NAME=LOW..HIGH[:POINTS] or NAME=A,B,C, e.g. dau=1M..1B"
-        )
-    key = name.replace("-", "_")
-    candidates = ALIASES.get(key, (key,) if "." in key else ())
-    if not candidates:
-        raise BotecInputError(
-            "--vary", name, f"a short name ({', '.join(ALIASES)}) or a field such as users.dau"
-        )
-    fields = tuple(f for f in candidates if _has_section(data, f))
-    if not fields:
-        sections = sorted({f.split(".")[0] for f in candidates})
-        raise BotecInputError(
-            "--vary", name, f"a field of a section this scenario has ({', '.join(sections)})"
-        )
-    info = _field_info(fields[0])
-    if info is None:
-        raise BotecInputError("--vary", name, "a scenario field (see the README's scenario format)")
-    quantity = _quantity(info)
-    if quantity is None:
-        values: list[Any] = [v.strip() for v in spec.split(",") if v.strip()]
-        if _whole_number_field(info.annotation):
-            values = [_whole(v, name) for v in values]
-        return Axis(name, fields, values, numeric=False)
-    values = _numeric_values(spec, quantity.dimension, name, points)
-    return Axis(name, fields, values, True, BASE_UNITS.get(quantity.dimension, ""))
-
-
-def _whole_number_field(annotation: Any) -> bool:
-    """Whether a field holds an int, also inside Optional[...] and Annotated[...]."""
-    import typing
-
-    if annotation is int:
-        return True
-    return any(_whole_number_field(a) for a in typing.get_args(annotation))
-
-
-def _has_section(data: dict[str, Any], path: str) -> bool:
-    return isinstance(data.get(path.split(".")[0]), dict)
-
-
-def _whole(text: str, name: str) -> int:
-    try:
-        return int(text.replace("_", ""))
-    except ValueError:
-        raise BotecInputError(
-            "--vary", f"{name}={text}", "whole numbers, e.g. gpus=8,16,64"
-        ) from None
-
-
-def _numeric_values(spec: str, dimension: str, name: str, points: int) -> list[float]:
-    from botec.core.units import parse_quantity
-
-    field_name = f"--vary {name}"
-    if ".." in spec:
-        bounds, _, count_text = spec.partition(":")
-        low_text, _, high_text = bounds.partition("..")
-        low = parse_quantity(low_text.strip(), dimension, field_name)
-        high = parse_quantity(high_text.strip(), dimension, field_name)
-        count = points
-        if count_text:
-            try:
-                count = int(count_text)
-            except ValueError:
-                raise BotecInputError(
-                    field_name, spec, "LOW..HIGH:POINTS, e.g. 1M..1B:13"
-                ) from None
-        if not 2 <= count <= MAX_POINTS:
-            raise BotecInputError(field_name, count, f"between 2 and {MAX_POINTS:,} points")
-        if low >= high:
-            raise BotecInputError(field_name, spec, "LOW..HIGH with LOW < HIGH")
-        import numpy
-
-        if low > 0 and high / low >= 10:
-            return list(numpy.geomspace(low, high, count))
-        return list(numpy.linspace(low, high, count))
-    return [parse_quantity(v.strip(), dimension, field_name) for v in spec.split(",") if v.strip()]
 
 
 # -- running --------------------------------------------------------------------------------------
@@ -261,27 +120,12 @@ def run_sweep(
     columns: dict[str, list[Any]] = {a.name: [] for a in axes}
     out_columns: dict[str, list[Any]] = {}
     for combo in itertools.product(*[a.values for a in loops]):
-        base = _deep_copy(data)
-        for axis, value in zip(loops, combo, strict=True):
-            for path in axis.fields:
-                _set(base, path, value)
-        # Validate the grid's corners: every field's bounds are intervals, so the ends suffice.
-        for corner in (0, grid_size - 1):
-            checked = _deep_copy(base)
-            for axis, values in zip(grid_axes, mesh, strict=True):
-                for path in axis.fields:
-                    _set(checked, path, float(values[corner]))
-            scn = scenario_from_dict(checked, "--vary")
+        scn = _checked_at_corners(data, loops, combo, grid_axes, mesh, grid_size)
         for start in range(0, grid_size, CHUNK):
             stop = min(grid_size, start + CHUNK)
-            sheet = _grid_pass(scn, grid_axes, mesh, start, stop, run_scenario)
-            names = outputs or _headlines(sheet)
-            if not result.outputs:
-                result.outputs = [_describe(sheet, n) for n in names]
-            values = {n: _column(sheet, n, stop - start) for n in names}
-            if grid_axes and not _agrees(scn, grid_axes, mesh, start, stop, values, run_scenario):
-                values = _pointwise(scn, grid_axes, mesh, start, stop, names, run_scenario)
-                result.pointwise_passes += 1
+            names, values = _run_pass(
+                result, scn, grid_axes, mesh, start, stop, outputs, run_scenario
+            )
             for n in names:
                 out_columns.setdefault(n, []).append(values[n])
             for axis in loops:
@@ -298,6 +142,53 @@ def run_sweep(
     }
     result.rows = total
     return result
+
+
+def _checked_at_corners(
+    data: dict[str, Any],
+    loops: list[Axis],
+    combo: tuple[Any, ...],
+    grid_axes: list[Axis],
+    mesh: list[Any],
+    grid_size: int,
+) -> Scenario:
+    """The scenario for one combination of the looped axes, validated at the grid's first and
+    last points (every field's bounds are intervals, so the ends suffice)."""
+    base = _deep_copy(data)
+    for axis, value in zip(loops, combo, strict=True):
+        for path in axis.fields:
+            _set(base, path, value)
+    for corner in (0, grid_size - 1):
+        checked = _deep_copy(base)
+        for axis, values in zip(grid_axes, mesh, strict=True):
+            for path in axis.fields:
+                _set(checked, path, float(values[corner]))
+        scn = scenario_from_dict(checked, "--vary")
+    return scn
+
+
+def _run_pass(
+    result: SweepResult,
+    scn: Scenario,
+    grid_axes: list[Axis],
+    mesh: list[Any],
+    start: int,
+    stop: int,
+    outputs: list[str] | None,
+    run: Any,
+) -> tuple[list[str], dict[str, Any]]:
+    """One vectorised pass over grid points [start, stop): the output names and their columns,
+    redone point by point when the pass's ends disagree with scalar runs. The first pass also
+    sets ``result.outputs``."""
+    sheet = _grid_pass(scn, grid_axes, mesh, start, stop, run)
+    names = outputs or _headlines(sheet)
+    if not result.outputs:
+        result.outputs = [_describe(sheet, n) for n in names]
+    values = {n: _column(sheet, n, stop - start) for n in names}
+    if grid_axes and not _agrees(scn, grid_axes, mesh, start, stop, values, run):
+        values = _pointwise(scn, grid_axes, mesh, start, stop, names, run)
+        result.pointwise_passes += 1
+    return names, values
 
 
 def _deep_copy(data: dict[str, Any]) -> dict[str, Any]:
