@@ -173,83 +173,102 @@ def render_html(sheet: Sheet) -> str:
     if sheet.description.strip():
         out.append(f'<p class="description">{_e(sheet.description)}</p>')
     out.append("</header>")
-
     for section in sheet.sections:
-        steps = sheet.steps_in(section)
-        notes = notes_in(sheet, section)
-        tables = [t for t in sheet.tables if t.section == section]
-        if not steps and not notes and not tables:
-            continue
-        out += ['<section class="sheet-section">', f"<h2>{_e(section)}</h2>"]
-        for step in steps:
-            out += [
-                f'<article class="step" id="step-{_e(step.name)}">',
-                f"<h3>{_e(step.title)}</h3>",
-                _calc(step),
-            ]
-            if step.source:
-                out.append(f'<p class="why">{_e(step.source)}</p>')
-            out.append("</article>")
-        if notes:
-            out.append('<ul class="notes">')
-            for note in notes:
-                mark, word = NOTE_LABELS[note.level]
-                out.append(
-                    f'<li class="note-{_e(note.level)}"><span class="mark" aria-hidden="true">'
-                    f"{mark}</span><span><strong>{word}:</strong> {_e(note.text)}</span></li>"
-                )
-            out.append("</ul>")
-        for t in tables:
-            out.append(f"<h3>{_e(t.title)}</h3>")
-            out += _table(
-                [(_e(h), "") for h in t.header],
-                ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in t.rows],
-                "options",
-            )
-        out.append("</section>")
-
-    rows = summary_rows(sheet)
-    if rows:
-        out += ['<section class="summary">', "<h2>Summary</h2>"]
-        out += _table(
-            [("Result", ""), ("Value", "num")],
-            [f'<tr><td>{_e(t)}</td><td class="num">{_e(v)}</td></tr>' for t, v, _ in rows],
-            "summary",
-        )
-        out.append("</section>")
-
+        out += _section_html(sheet, section)
+    out += _summary_html(sheet)
     if sheet.sensitivity or sheet.uncertain_inputs:
         out += _how_sure(sheet)
-
     if sheet.seed_checks:
-        out += ['<section class="seed-check">', "<h2>Seed check</h2>"]
-        out += _table(
-            [("Result", ""), ("Seed printed", "num"), ("botec", "num"), ("Status", "")],
-            [
-                f'<tr class="{"match" if c.matches else "erratum"}">'
-                f'<td class="name"><code>{_e(c.result)}</code></td>'
-                f'<td class="num">{_e(c.printed)}</td>'
-                f'<td class="num">{_e(seed_computed(c))}</td>'
-                f'<td class="status">{seed_status(c)}</td></tr>'
-                for c in sheet.seed_checks
-            ],
-            "seed-check",
-        )
-        wrong = errata(sheet)
-        if wrong:
-            out += ["<h3>Errata</h3>", '<ul class="errata">']
-            for c in wrong:
-                why = f" {_e(c.why)}" if c.why.strip() else ""
-                cite = f' <span class="cite">({_e(c.cite)})</span>' if c.cite.strip() else ""
-                out.append(
-                    '<li><span class="mark" aria-hidden="true">✘</span><span>'
-                    f"<strong>{_e(c.result)}</strong> — the seed prints {_e(c.printed)}; "
-                    f"botec computes {_e(seed_computed(c))}.{why}{cite}</span></li>"
-                )
-            out.append("</ul>")
-        out.append("</section>")
+        out += _seed_check_html(sheet)
+    out += _inputs_html(sheet)
+    out += ["</main>", "</body>", "</html>", ""]
+    return "\n".join(out)
 
-    out += ['<section class="inputs">', "<h2>Inputs and assumptions</h2>"]
+
+def _section_html(sheet: Sheet, section: str) -> list[str]:
+    """One section: each step as an article with its calculation, then notes and tables."""
+    steps = sheet.steps_in(section)
+    notes = notes_in(sheet, section)
+    tables = [t for t in sheet.tables if t.section == section]
+    if not steps and not notes and not tables:
+        return []
+    out = ['<section class="sheet-section">', f"<h2>{_e(section)}</h2>"]
+    for step in steps:
+        out += [
+            f'<article class="step" id="step-{_e(step.name)}">',
+            f"<h3>{_e(step.title)}</h3>",
+            _calc(step),
+        ]
+        if step.source:
+            out.append(f'<p class="why">{_e(step.source)}</p>')
+        out.append("</article>")
+    if notes:
+        out.append('<ul class="notes">')
+        for note in notes:
+            mark, word = NOTE_LABELS[note.level]
+            out.append(
+                f'<li class="note-{_e(note.level)}"><span class="mark" aria-hidden="true">'
+                f"{mark}</span><span><strong>{word}:</strong> {_e(note.text)}</span></li>"
+            )
+        out.append("</ul>")
+    for t in tables:
+        out.append(f"<h3>{_e(t.title)}</h3>")
+        out += _table(
+            [(_e(h), "") for h in t.header],
+            ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in t.rows],
+            "options",
+        )
+    out.append("</section>")
+    return out
+
+
+def _summary_html(sheet: Sheet) -> list[str]:
+    rows = summary_rows(sheet)
+    if not rows:
+        return []
+    out = ['<section class="summary">', "<h2>Summary</h2>"]
+    out += _table(
+        [("Result", ""), ("Value", "num")],
+        [f'<tr><td>{_e(t)}</td><td class="num">{_e(v)}</td></tr>' for t, v, _ in rows],
+        "summary",
+    )
+    out.append("</section>")
+    return out
+
+
+def _seed_check_html(sheet: Sheet) -> list[str]:
+    """The numbers a seed printed beside botec's, then the errata explained."""
+    out = ['<section class="seed-check">', "<h2>Seed check</h2>"]
+    out += _table(
+        [("Result", ""), ("Seed printed", "num"), ("botec", "num"), ("Status", "")],
+        [
+            f'<tr class="{"match" if c.matches else "erratum"}">'
+            f'<td class="name"><code>{_e(c.result)}</code></td>'
+            f'<td class="num">{_e(c.printed)}</td>'
+            f'<td class="num">{_e(seed_computed(c))}</td>'
+            f'<td class="status">{seed_status(c)}</td></tr>'
+            for c in sheet.seed_checks
+        ],
+        "seed-check",
+    )
+    wrong = errata(sheet)
+    if wrong:
+        out += ["<h3>Errata</h3>", '<ul class="errata">']
+        for c in wrong:
+            why = f" {_e(c.why)}" if c.why.strip() else ""
+            cite = f' <span class="cite">({_e(c.cite)})</span>' if c.cite.strip() else ""
+            out.append(
+                '<li><span class="mark" aria-hidden="true">✘</span><span>'
+                f"<strong>{_e(c.result)}</strong> — the seed prints {_e(c.printed)}; "
+                f"botec computes {_e(seed_computed(c))}.{why}{cite}</span></li>"
+            )
+        out.append("</ul>")
+    out.append("</section>")
+    return out
+
+
+def _inputs_html(sheet: Sheet) -> list[str]:
+    out = ['<section class="inputs">', "<h2>Inputs and assumptions</h2>"]
     out += _table(
         [("Name", ""), ("Value", "num"), ("Kind", ""), ("Source", "")],
         [
@@ -261,8 +280,8 @@ def render_html(sheet: Sheet) -> str:
         ],
         "inputs",
     )
-    out += ["</section>", "</main>", "</body>", "</html>", ""]
-    return "\n".join(out)
+    out.append("</section>")
+    return out
 
 
 def _how_sure(sheet: Sheet) -> list[str]:

@@ -59,46 +59,13 @@ def sheet_dict(sheet: Sheet) -> dict[str, Any]:
         "title": sheet.title,
         "description": sheet.description.strip(),
         "results": {name: result_dict(v, sampled) for name, v in sheet.steps.items()},
-        "inputs": {
-            name: {
-                "value": _number(v.value),
-                "unit": v.unit,
-                "formatted": v.formatted(),
-                "title": v.title,
-                "kind": v.kind,
-                "source": v.source,
-                **_range(v),
-                **_percentiles(v, sampled),
-            }
-            for name, v in sheet.inputs.items()
-        },
+        "inputs": {name: _input_dict(v, sampled) for name, v in sheet.inputs.items()},
         "monte_carlo": {
             "samples": sheet.samples if sheet.uncertain_inputs else 0,
             "seed": sheet.seed,
             "interval": "p5-p95 (90%)",
         },
-        "sensitivity": {
-            name: {
-                "title": s.title,
-                "unit": s.unit,
-                "summary": s.summary(),
-                "drivers": [
-                    {
-                        "input": d.name,
-                        "title": d.title,
-                        "input_p5": d.input_low,
-                        "input_p95": d.input_high,
-                        "input_unit": d.input_unit,
-                        "result_at_input_p5": d.result_at_low,
-                        "result_at_input_p95": d.result_at_high,
-                        "share_of_spread": d.share,
-                        "rank_correlation": d.rank_correlation,
-                    }
-                    for d in s.drivers
-                ],
-            }
-            for name, s in sheet.sensitivity.items()
-        },
+        "sensitivity": {name: _sensitivity_dict(s) for name, s in sheet.sensitivity.items()},
         "notes": [{"level": n.level, "section": n.section, "text": n.text} for n in sheet.notes],
         "tables": [
             {"section": t.section, "title": t.title, "header": t.header, "rows": t.rows}
@@ -116,6 +83,42 @@ def sheet_dict(sheet: Sheet) -> dict[str, Any]:
                 "why": c.why,
             }
             for c in sheet.seed_checks
+        ],
+    }
+
+
+def _input_dict(v: Value, sampled: bool) -> dict[str, Any]:
+    return {
+        "value": _number(v.value),
+        "unit": v.unit,
+        "formatted": v.formatted(),
+        "title": v.title,
+        "kind": v.kind,
+        "source": v.source,
+        **_range(v),
+        **_percentiles(v, sampled),
+    }
+
+
+def _sensitivity_dict(s: Any) -> dict[str, Any]:
+    """One result's drivers: each input from its p5 to its p95, and its share of the spread."""
+    return {
+        "title": s.title,
+        "unit": s.unit,
+        "summary": s.summary(),
+        "drivers": [
+            {
+                "input": d.name,
+                "title": d.title,
+                "input_p5": d.input_low,
+                "input_p95": d.input_high,
+                "input_unit": d.input_unit,
+                "result_at_input_p5": d.result_at_low,
+                "result_at_input_p95": d.result_at_high,
+                "share_of_spread": d.share,
+                "rank_correlation": d.rank_correlation,
+            }
+            for d in s.drivers
         ],
     }
 

@@ -99,72 +99,90 @@ def render_markdown(sheet: Sheet) -> str:
     out: list[str] = [f"# {md_text(sheet.title or 'botec report')}", ""]
     if sheet.description.strip():
         out += [md_text(sheet.description), ""]
-
     for section in sheet.sections:
-        steps = sheet.steps_in(section)
-        notes = notes_in(sheet, section)
-        tables = [t for t in sheet.tables if t.section == section]
-        if not steps and not notes and not tables:
-            continue
-        out += [f"## {md_text(section)}", ""]
-        for step in steps:
-            lines = step_lines(step)
-            fence = _fence(lines)
-            out += [f"### {md_text(step.title)}", "", fence, *lines, fence, ""]
-            if step.source:
-                out += [f"*{md_text(step.source)}*", ""]
-        if notes:
-            for note in notes:
-                mark, word = NOTE_LABELS[note.level]
-                out.append(f"- {mark} **{word}:** {md_text(note.text)}")
-            out.append("")
-        for t in tables:
-            out += [f"**{md_text(t.title)}**", ""]
-            out += _table([md_text(h) for h in t.header], [[md_text(c) for c in r] for r in t.rows])
-            out.append("")
-
-    rows = summary_rows(sheet)
-    if rows:
-        out += ["## Summary", ""]
-        out += _table(
-            ["Result", "Value"],
-            [[md_text(title), md_text(value)] for title, value, _ in rows],
-            ["l", "r"],
-        )
-        out.append("")
-
+        out += _section_markdown(sheet, section)
+    out += _summary_markdown(sheet)
     if sheet.sensitivity or sheet.uncertain_inputs:
         out += how_sure_markdown(sheet)
-
     if sheet.seed_checks:
-        out += ["## Seed check", ""]
-        out += _table(
-            ["Result", "Seed printed", "botec", "Status"],
-            [
-                [
-                    md_code(c.result),
-                    md_text(c.printed),
-                    md_text(seed_computed(c)),
-                    seed_status(c) if c.matches else f"**{seed_status(c)}**",
-                ]
-                for c in sheet.seed_checks
-            ],
-            ["l", "r", "r", "l"],
-        )
-        out.append("")
-        wrong = errata(sheet)
-        if wrong:
-            out += ["### Errata", ""]
-            for c in wrong:
-                why = f" {md_text(c.why)}" if c.why.strip() else ""
-                cite = f" *({md_text(c.cite)})*" if c.cite.strip() else ""
-                out.append(
-                    f"- **{md_text(c.result)}** — the seed prints {md_text(c.printed)}; "
-                    f"botec computes {md_text(seed_computed(c))}.{why}{cite}"
-                )
-            out.append("")
+        out += _seed_check_markdown(sheet)
+    out += _inputs_markdown(sheet)
+    return "\n".join(out)
 
-    out += ["## Inputs and assumptions", ""]
+
+def _section_markdown(sheet: Sheet, section: str) -> list[str]:
+    """One section: each step as a heading and a fenced block, then notes and tables."""
+    steps = sheet.steps_in(section)
+    notes = notes_in(sheet, section)
+    tables = [t for t in sheet.tables if t.section == section]
+    if not steps and not notes and not tables:
+        return []
+    out = [f"## {md_text(section)}", ""]
+    for step in steps:
+        lines = step_lines(step)
+        fence = _fence(lines)
+        out += [f"### {md_text(step.title)}", "", fence, *lines, fence, ""]
+        if step.source:
+            out += [f"*{md_text(step.source)}*", ""]
+    if notes:
+        for note in notes:
+            mark, word = NOTE_LABELS[note.level]
+            out.append(f"- {mark} **{word}:** {md_text(note.text)}")
+        out.append("")
+    for t in tables:
+        out += [f"**{md_text(t.title)}**", ""]
+        out += _table([md_text(h) for h in t.header], [[md_text(c) for c in r] for r in t.rows])
+        out.append("")
+    return out
+
+
+def _summary_markdown(sheet: Sheet) -> list[str]:
+    rows = summary_rows(sheet)
+    if not rows:
+        return []
+    out = ["## Summary", ""]
+    out += _table(
+        ["Result", "Value"],
+        [[md_text(title), md_text(value)] for title, value, _ in rows],
+        ["l", "r"],
+    )
+    out.append("")
+    return out
+
+
+def _seed_check_markdown(sheet: Sheet) -> list[str]:
+    """The numbers a seed printed beside botec's, then the errata explained."""
+    out = ["## Seed check", ""]
+    out += _table(
+        ["Result", "Seed printed", "botec", "Status"],
+        [
+            [
+                md_code(c.result),
+                md_text(c.printed),
+                md_text(seed_computed(c)),
+                seed_status(c) if c.matches else f"**{seed_status(c)}**",
+            ]
+            for c in sheet.seed_checks
+        ],
+        ["l", "r", "r", "l"],
+    )
+    out.append("")
+    wrong = errata(sheet)
+    if wrong:
+        out += ["### Errata", ""]
+        for c in wrong:
+            why = f" {md_text(c.why)}" if c.why.strip() else ""
+            cite = f" *({md_text(c.cite)})*" if c.cite.strip() else ""
+            out.append(
+                f"- **{md_text(c.result)}** — the seed prints {md_text(c.printed)}; "
+                f"botec computes {md_text(seed_computed(c))}.{why}{cite}"
+            )
+        out.append("")
+    return out
+
+
+def _inputs_markdown(sheet: Sheet) -> list[str]:
+    out = ["## Inputs and assumptions", ""]
     out += _table(
         ["Name", "Value", "Kind", "Source"],
         [
@@ -179,7 +197,7 @@ def render_markdown(sheet: Sheet) -> str:
         ["l", "r", "l", "l"],
     )
     out.append("")
-    return "\n".join(out)
+    return out
 
 
 def how_sure_markdown(sheet: Sheet) -> list[str]:

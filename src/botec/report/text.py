@@ -41,41 +41,54 @@ def write(console: Console, sheet: Sheet) -> None:
     if sheet.description.strip():
         console.print(" ".join(sheet.description.split()))
     for section in sheet.sections:
-        steps = sheet.steps_in(section)
-        notes = [n for n in sheet.notes if n.section == section]
-        tables = [t for t in sheet.tables if t.section == section]
-        if not steps and not notes and not tables:
-            continue
-        console.print()
-        console.rule(Text(section, style="bold"), align="left")
-        # One Text per section, printed once without re-wrapping: much faster than a print per
-        # line, and long formulas stay copyable (the terminal folds them).
-        block = Text()
-        for step in steps:
-            value = value_text(step)
-            pad = " " * (len(step.name) + 1)
-            block.append(f"{step.title}\n", style="bold")
-            block.append(f"  {step.name} = {step.formula_text()}\n")
-            block.append(f"  {pad}= {step.substitution()}\n")
-            block.append(f"  {pad}= ")
-            block.append(value, style="bold")
-            block.append("\n")
-            if step.source:
-                block.append(f"    ({step.source})\n", style="dim")
-        for note in notes:
-            mark, style = _NOTE_STYLE[note.level]
-            block.append(f"{mark} ", style=style)
-            block.append(f"{note.text}\n")
-        block.rstrip()
-        console.print(block, soft_wrap=True)
-        for t in tables:
-            table = Table(title=t.title, title_justify="left")
-            for h in t.header:
-                table.add_column(h)
-            for r in t.rows:
-                table.add_row(*r)
-            console.print(table)
+        _write_section(console, sheet, section)
+    _write_summary(console, sheet)
+    if sheet.sensitivity or sheet.uncertain_inputs:
+        _how_sure(console, sheet)
+    if sheet.seed_checks:
+        _write_seed_checks(console, sheet)
+    _write_inputs(console, sheet)
 
+
+def _write_section(console: Console, sheet: Sheet, section: str) -> None:
+    """One section's steps (formula, substitution, value, source), notes and tables."""
+    steps = sheet.steps_in(section)
+    notes = [n for n in sheet.notes if n.section == section]
+    tables = [t for t in sheet.tables if t.section == section]
+    if not steps and not notes and not tables:
+        return
+    console.print()
+    console.rule(Text(section, style="bold"), align="left")
+    # One Text per section, printed once without re-wrapping: much faster than a print per
+    # line, and long formulas stay copyable (the terminal folds them).
+    block = Text()
+    for step in steps:
+        value = value_text(step)
+        pad = " " * (len(step.name) + 1)
+        block.append(f"{step.title}\n", style="bold")
+        block.append(f"  {step.name} = {step.formula_text()}\n")
+        block.append(f"  {pad}= {step.substitution()}\n")
+        block.append(f"  {pad}= ")
+        block.append(value, style="bold")
+        block.append("\n")
+        if step.source:
+            block.append(f"    ({step.source})\n", style="dim")
+    for note in notes:
+        mark, style = _NOTE_STYLE[note.level]
+        block.append(f"{mark} ", style=style)
+        block.append(f"{note.text}\n")
+    block.rstrip()
+    console.print(block, soft_wrap=True)
+    for t in tables:
+        table = Table(title=t.title, title_justify="left")
+        for h in t.header:
+            table.add_column(h)
+        for r in t.rows:
+            table.add_row(*r)
+        console.print(table)
+
+
+def _write_summary(console: Console, sheet: Sheet) -> None:
     rows = summary_rows(sheet)
     if rows:
         console.print()
@@ -86,35 +99,36 @@ def write(console: Console, sheet: Sheet) -> None:
             table.add_row(title, value)
         console.print(table)
 
-    if sheet.sensitivity or sheet.uncertain_inputs:
-        _how_sure(console, sheet)
 
-    if sheet.seed_checks:
-        console.print()
-        table = Table(title="Seed check", title_justify="left")
-        table.add_column("Result")
-        table.add_column("Seed printed")
-        table.add_column("botec", justify="right")
-        table.add_column("")
-        for check in sheet.seed_checks:
-            table.add_row(
-                check.result,
-                check.printed,
-                format_quantity(check.computed, check.unit),
-                "✔ matches" if check.matches else "✘ erratum",
-            )
-        console.print(table)
-        for check in errata(sheet):
-            console.print(
-                Text("✘ ", style="red"),
-                Text(
-                    f"{check.result}: the seed prints {check.printed}; botec computes "
-                    f"{format_quantity(check.computed, check.unit)}. {check.why}"
-                ),
-                Text(f" [{check.cite}]", style="dim"),
-                sep="",
-            )
+def _write_seed_checks(console: Console, sheet: Sheet) -> None:
+    """The numbers a seed printed beside botec's, and each erratum explained."""
+    console.print()
+    table = Table(title="Seed check", title_justify="left")
+    table.add_column("Result")
+    table.add_column("Seed printed")
+    table.add_column("botec", justify="right")
+    table.add_column("")
+    for check in sheet.seed_checks:
+        table.add_row(
+            check.result,
+            check.printed,
+            format_quantity(check.computed, check.unit),
+            "✔ matches" if check.matches else "✘ erratum",
+        )
+    console.print(table)
+    for check in errata(sheet):
+        console.print(
+            Text("✘ ", style="red"),
+            Text(
+                f"{check.result}: the seed prints {check.printed}; botec computes "
+                f"{format_quantity(check.computed, check.unit)}. {check.why}"
+            ),
+            Text(f" [{check.cite}]", style="dim"),
+            sep="",
+        )
 
+
+def _write_inputs(console: Console, sheet: Sheet) -> None:
     # A plain aligned list rather than a table: ~40 rows of rich Table cost tens of ms.
     console.print()
     console.print(Text("Inputs and assumptions", style="italic"))
