@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botec.core.errors import BotecInputError
-from botec.scenario_fields import _Quantity
+from botec.scenario.fields import _Quantity
 
 # Short names people type, and the scenario fields they set (every one present is set).
 ALIASES: dict[str, tuple[str, ...]] = {

@@ -4,8 +4,8 @@ A scenario is a TOML (or YAML) file; every section is optional. Numbers may be t
 write them ("100M", "10 KB", "$2/h", "40%"). Loading validates everything and turns any problem into
 a :class:`~botec.core.errors.BotecInputError` naming the field, the value and what is allowed.
 
-Field types live in :mod:`botec.scenario_fields`, file reading and error messages in
-:mod:`botec.scenario_loading`; this module holds the section models.
+Field types live in :mod:`botec.scenario.fields`, file reading and error messages in
+:mod:`botec.scenario.loading`; this module holds the section models.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from botec.scenario_fields import (
+from botec.scenario.fields import (
     PEAK_FACTORS,
     ByteRate,
     Bytes,
@@ -40,7 +40,7 @@ from botec.scenario_fields import (
     Users,
     WholeCount,
 )
-from botec.scenario_loading import friendly_error, load_scenario_data
+from botec.scenario.loading import friendly_error, load_scenario_data
 
 __all__ = [
     "PEAK_FACTORS",
