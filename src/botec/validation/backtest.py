@@ -5,89 +5,41 @@ The rows ship with the package (``botec/data/inference_rows.csv``, derived from 
 the engine's catalog ranges, no per-row tuning. Per row: published, predicted (the point estimate),
 the ratio, and whether the p5-p95 range covers the published value; per quantity, the median
 absolute log error (as a percentage), the share within ±25% and the coverage.
+
+The rows and summaries are :mod:`botec.validation.results` (re-exported here).
 """
 
 from __future__ import annotations
 
 import csv
 import math
-import statistics
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from botec.core.errors import BotecInputError
+from botec.validation.results import RESULT_FOR, Backtest, RowResult, Summary, summarise
 
 if TYPE_CHECKING:
     from botec.catalog import Catalog
 
-# Which botec result each published quantity is compared with.
-RESULT_FOR = {
-    "output_throughput_per_gpu": "output_throughput_per_gpu",
-    "time_to_first_token": "time_to_first_token",
-    "decode_tokens_per_second": "decode_tokens_per_second",
-}
+__all__ = [
+    "LABELS",
+    "RESULT_FOR",
+    "Backtest",
+    "RowResult",
+    "Summary",
+    "as_dict",
+    "inference_rows",
+    "render_backtest",
+    "run_inference_backtest",
+    "summarise",
+]
+
 LABELS = {
     "output_throughput_per_gpu": "Max output throughput per GPU",
     "time_to_first_token": "Time to first token (batch 1)",
     "decode_tokens_per_second": "Decode tokens/s (batch 1)",
 }
-
-
-@dataclass
-class RowResult:
-    id: str
-    quantity: str
-    description: str
-    published: float
-    unit: str
-    predicted: float = math.nan
-    p5: float = math.nan
-    p95: float = math.nan
-    skipped: str = ""
-
-    @property
-    def ratio(self) -> float:
-        return self.predicted / self.published if self.published else math.nan
-
-    @property
-    def covered(self) -> bool:
-        return self.p5 <= self.published <= self.p95
-
-
-@dataclass
-class Summary:
-    quantity: str
-    rows: int
-    median_abs_log_error: float  # as a fraction: exp(median |ln ratio|) - 1
-    within_25: float
-    coverage: float
-
-
-def summarise(quantity: str, rows: list[RowResult]) -> Summary | None:
-    """Median |log error|, share within ±25% and p5-p95 coverage of the rows that were computed."""
-    done = [r for r in rows if not r.skipped]
-    if not done:
-        return None
-    logs = [abs(math.log(r.ratio)) for r in done]
-    return Summary(
-        quantity,
-        len(done),
-        math.exp(statistics.median(logs)) - 1,
-        sum(1 for x in logs if x <= math.log(1.25)) / len(done),
-        sum(1 for r in done if r.covered) / len(done),
-    )
-
-
-@dataclass
-class Backtest:
-    rows: list[RowResult] = field(default_factory=list)
-    quantities: tuple[str, ...] = tuple(RESULT_FOR)
-
-    def summaries(self) -> list[Summary]:
-        """One summary per quantity, in ``quantities`` order."""
-        found = (summarise(q, [r for r in self.rows if r.quantity == q]) for q in self.quantities)
-        return [s for s in found if s is not None]
 
 
 def inference_rows() -> list[dict[str, str]]:
@@ -182,49 +134,9 @@ def render_backtest(
 ) -> str:
     """Per row and per quantity, as text/Markdown tables or JSON."""
     if fmt == "json":
-        import json
-
-        return json.dumps(
-            {
-                "rows": [
-                    {
-                        "id": r.id,
-                        "quantity": r.quantity,
-                        "description": r.description,
-                        "published": r.published,
-                        "unit": r.unit,
-                        "predicted": None if math.isnan(r.predicted) else r.predicted,
-                        "p5": None if math.isnan(r.p5) else r.p5,
-                        "p95": None if math.isnan(r.p95) else r.p95,
-                        "ratio": None if math.isnan(r.ratio) else r.ratio,
-                        "covered": None if r.skipped else r.covered,
-                        "skipped": r.skipped or None,
-                    }
-                    for r in bt.rows
-                ],
-                "summary": [s.__dict__ for s in _summaries(bt)],
-            },
-            indent=2,
-        )
+        return _json(bt)
     head = ["Row", "Setup", "Published", "botec", "p5 – p95", "Ratio", "Covered"]
-    rows = []
-    for r in bt.rows:
-        if r.skipped:
-            rows.append(
-                [r.id, r.description, _fmt(r.published, r.unit), "skipped", r.skipped, "", ""]
-            )
-            continue
-        rows.append(
-            [
-                r.id,
-                r.description,
-                _fmt(r.published, r.unit),
-                _fmt(r.predicted, r.unit),
-                f"{_fmt(r.p5, r.unit)} – {_fmt(r.p95, r.unit)}",
-                f"{r.ratio:.2f}",
-                "yes" if r.covered else "no",
-            ]
-        )
+    rows = [_row_cells(r) for r in bt.rows]
     summary_head = ["Quantity", "Rows", "Median |error|", "Within ±25%", "p5–p95 coverage"]
     summary = [
         [
@@ -239,6 +151,52 @@ def render_backtest(
     if fmt == "markdown":
         out = [*_md(head, rows), "", *_md(summary_head, summary)]
         return "\n".join(out) + "\n"
+    return _rich_tables(((title, head, rows), ("Summary", summary_head, summary)))
+
+
+def _json(bt: Backtest) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "rows": [
+                {
+                    "id": r.id,
+                    "quantity": r.quantity,
+                    "description": r.description,
+                    "published": r.published,
+                    "unit": r.unit,
+                    "predicted": None if math.isnan(r.predicted) else r.predicted,
+                    "p5": None if math.isnan(r.p5) else r.p5,
+                    "p95": None if math.isnan(r.p95) else r.p95,
+                    "ratio": None if math.isnan(r.ratio) else r.ratio,
+                    "covered": None if r.skipped else r.covered,
+                    "skipped": r.skipped or None,
+                }
+                for r in bt.rows
+            ],
+            "summary": [s.__dict__ for s in _summaries(bt)],
+        },
+        indent=2,
+    )
+
+
+def _row_cells(r: RowResult) -> list[str]:
+    if r.skipped:
+        return [r.id, r.description, _fmt(r.published, r.unit), "skipped", r.skipped, "", ""]
+    return [
+        r.id,
+        r.description,
+        _fmt(r.published, r.unit),
+        _fmt(r.predicted, r.unit),
+        f"{_fmt(r.p5, r.unit)} – {_fmt(r.p95, r.unit)}",
+        f"{r.ratio:.2f}",
+        "yes" if r.covered else "no",
+    ]
+
+
+def _rich_tables(tables: tuple[tuple[str, list[str], list[list[str]]], ...]) -> str:
+    """Each (caption, header, rows) as a plain-text table, one after the other."""
     import io
 
     from rich.console import Console
@@ -246,10 +204,7 @@ def render_backtest(
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=170, color_system=None, force_terminal=False)
-    for caption, header, body in (
-        (title, head, rows),
-        ("Summary", summary_head, summary),
-    ):
+    for caption, header, body in tables:
         table = Table(title=caption, title_justify="left")
         for h in header:
             table.add_column(h, justify="left" if h in ("Row", "Setup", "Quantity") else "right")

@@ -5,8 +5,8 @@ The rows ship with the package (``botec/data/training_rows.csv``, derived from t
 and, where published, the GPU count and context, against the published GPU-hours or wall-clock
 time. Every row runs through the same ``[training]`` stage a user's scenario does, with the default
 MFU range of :func:`botec.catalog.training_mfu.default_mfu` (by GPU generation and scale, no per-row
-tuning), so p5/p95 come from the Monte Carlo draws. Results use the inference backtest's
-dataclasses (:mod:`botec.validation.backtest`).
+tuning), so p5/p95 come from the Monte Carlo draws. Results use the dataclasses both backtests
+share (:mod:`botec.validation.results`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from botec.validation.backtest import Backtest, RowResult, Summary, summarise
+from botec.validation.results import Backtest, RowResult, Summary, summarise
 
 if TYPE_CHECKING:
     from botec.catalog import Catalog
@@ -32,7 +32,7 @@ TRAINING_LABELS = {
 
 @dataclass
 class TrainingBacktest(Backtest):
-    """A :class:`~botec.validation.backtest.Backtest` of the training quantities, with a total."""
+    """A :class:`~botec.validation.results.Backtest` of the training quantities, with a total."""
 
     quantities: tuple[str, ...] = tuple(TRAINING_RESULT_FOR)
 

@@ -1,0 +1,73 @@
+"""What a backtest records: each row's prediction against its published value, a summary per
+quantity (median absolute log error, share within ±25%, p5-p95 coverage), and the rows together.
+Both backtests (:mod:`botec.validation.backtest`, :mod:`botec.validation.training`) use them."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+# Which botec result each published inference quantity is compared with (a Backtest's default
+# quantities).
+RESULT_FOR = {
+    "output_throughput_per_gpu": "output_throughput_per_gpu",
+    "time_to_first_token": "time_to_first_token",
+    "decode_tokens_per_second": "decode_tokens_per_second",
+}
+
+
+@dataclass
+class RowResult:
+    id: str
+    quantity: str
+    description: str
+    published: float
+    unit: str
+    predicted: float = math.nan
+    p5: float = math.nan
+    p95: float = math.nan
+    skipped: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.predicted / self.published if self.published else math.nan
+
+    @property
+    def covered(self) -> bool:
+        return self.p5 <= self.published <= self.p95
+
+
+@dataclass
+class Summary:
+    quantity: str
+    rows: int
+    median_abs_log_error: float  # as a fraction: exp(median |ln ratio|) - 1
+    within_25: float
+    coverage: float
+
+
+def summarise(quantity: str, rows: list[RowResult]) -> Summary | None:
+    """Median |log error|, share within ±25% and p5-p95 coverage of the rows that were computed."""
+    done = [r for r in rows if not r.skipped]
+    if not done:
+        return None
+    logs = [abs(math.log(r.ratio)) for r in done]
+    return Summary(
+        quantity,
+        len(done),
+        math.exp(statistics.median(logs)) - 1,
+        sum(1 for x in logs if x <= math.log(1.25)) / len(done),
+        sum(1 for r in done if r.covered) / len(done),
+    )
+
+
+@dataclass
+class Backtest:
+    rows: list[RowResult] = field(default_factory=list)
+    quantities: tuple[str, ...] = tuple(RESULT_FOR)
+
+    def summaries(self) -> list[Summary]:
+        """One summary per quantity, in ``quantities`` order."""
+        found = (summarise(q, [r for r in self.rows if r.quantity == q]) for q in self.quantities)
+        return [s for s in found if s is not None]
