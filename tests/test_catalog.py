@@ -225,10 +225,11 @@ def test_a_bad_catalog_entry_is_refused_at_load_naming_the_field(
 
 def test_a_bad_price_is_refused(tmp_path: Path) -> None:
     user = tmp_path / "bad.toml"
-    user.write_text("[prices.gpu.a100-80gb]\non_demand_usd_per_hour = -2\n")
-    with pytest.raises(BotecInputError) as info:
-        catalog.load_catalog([user])
-    assert "on_demand_usd_per_hour" in info.value.field
+    for bad in ("-2", "0", "inf", "nan", '"cheap"'):
+        user.write_text(f"[prices.gpu.a100-80gb]\non_demand_usd_per_hour = {bad}\n")
+        with pytest.raises(BotecInputError) as info:
+            catalog.load_catalog([user])
+        assert "on_demand_usd_per_hour" in info.value.field, bad
 
 
 def test_every_bundled_entry_is_valid() -> None:

@@ -320,3 +320,17 @@ def test_a_fraction_never_draws_above_one() -> None:
     # Quantities that are not fractions keep their whole tail.
     factor = sheet.assume("peak_factor", make_range(0.65, 0.95), "x", "Factor", "test")
     assert factor.samples.max() > 1.0
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(-5, 5), min_size=1, max_size=200))
+def test_ranks_are_the_double_argsort_with_ties_in_draw_order(values: list[int]) -> None:
+    # Spearman's rho ranks the draws; one stable sort and its inverse permutation give exactly
+    # argsort(argsort(x)), ties ranked in the order the draws came.
+    import numpy
+
+    from botec.analysis.sensitivity import _rank
+
+    x = numpy.array(values, dtype=float)
+    expected = numpy.argsort(numpy.argsort(x, kind="stable"), kind="stable")
+    assert numpy.array_equal(_rank(x), expected.astype(float))

@@ -150,7 +150,11 @@ def _rank(samples: Any) -> Any:
     values = numpy.asarray(samples)
     if values.ndim == 0:
         return None
-    return numpy.argsort(numpy.argsort(values, kind="stable"), kind="stable").astype(float)
+    # One stable sort, then each draw's position in it (the inverse permutation): the same ranks
+    # as argsort(argsort(x)) at half the cost.
+    ranks = numpy.empty(values.shape, dtype=float)
+    ranks[numpy.argsort(values, kind="stable")] = numpy.arange(values.size, dtype=float)
+    return ranks
 
 
 def _correlation(a: Any, b: Any) -> float:

@@ -1,33 +1,37 @@
-"""What one catalog entry is: pydantic models, so a bad entry is refused with its field named.
+"""What one catalog entry is: frozen dataclasses whose fields pydantic validates, so a bad entry
+is refused with its field named.
 
 Every number must be finite and positive where a zero or a negative would make nonsense of a
-formula downstream (memory, bandwidth, peak, price); text fields are text. The models are frozen:
-a looked-up entry is a value that no run can change.
+formula downstream (memory, bandwidth, peak, price); text fields are text. Entries are frozen: a
+looked-up entry is a value that no run can change. A user's file is validated in full as it loads
+(``validated``); the bundled files are checked the same way by the test suite, and at run time
+their entries are built directly (``built``), which keeps a cold start as fast as it was before
+validation existed.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Any
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from annotated_types import Ge, Gt, Le  # constraints pydantic reads; no pydantic import here
 
 from botec.core.errors import BotecInputError
 
-
-def _finite(value: float) -> float:
-    if not math.isfinite(value):
-        raise ValueError("a finite number")
-    return value
-
-
-Positive = Annotated[float, Field(gt=0), AfterValidator(_finite)]
-NonNegative = Annotated[float, Field(ge=0), AfterValidator(_finite)]
-Share = Annotated[float, Field(gt=0, le=1)]  # a fraction of a peak: above 0, at most 1
+Positive = Annotated[float, Gt(0)]
+NonNegative = Annotated[float, Ge(0)]
+Share = Annotated[float, Gt(0), Le(1)]  # a fraction of a peak: above 0, at most 1
+Finite = float  # every float is finite: allow_inf_nan is off below
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=False)
+# An unknown field is an error, named; so is an infinite or NaN number anywhere in an entry.
+_FORBID = {"extra": "forbid", "allow_inf_nan": False}
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Entry:
+    __pydantic_config__ = _FORBID
 
     key: str
     name: str = ""
@@ -36,6 +40,7 @@ class _Entry(BaseModel):
     aliases: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, kw_only=True)
 class Hardware(_Entry):
     """One accelerator or CPU, with dense (no 2:4 sparsity) peak throughput per precision."""
 
@@ -68,6 +73,7 @@ class Hardware(_Entry):
         return peak / self.memory_bandwidth_bytes_per_s
 
 
+@dataclass(frozen=True, kw_only=True)
 class Precision(_Entry):
     """How many bytes a weight takes, and which peak throughput its matmuls run at."""
 
@@ -86,6 +92,7 @@ _UNMEASURED_ALLREDUCE = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
 class Link(_Entry):
     """A network or interconnect link; bandwidth per direction."""
 
@@ -106,15 +113,16 @@ class Link(_Entry):
 PRICE_META = frozenset({"key", "name", "category", "source", "as_of", "notes", "aliases"})
 
 
-class Price(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Price:
     """One price with its unit in the field name (``on_demand_usd_per_hour``, ...)."""
 
-    model_config = ConfigDict(frozen=True)
+    __pydantic_config__ = _FORBID
 
     key: str
     name: str = ""
     category: str  # gpu, cpu, object_storage, egress, memory_store
-    values: dict[str, Positive] = Field(default_factory=dict)
+    values: dict[str, Positive] = field(default_factory=dict)
     source: str
     as_of: str
     notes: str = ""
@@ -135,19 +143,20 @@ class Price(BaseModel):
         return self.values[what]
 
 
-class Assumption(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Assumption:
     """A default that really varies: its nominal value and 90% interval, with the evidence."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    __pydantic_config__ = _FORBID
 
     key: str
     title: str = ""
     unit: str = ""
-    low: Annotated[float, AfterValidator(_finite)]
-    high: Annotated[float, AfterValidator(_finite)]
+    low: Finite
+    high: Finite
     source: str
     as_of: str
-    nominal: Annotated[float, AfterValidator(_finite)] | None = None
+    nominal: Finite | None = None
     dist: str = "lognormal"
 
     def as_range(self, nominal: float | None = None) -> Any:
@@ -166,10 +175,11 @@ ENGINE_FACTORS = (
 )
 
 
-class Engine(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Engine:
     """A serving engine's efficiency factors, each a default range (see engines.toml)."""
 
-    model_config = ConfigDict(frozen=True)
+    __pydantic_config__ = _FORBID
 
     key: str
     name: str
@@ -183,6 +193,37 @@ class Engine(BaseModel):
     aliases: tuple[str, ...] = ()
 
 
+T = TypeVar("T")
+
+
+@cache
+def _adapter(cls: type) -> Any:
+    from pydantic import TypeAdapter  # built on the first user file: keeps start-up fast
+
+    return TypeAdapter(cls)
+
+
+def make(cls: type[T], data: dict[str, Any], validate: bool) -> T:
+    """An entry from its fields: validated by pydantic (a user's file), or built as given (the
+    bundled files, which the test suite validates), with TOML's integers as floats and lists
+    as tuples either way."""
+    if validate:
+        return _adapter(cls).validate_python(data)
+    return cls(**{k: _plain(v) for k, v in data.items()})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def _stringify_dates(entry: dict[str, Any]) -> dict[str, Any]:
     """TOML reads ``as_of = 2025-01-01`` as a date: the catalog keeps every date as text."""
     if "as_of" in entry and not isinstance(entry["as_of"], str):
@@ -190,35 +231,33 @@ def _stringify_dates(entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def hardware_entry(key: str, raw: dict[str, Any]) -> Hardware:
-    return Hardware.model_validate({**_stringify_dates(raw), "key": key})
+def hardware_entry(key: str, raw: dict[str, Any], validate: bool = True) -> Hardware:
+    return make(Hardware, {**_stringify_dates(raw), "key": key}, validate)
 
 
-def precision_entry(key: str, raw: dict[str, Any]) -> Precision:
+def precision_entry(key: str, raw: dict[str, Any], validate: bool = True) -> Precision:
     entry = {"name": key, "compute_dtype": key, **raw, "key": key}
-    return Precision.model_validate(entry)
+    return make(Precision, entry, validate)
 
 
-def link_entry(key: str, raw: dict[str, Any]) -> Link:
-    return Link.model_validate({"name": key, **_stringify_dates(raw), "key": key})
+def link_entry(key: str, raw: dict[str, Any], validate: bool = True) -> Link:
+    return make(Link, {"name": key, **_stringify_dates(raw), "key": key}, validate)
 
 
-def price_entry(category: str, key: str, raw: dict[str, Any]) -> Price:
+def price_entry(category: str, key: str, raw: dict[str, Any], validate: bool = True) -> Price:
     raw = _stringify_dates(raw)
     values = {k: v for k, v in raw.items() if k not in PRICE_META}
     meta = {k: v for k, v in raw.items() if k in PRICE_META}
-    return Price.model_validate(
-        {"name": key, **meta, "key": key, "category": category, "values": values}
-    )
+    data = {"name": key, **meta, "key": key, "category": category, "values": values}
+    return make(Price, data, validate)
 
 
-def assumption_entry(key: str, raw: dict[str, Any]) -> Assumption:
-    return Assumption.model_validate(
-        {"title": key, **_stringify_dates(raw), "key": key.replace("-", "_")}
-    )
+def assumption_entry(key: str, raw: dict[str, Any], validate: bool = True) -> Assumption:
+    data = {"title": key, **_stringify_dates(raw), "key": key.replace("-", "_")}
+    return make(Assumption, data, validate)
 
 
-def engine_entry(key: str, raw: dict[str, Any]) -> Engine:
+def engine_entry(key: str, raw: dict[str, Any], validate: bool = True) -> Engine:
     raw = _stringify_dates(raw)
     name = raw.get("name", key)
     factors = {}
@@ -228,13 +267,14 @@ def engine_entry(key: str, raw: dict[str, Any]) -> Engine:
             raise BotecInputError(
                 f"catalog engines.{key}.{factor}", spec, "a table {nominal, low, high}"
             )
-        factors[factor] = Assumption(
-            key=factor,
-            title=factor,
-            unit="s" if factor.endswith("_s") else "fraction",
-            source=f"{name}: {raw.get('source', '')}",
-            as_of=str(raw.get("as_of", "")),
+        data = {
+            "key": factor,
+            "title": factor,
+            "unit": "s" if factor.endswith("_s") else "fraction",
+            "source": f"{name}: {raw.get('source', '')}",
+            "as_of": str(raw.get("as_of", "")),
             **spec,
-        )
+        }
+        factors[factor] = make(Assumption, data, validate)
     rest = {k: v for k, v in raw.items() if k not in ENGINE_FACTORS}
-    return Engine.model_validate({"name": key, **rest, "key": key, "factors": factors})
+    return make(Engine, {"name": key, **rest, "key": key, "factors": factors}, validate)
