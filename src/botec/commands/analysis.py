@@ -20,6 +20,7 @@ from botec.commands._common import (
     with_catalog,
 )
 from botec.core.errors import BotecInputError
+from botec.validation.results import BACKTEST_SAMPLES
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
 
 Part = Literal["inference", "training"]
 PARTS: tuple[Part, ...] = ("inference", "training")
-# Monte Carlo draws per backtest row: enough for a p5-p95 coverage figure, quick for 300 rows.
-VALIDATE_SAMPLES = 2000
+# Monte Carlo draws per backtest row, as the backtests define them.
+VALIDATE_SAMPLES = BACKTEST_SAMPLES
 
 
 def sweep(

@@ -17,7 +17,14 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from botec.core.errors import BotecInputError
-from botec.validation.results import RESULT_FOR, Backtest, RowResult, Summary, summarise
+from botec.validation.results import (
+    BACKTEST_SAMPLES,
+    RESULT_FOR,
+    Backtest,
+    RowResult,
+    Summary,
+    summarise,
+)
 
 if TYPE_CHECKING:
     from botec.catalog import Catalog
@@ -57,7 +64,7 @@ def _describe(row: dict[str, str]) -> str:
 
 
 def run_inference_backtest(
-    samples: int = 2000, seed: int = 0, catalog: Catalog | None = None
+    samples: int = BACKTEST_SAMPLES, seed: int = 0, catalog: Catalog | None = None
 ) -> Backtest:
     """Predict every shipped inference row with default assumptions (``catalog``: the runs'
     catalog, default the bundled one)."""

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from botec.validation.results import Backtest, RowResult, Summary, summarise
+from botec.validation.results import (
+    BACKTEST_SAMPLES,
+    Backtest,
+    RowResult,
+    Summary,
+    summarise,
+)
 
 if TYPE_CHECKING:
     from botec.catalog import Catalog
@@ -119,7 +125,7 @@ def _result_for(
 
 
 def run_training_backtest(
-    samples: int = 2000, seed: int = 0, catalog: Catalog | None = None
+    samples: int = BACKTEST_SAMPLES, seed: int = 0, catalog: Catalog | None = None
 ) -> TrainingBacktest:
     """Predict every shipped training row with the default MFU range (no per-row tuning);
     ``catalog``: the runs' catalog (default: the bundled one)."""
