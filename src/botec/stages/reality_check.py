@@ -17,6 +17,7 @@ from botec.stages.context import Context
 from botec.stages.model import attention_shape, kv_per_token
 from botec.stages.serving_phases import (
     ServedModel,
+    given_factors,
     hardware,
     max_batch,
     overheads,
@@ -55,16 +56,7 @@ def run_reality_check(
         sheet.note("bad", f"The weights alone do not fit in one {gpu.name}: no batch fits.")
         return
     engine = ctx.catalog.engine(inf.engine, "inference.engine")
-    hw = hardware(
-        ctx,
-        gpu=gpu,
-        engine=engine,
-        device=(peak, bandwidth),
-        tensor_parallel=one_gpu,
-        layers=model.layers,
-        hidden_size=model.hidden_size,
-        given=_given_factors(ctx, scn.model, inf),
-    )
+    hw = _hardware(ctx, scn.model, inf, gpu, engine, (peak, bandwidth, one_gpu), model)
     real_qps = _requests_per_gpu(ctx, engine, batch, model, hw)
     if ctx.peak_rps is not None:
         ctx.gpus["realistic"] = inference.gpus_for_load(
@@ -84,6 +76,34 @@ def run_reality_check(
         real_qps,
         ctx.gpus.get("required"),
         ctx.gpus.get("realistic"),
+    )
+
+
+def _hardware(
+    ctx: Context,
+    model_section: ModelSection,
+    inf: InferenceSection,
+    gpu: Hardware,
+    engine: Engine,
+    device: tuple[Value, Value, Value],
+    model: ServedModel,
+) -> dict[str, Value]:
+    """The roofline's view of the GPU (``device``: peak, bandwidth, TP size) and the engine."""
+    peak, bandwidth, one_gpu = device
+    return hardware(
+        ctx,
+        gpu=gpu,
+        engine=engine,
+        device=(peak, bandwidth),
+        tensor_parallel=one_gpu,
+        layers=model.layers,
+        hidden_size=model.hidden_size,
+        given=given_factors(
+            ctx,
+            model_section.precision,
+            "model.precision",
+            (inf.compute_efficiency, inf.memory_efficiency, inf.roofline_sharpness),
+        ),
     )
 
 
@@ -130,24 +150,6 @@ def _served_model(ctx: Context, model: ModelSection) -> ServedModel:
         cached_tokens=sheet.step(sv.FULL_CONTEXT, **tokens),
         mean_decode_context=sheet.step(sv.MEAN_CONTEXT_FULL, **tokens),
     )
-
-
-def _given_factors(ctx: Context, model: ModelSection, inf: InferenceSection) -> dict:
-    given: dict = {
-        "compute_efficiency": inf.compute_efficiency,
-        "memory_efficiency": inf.memory_efficiency,
-        "roofline_sharpness": inf.roofline_sharpness,
-    }
-    precision = ctx.catalog.precision(model.precision, "model.precision")
-    if precision.matmul_efficiency_ratio != 1:
-        given["matmul_efficiency_ratio"] = ctx.sheet.input(
-            "matmul_efficiency_ratio",
-            precision.matmul_efficiency_ratio,
-            "x",
-            f"{precision.name} matmul efficiency relative to FP16",
-            precision.matmul_efficiency_source,
-        )
-    return given
 
 
 def _requests_per_gpu(

@@ -20,6 +20,7 @@ from botec.stages.context import Context
 from botec.stages.model_params import record_param_count
 from botec.stages.serving_phases import (
     ServedModel,
+    given_factors,
     hardware,
     max_batch,
     overheads,
@@ -232,7 +233,12 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         tensor_parallel=tp,
         layers=model.layers,
         hidden_size=model.hidden_size,
-        given=_given_factors(ctx, srv),
+        given=given_factors(
+            ctx,
+            srv.precision,
+            "serving.precision",
+            (srv.compute_efficiency, srv.memory_efficiency, srv.roofline_sharpness),
+        ),
     )
     costs = overheads(ctx, engine, (srv.request_overhead, srv.step_overhead))
     fits = max_batch(
@@ -269,25 +275,6 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         "memory_bandwidth": bandwidth,
         "gpu_memory": gpu_mem,
     } | {name: sheet.steps[name] for name in ("prefill_roofline_time", "prefill_sync_time")}
-
-
-def _given_factors(ctx: Context, srv: ServingSection) -> dict[str, Any]:
-    """What the scenario pins of the roofline's factors, and the precision's matmul ratio."""
-    precision = ctx.catalog.precision(srv.precision, "serving.precision")
-    given: dict[str, Any] = {
-        "compute_efficiency": srv.compute_efficiency,
-        "memory_efficiency": srv.memory_efficiency,
-        "roofline_sharpness": srv.roofline_sharpness,
-    }
-    if precision.matmul_efficiency_ratio != 1:
-        given["matmul_efficiency_ratio"] = ctx.sheet.input(
-            "matmul_efficiency_ratio",
-            precision.matmul_efficiency_ratio,
-            "x",
-            f"{precision.name} matmul efficiency relative to FP16",
-            precision.matmul_efficiency_source,
-        )
-    return given
 
 
 def _latency(

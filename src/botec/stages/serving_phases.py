@@ -104,6 +104,29 @@ def hardware(
     }
 
 
+def given_factors(
+    ctx: Context,
+    precision_name: str,
+    field_name: str,
+    pinned: tuple[Any, Any, Any],
+) -> dict[str, Any]:
+    """What the scenario pins of the roofline's factors (compute and memory efficiency,
+    sharpness: ``pinned``), and the precision's matmul efficiency ratio where it is not 1."""
+    given: dict[str, Any] = dict(
+        zip(("compute_efficiency", "memory_efficiency", "roofline_sharpness"), pinned, strict=True)
+    )
+    precision = ctx.catalog.precision(precision_name, field_name)
+    if precision.matmul_efficiency_ratio != 1:
+        given["matmul_efficiency_ratio"] = ctx.sheet.input(
+            "matmul_efficiency_ratio",
+            precision.matmul_efficiency_ratio,
+            "x",
+            f"{precision.name} matmul efficiency relative to FP16",
+            precision.matmul_efficiency_source,
+        )
+    return given
+
+
 def _allreduce(ctx: Context, link: Any) -> dict[str, Value]:
     sheet = ctx.sheet
     return {
