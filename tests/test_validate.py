@@ -43,7 +43,8 @@ def test_median_error_and_coverage_meet_the_accuracy_target(backtest: dict) -> N
 def test_validate_command_prints_rows_and_summary() -> None:
     code, out, err = cli("validate", "--samples", "200", "--format", "markdown")
     assert code == 0, err
-    assert "| B047 |" in out and "Median |error|" in out.replace("\\|", "|")
+    assert "| B047 | fit |" in out
+    assert "Check coverage" in out and "Fit |error|" in out.replace("\\|", "|")
 
 
 def _infer(*args: str) -> dict:

@@ -79,6 +79,7 @@ def run_inference_backtest(
             _describe(row),
             float(row["published"]),
             row["unit"],
+            role=row["role"],
         )
         serving = {
             "model": row["model"],
@@ -128,10 +129,47 @@ def _label(quantity: str) -> str:
     return LABELS.get(quantity) or TRAINING_LABELS.get(quantity, quantity)
 
 
-def _summaries(bt: Backtest) -> list[Summary]:
+def _summaries(bt: Backtest, role: str = "all") -> list[Summary]:
     overall = getattr(bt, "overall", None)
-    extra = overall() if overall is not None else None
-    return bt.summaries() + ([extra] if extra is not None else [])
+    extra = overall(role) if overall is not None else None
+    return bt.summaries(role) + ([extra] if extra is not None else [])
+
+
+def _pct(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.0%}"
+
+
+def _summary_cells(bt: Backtest) -> list[list[str]]:
+    """Per quantity, the fit rows and the check rows side by side."""
+    by_role = {role: {s.quantity: s for s in _summaries(bt, role)} for role in ("fit", "check")}
+    out = []
+    for s in _summaries(bt):
+        cells = [_label(s.quantity)]
+        for role in ("fit", "check"):
+            r = by_role[role].get(s.quantity)
+            cells += (
+                [str(r.rows), _pct(r.median_abs_log_error), _pct(r.within_25), _pct(r.coverage)]
+                if r
+                else ["0", "—", "—", "—"]
+            )
+        r = by_role["check"].get(s.quantity)
+        cells.append("—" if r is None or math.isnan(r.median_width) else f"×{r.median_width:.2f}")
+        out.append(cells)
+    return out
+
+
+SUMMARY_HEAD = [
+    "Quantity",
+    "Fit rows",
+    "Fit |error|",
+    "Fit ±25%",
+    "Fit coverage",
+    "Check rows",
+    "Check |error|",
+    "Check ±25%",
+    "Check coverage",
+    "Check p95/p5",
+]
 
 
 def render_backtest(
@@ -142,19 +180,9 @@ def render_backtest(
     """Per row and per quantity, as text/Markdown tables or JSON."""
     if fmt == "json":
         return _json(bt)
-    head = ["Row", "Setup", "Published", "botec", "p5 – p95", "Ratio", "Covered"]
+    head = ["Row", "Role", "Setup", "Published", "botec", "p5 – p95", "Ratio", "Covered"]
     rows = [_row_cells(r) for r in bt.rows]
-    summary_head = ["Quantity", "Rows", "Median |error|", "Within ±25%", "p5–p95 coverage"]
-    summary = [
-        [
-            _label(s.quantity),
-            str(s.rows),
-            f"{s.median_abs_log_error:.0%}",
-            f"{s.within_25:.0%}",
-            f"{s.coverage:.0%}",
-        ]
-        for s in _summaries(bt)
-    ]
+    summary_head, summary = SUMMARY_HEAD, _summary_cells(bt)
     if fmt == "markdown":
         out = [*_md(head, rows), "", *_md(summary_head, summary)]
         return "\n".join(out) + "\n"
@@ -179,10 +207,13 @@ def _json(bt: Backtest) -> str:
                     "ratio": None if math.isnan(r.ratio) else r.ratio,
                     "covered": None if r.skipped else r.covered,
                     "skipped": r.skipped or None,
+                    "role": r.role,
                 }
                 for r in bt.rows
             ],
             "summary": [s.__dict__ for s in _summaries(bt)],
+            "summary_fit": [s.__dict__ for s in _summaries(bt, "fit")],
+            "summary_check": [s.__dict__ for s in _summaries(bt, "check")],
         },
         indent=2,
     )
@@ -190,9 +221,10 @@ def _json(bt: Backtest) -> str:
 
 def _row_cells(r: RowResult) -> list[str]:
     if r.skipped:
-        return [r.id, r.description, _fmt(r.published, r.unit), "skipped", r.skipped, "", ""]
+        return [r.id, r.role, r.description, _fmt(r.published, r.unit), "skipped", r.skipped]
     return [
         r.id,
+        r.role,
         r.description,
         _fmt(r.published, r.unit),
         _fmt(r.predicted, r.unit),

@@ -32,6 +32,7 @@ class RowResult:
     p5: float = math.nan
     p95: float = math.nan
     skipped: str = ""
+    role: str = "fit"  # fit: it set or checked a factor; check: it never chose a number
 
     @property
     def ratio(self) -> float:
@@ -49,20 +50,26 @@ class Summary:
     median_abs_log_error: float  # as a fraction: exp(median |ln ratio|) - 1
     within_25: float
     coverage: float
+    role: str = "all"  # which rows: fit, check or all
+    median_width: float = math.nan  # median p95 / p5: how wide the 90% ranges are
 
 
-def summarise(quantity: str, rows: list[RowResult]) -> Summary | None:
-    """Median |log error|, share within ±25% and p5-p95 coverage of the rows that were computed."""
-    done = [r for r in rows if not r.skipped]
+def summarise(quantity: str, rows: list[RowResult], role: str = "all") -> Summary | None:
+    """Median |log error|, share within ±25%, p5-p95 coverage and median range width (p95 / p5)
+    of the rows that were computed (only those of ``role``: fit, check, or all)."""
+    done = [r for r in rows if not r.skipped and role in ("all", r.role)]
     if not done:
         return None
     logs = [abs(math.log(r.ratio)) for r in done]
+    widths = [r.p95 / r.p5 for r in done if r.p5 > 0]
     return Summary(
         quantity,
         len(done),
         math.exp(statistics.median(logs)) - 1,
         sum(1 for x in logs if x <= math.log(1.25)) / len(done),
         sum(1 for r in done if r.covered) / len(done),
+        role,
+        statistics.median(widths) if widths else math.nan,
     )
 
 
@@ -71,7 +78,9 @@ class Backtest:
     rows: list[RowResult] = field(default_factory=list)
     quantities: tuple[str, ...] = tuple(RESULT_FOR)
 
-    def summaries(self) -> list[Summary]:
-        """One summary per quantity, in ``quantities`` order."""
-        found = (summarise(q, [r for r in self.rows if r.quantity == q]) for q in self.quantities)
+    def summaries(self, role: str = "all") -> list[Summary]:
+        """One summary per quantity, in ``quantities`` order, over the rows of ``role``."""
+        found = (
+            summarise(q, [r for r in self.rows if r.quantity == q], role) for q in self.quantities
+        )
         return [s for s in found if s is not None]

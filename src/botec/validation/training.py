@@ -42,9 +42,9 @@ class TrainingBacktest(Backtest):
 
     quantities: tuple[str, ...] = tuple(TRAINING_RESULT_FOR)
 
-    def overall(self) -> Summary | None:
-        """One summary over every training row (GPU-hours and wall-clock together)."""
-        return summarise("training", self.rows)
+    def overall(self, role: str = "all") -> Summary | None:
+        """One summary over every training row of ``role`` (all quantities together)."""
+        return summarise("training", self.rows, role)
 
 
 def training_rows() -> list[dict[str, str]]:
@@ -85,7 +85,12 @@ def _result_for(
     from botec.scenario import scenario_from_dict
 
     item = RowResult(
-        row["id"], row["quantity"], _describe(row), float(row["published"]), row["unit"]
+        row["id"],
+        row["quantity"],
+        _describe(row),
+        float(row["published"]),
+        row["unit"],
+        role=row["role"],
     )
     if row["quantity"] not in TRAINING_RESULT_FOR:
         item.skipped = f"unknown quantity {row['quantity']!r}"
