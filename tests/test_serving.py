@@ -282,3 +282,27 @@ def test_each_user_sees_one_token_per_decode_step_of_the_batch() -> None:
     # and per-user speed times the batch is the decode-only throughput, above the static-batch
     # figure that also pays for the prefill
     assert b / step > sheet.value("max_output_throughput")
+
+
+def test_fp8_without_fp8_tensor_cores_reads_one_byte_and_multiplies_at_fp16() -> None:
+    # A100: no FP8 peak in its datasheet (published-figures.csv D003/D004), so FP8 weights are
+    # dequantised: the decode step reads 6,738,415,616 B (1 byte per Llama 2 7B weight) and the
+    # matmuls run at the 312 TFLOP/s FP16 peak with no FP8 efficiency ratio.
+    from botec.run import run_scenario
+    from botec.scenario import scenario_from_dict
+
+    serving = {"model": "llama-2-7b", "gpu": "a100-80gb", "precision": "fp8"}
+    sheet = run_scenario(
+        scenario_from_dict({"serving": {**serving, "input_tokens": 128, "output_tokens": 128}})
+    )
+    assert sheet.value("weights_memory") == 6_738_415_616
+    assert sheet.inputs["peak_flop_per_s"].value == 312e12
+    assert "matmul_efficiency_ratio" not in sheet.inputs
+    assert any("dequantised" in n.text for n in sheet.notes)
+    # B200 multiplies FP4 natively: its FP4 peak (9 PFLOP/s dense) and the low-precision ratio
+    serving = {"model": "llama-2-7b", "gpu": "b200", "precision": "fp4"}
+    sheet = run_scenario(
+        scenario_from_dict({"serving": {**serving, "input_tokens": 128, "output_tokens": 128}})
+    )
+    assert sheet.inputs["peak_flop_per_s"].value == 9000e12
+    assert sheet.inputs["matmul_efficiency_ratio"].value == 0.88

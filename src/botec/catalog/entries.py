@@ -82,6 +82,17 @@ class Precision(_Entry):
     # The share of its own peak this precision's matmuls reach, relative to FP16/BF16's.
     matmul_efficiency_ratio: Positive = 1.0
     matmul_efficiency_source: str = ""
+    # Where a device has no peak for compute_dtype (FP8 before Hopper), the type its matmuls run
+    # in after the weights are dequantised; empty: the precision needs its own math.
+    dequantised_compute: str = ""
+    dequantised_source: str = ""
+
+    def compute_on(self, peaks: dict[str, float]) -> tuple[str, bool]:
+        """(the compute type a device with these peaks runs this precision's matmuls in,
+        whether the weights are dequantised to get there)."""
+        if self.compute_dtype in peaks or not self.dequantised_compute:
+            return self.compute_dtype, False
+        return self.dequantised_compute, True
 
 
 # A link the catalog has not measured all-reduces on: NCCL's ~30 us small-message floor on

@@ -76,7 +76,15 @@ def gpu_inputs(
     """The device, its dense peak at the precision's compute type, its bandwidth and memory."""
     sheet = ctx.sheet
     gpu = ctx.catalog.hardware(gpu_name, field)
-    compute = ctx.catalog.precision(precision, "model.precision").compute_dtype
+    prec = ctx.catalog.precision(precision, "model.precision")
+    compute, dequantised = prec.compute_on(gpu.peak_flop_per_s)
+    if dequantised and not peak_override:
+        sheet.note(
+            "info",
+            f"{gpu.name} has no {prec.compute_dtype.upper()} tensor cores: the {prec.name} weights "
+            f"are read at {prec.bytes_per_param:g} B each and dequantised, so the matmuls run at "
+            f"its {compute.upper()} peak ({prec.dequantised_source}).",
+        )
     cite = catalog_cite(gpu)
     peak = sheet.input(
         "peak_flop_per_s",

@@ -103,6 +103,7 @@ def _hardware(
             model_section.precision,
             "model.precision",
             (inf.compute_efficiency, inf.memory_efficiency, inf.roofline_sharpness),
+            gpu.peak_flop_per_s,
         ),
     )
 

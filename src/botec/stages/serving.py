@@ -238,6 +238,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
             srv.precision,
             "serving.precision",
             (srv.compute_efficiency, srv.memory_efficiency, srv.roofline_sharpness),
+            gpu.peak_flop_per_s,
         ),
     )
     costs = overheads(ctx, engine, (srv.request_overhead, srv.step_overhead))

@@ -109,14 +109,17 @@ def given_factors(
     precision_name: str,
     field_name: str,
     pinned: tuple[Any, Any, Any],
+    gpu_peaks: dict[str, float],
 ) -> dict[str, Any]:
     """What the scenario pins of the roofline's factors (compute and memory efficiency,
-    sharpness: ``pinned``), and the precision's matmul efficiency ratio where it is not 1."""
+    sharpness: ``pinned``), and the precision's matmul efficiency ratio where it is not 1 and
+    the GPU (``gpu_peaks``) runs that precision natively."""
     given: dict[str, Any] = dict(
         zip(("compute_efficiency", "memory_efficiency", "roofline_sharpness"), pinned, strict=True)
     )
     precision = ctx.catalog.precision(precision_name, field_name)
-    if precision.matmul_efficiency_ratio != 1:
+    native = precision.compute_dtype in gpu_peaks
+    if precision.matmul_efficiency_ratio != 1 and native:
         given["matmul_efficiency_ratio"] = ctx.sheet.input(
             "matmul_efficiency_ratio",
             precision.matmul_efficiency_ratio,
