@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from botec.analysis.evaluate import evaluate
+from botec.core.sheet import Sheet
 from botec.run import run_scenario
 from botec.scenario import scenario_from_dict
 
@@ -306,3 +307,46 @@ def test_fp8_without_fp8_tensor_cores_reads_one_byte_and_multiplies_at_fp16() ->
     )
     assert sheet.inputs["peak_flop_per_s"].value == 9000e12
     assert sheet.inputs["matmul_efficiency_ratio"].value == 0.88
+
+
+def _serve(**serving: object) -> Sheet:
+    from botec.run import run_scenario
+    from botec.scenario import scenario_from_dict
+
+    base = {"model": "llama-2-7b", "gpu": "a100-80gb", "input_tokens": 512, "output_tokens": 256}
+    return run_scenario(scenario_from_dict({"serving": {**base, **serving}}))
+
+
+def test_each_engine_sizes_and_fills_its_kv_cache_by_its_own_rule() -> None:
+    # Llama 2 7B FP16: 13,476,831,232 B of weights, 524,288 B of KV per token; A100 80 GB,
+    # 1.5 GB workspace (the catalog's nominal), 0.9 the engines' documented default share.
+    weights, kv, mem, work = 6_738_415_616 * 2, 524_288, 80e9, 1.5e9
+    # generic: a share of all memory; every sequence holds its whole 768-token context
+    generic = _serve(engine="generic")
+    assert generic.value("kv_cache_budget") == pytest.approx(mem * 0.9 - work - weights)
+    assert generic.value("max_batch") == math.floor((mem * 0.9 - work - weights) / (kv * 768))
+    # vLLM: the same share, but paged blocks: sequences hold their average 512 + 128 tokens
+    vllm = _serve(engine="vllm")
+    assert vllm.value("max_batch") == math.floor((mem * 0.9 - work - weights) / (kv * 640))
+    # TensorRT-LLM: 0.9 of the memory left after weights and workspace, paged
+    trt = _serve(engine="tensorrt-llm")
+    budget = 0.9 * (mem - work - weights)
+    assert trt.value("kv_cache_budget") == pytest.approx(budget)
+    assert trt.value("max_batch") == math.floor(budget / (kv * 640))
+
+
+def test_the_kv_cache_type_follows_the_engine_with_low_bit_weights() -> None:
+    # FP8 weights on an H100: TensorRT-LLM's FP8 checkpoints carry an FP8 KV cache (1 byte per
+    # value: 2 × 32 × 32 × 128 × 1 B per token); vLLM keeps the 16-bit default.
+    trt = _serve(engine="tensorrt-llm", gpu="h100-sxm", precision="fp8")
+    assert trt.value("kv_cache_per_token") == 2 * 32 * 32 * 128 * 1
+    assert trt.inputs["kv_bytes_per_value"].kind == "assumption"
+    vllm = _serve(engine="vllm", gpu="h100-sxm", precision="fp8")
+    assert vllm.value("kv_cache_per_token") == 2 * 32 * 32 * 128 * 2
+    # An A100 has no FP8 math: TensorRT-LLM's KV cache stays FP16 there.
+    assert _serve(engine="tensorrt-llm", precision="fp8").value("kv_cache_per_token") == (
+        2 * 32 * 32 * 128 * 2
+    )
+    # A stated KV type always wins.
+    stated = _serve(engine="vllm", gpu="h100-sxm", precision="fp8", kv_precision="fp8")
+    assert stated.value("kv_cache_per_token") == 2 * 32 * 32 * 128 * 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from annotated_types import Ge, Gt, Le  # constraints pydantic reads; no pydantic import here
 
@@ -202,6 +202,25 @@ class Engine:
     kv_shared_across_query_heads: bool = True
     kv_sharing_source: str = ""
     aliases: tuple[str, ...] = ()
+    # How the engine sizes and fills its KV cache:
+    # "total": a share of the device's memory holds weights, activations and KV (vLLM's
+    # gpu_memory_utilization); "free": a share of what the weights and activations leave
+    # (TensorRT-LLM's free_gpu_memory_fraction).
+    kv_memory_rule: Literal["total", "free"] = "total"
+    # "static": every sequence reserves its whole input + output up front; "paged": blocks are
+    # taken as the context grows, so concurrency follows the average context.
+    kv_reservation: Literal["static", "paged"] = "static"
+    # The KV cache's type when the weights are 8-bit or smaller and none is given.
+    kv_dtype_low_bit_weights: str = "fp16"
+    kv_source: str = ""
+
+    def kv_precision_for(self, weight_bytes_per_param: float, weights: str, peaks: dict) -> str:
+        """The KV cache's precision key by this engine's rule: the weights' own 16-bit type, else
+        its low-bit default where the device computes in it, else FP16."""
+        if weight_bytes_per_param >= 2:
+            return weights
+        low = self.kv_dtype_low_bit_weights
+        return low if low == "fp16" or low in peaks else "fp16"
 
 
 T = TypeVar("T")

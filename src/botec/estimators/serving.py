@@ -87,6 +87,15 @@ KV_BUDGET = Formula(
     "Each GPU gives its usable share minus activation workspace and runtime; the weights take "
     "their share first.",
 )
+KV_BUDGET_FREE = Formula(
+    "kv_cache_budget",
+    "usable_memory_fraction"
+    " * (tensor_parallel * (gpu_memory - workspace_per_gpu) - weights_memory)",
+    "B",
+    "Memory left for the KV cache (whole TP group)",
+    "The engine's share of what the weights and the activation workspace leave free "
+    "(TensorRT-LLM's free_gpu_memory_fraction).",
+)
 MAX_BATCH = Formula(
     "max_batch",
     "max(0, floor(kv_cache_budget / (kv_cache_per_token * cached_tokens)))",
@@ -94,6 +103,15 @@ MAX_BATCH = Formula(
     "Largest batch that fits at these lengths",
     "Sequences whose full-length KV cache fits in what is left (none when the weights leave "
     "nothing).",
+    headline=True,
+)
+MAX_BATCH_PAGED = Formula(
+    "max_batch",
+    "max(0, floor(kv_cache_budget / (kv_cache_per_token * mean_decode_context)))",
+    "sequences",
+    "Largest batch that fits at these lengths (paged KV cache)",
+    "A paged cache takes blocks as each context grows, so in a steady stream of requests the "
+    "sequences hold their average context, not their longest.",
     headline=True,
 )
 WEIGHTS_READ = Formula(

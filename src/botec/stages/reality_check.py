@@ -117,6 +117,7 @@ def _batch(
         gpu_memory=gpu_mem,
         tensor_parallel=one_gpu,
         model=model,
+        engine=ctx.catalog.engine(inf.engine, "inference.engine"),
         given=(inf.usable_memory_fraction, None),
     )
     cap = ctx.sheet.assume(

@@ -88,14 +88,21 @@ def _kv_per_token(
 ) -> Value:
     sheet, inp, cite, kind = ctx.sheet, ctx.sheet.input, shape["cite"], shape["kind"]
     precision = ctx.catalog.precision(srv.precision, "serving.precision")
-    kv_name = srv.kv_precision or (precision.key if precision.bytes_per_param >= 2 else "fp16")
+    engine = ctx.catalog.engine(srv.engine, "serving.engine")
+    peaks = ctx.catalog.hardware(srv.gpu, "serving.gpu").peak_flop_per_s
+    kv_name = srv.kv_precision or engine.kv_precision_for(
+        precision.bytes_per_param, precision.key, peaks
+    )
     kv_prec = ctx.catalog.precision(kv_name, "serving.kv_precision")
     kv_bytes = inp(
         "kv_bytes_per_value",
         kv_prec.bytes_per_param,
         "B",
         f"KV-cache bytes per value ({kv_prec.name})",
-        kv_prec.source,
+        kv_prec.source
+        if srv.kv_precision
+        else f"{engine.name}'s KV cache type for these weights: {engine.kv_source}",
+        "input" if srv.kv_precision else "assumption",
     )
     if spec is not None and spec.attention == "mla":
         return sheet.step(
@@ -225,28 +232,14 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     gpu, peak, bandwidth, gpu_mem = gpu_inputs(ctx, srv.gpu, "serving.gpu", srv.precision)
     source = chosen_by or "scenario"
     tp = sheet.input("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs", source)
-    hw = hardware(
-        ctx,
-        gpu=gpu,
-        engine=engine,
-        device=(peak, bandwidth),
-        tensor_parallel=tp,
-        layers=model.layers,
-        hidden_size=model.hidden_size,
-        given=given_factors(
-            ctx,
-            srv.precision,
-            "serving.precision",
-            (srv.compute_efficiency, srv.memory_efficiency, srv.roofline_sharpness),
-            gpu.peak_flop_per_s,
-        ),
-    )
+    hw = _hardware(ctx, srv, gpu, engine, (peak, bandwidth, tp), model)
     costs = overheads(ctx, engine, (srv.request_overhead, srv.step_overhead))
     fits = max_batch(
         ctx,
         gpu_memory=gpu_mem,
         tensor_parallel=tp,
         model=model,
+        engine=engine,
         given=(srv.usable_memory_fraction, srv.workspace_per_gpu),
     )
     with sheet.section("Serving latency (batch 1)"):
@@ -276,6 +269,34 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         "memory_bandwidth": bandwidth,
         "gpu_memory": gpu_mem,
     } | {name: sheet.steps[name] for name in ("prefill_roofline_time", "prefill_sync_time")}
+
+
+def _hardware(
+    ctx: Context,
+    srv: ServingSection,
+    gpu: Any,
+    engine: Any,
+    device: tuple[Value, Value, Value],
+    model: ServedModel,
+) -> dict[str, Value]:
+    """The roofline's view of the GPU group (``device``: peak, bandwidth, TP size)."""
+    peak, bandwidth, tp = device
+    return hardware(
+        ctx,
+        gpu=gpu,
+        engine=engine,
+        device=(peak, bandwidth),
+        tensor_parallel=tp,
+        layers=model.layers,
+        hidden_size=model.hidden_size,
+        given=given_factors(
+            ctx,
+            srv.precision,
+            "serving.precision",
+            (srv.compute_efficiency, srv.memory_efficiency, srv.roofline_sharpness),
+            gpu.peak_flop_per_s,
+        ),
+    )
 
 
 def _latency(

@@ -166,28 +166,40 @@ def max_batch(
     gpu_memory: Value,
     tensor_parallel: Value,
     model: ServedModel,
+    engine: Engine,
     given: tuple[Any, Any] = (None, None),
 ) -> Value:
-    """The memory left for the KV cache and the largest batch whose full-length cache fits;
-    ``given``: the scenario's usable memory fraction and workspace per GPU (None: defaults)."""
+    """The memory left for the KV cache by the engine's rule (a share of all memory, or of what
+    the weights leave) and the largest batch that fits: every sequence at its full length
+    (static reservation) or at its average context (paged); ``given``: the scenario's usable
+    memory fraction and workspace per GPU (None: defaults)."""
     sheet = ctx.sheet
+    free = engine.kv_memory_rule == "free"
     budget = sheet.step(
-        sv.KV_BUDGET,
+        sv.KV_BUDGET_FREE if free else sv.KV_BUDGET,
         tensor_parallel=tensor_parallel,
         gpu_memory=gpu_memory,
         usable_memory_fraction=sheet.assume(
             "usable_memory_fraction",
             given[0],
             "fraction",
-            "Share of GPU memory the engine uses",
-            "vLLM's default gpu_memory_utilization is 0.9; TensorRT-LLM's KV cache takes 0.9 of "
-            "what the weights leave",
+            "Share of GPU memory the engine uses"
+            if not free
+            else "Share of the memory left after the weights that the engine gives the KV cache",
+            f"{engine.name}: {engine.kv_source}",
         ),
         workspace_per_gpu=assumed(
             ctx, "workspace_per_gpu", given[1], "B", "Workspace and runtime per GPU"
         ),
         weights_memory=model.weights,
     )
+    if engine.kv_reservation == "paged":
+        return sheet.step(
+            sv.MAX_BATCH_PAGED,
+            kv_cache_budget=budget,
+            kv_cache_per_token=model.kv_per_token,
+            mean_decode_context=model.mean_decode_context,
+        )
     return sheet.step(
         sv.MAX_BATCH,
         kv_cache_budget=budget,
