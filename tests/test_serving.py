@@ -2,7 +2,8 @@
 
 The unnamed 7B model takes botec's typical shape (33 layers, hidden 4,224 = 33 heads × 128, MHA):
 d = round((128 · 7e9 / 12)^(1/3) / 128) · 128 = 4,224 and L = round(7e9 / (12 · 4,224²)) = 33.
-A100 80GB: 312e12 FLOP/s dense FP16, 2.039e12 B/s, 80e9 B; NVLink 3: 300e9 B/s, 2 µs.
+A100 80GB: 312e12 FLOP/s dense FP16, 2.039e12 B/s, 85,100,068,864 B as CUDA sees it (deviceQuery in
+thamada/nvidia-smi @b09ef139; sold as 80 GB); NVLink 3: 300e9 B/s, 2 µs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from botec.core.sheet import Sheet
 from botec.run import run_scenario
 from botec.scenario import scenario_from_dict
 
-PEAK, BW, MEM = 312e12, 2.039e12, 80e9
+PEAK, BW, MEM = 312e12, 2.039e12, 85_100_068_864
 L, D, P = 33, 4224, 7e9
 KV = 2 * L * 33 * 128 * 2  # 557,568 B/token
 
@@ -56,8 +57,8 @@ def _run(**overrides: object):  # type: ignore[no-untyped-def]
 def test_batch_one_latency_and_capacity_by_hand() -> None:
     sheet = _run()
     assert sheet.value("kv_cache_per_token") == KV
-    # KV budget: 80 GB × 0.9 − 1.5 GB − 14 GB = 56.5 GB; 256 cached tokens per sequence
-    assert sheet.value("max_batch") == math.floor(56.5e9 / (KV * 256)) == 395
+    # KV budget: 85.1 GB × 0.9 − 1.5 GB − 14 GB = 61.1 GB; 256 cached tokens per sequence
+    assert sheet.value("max_batch") == math.floor((MEM * 0.9 - 1.5e9 - 14e9) / (KV * 256)) == 427
     # Prefill, two kernel groups run in turn, each its own roofline (half of peak, 80% of
     # bandwidth, a smooth max of the two times): matmuls 2·P·128 FLOPs vs reading 14 GB;
     # attention 2·L·d·128² FLOPs vs writing 128 tokens of KV cache.
@@ -76,11 +77,11 @@ def test_batch_one_latency_and_capacity_by_hand() -> None:
 
 def test_throughput_at_the_largest_batch_by_hand() -> None:
     sheet = _run()
-    b = 395
+    b = 427  # the largest batch that fits, from the test above
     prefill = smooth_max(b * 2 * P * 128 / (PEAK * 0.5), 14e9 / (BW * 0.8)) + smooth_max(
         b * 2 * L * D * 128**2 / (PEAK * 0.5), b * 128 * KV / (BW * 0.8)
     )
-    # At batch 395 the matmuls are compute-bound and attention memory-bound: a single max()
+    # At batch 427 the matmuls are compute-bound and attention memory-bound: a single max()
     # over the sums would hide the KV reads behind the matmuls.
     assert b * 2 * P / (PEAK * 0.5) > 14e9 / (BW * 0.8)
     step = smooth_max(b * 2 * P / (PEAK * 0.5), 14e9 / (BW * 0.8)) + smooth_max(
@@ -145,7 +146,7 @@ def test_compute_efficiency_scales_with_the_gpus_best_matmul_share() -> None:
 def test_tensor_parallel_splits_memory_and_pays_all_reduces() -> None:
     one, two = _run(), _run(tensor_parallel=2)
     # Two GPUs: budget 2 × (72 GB − 1.5 GB) − 14 GB = 127 GB
-    assert two.value("kv_cache_budget") == pytest.approx(2 * (72e9 - 1.5e9) - 14e9)
+    assert two.value("kv_cache_budget") == pytest.approx(2 * (MEM * 0.9 - 1.5e9) - 14e9)
     assert one.value("decode_sync_time") == 0
     # Batch-1 decode over NVLink 3: 2 all-reduces × 33 layers × (45 µs NCCL floor
     # + 2·(2−1)/2 · 4,224 · 2 B at 180 GB/s bus bandwidth), from 8 × A100 nccl-tests
@@ -270,10 +271,10 @@ def test_infer_with_batch_and_unknown_engine() -> None:
 
 
 def test_each_user_sees_one_token_per_decode_step_of_the_batch() -> None:
-    # At the largest batch (395) a decode step takes smooth_max(compute, weights) + KV reads +
+    # At the largest batch (427) a decode step takes smooth_max(compute, weights) + KV reads +
     # 0.2 ms overhead, as in the throughput test above; each sequence gets one token per step.
     sheet = _run()
-    b = 395
+    b = 427  # the largest batch that fits, from the test above
     step = (
         smooth_max(b * 2 * P / (PEAK * 0.5), 14e9 / (BW * 0.8))
         + smooth_max(b * 4 * L * D * 192 / (PEAK * 0.5), b * 192 * KV / (BW * 0.8))
@@ -318,9 +319,9 @@ def _serve(**serving: object) -> Sheet:
 
 
 def test_each_engine_sizes_and_fills_its_kv_cache_by_its_own_rule() -> None:
-    # Llama 2 7B FP16: 13,476,831,232 B of weights, 524,288 B of KV per token; A100 80 GB,
+    # Llama 2 7B FP16: 13,476,831,232 B of weights, 524,288 B of KV per token; A100 85.1 GB,
     # 1.5 GB workspace (the catalog's nominal), 0.9 the engines' documented default share.
-    weights, kv, mem, work = 6_738_415_616 * 2, 524_288, 80e9, 1.5e9
+    weights, kv, mem, work = 6_738_415_616 * 2, 524_288, 85_100_068_864, 1.5e9
     # generic: a share of all memory; every sequence holds its whole 768-token context
     generic = _serve(engine="generic")
     assert generic.value("kv_cache_budget") == pytest.approx(mem * 0.9 - work - weights)

@@ -184,19 +184,19 @@ def test_compare_names_the_binding_constraint_by_hand_calculation() -> None:
     # 0.7) = 19.6 ms beat the compute side (2·3e9·256 + 4·28·3,072·750·256 FLOPs of matmuls and
     # attention) / (312e12 · 0.5 · 0.869 / √(0.869 · 0.803)) = 9.87 ms (50% scaled by the A100's
     # best-matmul share, D076, over the A100/H100 reference D076/D078): bandwidth binds.
-    # L4 (24 GB): floor((24 GB·0.9 − 1.5 GB workspace − 6 GB) / (114,688 B · 1,000)) = 122
-    # sequences < 256: memory.
+    # L4 (23,570,219,008 B as CUDA sees it, deviceQuery in thamada/nvidia-smi; sold as 24 GB):
+    # floor((23.57 GB·0.9 − 1.5 GB workspace − 6 GB) / (114,688 B · 1,000)) = 119 < 256: memory.
     eff = 0.5 * 0.869 / math.sqrt(0.869 * 0.803)
     memory_s = (6e9 + 256 * 750 * 114_688) / (2.039e12 * 0.7)
     compute_s = (2 * 3e9 * 256 + 4 * 28 * 3072 * 750 * 256) / (312e12 * eff)
     assert f"{memory_s * 1e3:.3g} ms" == "19.6 ms" and f"{compute_s * 1e3:.3g} ms" == "9.87 ms"
-    assert math.floor((24e9 * 0.9 - 1.5e9 - 6e9) / (114_688 * 1000)) == 122
+    assert math.floor((23_570_219_008 * 0.9 - 1.5e9 - 6e9) / (114_688 * 1000)) == 119
     code, out, err = cli("compare", SMARTPAL, "--gpu", "a100-80gb,l4", "--format", "json")
     assert code == 0, err
     ranked = {row["gpu"]: row for row in json.loads(out)}
     assert ranked["a100-80gb"]["binds"] == "bandwidth"
     assert "19.6 ms" in ranked["a100-80gb"]["why"] and "9.87 ms" in ranked["a100-80gb"]["why"]
-    assert ranked["l4"]["binds"] == "memory" and "122 sequences" in ranked["l4"]["why"]
+    assert ranked["l4"]["binds"] == "memory" and "119 sequences" in ranked["l4"]["why"]
     costs = [row["cost"]["value"] for row in json.loads(out)]
     assert costs == sorted(costs)
 

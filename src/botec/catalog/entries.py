@@ -55,6 +55,19 @@ class Hardware(_Entry):
     # Best achievable BF16 matmul as a share of the dense peak (MAMF), where it is published.
     matmul_share: Share | None = None
     matmul_share_source: str = ""
+    # The memory the driver gives CUDA (cudaMemGetInfo's total): what software can allocate and
+    # engines size their KV cache from; memory_bytes is the capacity as sold.
+    device_memory_bytes: Positive | None = None
+    device_memory_source: str = ""
+
+    @property
+    def usable_bytes(self) -> float:
+        """The device's true byte count where published, else its capacity as sold."""
+        return self.device_memory_bytes or self.memory_bytes
+
+    @property
+    def usable_bytes_source(self) -> str:
+        return self.device_memory_source or self.source
 
     def peak_for(self, compute_dtype: str, field_name: str = "precision") -> float:
         """Dense peak FLOP/s for a compute type, or a clear error when the device lacks it."""

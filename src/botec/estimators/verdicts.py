@@ -15,15 +15,15 @@ def _f(v: Value) -> float:
 
 def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware) -> None:
     w = _f(weights)
-    if w <= gpu.memory_bytes:
+    if w <= gpu.usable_bytes:
         sheet.note(
             "ok",
             f"The weights ({format_memory(w)}) fit on one {gpu.name} "
-            f"({format_memory(gpu.memory_bytes)}), leaving {format_memory(gpu.memory_bytes - w)} "
+            f"({format_memory(gpu.usable_bytes)}), leaving {format_memory(gpu.usable_bytes - w)} "
             "for the KV cache and activations.",
         )
     else:
-        n = math.ceil(w / gpu.memory_bytes)
+        n = math.ceil(w / gpu.usable_bytes)
         sheet.note(
             "warn",
             f"The weights ({format_memory(w)}) do not fit on one {gpu.name}: at least "
@@ -33,18 +33,18 @@ def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware) -> None:
 
 def memory_fit(sheet: Sheet, total: Value, gpu: Hardware) -> None:
     need = _f(total)
-    if need <= gpu.memory_bytes:
+    if need <= gpu.usable_bytes:
         sheet.note(
             "ok",
             f"Fits on one {gpu.name}: {format_memory(need)} of "
-            f"{format_memory(gpu.memory_bytes)} ({need / gpu.memory_bytes:.0%}).",
+            f"{format_memory(gpu.usable_bytes)} ({need / gpu.usable_bytes:.0%}).",
         )
     else:
-        n = math.ceil(need / gpu.memory_bytes)
+        n = math.ceil(need / gpu.usable_bytes)
         sheet.note(
             "bad",
             f"Does not fit on one {gpu.name}: {format_memory(need)} needed, "
-            f"{format_memory(gpu.memory_bytes)} available; at least {n} × {gpu.name} "
+            f"{format_memory(gpu.usable_bytes)} available; at least {n} × {gpu.name} "
             "with the state sharded across them.",
         )
 
@@ -124,13 +124,13 @@ def reality_check(
     real_gpus: Value | None,
 ) -> None:
     need = _f(weights) + _f(kv_needed)
-    fits = "fits" if need <= gpu.memory_bytes else "does NOT fit"
+    fits = "fits" if need <= gpu.usable_bytes else "does NOT fit"
     sheet.note(
         "info",
         f"The compute-bound shortcut's {format_quantity(_f(qps), 'req/s')} per GPU assumes about "
         f"{format_count(round(_f(batch)))} sequences decoding at once on every GPU at 100% of "
         f"peak. That batch's KV cache is {format_memory(_f(kv_needed))}; with the weights it "
-        f"{fits} in {format_memory(gpu.memory_bytes)}.",
+        f"{fits} in {format_memory(gpu.usable_bytes)}.",
     )
     ratio = _f(qps) / _f(real_qps)
     text = (

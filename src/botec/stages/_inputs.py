@@ -100,7 +100,9 @@ def gpu_inputs(
         f"{gpu.name} memory bandwidth",
         "scenario" if bandwidth_override else cite,
     )
-    mem = sheet.input("gpu_memory", gpu.memory_bytes, "B", f"{gpu.name} memory", cite)
+    mem = sheet.input(
+        "gpu_memory", gpu.usable_bytes, "B", f"{gpu.name} memory (as CUDA sees it)", cite
+    )
     return gpu, peak, bandwidth, mem
 
 

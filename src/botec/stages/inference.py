@@ -78,7 +78,7 @@ def _memory_bound(
     per_replica = sheet.input(
         "gpus_per_replica", inf.gpus_per_replica, "GPUs", "GPUs per replica (tensor parallel)"
     )
-    if inf.gpus_per_replica > 1 or ctx.weights.value > gpu.memory_bytes:
+    if inf.gpus_per_replica > 1 or ctx.weights.value > gpu.usable_bytes:
         inference.gpus_to_fit(sheet, ctx.weights, gpu_mem)
     _, rate = inference.memory_bound_decode(sheet, ctx.weights, bandwidth, per_replica)
     best_rps = inference.requests_per_replica(

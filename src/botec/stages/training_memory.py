@@ -95,7 +95,11 @@ def memory_per_gpu(ctx: Context, t: TrainingSection, spec: Any, gpu: Any) -> Non
         "Share of GPU memory usable for training",
     )
     gpu_memory = sheet.input(
-        "training_gpu_memory", gpu.memory_bytes, "B", f"{gpu.name} memory", gpu.source
+        "training_gpu_memory",
+        gpu.usable_bytes,
+        "B",
+        f"{gpu.name} memory (as CUDA sees it)",
+        gpu.usable_bytes_source,
     )
     if t.finetune != "full":
         _lora_memory_per_gpu(ctx, t, spec, shape, cite, gpu, gpu_memory, usable)
@@ -124,7 +128,7 @@ def _layout_memory_per_gpu(
         t.gpus,
         params_total,
         shape,
-        gpu.memory_bytes * float(usable.value),
+        gpu.usable_bytes * float(usable.value),
         convention=convention,
         sharding=t.zero_stage,
         recompute=t.recompute,
@@ -171,7 +175,7 @@ def _layout_fit_note(
 
     least = tm.smallest_layout(
         params_total,
-        gpu.memory_bytes,
+        gpu.usable_bytes,
         model=spec,
         convention=_convention(t),
         sharding=t.zero_stage,
