@@ -264,5 +264,5 @@ def test_a_user_gpu_is_listed_shown_and_trained_on_with_its_catalog_file(tmp_pat
         ],
     )
     assert trained.exit_code == 0, trained.output
-    assert "Other devices" in json.loads(trained.output)["inputs"]["mfu"]["source"]
+    assert "Other devices" in json.loads(trained.output)["inputs"]["kernel_mfu"]["source"]
     assert run(main, ["hardware", "show", "my-gpu"]).exit_code == 2  # not without the file

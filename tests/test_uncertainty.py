@@ -138,18 +138,23 @@ def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
 
 
 def test_default_mfu_is_the_generation_range() -> None:
-    # Q1 of seed 002 at the A100 default: 6 × 10B × 200B / (64 × 312 TFLOP/s × 45%) = 1.335e6 s
+    # Q1 of seed 002 at the A100 default: the sustained MFU 0.45 ÷ 0.9 = 0.50 times 0.85 of the
+    # run spent training: 6 × 10B × 200B / (64 × 312 TFLOP/s × 0.425) = 1.414e6 s
     sheet = evaluate(scenario_from_dict(_training()), samples=4000)
-    assert sheet.value("wall_clock") == pytest.approx(6 * 10e9 * 200e9 / (64 * 312e12 * 0.45))
-    from botec.catalog.training_mfu import default_mfu
+    assert sheet.value("wall_clock") == pytest.approx(6 * 10e9 * 200e9 / (64 * 312e12 * 0.5 * 0.85))
+    from botec.catalog.training_mfu import default_mfu, kernel_mfu
 
     mfu = default_mfu("a100-80gb", 64, 10e9)
     assert (mfu.low, mfu.nominal) == (0.32, 0.45)
+    kernel = kernel_mfu("a100-80gb", 64, 10e9)
+    assert kernel.nominal == pytest.approx(0.5) and kernel.high == 0.57
     p5, _, p95 = sheet.steps["wall_clock"].percentiles()
-    # wall-clock ∝ 1/MFU: its p5 comes from MFU's p95 and vice versa
-    assert p5 == pytest.approx(6 * 10e9 * 200e9 / (64 * 312e12 * mfu.high), rel=0.04)
-    assert p95 == pytest.approx(6 * 10e9 * 200e9 / (64 * 312e12 * mfu.low), rel=0.04)
-    # pinning it makes the result exact again
+    # wall-clock ∝ 1 / (sustained MFU × whole-run efficiency): its best case comes from the
+    # best of both (0.57 × 1.0 at their p95s), its worst beyond the worst of each alone
+    ideal = 6 * 10e9 * 200e9 / (64 * 312e12)
+    assert ideal / (0.57 * 1.0) < p5 < sheet.value("wall_clock") < p95
+    assert p95 > ideal / (kernel.low * 0.85)
+    # pinning the MFU (the seeds' whole-run convention) makes the result exact again
     pinned = evaluate(scenario_from_dict(_training(mfu="40%")))
     assert not pinned.steps["wall_clock"].varies
 
@@ -244,8 +249,10 @@ def test_json_has_p5_p50_p95_beside_every_value_spread_only_where_results_vary()
     flops = out["results"]["total_flops"]  # 6·P·D has no uncertain input: no spread
     assert flops["p5"] == flops["p50"] == flops["p95"] == flops["value"] == 6 * 10e9 * 200e9
     assert out["monte_carlo"]["samples"] == 10_000 and out["monte_carlo"]["seed"] == 5
-    assert out["sensitivity"]["cost"]["drivers"][0]["input"] == "mfu"
-    assert out["inputs"]["mfu"]["range"] == {"low": 0.32, "high": 0.57, "dist": "lognormal"}
+    drivers = [d["input"] for d in out["sensitivity"]["cost"]["drivers"]]
+    assert set(drivers[:2]) == {"kernel_mfu", "whole_run_efficiency"}
+    kernel = out["inputs"]["kernel_mfu"]["range"]  # the default's 0.32 and 0.45 ÷ 0.9; high kept
+    assert kernel["low"] == pytest.approx(0.32 / 0.9) and kernel["high"] == 0.57
 
 
 def test_cli_seed_reproduces_and_samples_zero_turns_sampling_off() -> None:

@@ -68,8 +68,8 @@ def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]
             f"weights {format_memory(float(weights))} exceed one GPU's "
             f"{format_memory(gpu_memory_bytes)}"
         )
-    if "max_batch" in sheet and "engine_max_batch" in sheet:
-        fits, cap = float(sheet["max_batch"]), float(sheet["engine_max_batch"])
+    if "max_batch" in sheet and "max_concurrency" in sheet:
+        fits, cap = float(sheet["max_batch"]), float(sheet["max_concurrency"])
         if fits < cap:
             return (
                 "memory",

@@ -226,6 +226,17 @@ class Engine:
     # The KV cache's type when the weights are 8-bit or smaller and none is given.
     kv_dtype_low_bit_weights: str = "fp16"
     kv_source: str = ""
+    # How the engine spreads one model over several GPUs: "tensor" (every layer split across
+    # them, all working at once) or "layers" (each GPU holds a run of layers; a token passes them
+    # in turn, so one GPU works at a time).
+    multi_gpu: Literal["tensor", "layers"] = "tensor"
+    multi_gpu_source: str = ""
+    # True for engines whose FP16 matmuls accumulate in FP16 (a GeForce card's faster peak).
+    fp16_accumulate: bool = False
+    fp16_accumulate_source: str = ""
+    # The most sequences the engine runs at once unless told (vLLM's max_num_seqs).
+    max_concurrency: Positive = 256.0
+    max_concurrency_source: str = ""
 
     def kv_precision_for(self, weight_bytes_per_param: float, weights: str, peaks: dict) -> str:
         """The KV cache's precision key by this engine's rule: the weights' own 16-bit type, else

@@ -174,6 +174,26 @@ def default_mfu(gpu_name: str, gpus: int | None = None, params: float | None = N
     return Uncertain(low, high, "lognormal", nominal, source)
 
 
+def kernel_mfu(gpu_name: str, gpus: int | None = None, params: float | None = None) -> Uncertain:
+    """The sustained MFU while the job runs (what framework benchmarks report): the default MFU
+    without the whole-run factor (nominal and low ÷ ``whole_run_factor``; high is already a
+    sustained figure). Run-level time and GPU-hours multiply it by the whole-run efficiency.
+
+    >>> round(kernel_mfu("a100-80gb", 2048, 65e9).nominal, 3)
+    0.5
+    """
+    run = default_mfu(gpu_name, gpus, params)
+    factor = table().whole_run_factor
+    nominal, low = run.nominal / factor, run.low / factor
+    high = max(run.high, nominal)
+    source = (
+        f"sustained training MFU: {nominal:.0%} ({low:.0%} to {high:.0%}), the whole-run default "
+        f"÷ {factor:g} (the time a run loses to restarts, checkpoints and evaluations, counted "
+        f"apart); {run.source}"
+    )
+    return Uncertain(low, high, "lognormal", nominal, source)
+
+
 __all__ = [
     "FALLBACK",
     "Evidence",
@@ -182,5 +202,6 @@ __all__ = [
     "ScaleRule",
     "default_mfu",
     "generation_for",
+    "kernel_mfu",
     "table",
 ]

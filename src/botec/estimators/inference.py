@@ -110,12 +110,6 @@ PROMPT_AS_OUTPUT = Formula(
     "Prompt tokens per request",
     "Not given: assumed as long as the answer.",
 )
-CHOSEN_BATCH = Formula(
-    "batch_per_gpu",
-    "min(max_batch, engine_max_batch)",
-    "sequences",
-    "Batch per GPU used for the roofline figure",
-)
 TOKENS_PER_GPU_NEEDED = Formula(
     "tokens_per_second_per_gpu_needed",
     "qps_per_gpu * output_tokens",

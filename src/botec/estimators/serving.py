@@ -114,6 +114,13 @@ MAX_BATCH_PAGED = Formula(
     "sequences hold their average context, not their longest.",
     headline=True,
 )
+ENGINE_BATCH = Formula(
+    "batch",
+    "min(max_batch, max_concurrency)",
+    "sequences",
+    "Batch the engine runs",
+    "The largest batch that fits, up to the engine's concurrency cap.",
+)
 WEIGHTS_READ = Formula(
     "weights_read_per_step",
     "(shared_params + expert_params * (1 - (1 - expert_route_fraction) ** batch)) "

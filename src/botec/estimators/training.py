@@ -54,14 +54,18 @@ __all__ = [
     "GPU_HOURS",
     "GPU_HOURS_RATIO",
     "HARDWARE_FLOPS",
+    "LOW_PRECISION_PEAK",
     "OPTIMAL_PARAMS",
     "OPTIMAL_TOKENS",
     "PETAFLOP_DAYS",
+    "PRETRAINING_CONTEXT",
+    "RUN_MFU",
     "SELECTIVE_RECOMPUTE_FLOPS",
     "SPOT_BUDGET_RATIO",
     "SPOT_COST",
     "TOTAL_FLOPS",
     "TOTAL_WITH_ATTENTION",
+    "TRAINING_THROUGHPUT",
     "WALL_CLOCK",
     "WEIGHTS_CHECKPOINT",
     "TrainingResult",
@@ -102,6 +106,23 @@ ATTENTION_FLOPS = Formula(
     "QKᵀ and AV are 2·s·d each per token and layer forward, ×3 for training; counted without "
     "the causal mask's half, as PaLM (Chowdhery et al. 2022, App. B) and Megatron-LM count MFU. "
     "Small below ~8K context for wide models, large for long context.",
+)
+PRETRAINING_CONTEXT = Formula(
+    "sequence_length",
+    "min(context_length, pretraining_context_cap)",
+    "tokens",
+    "Training sequence length (the model's context, up to the pretraining cap)",
+    "Long-context models pretrain at a few thousand tokens and extend in a short final stage.",
+)
+LOW_PRECISION_PEAK = Formula(
+    "effective_peak_flop_per_s",
+    "total_flops / (dense_flops / (peak_flop_per_s * matmul_efficiency_ratio)"
+    " + attention_flops / attention_peak_flop_per_s)",
+    "FLOP/s",
+    "Peak a low-precision run reaches on its FLOP mix",
+    "FP8 training runs the weight matmuls at the FP8 peak (at that precision's matmul "
+    "efficiency) and attention at the BF16 peak (FlashAttention in BF16): the run's peak is the "
+    "FLOP-weighted harmonic mean.",
 )
 TOTAL_WITH_ATTENTION = Formula(
     "total_flops",
@@ -192,6 +213,23 @@ GPUS_FOR_DEADLINE = Formula(
     "GPUs that finish by the deadline",
     "The compute over what one GPU delivers in the time allowed, rounded up to whole nodes.",
     headline=True,
+)
+TRAINING_THROUGHPUT = Formula(
+    "tokens_per_second_per_gpu",
+    "peak_flop_per_s * kernel_mfu * tokens / total_flops",
+    "token/s",
+    "Training throughput per GPU while the job runs",
+    "Each GPU's useful FLOP/s over the FLOPs of one token: what framework benchmarks report "
+    "(the whole-run losses are not in it).",
+    headline=True,
+)
+RUN_MFU = Formula(
+    "mfu",
+    "kernel_mfu * whole_run_efficiency",
+    "fraction",
+    "MFU over the whole run",
+    "The sustained MFU, times the share of the run's GPU time spent training (restarts, "
+    "checkpoints, evaluations and stragglers take the rest).",
 )
 GPU_HOURS = Formula(
     "gpu_hours", "gpus * wall_clock / seconds_per_hour", "GPU-h", "GPU-hours", headline=True

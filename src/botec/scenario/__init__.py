@@ -125,7 +125,7 @@ class InferenceSection(_Section):
     memory_efficiency: Fraction = None  # default: the engine's range
     roofline_sharpness: Sharpness = None  # default: catalog range (nominal 3; 16 ≈ plain max)
     usable_memory_fraction: Fraction = 0.9
-    max_batch: WholeCount = 256
+    max_batch: WholeCount | None = None  # the engine's concurrency cap (default: the engine's)
 
 
 class ServingSection(_Section):
@@ -139,7 +139,8 @@ class ServingSection(_Section):
     input_tokens: Tokens
     output_tokens: Tokens
     tensor_parallel: WholeCount = 1
-    batch: WholeCount | None = None  # default: the largest batch that fits
+    batch: WholeCount | None = None  # default: the largest that fits, up to max_concurrency
+    max_concurrency: WholeCount | None = None  # the engine's cap (default: the engine's)
     engine: str = "generic"
     usable_memory_fraction: Fraction = 0.9
     workspace_per_gpu: Bytes = None  # default: catalog range
@@ -231,6 +232,7 @@ class TrainingSection(_Section):
     gpus: WholeCount | None = None  # default: what the deadline needs, else 64
     deadline: Deadline = None  # wall-clock allowed: sizes the GPUs, or checks the given count
     mfu: Fraction = None  # default: the range for this GPU generation and scale
+    whole_run_efficiency: Fraction = None  # default: 1 with a stated MFU, else the catalog's
     precision: str = "bf16"
     peak_flops: FlopRate | None = None
     usd_per_gpu_hour: UsdPerHour | None = None  # default: the catalog's on-demand price

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from botec.catalog import Hardware
+from botec.catalog import Engine, Hardware
 from botec.core.sheet import Value
 from botec.estimators import serving
 from botec.stages.context import Context
@@ -72,12 +72,18 @@ def gpu_inputs(
     precision: str,
     peak_override: float | None = None,
     bandwidth_override: float | None = None,
+    engine: Engine | None = None,
 ) -> tuple[Hardware, Value, Value, Value]:
-    """The device, its dense peak at the precision's compute type, its bandwidth and memory."""
+    """The device, its dense peak at the precision's compute type (FP16 with FP16 accumulate for
+    an ``engine`` that accumulates so, where the device lists that peak), its bandwidth and
+    memory."""
     sheet = ctx.sheet
     gpu = ctx.catalog.hardware(gpu_name, field)
     prec = ctx.catalog.precision(precision, "model.precision")
     compute, dequantised = prec.compute_on(gpu.peak_flop_per_s)
+    accumulate16 = engine is not None and engine.fp16_accumulate and compute == "fp16"
+    if accumulate16 and "fp16_acc16" in gpu.peak_flop_per_s:
+        compute = "fp16_acc16"
     if dequantised and not peak_override:
         sheet.note(
             "info",
@@ -90,7 +96,8 @@ def gpu_inputs(
         "peak_flop_per_s",
         peak_override or gpu.peak_for(compute),
         "FLOP/s",
-        f"{gpu.name} dense {compute.upper()} peak",
+        f"{gpu.name} dense {compute.upper()} peak"
+        + (f" ({engine.name}: {engine.fp16_accumulate_source})" if compute == "fp16_acc16" else ""),
         "scenario" if peak_override else cite,
     )
     bandwidth = sheet.input(

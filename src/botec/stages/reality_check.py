@@ -17,6 +17,7 @@ from botec.stages.context import Context
 from botec.stages.model import attention_shape, kv_per_token
 from botec.stages.serving_phases import (
     ServedModel,
+    engine_batch,
     given_factors,
     hardware,
     max_batch,
@@ -112,22 +113,16 @@ def _batch(
     ctx: Context, inf: InferenceSection, gpu_mem: Value, one_gpu: Value, model: ServedModel
 ) -> Value:
     """The largest batch that fits, capped by the engine's concurrency limit."""
+    engine = ctx.catalog.engine(inf.engine, "inference.engine")
     fits = max_batch(
         ctx,
         gpu_memory=gpu_mem,
         tensor_parallel=one_gpu,
         model=model,
-        engine=ctx.catalog.engine(inf.engine, "inference.engine"),
+        engine=engine,
         given=(inf.usable_memory_fraction, None),
     )
-    cap = ctx.sheet.assume(
-        "engine_max_batch",
-        inf.max_batch,
-        "sequences",
-        "Serving engine's batch cap",
-        "vLLM's default max_num_seqs is 256",
-    )
-    return ctx.sheet.step(inference.CHOSEN_BATCH, max_batch=fits, engine_max_batch=cap)
+    return engine_batch(ctx, fits, engine, inf.max_batch)
 
 
 def _served_model(ctx: Context, model: ModelSection) -> ServedModel:

@@ -20,6 +20,7 @@ from botec.stages.context import Context
 from botec.stages.model_params import record_param_count
 from botec.stages.serving_phases import (
     ServedModel,
+    engine_batch,
     given_factors,
     hardware,
     max_batch,
@@ -229,7 +230,9 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     sheet = ctx.sheet
     engine = ctx.catalog.engine(srv.engine, "serving.engine")
     model, params = served_model(ctx, srv, _spec(srv), engine)
-    gpu, peak, bandwidth, gpu_mem = gpu_inputs(ctx, srv.gpu, "serving.gpu", srv.precision)
+    gpu, peak, bandwidth, gpu_mem = gpu_inputs(
+        ctx, srv.gpu, "serving.gpu", srv.precision, engine=engine
+    )
     source = chosen_by or "scenario"
     tp = sheet.input("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs", source)
     hw = _hardware(ctx, srv, gpu, engine, (peak, bandwidth, tp), model)
@@ -252,7 +255,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
                 f"fit in {srv.tensor_parallel} × {gpu.name}: raise --tp or quantise.",
             )
             return {}
-        batch = _batch(ctx, srv, fits, chosen_by)
+        batch = _batch(ctx, srv, fits, chosen_by, engine)
         step = _throughput(ctx, batch, model, hw, costs, tp)
     return {
         "gpu": gpu,
@@ -324,9 +327,9 @@ def _latency(
     return ttft
 
 
-def _batch(ctx: Context, srv: ServingSection, fits: Value, chosen_by: str) -> Value:
+def _batch(ctx: Context, srv: ServingSection, fits: Value, chosen_by: str, engine: Any) -> Value:
     if srv.batch is None:
-        return fits
+        return engine_batch(ctx, fits, engine, srv.max_concurrency)
     batch = ctx.sheet.input("batch", srv.batch, "sequences", "Batch size", chosen_by or "scenario")
     if srv.batch > fits.value:
         ctx.sheet.note(

@@ -92,7 +92,7 @@ def hardware(
         "Memory-bandwidth efficiency",
     )
     return {
-        "tensor_parallel": tensor_parallel,
+        "tensor_parallel": _cards_at_once(ctx, engine, tensor_parallel),
         "peak_flop_per_s": device[0],
         "memory_bandwidth": device[1],
         "compute_efficiency": compute_eff,
@@ -128,6 +128,20 @@ def given_factors(
             precision.matmul_efficiency_source,
         )
     return given
+
+
+def _cards_at_once(ctx: Context, engine: Engine, tensor_parallel: Value) -> Value:
+    """How many GPUs share each kernel: all of them under tensor parallelism; one where the
+    engine splits the model by layers (the token visits the cards in turn, and no all-reduce)."""
+    if engine.multi_gpu == "tensor" or tensor_parallel.value == 1:
+        return tensor_parallel
+    return ctx.sheet.constant(
+        "gpus_working_at_once",
+        1,
+        "GPUs",
+        f"GPUs working at once ({engine.name} splits the model by layers)",
+        engine.multi_gpu_source,
+    )
 
 
 def _allreduce(ctx: Context, link: Any) -> dict[str, Value]:
@@ -206,6 +220,25 @@ def max_batch(
         kv_cache_per_token=model.kv_per_token,
         cached_tokens=model.cached_tokens,
     )
+
+
+def engine_batch(ctx: Context, fits: Value, engine: Engine, given: Any) -> Value:
+    """The batch the engine runs unless told: the largest that fits, up to its concurrency cap
+    (``given``: the scenario's cap, else the engine's)."""
+    cap = (
+        ctx.sheet.input(
+            "max_concurrency", given, "sequences", "Engine's concurrency cap", "scenario"
+        )
+        if given is not None
+        else ctx.sheet.assume(
+            "max_concurrency",
+            engine.max_concurrency,
+            "sequences",
+            f"Engine's concurrency cap ({engine.name})",
+            engine.max_concurrency_source,
+        )
+    )
+    return ctx.sheet.step(sv.ENGINE_BATCH, max_batch=fits, max_concurrency=cap)
 
 
 def overheads(

@@ -67,7 +67,7 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
     if t.tokens is not None or not t.memory:
         _run(ctx, t, spec, gpu, params, peak, price)
     else:
-        mfu = _mfu(sheet, t, gpu, float(point(params.value)))
+        mfu = _mfu(ctx, t, gpu, float(point(params.value)))
         budget_buys(sheet, t, price, peak, mfu, params, None, None)
     if t.memory:
         seed_memory(ctx, t, params, gpu)
@@ -121,11 +121,19 @@ def _run(
         sheet,
         params,
         tokens,
-        _attention(sheet, t, spec),
+        _attention(ctx, t, spec),
         training.lora_flop_per_param_per_token(sheet) if finetune else None,
     )
-    t, mfu, gpus, deadline = _gpus(sheet, t, gpu, params, peak, flops)
+    peak = _low_precision_peak(ctx, t, gpu, peak, flops)
+    t, mfu, gpus, deadline = _gpus(ctx, t, gpu, params, peak, flops)
     run = training.training_time(sheet, flops, gpus, peak, mfu, price)
+    sheet.step(
+        training.TRAINING_THROUGHPUT,
+        peak_flop_per_s=peak,
+        kernel_mfu=sheet.inputs.get("kernel_mfu") or sheet.inputs["mfu"],
+        tokens=tokens,
+        total_flops=flops,
+    )
     if deadline is not None:
         _deadline_note(sheet, t, run, deadline)
     run_extras(ctx, t, spec, gpu, run, params, tokens, gpus)
@@ -155,28 +163,25 @@ def _spot_cost(ctx: Context, t: TrainingSection, gpu: Any, run: training.Trainin
 
 
 def _gpus(
-    sheet: Sheet, t: TrainingSection, gpu: Any, params: Value, peak: Value, flops: Value
+    ctx: Context, t: TrainingSection, gpu: Any, params: Value, peak: Value, flops: Value
 ) -> tuple[TrainingSection, Value, Value, Value | None]:
     """The run's GPUs (and MFU, which depends on the scale): as given; or, with a deadline and
     no count, the fewest whole nodes that finish in time. Returns the section with its count."""
+    sheet = ctx.sheet
     size = float(point(params.value))
     if t.gpus is not None:
-        mfu = _mfu(sheet, t, gpu, size)
+        mfu = _mfu(ctx, t, gpu, size)
         gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
         if t.deadline is None:
             return t, mfu, gpus, None
         deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
         training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
         return t, mfu, gpus, deadline
-    from botec.catalog.training_mfu import default_mfu
-
     # The default MFU falls with scale and the count grows as MFU falls: settle the count on
     # nominal values first (it only grows, so this ends), then record the steps at that count.
     count = None
     for _ in range(10):
-        mfu_nominal = (
-            float(point(t.mfu)) if t.mfu is not None else default_mfu(gpu.key, count, size).nominal
-        )
+        mfu_nominal = _nominal_run_mfu(ctx, t, gpu, count, size)
         found = int(
             training.GPUS_FOR_DEADLINE.parsed.evaluate(
                 {
@@ -192,10 +197,29 @@ def _gpus(
             break
         count = found
     t = t.model_copy(update={"gpus": count})
-    mfu = _mfu(sheet, t, gpu, size)
+    mfu = _mfu(ctx, t, gpu, size)
     deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
     gpus = training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
     return t, mfu, gpus, deadline
+
+
+def _nominal_run_mfu(
+    ctx: Context, t: TrainingSection, gpu: Any, gpus: int | None, size: float
+) -> float:
+    """The whole-run MFU at nominal values for ``gpus`` GPUs, as :func:`_mfu` records it."""
+    from botec.catalog.training_mfu import kernel_mfu
+
+    if t.mfu is not None and t.whole_run_efficiency is None:
+        return float(point(t.mfu))
+    kernel = point(t.mfu) if t.mfu is not None else kernel_mfu(gpu.key, gpus, size).nominal
+    efficiency = (
+        point(t.whole_run_efficiency)
+        if t.whole_run_efficiency is not None
+        else ctx.catalog.assumption("whole_run_efficiency").nominal
+    )
+    return float(
+        training.RUN_MFU.parsed.evaluate({"kernel_mfu": kernel, "whole_run_efficiency": efficiency})
+    )
 
 
 def _deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -> None:
@@ -220,15 +244,30 @@ def _deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) 
         )
 
 
-def _mfu(sheet: Sheet, t: TrainingSection, gpu: Any, params: float) -> Value:
+def _mfu(ctx: Context, t: TrainingSection, gpu: Any, params: float) -> Value:
+    """The MFU over the whole run: as stated (the seeds' convention: the whole run's), or the
+    sustained default for the GPU generation and scale times the whole-run efficiency."""
+    sheet = ctx.sheet
     if t.mfu is not None:
-        return sheet.input("mfu", t.mfu, "fraction", "Model FLOPs utilisation (MFU)", "scenario")
-    from botec.catalog.training_mfu import default_mfu
+        mfu = sheet.input("mfu", t.mfu, "fraction", "Model FLOPs utilisation (MFU)", "scenario")
+        if t.whole_run_efficiency is None:
+            return mfu
+        kernel = mfu
+    else:
+        from botec.catalog.training_mfu import kernel_mfu
 
-    rng = default_mfu(gpu.key, t.gpus, params)
-    return sheet.assume(
-        "mfu", rng, "fraction", "Model FLOPs utilisation (MFU)", f"default range: {rng.source}"
+        rng = kernel_mfu(gpu.key, t.gpus, params)
+        kernel = sheet.assume(
+            "kernel_mfu", rng, "fraction", "Sustained MFU while the job runs", rng.source
+        )
+    efficiency = assumed(
+        ctx,
+        "whole_run_efficiency",
+        t.whole_run_efficiency,
+        "fraction",
+        "Share of the run's GPU time spent training",
     )
+    return sheet.step(training.RUN_MFU, kernel_mfu=kernel, whole_run_efficiency=efficiency)
 
 
 def _spot_nominal(ctx: Context, gpu: Any) -> float | None:
@@ -249,27 +288,86 @@ def _price(ctx: Context, t: TrainingSection, gpu: Any) -> Value | None:
     return sheet.input(name, rate, "USD/h", f"{gpu.name} on-demand price per GPU-hour", source)
 
 
-def _attention(sheet: Sheet, t: TrainingSection, spec: Any) -> dict[str, Value] | None:
-    if t.sequence_length is None:
+def _attention(ctx: Context, t: TrainingSection, spec: Any) -> dict[str, Value] | None:
+    """Layers, attention width and sequence length for PaLM's 12·L·d·s attention FLOPs: a named
+    model's shape at the sequence given, else at its context up to the pretraining cap; an
+    unnamed model's typical shape when a sequence is given. A bare parameter count without one
+    keeps the seeds' 6·N·D."""
+    sheet = ctx.sheet
+    if spec is None and t.sequence_length is None:
         return None
-    if spec is None:
-        sheet.note(
-            "info",
-            "Attention FLOPs not counted: name a model (its layers and width) to add PaLM's "
-            "12·L·d·s per token to 6·N·D.",
-        )
-        return None
-    cite = f"{spec.name}: {spec.source}"
+    if spec is not None:
+        cite, kind = f"{spec.name}: {spec.source}", "input"
+        layers, heads, head_dim = spec.layers, spec.heads, spec.head_dim
+    else:
+        from botec.estimators.model_shape import typical_shape
+
+        shape = typical_shape(float(point(t.params)), partitionable=True)
+        cite, kind = shape.source, "assumption"
+        layers, heads, head_dim = shape.layers, shape.kv_heads, shape.head_dim
     width = sheet.step(
         ATTENTION_DIM,
         name="training_attention_dim",
-        heads=sheet.input("training_heads", spec.heads, "heads", "Attention heads", cite),
-        head_dim=sheet.input("training_head_dim", spec.head_dim, "dims", "Head dimension", cite),
+        heads=sheet.input("training_heads", heads, "heads", "Attention heads", cite, kind),
+        head_dim=sheet.input("training_head_dim", head_dim, "dims", "Head dimension", cite, kind),
     )
     return {
-        "layers": sheet.input("training_layers", spec.layers, "layers", "Transformer layers", cite),
-        "attention_dim": width,
-        "sequence_length": sheet.input(
-            "sequence_length", t.sequence_length, "tokens", "Training sequence length"
+        "layers": sheet.input(
+            "training_layers", layers, "layers", "Transformer layers", cite, kind
         ),
+        "attention_dim": width,
+        "sequence_length": _sequence_length(ctx, t, spec),
     }
+
+
+def _sequence_length(ctx: Context, t: TrainingSection, spec: Any) -> Value:
+    sheet = ctx.sheet
+    if t.sequence_length is not None or spec is None:
+        return sheet.input(
+            "sequence_length", t.sequence_length, "tokens", "Training sequence length"
+        )
+    return sheet.step(
+        training.PRETRAINING_CONTEXT,
+        context_length=sheet.input(
+            "training_context_length",
+            spec.context_length,
+            "tokens",
+            f"{spec.name} context length",
+            f"{spec.name}: {spec.source}",
+        ),
+        pretraining_context_cap=assumed(
+            ctx, "pretraining_context_cap", None, "tokens", "Pretraining sequence cap"
+        ),
+    )
+
+
+def _low_precision_peak(
+    ctx: Context, t: TrainingSection, gpu: Any, peak: Value, flops: Value
+) -> Value:
+    """An FP8 (or lower) run's peak on its FLOP mix: weight matmuls at the low-precision peak,
+    attention at BF16's; a 16-bit run's peak as it is."""
+    precision = ctx.catalog.precision(t.precision, "training.precision")
+    if precision.bytes_per_param >= 2 or t.peak_flops or "attention_flops" not in ctx.sheet:
+        return peak
+    sheet = ctx.sheet
+    return sheet.step(
+        training.LOW_PRECISION_PEAK,
+        total_flops=flops,
+        dense_flops=sheet.steps["dense_flops"],
+        peak_flop_per_s=peak,
+        matmul_efficiency_ratio=sheet.input(
+            "training_matmul_efficiency_ratio",
+            precision.matmul_efficiency_ratio,
+            "x",
+            f"{precision.name} matmul efficiency relative to BF16",
+            precision.matmul_efficiency_source,
+        ),
+        attention_flops=sheet.steps["attention_flops"],
+        attention_peak_flop_per_s=sheet.input(
+            "training_attention_peak_flop_per_s",
+            gpu.peak_for("bf16", "training.gpu"),
+            "FLOP/s",
+            f"{gpu.name} dense BF16 peak (attention)",
+            catalog_cite(gpu),
+        ),
+    )

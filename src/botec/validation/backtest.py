@@ -56,7 +56,7 @@ def inference_rows() -> list[dict[str, str]]:
 
 def _describe(row: dict[str, str]) -> str:
     tp = f" TP{row['tp']}" if row["tp"] != "1" else ""
-    batch = f" batch {row['batch']}" if row["batch"] != "1" else " batch 1"
+    batch = f" batch {row['batch']}" if row["batch"] else " engine's batch"
     return (
         f"{row['model']} {row['precision'].upper()} on {row['gpu']}{tp},{batch}, "
         f"{row['input_tokens']} in / {row['output_tokens']} out, {row['engine']}"
@@ -91,8 +91,10 @@ def run_inference_backtest(
             "output_tokens": row["output_tokens"],
             "engine": row["engine"],
         }
-        if row["quantity"] == "output_throughput_per_gpu":
-            serving["batch"] = int(row["batch"])
+        if row["quantity"] == "output_throughput_per_gpu" and row["batch"]:
+            serving["batch"] = int(row["batch"])  # else the engine's default batch
+        if row.get("max_concurrency"):
+            serving["max_concurrency"] = int(row["max_concurrency"])
         try:
             sheet = evaluate(
                 scenario_from_dict({"serving": serving}),

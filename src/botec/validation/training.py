@@ -27,11 +27,19 @@ from botec.validation.results import (
 if TYPE_CHECKING:
     from botec.catalog import Catalog
 
+# The token count a throughput row is run with (the rate per GPU does not depend on it).
+THROUGHPUT_TOKENS = 1e12
+
 # Which botec result each published quantity is compared with.
-TRAINING_RESULT_FOR = {"gpu_hours": "gpu_hours", "wall_clock": "wall_clock"}
+TRAINING_RESULT_FOR = {
+    "gpu_hours": "gpu_hours",
+    "wall_clock": "wall_clock",
+    "tokens_per_second_per_gpu": "tokens_per_second_per_gpu",
+}
 TRAINING_LABELS = {
     "gpu_hours": "Training GPU-hours",
     "wall_clock": "Training wall-clock time",
+    "tokens_per_second_per_gpu": "Training tokens/s per GPU",
     "training": "All training rows",
 }
 
@@ -70,9 +78,12 @@ def _describe(row: dict[str, str]) -> str:
     size = format_quantity(params, "params")
     who = f"{name} ({size})" if name else size
     count = f"{int(row['gpus'])} × " if row["gpus"] else ""
+    tokens = f"{format_quantity(float(row['tokens']), 'tokens')} " if row["tokens"] else ""
+    seq = row["context_length"]
+    context = f", {int(float(seq)):,}-token sequences" if seq else ""
     return (
-        f"{who}, {format_quantity(float(row['tokens']), 'tokens')} on "
-        f"{count}{get_hardware(row['gpu']).name}, {row['precision'].upper()}"
+        f"{who}, {tokens}on {count}{get_hardware(row['gpu']).name}, "
+        f"{row['precision'].upper()}{context}"
     )
 
 
@@ -101,7 +112,8 @@ def _result_for(
         return item
     # GPU-hours = total FLOP / (peak × MFU) whatever the count, so an unpublished count is 1.
     section: dict[str, object] = {
-        "tokens": float(row["tokens"]),
+        # a throughput row has no token count: any will do, the rate does not depend on it
+        "tokens": float(row["tokens"] or THROUGHPUT_TOKENS),
         "gpu": row["gpu"],
         "gpus": count or 1,
         "precision": row["precision"],
