@@ -246,3 +246,16 @@ def test_a_deadline_with_the_default_mfu_settles_on_its_scale() -> None:
     assert r["wall_clock"]["value"] <= 30 * 86400
     # one node fewer would miss the deadline
     assert r["total_flops"]["value"] / (rate * (gpus - 8) / gpus) > 30 * 86400
+
+
+def test_a_distillation_teacher_adds_its_forward_passes_by_hand() -> None:
+    # 1.24B student on 9T tokens, Llama 3.1 8B (8,030,261,248 params, model card) scoring 1T of
+    # them: 6 × 1.24e9 × 9e12 + 2 × 8,030,261,248 × 1e12 FLOP.
+    out = _train(
+        "--params", "1.24B", "--tokens", "9T", "--gpu", "h100-sxm", "--gpus", "1024",
+        "--mfu", "40%", "--teacher", "llama-3.1-8b", "--teacher-tokens", "1T",
+    )  # fmt: skip
+    r = out["results"]
+    assert r["student_flops"]["value"] == pytest.approx(6 * 1.24e9 * 9e12)
+    assert r["teacher_flops"]["value"] == pytest.approx(2 * 8_030_261_248 * 1e12)
+    assert r["total_flops"]["value"] == pytest.approx(6 * 1.24e9 * 9e12 + 2 * 8_030_261_248 * 1e12)

@@ -97,6 +97,8 @@ TRAIN = Table(
         Opt("--lora-targets", "Adapted matrices: some of q,k,v,o,gate,up,down.", show_default=True),
         Opt("--micro-batch", "Sequences per GPU per step.", type=int, show_default=True),
         Opt("--memory", "Add seed 002's memory breakdown.", is_flag=True),
+        Opt("--teacher", "Distillation: a teacher model whose forward pass scores the tokens."),
+        Opt("--teacher-tokens", "Tokens the teacher scores (default: all), e.g. 1T."),
         *ESTIMATING,
     ),
     commands.FIELDS["train"],

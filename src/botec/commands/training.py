@@ -54,6 +54,8 @@ TRAIN_FIELDS: dict[str, tuple[str, ...]] = {
     "lora_targets": ("training.lora_targets",),
     "micro_batch": ("training.micro_batch",),
     "memory": ("training.memory",),
+    "teacher": ("training.teacher",),
+    "teacher_tokens": ("training.teacher_tokens",),
 }
 
 
@@ -79,6 +81,8 @@ def train(
     lora_targets: Names = "q,k,v,o",
     micro_batch: int = 1,
     memory: bool = False,
+    teacher: str | None = None,
+    teacher_tokens: Quantity | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     catalog_files: CatalogFiles = (),

@@ -63,11 +63,13 @@ __all__ = [
     "SELECTIVE_RECOMPUTE_FLOPS",
     "SPOT_BUDGET_RATIO",
     "SPOT_COST",
+    "TEACHER_FLOPS",
     "TOTAL_FLOPS",
     "TOTAL_WITH_ATTENTION",
     "TRAINING_THROUGHPUT",
     "WALL_CLOCK",
     "WEIGHTS_CHECKPOINT",
+    "WITH_TEACHER",
     "TrainingResult",
     "budget_check",
     "chinchilla_tokens",
@@ -106,6 +108,21 @@ ATTENTION_FLOPS = Formula(
     "QKᵀ and AV are 2·s·d each per token and layer forward, ×3 for training; counted without "
     "the causal mask's half, as PaLM (Chowdhery et al. 2022, App. B) and Megatron-LM count MFU. "
     "Small below ~8K context for wide models, large for long context.",
+)
+TEACHER_FLOPS = Formula(
+    "teacher_flops",
+    "2 * teacher_params * teacher_tokens",
+    "FLOP",
+    "Distillation teacher's forward passes",
+    "The teacher only scores the tokens (its logits are the targets): a forward pass, 2 FLOPs per "
+    "parameter per token, no backward.",
+)
+WITH_TEACHER = Formula(
+    "total_flops",
+    "student_flops + teacher_flops",
+    "FLOP",
+    "Training compute with the teacher",
+    headline=True,
 )
 PRETRAINING_CONTEXT = Formula(
     "sequence_length",
@@ -273,14 +290,24 @@ def training_flops(
     tokens: Value,
     attention: dict[str, Value] | None = None,
     flops_per_param_token: Value | None = None,
+    teacher: dict[str, Value] | None = None,
 ) -> Value:
-    """Training compute: 6·N·D (``flops_per_param_token`` replaces the 6), plus ``attention``."""
+    """Training compute: 6·N·D (``flops_per_param_token`` replaces the 6), plus ``attention``,
+    plus a distillation ``teacher``'s forward passes (teacher_params, teacher_tokens)."""
     six = flops_per_param_token or flop_per_param_per_token(sheet)
+    name = "student_flops" if teacher else ""
     if attention is None:
-        return sheet.step(TOTAL_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
-    dense = sheet.step(DENSE_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
-    attn = sheet.step(ATTENTION_FLOPS, tokens=tokens, **attention)
-    return sheet.step(TOTAL_WITH_ATTENTION, dense_flops=dense, attention_flops=attn)
+        total = sheet.step(
+            TOTAL_FLOPS, name=name, flop_per_param_per_token=six, params=params, tokens=tokens
+        )
+    else:
+        dense = sheet.step(DENSE_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
+        attn = sheet.step(ATTENTION_FLOPS, tokens=tokens, **attention)
+        total = sheet.step(TOTAL_WITH_ATTENTION, name=name, dense_flops=dense, attention_flops=attn)
+    if not teacher:
+        return total
+    extra = sheet.step(TEACHER_FLOPS, **teacher)
+    return sheet.step(WITH_TEACHER, student_flops=total, teacher_flops=extra)
 
 
 def training_time(

@@ -259,6 +259,8 @@ class TrainingSection(_Section):
         "sgd-momentum",
     ] = "zero-16"
     finetune: Literal["full", "lora", "qlora"] = "full"  # lora: BF16 base; qlora: NF4 base
+    teacher: str = ""  # distillation: a model whose forward pass scores every training token
+    teacher_tokens: Tokens | None = None  # tokens the teacher scores (default: all of them)
     lora_rank: WholeCount = 16
     lora_targets: tuple[Literal["q", "k", "v", "o", "gate", "up", "down"], ...] = (
         "q",

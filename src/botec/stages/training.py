@@ -123,6 +123,7 @@ def _run(
         tokens,
         _attention(ctx, t, spec),
         training.lora_flop_per_param_per_token(sheet) if finetune else None,
+        _teacher(ctx, t, tokens),
     )
     peak = _low_precision_peak(ctx, t, gpu, peak, flops)
     t, mfu, gpus, deadline = _gpus(ctx, t, gpu, params, peak, flops)
@@ -371,3 +372,28 @@ def _low_precision_peak(
             catalog_cite(gpu),
         ),
     )
+
+
+def _teacher(ctx: Context, t: TrainingSection, tokens: Value) -> dict[str, Value] | None:
+    """A distillation teacher's parameters and the tokens it scores (all of them by default)."""
+    if not t.teacher:
+        return None
+    from botec.modelspec import resolve_model
+
+    spec = resolve_model(t.teacher, "training.teacher")
+    sheet = ctx.sheet
+    scored = (
+        sheet.input("teacher_tokens", t.teacher_tokens, "tokens", "Tokens the teacher scores")
+        if t.teacher_tokens is not None
+        else tokens
+    )
+    return {
+        "teacher_params": sheet.input(
+            "teacher_params",
+            float(spec.params_active),
+            "params",
+            f"Teacher's parameters per token ({spec.name})",
+            f"{spec.name}: {spec.source}",
+        ),
+        "teacher_tokens": scored,
+    }
