@@ -12,12 +12,61 @@ from typing import Any
 
 import click
 
-from botec.cli import estimates
-from botec.cli import scenario_files as files
 from botec.core.errors import BotecInputError
 
+# Every command, by name: (module, table, body). Commands are built when asked for, so starting
+# `botec report` builds one command, not thirteen.
+_FILES = "botec.cli.scenario_files"
+_ESTIMATES = "botec.cli.estimates"
+_TOP: dict[str, tuple[str, str, str]] = {
+    "report": (_FILES, "REPORT", "report"),
+    "memory": (_ESTIMATES, "TABLES.memory", "estimate"),
+    "train": (_ESTIMATES, "TABLES.train", "estimate"),
+    "infer": (_ESTIMATES, "TABLES.infer", "estimate"),
+    "plan": (_ESTIMATES, "TABLES.plan", "estimate"),
+    "traffic": (_ESTIMATES, "TABLES.traffic", "estimate"),
+    "storage": (_ESTIMATES, "TABLES.storage", "estimate"),
+    "sweep": (_FILES, "SWEEP", "sweep"),
+    "compare": (_FILES, "COMPARE", "compare"),
+    "validate": (_FILES, "VALIDATE", "validate"),
+}
+_HARDWARE = {
+    "list": (_FILES, "HARDWARE_LIST", "hardware_list"),
+    "show": (_FILES, "HARDWARE_SHOW", "hardware_show"),
+}
+_EXAMPLES = {
+    "list": (_FILES, "EXAMPLES_LIST", "examples_list"),
+    "show": (_FILES, "EXAMPLES_SHOW", "report"),
+}
 
-class _Group(click.Group):
+
+def _build(name: str, where: tuple[str, str, str]) -> click.Command:
+    import importlib
+
+    module = importlib.import_module(where[0])
+    table: Any = module
+    for part in where[1].split("."):
+        table = table[part] if isinstance(table, dict) else getattr(table, part)
+    return table.command(name, getattr(module, where[2]))
+
+
+class _Lazy(click.Group):
+    """A group whose commands are built from their tables on first use."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            self.add_command(_build(cmd_name, self.lazy[cmd_name]))
+        return super().get_command(ctx, cmd_name)
+
+
+class _Group(_Lazy):
     """Turns botec's input errors into one clear line and exit status 2, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -31,31 +80,20 @@ class _Group(click.Group):
             ctx.exit(0)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, lazy=_TOP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="botec")
 def main() -> None:
     """Back-of-the-envelope estimates for ML systems, with every formula and unit shown."""
 
 
-@main.group()
+@main.group(cls=_Lazy, lazy=_HARDWARE)
 def hardware() -> None:
     """The hardware catalog."""
 
 
-@main.group()
+@main.group(cls=_Lazy, lazy=_EXAMPLES)
 def examples() -> None:
     """The bundled scenarios: every worked example in the seeds."""
 
-
-main.add_command(files.REPORT.command("report", files.report))
-for _name, _table in estimates.TABLES.items():
-    main.add_command(_table.command(_name, estimates.estimate))
-main.add_command(files.SWEEP.command("sweep", files.sweep))
-main.add_command(files.COMPARE.command("compare", files.compare))
-main.add_command(files.VALIDATE.command("validate", files.validate))
-hardware.add_command(files.HARDWARE_LIST.command("list", files.hardware_list))
-hardware.add_command(files.HARDWARE_SHOW.command("show", files.hardware_show))
-examples.add_command(files.EXAMPLES_LIST.command("list", files.examples_list))
-examples.add_command(files.EXAMPLES_SHOW.command("show", files.report))
 
 __all__ = ["main"]
