@@ -18,7 +18,6 @@ from botec.stages.model import attention_shape, kv_per_token
 from botec.stages.serving_phases import (
     ServedModel,
     engine_batch,
-    given_factors,
     hardware,
     max_batch,
     overheads,
@@ -57,7 +56,15 @@ def run_reality_check(
         sheet.note("bad", f"The weights alone do not fit in one {gpu.name}: no batch fits.")
         return
     engine = ctx.catalog.engine(inf.engine, "inference.engine")
-    hw = _hardware(ctx, scn.model, inf, gpu, engine, (peak, bandwidth, one_gpu), model)
+    hw = hardware(
+        ctx,
+        gpu=gpu,
+        engine=engine,
+        device=(peak, bandwidth, one_gpu),
+        model=model,
+        precision=(scn.model.precision, "model.precision"),
+        pinned=(inf.compute_efficiency, inf.memory_efficiency, inf.roofline_sharpness),
+    )
     real_qps = _requests_per_gpu(ctx, engine, batch, model, hw)
     if ctx.peak_rps is not None:
         ctx.gpus["realistic"] = inference.gpus_for_load(
@@ -77,35 +84,6 @@ def run_reality_check(
         real_qps,
         ctx.gpus.get("required"),
         ctx.gpus.get("realistic"),
-    )
-
-
-def _hardware(
-    ctx: Context,
-    model_section: ModelSection,
-    inf: InferenceSection,
-    gpu: Hardware,
-    engine: Engine,
-    device: tuple[Value, Value, Value],
-    model: ServedModel,
-) -> dict[str, Value]:
-    """The roofline's view of the GPU (``device``: peak, bandwidth, TP size) and the engine."""
-    peak, bandwidth, one_gpu = device
-    return hardware(
-        ctx,
-        gpu=gpu,
-        engine=engine,
-        device=(peak, bandwidth),
-        tensor_parallel=one_gpu,
-        layers=model.layers,
-        hidden_size=model.hidden_size,
-        given=given_factors(
-            ctx,
-            model_section.precision,
-            "model.precision",
-            (inf.compute_efficiency, inf.memory_efficiency, inf.roofline_sharpness),
-            gpu.peak_flop_per_s,
-        ),
     )
 
 

@@ -21,7 +21,6 @@ from botec.stages.model_params import record_param_count
 from botec.stages.serving_phases import (
     ServedModel,
     engine_batch,
-    given_factors,
     hardware,
     max_batch,
     overheads,
@@ -235,7 +234,15 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     )
     source = chosen_by or "scenario"
     tp = sheet.input("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs", source)
-    hw = _hardware(ctx, srv, gpu, engine, (peak, bandwidth, tp), model)
+    hw = hardware(
+        ctx,
+        gpu=gpu,
+        engine=engine,
+        device=(peak, bandwidth, tp),
+        model=model,
+        precision=(srv.precision, "serving.precision"),
+        pinned=(srv.compute_efficiency, srv.memory_efficiency, srv.roofline_sharpness),
+    )
     costs = overheads(ctx, engine, (srv.request_overhead, srv.step_overhead))
     fits = max_batch(
         ctx,
@@ -272,34 +279,6 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         "memory_bandwidth": bandwidth,
         "gpu_memory": gpu_mem,
     } | {name: sheet.steps[name] for name in ("prefill_roofline_time", "prefill_sync_time")}
-
-
-def _hardware(
-    ctx: Context,
-    srv: ServingSection,
-    gpu: Any,
-    engine: Any,
-    device: tuple[Value, Value, Value],
-    model: ServedModel,
-) -> dict[str, Value]:
-    """The roofline's view of the GPU group (``device``: peak, bandwidth, TP size)."""
-    peak, bandwidth, tp = device
-    return hardware(
-        ctx,
-        gpu=gpu,
-        engine=engine,
-        device=(peak, bandwidth),
-        tensor_parallel=tp,
-        layers=model.layers,
-        hidden_size=model.hidden_size,
-        given=given_factors(
-            ctx,
-            srv.precision,
-            "serving.precision",
-            (srv.compute_efficiency, srv.memory_efficiency, srv.roofline_sharpness),
-            gpu.peak_flop_per_s,
-        ),
-    )
 
 
 def _latency(

@@ -59,16 +59,17 @@ def hardware(
     *,
     gpu: Hardware,
     engine: Engine,
-    device: tuple[Value, Value],
-    tensor_parallel: Value,
-    layers: Value,
-    hidden_size: Value,
-    given: dict[str, Any],
+    device: tuple[Value, Value, Value],
+    model: ServedModel,
+    precision: tuple[str, str],
+    pinned: tuple[Any, Any, Any],
 ) -> dict[str, Value]:
-    """The values every kernel-group roofline and all-reduce reads: peak and bandwidth
-    (``device``), efficiencies (``given`` by the scenario, else the engine's ranges), the
-    interconnect's all-reduce cost."""
+    """The values every kernel-group roofline and all-reduce reads: peak, bandwidth and the
+    GPUs sharing each kernel (``device``), efficiencies (``pinned`` by the scenario: compute,
+    memory, sharpness; else the engine's ranges, at the ``precision`` (key, field) of the
+    weights), the interconnect's all-reduce cost."""
     sheet = ctx.sheet
+    given = given_factors(ctx, precision[0], precision[1], pinned, gpu.peak_flop_per_s)
     link = ctx.catalog.link(gpu.interconnect, "hardware interconnect")
     compute = given.get("compute_efficiency")
     compute_eff = engine_factor(
@@ -92,14 +93,14 @@ def hardware(
         "Memory-bandwidth efficiency",
     )
     return {
-        "tensor_parallel": _cards_at_once(ctx, engine, tensor_parallel),
+        "tensor_parallel": _cards_at_once(ctx, engine, device[2]),
         "peak_flop_per_s": device[0],
         "memory_bandwidth": device[1],
         "compute_efficiency": compute_eff,
         "memory_efficiency": memory_eff,
         "roofline_sharpness": roofline_sharpness(ctx, given.get("roofline_sharpness")),
-        "layers": layers,
-        "hidden_size": hidden_size,
+        "layers": model.layers,
+        "hidden_size": model.hidden_size,
         **_allreduce(ctx, link),
     }
 
