@@ -115,9 +115,17 @@ def validated(data: Mapping[str, Any]) -> Scenario:
 
 
 def run(data: Mapping[str, Any], samples: int, seed: int, catalog_files: CatalogFiles) -> Sheet:
-    """Validate the scenario a command built and evaluate it with the user's catalog."""
+    """Validate the scenario a command built and evaluate it with the user's catalog; a problem
+    found while running (an unknown model, a GPU without that precision) names the field the
+    command filled, so a front end can name its own flag."""
     catalog = load_catalog(catalog_files)
-    return evaluate(validated(data), samples, seed, catalog)
+    scenario = validated(data)
+    try:
+        return evaluate(scenario, samples, seed, catalog)
+    except ParameterError:
+        raise
+    except BotecInputError as exc:
+        raise ParameterError(exc.field, exc.value, exc.allowed) from None
 
 
 def evaluate(scn: Scenario, samples: int, seed: int, catalog: Catalog | None) -> Sheet:

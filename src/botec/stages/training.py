@@ -62,7 +62,7 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
     price = _price(ctx, t, gpu)
     if t.finetune != "full" and t.tokens is None:
         raise BotecInputError(
-            "training.tokens", None, f"the fine-tuning tokens for {t.finetune}, e.g. 100M"
+            "training.tokens", "(not given)", f"the fine-tuning tokens for {t.finetune}, e.g. 100M"
         )
     if t.tokens is not None or not t.memory:
         _run(ctx, t, spec, gpu, params, peak, price)

@@ -265,7 +265,7 @@ def _lora_memory_per_gpu(
     if spec is None:
         raise BotecInputError(
             "training.model",
-            t.params,
+            "(not given; only --params)",
             f"a named model (--model) for {t.finetune}: adapter sizes need its layer shapes",
         )
     one = sheet.constant("one_gpu", 1, "GPUs", "No model parallelism", "LoRA: data parallel only")
