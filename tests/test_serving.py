@@ -352,3 +352,14 @@ def test_the_kv_cache_type_follows_the_engine_with_low_bit_weights() -> None:
     # A stated KV type always wins.
     stated = _serve(engine="vllm", gpu="h100-sxm", precision="fp8", kv_precision="fp8")
     assert stated.value("kv_cache_per_token") == 2 * 32 * 32 * 128 * 1
+
+
+def test_an_moe_model_under_tensor_parallelism_pays_the_expert_all_to_alls() -> None:
+    # Mixtral 8x7B (32 layers, hidden 4,096) on 2 × A100 over NVLink 3: each layer has one
+    # all-reduce after attention, then the experts' dispatch and combine: 3 collectives, each at
+    # the 45 µs NCCL floor + 2·(2−1)/2 · 4,096 · 2 B at 180 GB/s for one decoding sequence.
+    sheet = _serve(model="mixtral-8x7b", tensor_parallel=2, input_tokens=128, output_tokens=128)
+    assert sheet.value("allreduces_per_layer") == 3
+    assert sheet.value("decode_sync_time") == pytest.approx(3 * 32 * (45e-6 + 4096 * 2 / 180e9))
+    dense = _serve(model="llama-2-7b", tensor_parallel=2)
+    assert dense.value("allreduces_per_layer") == 2

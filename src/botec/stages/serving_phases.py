@@ -101,7 +101,7 @@ def hardware(
         "roofline_sharpness": roofline_sharpness(ctx, given.get("roofline_sharpness")),
         "layers": model.layers,
         "hidden_size": model.hidden_size,
-        **_allreduce(ctx, link),
+        **_allreduce(ctx, link, moe=bool(model.experts)),
     }
 
 
@@ -145,19 +145,35 @@ def _cards_at_once(ctx: Context, engine: Engine, tensor_parallel: Value) -> Valu
     )
 
 
-def _allreduce(ctx: Context, link: Any) -> dict[str, Value]:
+def _allreduce(ctx: Context, link: Any, *, moe: bool) -> dict[str, Value]:
     sheet = ctx.sheet
-    return {
-        "activation_bytes": sheet.constant(
-            "activation_bytes", 2, "B", "Bytes per activation", "FP16/BF16 activations"
-        ),
-        "allreduces_per_layer": sheet.constant(
+    collectives = (
+        sheet.constant(
+            "allreduces_per_layer",
+            3,
+            "all-reduces",
+            "Collectives per layer under TP with expert parallelism",
+            "An MoE layer split over the GPUs: one all-reduce after attention, then the experts' "
+            "dispatch and combine all-to-alls (expert parallelism: DeepSeek-V3 report, section "
+            "3.2.2 on its all-to-all; TensorRT-LLM's DeepSeek-R1 latency runs use EP8). Each is "
+            "costed like an all-reduce: the fixed cost per call, which dominates at small batch, "
+            "and an all-reduce's volume (an all-to-all sends each token to its k experts, more at"
+            " large batch); the few dense first layers are counted as MoE layers",
+        )
+        if moe
+        else sheet.constant(
             "allreduces_per_layer",
             2,
             "all-reduces",
             "All-reduces per layer under TP",
             "Megatron-LM tensor parallelism: one after attention, one after the MLP",
+        )
+    )
+    return {
+        "activation_bytes": sheet.constant(
+            "activation_bytes", 2, "B", "Bytes per activation", "FP16/BF16 activations"
         ),
+        "allreduces_per_layer": collectives,
         "allreduce_bandwidth": sheet.input(
             "allreduce_bandwidth",
             link.allreduce_bandwidth,
