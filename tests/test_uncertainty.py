@@ -34,6 +34,25 @@ def test_range_text_is_a_lognormal_90_percent_interval() -> None:
     assert u.percentile(95) == pytest.approx(0.5)
 
 
+def test_a_fraction_range_past_one_says_its_draws_stop_at_100_percent() -> None:
+    # A lognormal whose 95th percentile is 1.6 has draws above 1; the sheet caps a fraction's
+    # draws at 1, so the text names the cap, and the draws' 95th percentile is the cap itself:
+    # median 0.85, sigma = ln(0.85 / 0.45) / 1.645 = 0.387, so P(draw > 1) = P(z > 0.42) ≈ 34%.
+    spec = Uncertain(0.45, 1.6, "lognormal", 0.85)
+    assert spec.describe("fraction") == "45.0% to 100% (lognormal to 160%, capped at 100%)"
+    assert Uncertain(0.3, 0.5).describe("fraction") == "30.0% to 50.0% (lognormal, 90% interval)"
+    sheet = evaluate(
+        scenario_from_dict(
+            {"training": {"params": "7B", "tokens": "1T", "gpu": "h100-sxm", "gpus": 64}}
+        ),
+        samples=4000,
+        seed=0,
+    )
+    draws = sheet.inputs["whole_run_efficiency"].samples
+    assert draws.max() == 1.0
+    assert 0.30 < float(np.mean(draws == 1.0)) < 0.38
+
+
 def test_unit_of_the_high_end_applies_to_a_bare_low_end() -> None:
     u = parse_uncertain("2 to 10 KB", "bytes", "requests.request_size")
     assert (u.low, u.high) == (2000.0, 10000.0)

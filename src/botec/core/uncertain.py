@@ -103,6 +103,9 @@ class Uncertain:
         from botec.core.units import format_quantity
 
         lo, hi = format_quantity(self.low, unit), format_quantity(self.high, unit)
+        if unit == "fraction" and self.high > 1:
+            # The sheet caps a fraction's draws at 1 (no share or efficiency passes it).
+            return f"{lo} to 100% ({self.dist} to {hi}, capped at 100%)"
         if self.dist == "uniform":
             return f"{lo} to {hi} (uniform)"
         return f"{lo} to {hi} ({self.dist}, 90% interval)"
