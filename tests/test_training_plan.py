@@ -259,3 +259,37 @@ def test_a_distillation_teacher_adds_its_forward_passes_by_hand() -> None:
     assert r["student_flops"]["value"] == pytest.approx(6 * 1.24e9 * 9e12)
     assert r["teacher_flops"]["value"] == pytest.approx(2 * 8_030_261_248 * 1e12)
     assert r["total_flops"]["value"] == pytest.approx(6 * 1.24e9 * 9e12 + 2 * 8_030_261_248 * 1e12)
+
+
+def test_an_unnamed_mixture_of_experts_keeps_a_share_of_the_dense_mfu_by_hand() -> None:
+    # Qwen3-235B-A22B-like: 22B parameters per token, 235B in all, BF16 on 256 H100s. The dense
+    # sustained MFU for Hopper at 22B on 256 GPUs is the generation's 38% ÷ 0.9 = 42.2% (no
+    # small-model or large-cluster rule applies); an MoE keeps the catalog's 36.5% of it, so
+    # 989 TFLOP/s × 0.4222 × 0.365 ÷ (6 × 22e9 FLOP/token) = 1,155 token/s per GPU.
+    out = _train(
+        "--params", "22B", "--total-params", "235B", "--tokens", "1T",
+        "--gpu", "h100-sxm", "--gpus", "256",
+    )  # fmt: skip
+    kernel = 0.38 / 0.9 * 0.365
+    assert out["results"]["moe_kernel_mfu"]["value"] == pytest.approx(kernel)
+    assert out["results"]["tokens_per_second_per_gpu"]["value"] == pytest.approx(
+        989e12 * kernel / (6 * 22e9)
+    )
+    # Every expert is checkpointed: 235e9 parameters × 2 B of BF16 weights.
+    assert out["results"]["weights_checkpoint_size"]["value"] == pytest.approx(470e9)
+    # A stated share replaces the catalog's; a dense model (no total) has no MoE step.
+    half = _train(
+        "--params", "22B", "--total-params", "235B", "--tokens", "1T",
+        "--gpu", "h100-sxm", "--gpus", "256", "--moe-efficiency", "50%",
+    )  # fmt: skip
+    assert half["results"]["moe_kernel_mfu"]["value"] == pytest.approx(0.38 / 0.9 * 0.5)
+    dense = _train("--params", "22B", "--tokens", "1T", "--gpu", "h100-sxm", "--gpus", "256")
+    assert "moe_kernel_mfu" not in dense["results"]
+
+
+def test_total_params_must_hold_the_active_ones_and_belong_to_an_unnamed_model() -> None:
+    code, _, err = cli("train", "--params", "22B", "--total-params", "10B", "--tokens", "1T")
+    assert code == 2 and "--total-params" in err and "at least params" in err
+    code, _, err = cli("train", "--model", "mixtral-8x7b", "--total-params", "47B")
+    assert code == 2 and "--total-params" in err and "named model" in err
+    assert "Traceback" not in err

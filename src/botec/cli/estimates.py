@@ -52,6 +52,16 @@ TRAIN = Table(
     (
         Opt("--model", "A catalog model (llama-2-70b, ...), a config.json, or hf:owner/name."),
         Opt("--params", "Parameter count of an unnamed model, e.g. 10B."),
+        Opt(
+            "--total-params",
+            "An unnamed mixture of experts: every expert's parameters (--params: those each "
+            "token uses), e.g. 235B.",
+        ),
+        Opt(
+            "--moe-efficiency",
+            "A mixture of experts' share of a dense model's sustained MFU (default: the "
+            "catalog's range).",
+        ),
         Opt("--tokens", "Training tokens, e.g. 200B, 1.4T (default: 20 per parameter)."),
         Opt("--gpu", "Accelerator (botec hardware list).", show_default=True),
         Opt("--gpus", "Number of accelerators (default: what --deadline needs, else 64)."),

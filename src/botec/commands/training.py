@@ -36,6 +36,8 @@ Finetune = Literal["full", "lora", "qlora"]
 TRAIN_FIELDS: dict[str, tuple[str, ...]] = {
     "model": ("training.model",),
     "params": ("training.params",),
+    "total_params": ("training.total_params",),
+    "moe_efficiency": ("training.moe_training_efficiency",),
     "tokens": ("training.tokens",),
     "gpu": ("training.gpu",),
     "gpus": ("training.gpus",),
@@ -63,6 +65,8 @@ def train(
     *,
     model: str | None = None,
     params: Quantity | None = None,
+    total_params: Quantity | None = None,
+    moe_efficiency: Quantity | None = None,
     tokens: Quantity | None = None,
     gpu: str = "a100-80gb",
     gpus: int | str | None = None,

@@ -240,6 +240,15 @@ TRAINING_THROUGHPUT = Formula(
     "(the whole-run losses are not in it).",
     headline=True,
 )
+MOE_KERNEL_MFU = Formula(
+    "moe_kernel_mfu",
+    "kernel_mfu * moe_training_efficiency",
+    "fraction",
+    "Sustained MFU of a mixture of experts",
+    "A dense model's sustained MFU at this size and scale, times the share an MoE keeps: small "
+    "per-expert matmuls, uneven expert load and the all-to-all dispatch and combine cost it the "
+    "rest (MFU counts the active parameters).",
+)
 RUN_MFU = Formula(
     "mfu",
     "kernel_mfu * whole_run_efficiency",

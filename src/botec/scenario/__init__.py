@@ -227,12 +227,15 @@ class TrainingSection(_Section):
 
     model: str = ""  # a catalog model, a local config.json, or hf:owner/name
     params: Params | None = None
+    # an unnamed mixture of experts: every expert's parameters (params: those each token uses)
+    total_params: Params | None = None
     tokens: Tokens | None = None
     gpu: str = "a100-80gb"
     gpus: WholeCount | None = None  # default: what the deadline needs, else 64
     deadline: Deadline = None  # wall-clock allowed: sizes the GPUs, or checks the given count
     mfu: Fraction = None  # default: the range for this GPU generation and scale
     whole_run_efficiency: Fraction = None  # default: 1 with a stated MFU, else the catalog's
+    moe_training_efficiency: Fraction = None  # MoE's share of the dense sustained MFU
     precision: str = "bf16"
     peak_flops: FlopRate | None = None
     usd_per_gpu_hour: UsdPerHour | None = None  # default: the catalog's on-demand price

@@ -25,9 +25,17 @@ from botec.stages.model_params import record_param_count
 from botec.stages.training_budget import budget_buys, budget_verdict, over_budget_advice
 from botec.stages.training_extras import run_extras
 from botec.stages.training_memory import memory_per_gpu, seed_memory
+from botec.stages.training_scale import deadline_note, run_gpus, run_mfu
 
 
 def _model(t: TrainingSection) -> Any:
+    if t.model and t.total_params is not None:
+        raise BotecInputError(
+            "training.total_params",
+            t.total_params,
+            f"no value beside a named model ({t.model} brings its own expert count); "
+            "total_params describes an unnamed mixture of experts given by params",
+        )
     if t.model:
         from botec.modelspec import resolve_model
 
@@ -37,6 +45,23 @@ def _model(t: TrainingSection) -> Any:
             "training.params", "missing", "a parameter count such as 7B, or a model name"
         )
     return None
+
+
+def _unnamed_moe(sheet: Sheet, t: TrainingSection) -> None:
+    """An unnamed model is a mixture of experts when ``total_params`` exceeds ``params`` (the
+    count each token uses): the total is then what memory and checkpoints hold."""
+    if t.total_params is None:
+        return
+    total, active = float(point(t.total_params)), float(point(t.params))
+    if total < active:
+        raise BotecInputError(
+            "training.total_params",
+            t.total_params,
+            f"at least params ({active:,.0f}): every expert's parameters, of which each token "
+            "uses params",
+        )
+    if total > active:
+        sheet.input("total_params", total, "params", "Total parameters (all experts)")
 
 
 # A run's GPUs when neither a count nor a deadline is given: 8 nodes of 8, a mid-size allocation
@@ -53,8 +78,17 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
     moe = spec is not None and spec.params_active < spec.params_total
     if spec is not None:
         params = record_param_count(sheet, spec, active=moe, name="params", prefix="training_")
+        if moe:  # every expert's weights are stored, trained and checkpointed
+            sheet.input(
+                "total_params",
+                float(spec.params_total),
+                "params",
+                "Total parameters",
+                f"{spec.name}: {spec.source}",
+            )
     else:
         params = sheet.input("training_params", t.params, "params", "Parameters (training)")
+        _unnamed_moe(sheet, t)
     gpu = ctx.catalog.hardware(t.gpu, "training.gpu")
     peak = _peak(ctx, t, gpu)
     if t.gpus is None and (t.deadline is None or (t.tokens is None and t.memory)):
@@ -67,7 +101,7 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
     if t.tokens is not None or not t.memory:
         _run(ctx, t, spec, gpu, params, peak, price)
     else:
-        mfu = _mfu(ctx, t, gpu, float(point(params.value)))
+        mfu = run_mfu(ctx, t, gpu, float(point(params.value)))
         budget_buys(sheet, t, price, peak, mfu, params, None, None)
     if t.memory:
         seed_memory(ctx, t, params, gpu)
@@ -126,17 +160,19 @@ def _run(
         _teacher(ctx, t, tokens),
     )
     peak = _low_precision_peak(ctx, t, gpu, peak, flops)
-    t, mfu, gpus, deadline = _gpus(ctx, t, gpu, params, peak, flops)
+    t, mfu, gpus, deadline = run_gpus(ctx, t, gpu, params, peak, flops)
     run = training.training_time(sheet, flops, gpus, peak, mfu, price)
     sheet.step(
         training.TRAINING_THROUGHPUT,
         peak_flop_per_s=peak,
-        kernel_mfu=sheet.inputs.get("kernel_mfu") or sheet.inputs["mfu"],
+        kernel_mfu=sheet.steps.get("moe_kernel_mfu")
+        or sheet.inputs.get("kernel_mfu")
+        or sheet.inputs["mfu"],
         tokens=tokens,
         total_flops=flops,
     )
     if deadline is not None:
-        _deadline_note(sheet, t, run, deadline)
+        deadline_note(sheet, t, run, deadline)
     run_extras(ctx, t, spec, gpu, run, params, tokens, gpus)
     if price is not None:
         _spot_cost(ctx, t, gpu, run)
@@ -161,114 +197,6 @@ def _spot_cost(ctx: Context, t: TrainingSection, gpu: Any, run: training.Trainin
     )
     assert run.cost is not None
     ctx.sheet.step(training.SPOT_COST, cost=run.cost, spot_price_fraction=spot)
-
-
-def _gpus(
-    ctx: Context, t: TrainingSection, gpu: Any, params: Value, peak: Value, flops: Value
-) -> tuple[TrainingSection, Value, Value, Value | None]:
-    """The run's GPUs (and MFU, which depends on the scale): as given; or, with a deadline and
-    no count, the fewest whole nodes that finish in time. Returns the section with its count."""
-    sheet = ctx.sheet
-    size = float(point(params.value))
-    if t.gpus is not None:
-        mfu = _mfu(ctx, t, gpu, size)
-        gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
-        if t.deadline is None:
-            return t, mfu, gpus, None
-        deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
-        training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
-        return t, mfu, gpus, deadline
-    # The default MFU falls with scale and the count grows as MFU falls: settle the count on
-    # nominal values first (it only grows, so this ends), then record the steps at that count.
-    count = None
-    for _ in range(10):
-        mfu_nominal = _nominal_run_mfu(ctx, t, gpu, count, size)
-        found = int(
-            training.GPUS_FOR_DEADLINE.parsed.evaluate(
-                {
-                    "total_flops": float(flops.value),
-                    "peak_flop_per_s": float(peak.value),
-                    "mfu": mfu_nominal,
-                    "deadline": float(point(t.deadline)),
-                    "gpus_per_node": training.GPUS_PER_NODE,
-                }
-            )
-        )
-        if found == count:
-            break
-        count = found
-    t = t.model_copy(update={"gpus": count})
-    mfu = _mfu(ctx, t, gpu, size)
-    deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
-    gpus = training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
-    return t, mfu, gpus, deadline
-
-
-def _nominal_run_mfu(
-    ctx: Context, t: TrainingSection, gpu: Any, gpus: int | None, size: float
-) -> float:
-    """The whole-run MFU at nominal values for ``gpus`` GPUs, as :func:`_mfu` records it."""
-    from botec.catalog.training_mfu import kernel_mfu
-
-    if t.mfu is not None and t.whole_run_efficiency is None:
-        return float(point(t.mfu))
-    kernel = point(t.mfu) if t.mfu is not None else kernel_mfu(gpu.key, gpus, size).nominal
-    efficiency = (
-        point(t.whole_run_efficiency)
-        if t.whole_run_efficiency is not None
-        else ctx.catalog.assumption("whole_run_efficiency").nominal
-    )
-    return float(
-        training.RUN_MFU.parsed.evaluate({"kernel_mfu": kernel, "whole_run_efficiency": efficiency})
-    )
-
-
-def _deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -> None:
-    needed = sheet.steps["gpus_for_deadline"]
-    if run.wall_clock.value <= deadline.value:
-        sheet.note(
-            "ok",
-            f"{t.gpus:,} GPUs finish in {run.wall_clock.formatted()}, within the "
-            f"{deadline.formatted()} deadline"
-            + (
-                f" (the fewest whole 8-GPU nodes that do: {needed.formatted()})."
-                if needed.value < t.gpus
-                else "."
-            ),
-        )
-    else:
-        sheet.note(
-            "bad",
-            f"On {t.gpus:,} GPUs the run takes {run.wall_clock.formatted()}, past the "
-            f"{deadline.formatted()} deadline: {needed.formatted()} finish in time at this MFU "
-            "(the GPU-hours and the bill stay the same).",
-        )
-
-
-def _mfu(ctx: Context, t: TrainingSection, gpu: Any, params: float) -> Value:
-    """The MFU over the whole run: as stated (the seeds' convention: the whole run's), or the
-    sustained default for the GPU generation and scale times the whole-run efficiency."""
-    sheet = ctx.sheet
-    if t.mfu is not None:
-        mfu = sheet.input("mfu", t.mfu, "fraction", "Model FLOPs utilisation (MFU)", "scenario")
-        if t.whole_run_efficiency is None:
-            return mfu
-        kernel = mfu
-    else:
-        from botec.catalog.training_mfu import kernel_mfu
-
-        rng = kernel_mfu(gpu.key, t.gpus, params)
-        kernel = sheet.assume(
-            "kernel_mfu", rng, "fraction", "Sustained MFU while the job runs", rng.source
-        )
-    efficiency = assumed(
-        ctx,
-        "whole_run_efficiency",
-        t.whole_run_efficiency,
-        "fraction",
-        "Share of the run's GPU time spent training",
-    )
-    return sheet.step(training.RUN_MFU, kernel_mfu=kernel, whole_run_efficiency=efficiency)
 
 
 def _spot_nominal(ctx: Context, gpu: Any) -> float | None:

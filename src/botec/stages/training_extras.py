@@ -69,11 +69,7 @@ def _compute_and_energy(
 def _storage(sheet: Sheet, t: TrainingSection, spec: Any, params: Value, tokens: Value) -> None:
     """Checkpoint sizes (weights; full state for full training) and the tokenised dataset."""
     # Checkpoints are of every parameter, MoE experts included.
-    total_params = (
-        sheet.input("total_params", float(spec.params_total), "params", "Total parameters")
-        if spec is not None and spec.params_active < spec.params_total
-        else params
-    )
+    total_params = sheet.inputs.get("total_params") or params  # the training stage records it
     sheet.step(
         training.WEIGHTS_CHECKPOINT,
         params=total_params,

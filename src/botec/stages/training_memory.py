@@ -69,8 +69,9 @@ def _model_shape(
         shape = {"layers": spec.layers, "hidden_size": spec.hidden_size, "heads": spec.heads}
         cite = f"{spec.name}: {spec.source}"
     else:
-        params_total = float(point(t.params))
-        typical = typical_shape(params_total, partitionable=True)
+        # an unnamed MoE stores every expert; its layers are as wide as its active count's
+        params_total = float(point(t.total_params if t.total_params is not None else t.params))
+        typical = typical_shape(float(point(t.params)), partitionable=True)
         shape = {
             "layers": typical.layers,
             "hidden_size": typical.d_model,

@@ -122,6 +122,8 @@ def _result_for(
         section["model"] = row["model"]
     else:
         section["params"] = float(row["params"])
+        if row.get("total_params"):  # an unnamed mixture of experts
+            section["total_params"] = float(row["total_params"])
     if row.get("context_length"):
         section["sequence_length"] = float(row["context_length"])
     try:

@@ -1,0 +1,138 @@
+"""The [training] stage's GPU count and MFU: the sustained MFU for the GPU generation and scale
+(times a mixture of experts' share of it), the whole-run MFU, and with a deadline the fewest whole
+nodes that finish in time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botec.core.sheet import Sheet, Value
+from botec.core.uncertain import point
+from botec.estimators import training
+from botec.scenario import TrainingSection
+from botec.stages._inputs import assumed
+from botec.stages.context import Context
+
+
+def run_gpus(
+    ctx: Context, t: TrainingSection, gpu: Any, params: Value, peak: Value, flops: Value
+) -> tuple[TrainingSection, Value, Value, Value | None]:
+    """The run's GPUs (and MFU, which depends on the scale): as given; or, with a deadline and
+    no count, the fewest whole nodes that finish in time. Returns the section with its count."""
+    sheet = ctx.sheet
+    size = float(point(params.value))
+    if t.gpus is not None:
+        mfu = run_mfu(ctx, t, gpu, size)
+        gpus = sheet.input("gpus", t.gpus, "GPUs", f"{gpu.name} GPUs")
+        if t.deadline is None:
+            return t, mfu, gpus, None
+        deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
+        training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
+        return t, mfu, gpus, deadline
+    # The default MFU falls with scale and the count grows as MFU falls: settle the count on
+    # nominal values first (it only grows, so this ends), then record the steps at that count.
+    count = None
+    for _ in range(10):
+        mfu_nominal = _nominal_run_mfu(ctx, t, gpu, count, size)
+        found = int(
+            training.GPUS_FOR_DEADLINE.parsed.evaluate(
+                {
+                    "total_flops": float(flops.value),
+                    "peak_flop_per_s": float(peak.value),
+                    "mfu": mfu_nominal,
+                    "deadline": float(point(t.deadline)),
+                    "gpus_per_node": training.GPUS_PER_NODE,
+                }
+            )
+        )
+        if found == count:
+            break
+        count = found
+    t = t.model_copy(update={"gpus": count})
+    mfu = run_mfu(ctx, t, gpu, size)
+    deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
+    gpus = training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
+    return t, mfu, gpus, deadline
+
+
+def _nominal_run_mfu(
+    ctx: Context, t: TrainingSection, gpu: Any, gpus: int | None, size: float
+) -> float:
+    """The whole-run MFU at nominal values for ``gpus`` GPUs, as :func:`_mfu` records it."""
+    from botec.catalog.training_mfu import kernel_mfu
+
+    if t.mfu is not None and t.whole_run_efficiency is None:
+        return float(point(t.mfu))
+    kernel = point(t.mfu) if t.mfu is not None else kernel_mfu(gpu.key, gpus, size).nominal
+    if t.mfu is None and "total_params" in ctx.sheet.inputs:
+        moe = t.moe_training_efficiency
+        share = ctx.catalog.assumption("moe_training_efficiency").nominal
+        kernel *= float(point(moe)) if moe is not None else share
+    efficiency = (
+        point(t.whole_run_efficiency)
+        if t.whole_run_efficiency is not None
+        else ctx.catalog.assumption("whole_run_efficiency").nominal
+    )
+    return float(
+        training.RUN_MFU.parsed.evaluate({"kernel_mfu": kernel, "whole_run_efficiency": efficiency})
+    )
+
+
+def deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -> None:
+    needed = sheet.steps["gpus_for_deadline"]
+    if run.wall_clock.value <= deadline.value:
+        sheet.note(
+            "ok",
+            f"{t.gpus:,} GPUs finish in {run.wall_clock.formatted()}, within the "
+            f"{deadline.formatted()} deadline"
+            + (
+                f" (the fewest whole 8-GPU nodes that do: {needed.formatted()})."
+                if needed.value < t.gpus
+                else "."
+            ),
+        )
+    else:
+        sheet.note(
+            "bad",
+            f"On {t.gpus:,} GPUs the run takes {run.wall_clock.formatted()}, past the "
+            f"{deadline.formatted()} deadline: {needed.formatted()} finish in time at this MFU "
+            "(the GPU-hours and the bill stay the same).",
+        )
+
+
+def run_mfu(ctx: Context, t: TrainingSection, gpu: Any, params: float) -> Value:
+    """The MFU over the whole run: as stated (the seeds' convention: the whole run's), or the
+    sustained default for the GPU generation and scale times the whole-run efficiency."""
+    sheet = ctx.sheet
+    if t.mfu is not None:
+        mfu = sheet.input("mfu", t.mfu, "fraction", "Model FLOPs utilisation (MFU)", "scenario")
+        if t.whole_run_efficiency is None:
+            return mfu
+        kernel = mfu
+    else:
+        from botec.catalog.training_mfu import kernel_mfu
+
+        rng = kernel_mfu(gpu.key, t.gpus, params)
+        kernel = sheet.assume(
+            "kernel_mfu", rng, "fraction", "Sustained MFU while the job runs", rng.source
+        )
+        if "total_params" in sheet.inputs:  # a mixture of experts
+            kernel = sheet.step(
+                training.MOE_KERNEL_MFU,
+                kernel_mfu=kernel,
+                moe_training_efficiency=assumed(
+                    ctx,
+                    "moe_training_efficiency",
+                    t.moe_training_efficiency,
+                    "fraction",
+                    "MoE training's share of a dense model's sustained MFU",
+                ),
+            )
+    efficiency = assumed(
+        ctx,
+        "whole_run_efficiency",
+        t.whole_run_efficiency,
+        "fraction",
+        "Share of the run's GPU time spent training",
+    )
+    return sheet.step(training.RUN_MFU, kernel_mfu=kernel, whole_run_efficiency=efficiency)
