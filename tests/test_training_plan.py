@@ -293,3 +293,21 @@ def test_total_params_must_hold_the_active_ones_and_belong_to_an_unnamed_model()
     code, _, err = cli("train", "--model", "mixtral-8x7b", "--total-params", "47B")
     assert code == 2 and "--total-params" in err and "named model" in err
     assert "Traceback" not in err
+
+
+def test_a_model_whose_report_gives_its_pretraining_length_uses_it_by_hand() -> None:
+    # DeepSeek-V3 pretrained at 4K tokens (arXiv 2412.19437, section 4.2), not at the 8,192-token
+    # cap botec assumes for long-context models. Per token: 6 × 37,552,297,472 active parameters
+    # plus PaLM's attention term 12 × 61 layers × (128 heads × 192) × 4,096 tokens.
+    out = _train("--model", "deepseek-v3", "--tokens", "1T", "--gpu", "h800", "--gpus", "2048")
+    r = out["results"]
+    per_token = 6 * 37_552_297_472 + 12 * 61 * 128 * 192 * 4096
+    assert r["total_flops"]["value"] == pytest.approx(per_token * 1e12)
+    # A stated length still wins.
+    longer = _train(
+        "--model", "deepseek-v3", "--tokens", "1T", "--gpu", "h800", "--gpus", "2048",
+        "--seq-len", "8192",
+    )  # fmt: skip
+    assert longer["results"]["total_flops"]["value"] == pytest.approx(
+        (6 * 37_552_297_472 + 12 * 61 * 128 * 192 * 8192) * 1e12
+    )

@@ -255,6 +255,14 @@ def _sequence_length(ctx: Context, t: TrainingSection, spec: Any) -> Value:
         return sheet.input(
             "sequence_length", t.sequence_length, "tokens", "Training sequence length"
         )
+    if spec.pretraining_context_length:  # the model's own, where its report gives it
+        return sheet.input(
+            "sequence_length",
+            spec.pretraining_context_length,
+            "tokens",
+            f"{spec.name} pretraining sequence length",
+            f"{spec.name}: {spec.source}",
+        )
     return sheet.step(
         training.PRETRAINING_CONTEXT,
         context_length=sheet.input(
