@@ -293,6 +293,8 @@ def test_total_params_must_hold_the_active_ones_and_belong_to_an_unnamed_model()
     code, _, err = cli("train", "--model", "mixtral-8x7b", "--total-params", "47B")
     assert code == 2 and "--total-params" in err and "named model" in err
     assert "Traceback" not in err
+    code, _, err = cli("train", "--params", "7B", "--tokens", "1T", "--moe-efficiency", "50%")
+    assert code == 2 and "--moe-efficiency" in err and "dense model" in err
 
 
 def test_a_model_whose_report_gives_its_pretraining_length_uses_it_by_hand() -> None:

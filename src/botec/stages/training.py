@@ -89,6 +89,13 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
     else:
         params = sheet.input("training_params", t.params, "params", "Parameters (training)")
         _unnamed_moe(sheet, t)
+    if t.moe_training_efficiency is not None and "total_params" not in sheet.inputs:
+        raise BotecInputError(
+            "training.moe_training_efficiency",
+            t.moe_training_efficiency,
+            "no value for a dense model: it applies to a mixture of experts (an MoE model, "
+            "or params with a larger total_params)",
+        )
     gpu = ctx.catalog.hardware(t.gpu, "training.gpu")
     peak = _peak(ctx, t, gpu)
     if t.gpus is None and (t.deadline is None or (t.tokens is None and t.memory)):
