@@ -313,3 +313,20 @@ def test_a_model_whose_report_gives_its_pretraining_length_uses_it_by_hand() -> 
     assert longer["results"]["total_flops"]["value"] == pytest.approx(
         (6 * 37_552_297_472 + 12 * 61 * 128 * 192 * 8192) * 1e12
     )
+
+
+def test_a_deadline_sizes_an_moe_run_at_its_moe_mfu() -> None:
+    # The count is settled on the MoE's nominal MFU (dense sustained × 36.5% × the 85% whole-run
+    # share): the run it sizes finishes within the deadline at the MFU it reports.
+    out = _train(
+        "--params", "22B", "--total-params", "235B", "--tokens", "2T",
+        "--gpu", "h100-sxm", "--deadline", "30 days",
+    )  # fmt: skip
+    r = out["results"]
+    assert r["mfu"]["value"] == pytest.approx(r["moe_kernel_mfu"]["value"] * 0.85)
+    assert r["wall_clock"]["value"] <= 30 * 86_400
+    gpus = r["gpus_for_deadline"]["value"]
+    assert gpus % 8 == 0
+    # One node fewer would not finish: 6 × 22e9 × 2e12 FLOP at that MFU on gpus − 8 GPUs.
+    slower = 6 * 22e9 * 2e12 / ((gpus - 8) * 989e12 * r["mfu"]["value"])
+    assert slower > 30 * 86_400
