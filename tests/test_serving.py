@@ -363,3 +363,17 @@ def test_an_moe_model_under_tensor_parallelism_pays_the_expert_all_to_alls() -> 
     assert sheet.value("decode_sync_time") == pytest.approx(3 * 32 * (45e-6 + 4096 * 2 / 180e9))
     dense = _serve(model="llama-2-7b", tensor_parallel=2)
     assert dense.value("allreduces_per_layer") == 2
+
+
+def test_an_engine_with_a_per_sequence_cost_pays_it_for_every_sequence_past_the_first() -> None:
+    # llama.cpp's 2023 builds: the 3 ms step overhead plus 4.2 ms for each of the other 7
+    # sequences of a batch of 8 = 32.4 ms a step; at batch 1 nothing is added, so its batch-1
+    # decode is today's llama.cpp's.
+    old = _serve(engine="llama.cpp-2023", batch=8)
+    assert old.value("batch_step_overhead") == pytest.approx(3e-3 + 7 * 4.2e-3)
+    assert old.value("batch_decode_step_time") == pytest.approx(
+        old.value("batch_decode_roofline_time") + 3e-3 + 7 * 4.2e-3
+    )
+    new = _serve(engine="llama.cpp", batch=8)
+    assert "batch_step_overhead" not in new.steps
+    assert old.value("time_per_output_token") == pytest.approx(new.value("time_per_output_token"))

@@ -197,6 +197,9 @@ ENGINE_FACTORS = (
     "step_overhead_s",
     "request_overhead_s",
 )
+# Factors only some engines have: each sequence in a decode step costs this much on top of the
+# step (an engine that runs part of the step once per sequence, e.g. llama.cpp's 2023 builds).
+OPTIONAL_ENGINE_FACTORS = ("sequence_overhead_s",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -315,8 +318,10 @@ def engine_entry(key: str, raw: dict[str, Any], validate: bool = True) -> Engine
     raw = _stringify_dates(raw)
     name = raw.get("name", key)
     factors = {}
-    for factor in ENGINE_FACTORS:
+    for factor in ENGINE_FACTORS + OPTIONAL_ENGINE_FACTORS:
         spec = raw.get(factor)
+        if spec is None and factor in OPTIONAL_ENGINE_FACTORS:
+            continue
         if not isinstance(spec, dict):
             raise BotecInputError(
                 f"catalog engines.{key}.{factor}", spec, "a table {nominal, low, high}"
@@ -330,5 +335,5 @@ def engine_entry(key: str, raw: dict[str, Any], validate: bool = True) -> Engine
             **spec,
         }
         factors[factor] = make(Assumption, data, validate)
-    rest = {k: v for k, v in raw.items() if k not in ENGINE_FACTORS}
+    rest = {k: v for k, v in raw.items() if k not in ENGINE_FACTORS + OPTIONAL_ENGINE_FACTORS}
     return make(Engine, {"name": key, **rest, "key": key, "factors": factors}, validate)

@@ -246,6 +246,14 @@ TP_SYNC = Formula(
     "Two ring all-reduces per layer of tokens × hidden × 2 B, each a fixed cost per call plus "
     "2(N−1)/N of the message at the bus bandwidth NCCL reaches; none on one GPU.",
 )
+BATCH_STEP_OVERHEAD = Formula(
+    "batch_step_overhead",
+    "step_overhead + max(batch - 1, 0) * sequence_overhead",
+    "s",
+    "Per-step overhead at this batch",
+    "The engine's fixed cost per step, plus a cost for every sequence past the first (an engine "
+    "that runs part of each step once per sequence).",
+)
 STEP_TIME = Formula(
     "decode_step_time",
     "decode_roofline_time + decode_sync_time + step_overhead",

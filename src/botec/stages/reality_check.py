@@ -21,6 +21,7 @@ from botec.stages.serving_phases import (
     hardware,
     max_batch,
     overheads,
+    overheads_at_batch,
     phase_times,
     phases,
 )
@@ -140,7 +141,7 @@ def _requests_per_gpu(
     prefill, step = phase_times(
         ctx,
         phases(ctx, "batch", batch, model, hw),
-        overheads(ctx, engine),
+        overheads_at_batch(ctx, engine, overheads(ctx, engine), batch),
         (
             ("batch_prefill_time", "Prefill time for the whole batch"),
             ("batch_decode_step_time", "Decode step time at this batch"),

@@ -24,6 +24,7 @@ from botec.stages.serving_phases import (
     hardware,
     max_batch,
     overheads,
+    overheads_at_batch,
     phase_times,
     phases,
 )
@@ -263,7 +264,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
             )
             return {}
         batch = _batch(ctx, srv, fits, chosen_by, engine)
-        step = _throughput(ctx, batch, model, hw, costs, tp)
+        step = _throughput(ctx, batch, model, hw, overheads_at_batch(ctx, engine, costs, batch), tp)
     return {
         "gpu": gpu,
         "tensor_parallel": tp,

@@ -13,6 +13,7 @@ from botec.core.sheet import Value
 from botec.estimators import serving as sv
 from botec.stages._inputs import assumed, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
+from botec.stages.serving_collectives import collective_inputs
 
 
 @dataclass
@@ -101,7 +102,7 @@ def hardware(
         "roofline_sharpness": roofline_sharpness(ctx, given.get("roofline_sharpness")),
         "layers": model.layers,
         "hidden_size": model.hidden_size,
-        **_allreduce(ctx, link, moe=bool(model.experts)),
+        **collective_inputs(ctx, link, moe=bool(model.experts)),
     }
 
 
@@ -143,52 +144,6 @@ def _cards_at_once(ctx: Context, engine: Engine, tensor_parallel: Value) -> Valu
         f"GPUs working at once ({engine.name} splits the model by layers)",
         engine.multi_gpu_source,
     )
-
-
-def _allreduce(ctx: Context, link: Any, *, moe: bool) -> dict[str, Value]:
-    sheet = ctx.sheet
-    collectives = (
-        sheet.constant(
-            "allreduces_per_layer",
-            3,
-            "all-reduces",
-            "Collectives per layer under TP with expert parallelism",
-            "An MoE layer split over the GPUs: one all-reduce after attention, then the experts' "
-            "dispatch and combine all-to-alls (expert parallelism: DeepSeek-V3 report, section "
-            "3.2.2 on its all-to-all; TensorRT-LLM's DeepSeek-R1 latency runs use EP8). Each is "
-            "costed like an all-reduce: the fixed cost per call, which dominates at small batch, "
-            "and an all-reduce's volume (an all-to-all sends each token to its k experts, more at"
-            " large batch); the few dense first layers are counted as MoE layers",
-        )
-        if moe
-        else sheet.constant(
-            "allreduces_per_layer",
-            2,
-            "all-reduces",
-            "All-reduces per layer under TP",
-            "Megatron-LM tensor parallelism: one after attention, one after the MLP",
-        )
-    )
-    return {
-        "activation_bytes": sheet.constant(
-            "activation_bytes", 2, "B", "Bytes per activation", "FP16/BF16 activations"
-        ),
-        "allreduces_per_layer": collectives,
-        "allreduce_bandwidth": sheet.input(
-            "allreduce_bandwidth",
-            link.allreduce_bandwidth,
-            "B/s",
-            f"All-reduce bus bandwidth over {link.name}",
-            link.allreduce_source,
-        ),
-        "allreduce_latency": sheet.input(
-            "allreduce_latency",
-            link.allreduce_latency_s,
-            "s",
-            f"Fixed cost of one all-reduce over {link.name}",
-            link.allreduce_source,
-        ),
-    }
 
 
 def max_batch(
@@ -266,6 +221,20 @@ def overheads(
         engine_factor(ctx, engine, "request_overhead", given[0], "s", "Per-request latency"),
         engine_factor(ctx, engine, "step_overhead", given[1], "s", "Per-step overhead"),
     )
+
+
+def overheads_at_batch(
+    ctx: Context, engine: Engine, overheads: tuple[Value, Value], batch: Value
+) -> tuple[Value, Value]:
+    """(per-request latency, per-step overhead) at ``batch``: the step overhead grows with the
+    batch where the engine has a per-sequence cost, else it is the engine's fixed one."""
+    if "sequence_overhead_s" not in engine.factors:
+        return overheads
+    sequence = engine_factor(ctx, engine, "sequence_overhead", None, "s", "Per-sequence step cost")
+    step = ctx.sheet.step(
+        sv.BATCH_STEP_OVERHEAD, step_overhead=overheads[1], batch=batch, sequence_overhead=sequence
+    )
+    return overheads[0], step
 
 
 def phases(ctx: Context, prefix: str, batch: Value, m: ServedModel, hw: dict[str, Value]) -> Phases:
