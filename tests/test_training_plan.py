@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import cli
@@ -330,3 +331,34 @@ def test_a_deadline_sizes_an_moe_run_at_its_moe_mfu() -> None:
     # One node fewer would not finish: 6 × 22e9 × 2e12 FLOP at that MFU on gpus − 8 GPUs.
     slower = 6 * 22e9 * 2e12 / ((gpus - 8) * 989e12 * r["mfu"]["value"])
     assert slower > 30 * 86_400
+
+
+def test_a_dense_model_from_a_config_json_trains_and_sizes_its_memory() -> None:
+    # A config.json model's parameter count is a counting step, not an input: the layout memory
+    # reads it either way. Llama 2 7B counts 6,738,415,616 parameters.
+    config = str(Path(__file__).parent / "data" / "configs" / "llama-2-7b.json")
+    out = _train("--model", config, "--tokens", "100B", "--gpu", "h100-sxm", "--gpus", "64")
+    r = out["results"]
+    assert r["training_params"]["value"] == 6_738_415_616
+    # The least model parallelism that fits 7B on an H100 is none: every GPU holds all the BF16
+    # weights, 6,738,415,616 x 2 B.
+    assert r["weight_bytes_per_gpu"]["value"] == pytest.approx(6_738_415_616 * 2)
+    code, _, err = cli("train", "--model", config, "--finetune", "lora", "--tokens", "100M")
+    assert code == 0 and "Traceback" not in err
+
+
+def test_an_moe_stores_every_expert_in_the_seed_memory_breakdown() -> None:
+    # Seed 002's single-GPU breakdown at 16 B/param of model states: 235e9 params x 2 B of BF16
+    # weights = 470 GB, not the 22e9 active parameters' 44 GB.
+    out = _train("--params", "22B", "--total-params", "235B", "--memory")
+    assert out["results"]["training_weights_memory"]["value"] == pytest.approx(470e9)
+
+
+def test_a_stated_mfu_leaves_no_moe_share_to_set_and_a_budget_says_its_laws_are_dense() -> None:
+    code, _, err = cli(
+        "train", "--model", "mixtral-8x7b", "--tokens", "1T", "--mfu", "40%",
+        "--moe-efficiency", "50%",
+    )  # fmt: skip
+    assert code == 2 and "--moe-efficiency" in err and "stated MFU" in err
+    out = _train("--params", "22B", "--total-params", "235B", "--tokens", "1T", "--budget", "2M")
+    assert any("dense-model laws" in n["text"] for n in out["notes"])

@@ -243,7 +243,8 @@ TP_SYNC = Formula(
     "/ allreduce_bandwidth)",
     "s",
     "Tensor-parallel all-reduce time",
-    "Two ring all-reduces per layer of tokens × hidden × 2 B, each a fixed cost per call plus "
+    "Ring all-reduces per layer (2; 3 for a mixture of experts: attention, then the experts' "
+    "dispatch and combine) of tokens × hidden × 2 B, each a fixed cost per call plus "
     "2(N−1)/N of the message at the bus bandwidth NCCL reaches; none on one GPU.",
 )
 BATCH_STEP_OVERHEAD = Formula(

@@ -89,6 +89,13 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
     else:
         params = sheet.input("training_params", t.params, "params", "Parameters (training)")
         _unnamed_moe(sheet, t)
+    if t.moe_training_efficiency is not None and t.mfu is not None:
+        raise BotecInputError(
+            "training.moe_training_efficiency",
+            t.moe_training_efficiency,
+            "no value beside a stated MFU, which is already the whole run's (the MoE share "
+            "scales the default sustained MFU)",
+        )
     if t.moe_training_efficiency is not None and "total_params" not in sheet.inputs:
         raise BotecInputError(
             "training.moe_training_efficiency",
@@ -110,8 +117,8 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
     else:
         mfu = run_mfu(ctx, t, gpu, float(point(params.value)))
         budget_buys(sheet, t, price, peak, mfu, params, None, None)
-    if t.memory:
-        seed_memory(ctx, t, params, gpu)
+    if t.memory:  # every expert's weights, gradients and optimizer states are held
+        seed_memory(ctx, t, sheet.inputs.get("total_params") or params, gpu)
 
 
 def _peak(ctx: Context, t: TrainingSection, gpu: Any) -> Value:

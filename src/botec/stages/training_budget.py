@@ -91,6 +91,13 @@ def budget_buys(
         return None
     if t.finetune == "full":
         fitted_law(sheet, buys["affordable_flops"], "for the budget")
+        if "total_params" in sheet.inputs:
+            sheet.note(
+                "warn",
+                "The compute-optimal sizes for the budget are dense-model laws at this mixture "
+                "of experts' MFU; a dense model runs at the dense sustained MFU (÷ the MoE share), "
+                "so it could afford more FLOPs and about 1/√share times the parameters.",
+            )
     return buys
 
 

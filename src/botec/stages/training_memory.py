@@ -34,6 +34,16 @@ def _seed_convention(t: TrainingSection) -> memory.TrainingMemoryConvention:
     )
 
 
+def _stored_params(sheet: Sheet) -> Value:
+    """The parameters a run stores: every expert's for an MoE, else the count (an input for a
+    catalog or unnamed model, a counting step for one read from a config.json)."""
+    return (
+        sheet.inputs.get("total_params")
+        or sheet.inputs.get("training_params")
+        or sheet.steps["training_params"]
+    )
+
+
 def seed_memory(ctx: Context, t: TrainingSection, params: Value, gpu: Any) -> None:
     """Seed 002's single-GPU training-memory breakdown (weights, optimizer, grads, activations)."""
     sheet = ctx.sheet
@@ -137,7 +147,7 @@ def _layout_memory_per_gpu(
     )
     how = "the split of the GPUs with the least model parallelism that fits (TP within a node)"
     inp = sheet.input
-    params = sheet.inputs.get("total_params") or sheet.inputs["training_params"]
+    params = _stored_params(sheet)
     states = tm.model_states(
         sheet,
         params,
@@ -275,7 +285,7 @@ def _lora_memory_per_gpu(
     acts = tm.activations(sheet, act_shape, t.recompute, False)
     lora = tm.lora_memory(
         sheet,
-        sheet.inputs.get("total_params") or sheet.inputs["training_params"],
+        _stored_params(sheet),
         act_shape["layers"],
         sheet.input("lora_rank", t.lora_rank, "rank", "LoRA rank (r)", "scenario"),
         sheet.input(
