@@ -228,3 +228,20 @@ def test_bundled_plan_scenario() -> None:
     # 100K MAU × 30% × 5 requests / 86,400 s × 3 = 5.21 req/s at peak (seed 002's traffic)
     assert sheet.value("peak_requests_per_second") == pytest.approx(1e5 * 0.3 * 5 / 86400 * 3)
     assert sheet.value("tpot_p99") <= 0.050 and sheet.value("ttft_p99") <= 1.0
+
+
+def test_the_plan_tries_batches_up_to_the_engines_own_cap() -> None:
+    # llama.cpp runs one slot unless told: the plan's batches stop at 1 (cap 1), where vLLM's
+    # 256 applies to the generic engine; a stated --max-batch wins over either.
+    def chosen(*args: str) -> str:
+        result = CliRunner().invoke(
+            main, ["plan", "--model", "llama-3.1-8b", "--qps", "10", "--samples", "0", *args]
+        )
+        assert result.exit_code == 0, result.output
+        return next(line for line in result.output.splitlines() if "Chosen:" in line)
+
+    assert "batch 1 (of" in chosen("--engine", "llama.cpp") and "cap 1)" in chosen(
+        "--engine", "llama.cpp"
+    )
+    assert "cap 256)" in chosen()
+    assert "cap 8)" in chosen("--engine", "llama.cpp", "--max-batch", "8")

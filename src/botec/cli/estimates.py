@@ -182,7 +182,11 @@ PLAN = Table(
         Opt("--ttft-p99", "Target time to first token, p99, e.g. 2s."),
         Opt("--tpot-p50", "Target time per output token, median."),
         Opt("--tpot-p99", "Target time per output token, p99, e.g. 50ms."),
-        Opt("--max-batch", "Engine concurrency cap.", type=int, show_default=True),
+        Opt(
+            "--max-batch",
+            "Largest batch to try (default: the engine's concurrency cap, at most 256).",
+            type=int,
+        ),
         Opt("--price", "Price per GPU-hour of --gpu, e.g. $2.5/h."),
         *ESTIMATING,
     ),

@@ -143,7 +143,7 @@ def plan(
     ttft_p99: Quantity | None = None,
     tpot_p50: Quantity | None = None,
     tpot_p99: Quantity | None = None,
-    max_batch: int = 256,
+    max_batch: int | None = None,
     price: Quantity | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,

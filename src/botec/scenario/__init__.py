@@ -162,7 +162,8 @@ class ServingPlanSection(_Section):
     tpot_p50: Target = None
     tpot_p99: Target = None
     tensor_parallel: WholeCount | None = None  # default: the cheapest of 1, 2, 4, 8
-    max_batch: WholeCount = 256  # the engine's concurrency cap (vLLM's max_num_seqs default)
+    # the largest batch the plan tries: default the engine's concurrency cap, at most 256
+    max_batch: WholeCount | None = None
     prefill_chunk_tokens: Annotated[int, Field(ge=0, le=10_000_000)] = 2048  # 0: no chunking
     compare_gpus: list[str] = []
     compare_precisions: list[str] = []

@@ -237,6 +237,9 @@ def run_plan(
 ) -> None:
     """Search, then record the chosen configuration's serving steps and plan on the sheet."""
     sheet = ctx.sheet
+    if plan.max_batch is None:  # the engine's own cap, at most vLLM's 256
+        cap = min(256, int(ctx.catalog.engine(srv.engine, "serving.engine").max_concurrency))
+        plan = plan.model_copy(update={"max_batch": cap})
     options = search(
         ctx, srv, plan, float(peak_rps.value), float(average_rps.value), usd_per_gpu_hour
     )
