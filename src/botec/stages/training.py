@@ -61,7 +61,7 @@ def _unnamed_moe(sheet: Sheet, t: TrainingSection) -> None:
             "uses params",
         )
     if total > active:
-        sheet.input("total_params", total, "params", "Total parameters (all experts)")
+        sheet.input("total_params", t.total_params, "params", "Total parameters (all experts)")
 
 
 # A run's GPUs when neither a count nor a deadline is given: 8 nodes of 8, a mid-size allocation
