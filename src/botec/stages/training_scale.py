@@ -55,6 +55,11 @@ def run_gpus(
     return t, mfu, gpus, deadline
 
 
+def _nominal(ctx: Context, given: Any, key: str) -> float:
+    """A value the scenario states, else the catalog assumption's nominal."""
+    return float(point(given)) if given is not None else ctx.catalog.assumption(key).nominal
+
+
 def _nominal_run_mfu(
     ctx: Context, t: TrainingSection, gpu: Any, gpus: int | None, size: float
 ) -> float:
@@ -64,15 +69,16 @@ def _nominal_run_mfu(
     if t.mfu is not None and t.whole_run_efficiency is None:
         return float(point(t.mfu))
     kernel = point(t.mfu) if t.mfu is not None else kernel_mfu(gpu.key, gpus, size).nominal
-    if t.mfu is None and "total_params" in ctx.sheet.inputs:
-        moe = t.moe_training_efficiency
-        share = ctx.catalog.assumption("moe_training_efficiency").nominal
-        kernel *= float(point(moe)) if moe is not None else share
-    efficiency = (
-        point(t.whole_run_efficiency)
-        if t.whole_run_efficiency is not None
-        else ctx.catalog.assumption("whole_run_efficiency").nominal
-    )
+    if t.mfu is None and "total_params" in ctx.sheet.inputs:  # a mixture of experts
+        kernel = training.MOE_KERNEL_MFU.parsed.evaluate(
+            {
+                "kernel_mfu": kernel,
+                "moe_training_efficiency": _nominal(
+                    ctx, t.moe_training_efficiency, "moe_training_efficiency"
+                ),
+            }
+        )
+    efficiency = _nominal(ctx, t.whole_run_efficiency, "whole_run_efficiency")
     return float(
         training.RUN_MFU.parsed.evaluate({"kernel_mfu": kernel, "whole_run_efficiency": efficiency})
     )
