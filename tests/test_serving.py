@@ -377,3 +377,21 @@ def test_an_engine_with_a_per_sequence_cost_pays_it_for_every_sequence_past_the_
     new = _serve(engine="llama.cpp", batch=8)
     assert "batch_step_overhead" not in new.steps
     assert old.value("time_per_output_token") == pytest.approx(new.value("time_per_output_token"))
+
+
+def test_an_moe_step_pays_its_routing_kernels_in_every_layer() -> None:
+    # Mixtral 8x7B has 32 layers; TensorRT-LLM's step overhead is 100 µs and botec's MoE layer
+    # cost 50 µs (assumptions.toml, set on fit row B421): 100 µs + 32 × 50 µs = 1.7 ms a step,
+    # added to the roofline and all-reduces. A dense model pays only the engine's 100 µs, and a
+    # step overhead the scenario states is taken as the whole of it.
+    sheet = _serve(model="mixtral-8x7b", engine="tensorrt-llm", tensor_parallel=2)
+    assert sheet.value("moe_step_overhead") == pytest.approx(100e-6 + 32 * 50e-6)
+    assert sheet.value("time_per_output_token") == pytest.approx(
+        sheet.value("decode_roofline_time") + sheet.value("decode_sync_time") + 1.7e-3
+    )
+    dense = _serve(model="llama-2-7b", engine="tensorrt-llm")
+    assert "moe_step_overhead" not in dense.steps
+    stated = _serve(
+        model="mixtral-8x7b", engine="tensorrt-llm", tensor_parallel=2, step_overhead="2 ms"
+    )
+    assert "moe_step_overhead" not in stated.steps

@@ -141,7 +141,7 @@ def _requests_per_gpu(
     prefill, step = phase_times(
         ctx,
         phases(ctx, "batch", batch, model, hw),
-        overheads_at_batch(ctx, engine, overheads(ctx, engine), batch),
+        overheads_at_batch(ctx, engine, overheads(ctx, engine, model), batch),
         (
             ("batch_prefill_time", "Prefill time for the whole batch"),
             ("batch_decode_step_time", "Decode step time at this batch"),

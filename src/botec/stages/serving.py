@@ -244,7 +244,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
         precision=(srv.precision, "serving.precision"),
         pinned=(srv.compute_efficiency, srv.memory_efficiency, srv.roofline_sharpness),
     )
-    costs = overheads(ctx, engine, (srv.request_overhead, srv.step_overhead))
+    costs = overheads(ctx, engine, model, (srv.request_overhead, srv.step_overhead))
     fits = max_batch(
         ctx,
         gpu_memory=gpu_mem,

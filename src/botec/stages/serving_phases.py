@@ -11,6 +11,7 @@ from typing import Any
 from botec.catalog import Engine, Hardware
 from botec.core.sheet import Value
 from botec.estimators import serving as sv
+from botec.estimators.serving_moe import MOE_STEP_OVERHEAD
 from botec.stages._inputs import assumed, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.serving_collectives import collective_inputs
@@ -214,12 +215,22 @@ def engine_batch(ctx: Context, fits: Value, engine: Engine, given: Any) -> Value
 
 
 def overheads(
-    ctx: Context, engine: Engine, given: tuple[Any, Any] = (None, None)
+    ctx: Context, engine: Engine, model: ServedModel, given: tuple[Any, Any] = (None, None)
 ) -> tuple[Value, Value]:
-    """(per-request latency, per-step overhead): as given, else the engine's ranges."""
-    return (
-        engine_factor(ctx, engine, "request_overhead", given[0], "s", "Per-request latency"),
-        engine_factor(ctx, engine, "step_overhead", given[1], "s", "Per-step overhead"),
+    """(per-request latency, per-step overhead): as given, else the engine's ranges; a mixture
+    of experts adds its routing kernels' fixed cost in every layer to the engine's step
+    overhead (a stated step overhead is taken as the whole of it)."""
+    request = engine_factor(ctx, engine, "request_overhead", given[0], "s", "Per-request latency")
+    step = engine_factor(ctx, engine, "step_overhead", given[1], "s", "Per-step overhead")
+    if not model.experts or given[1] is not None:
+        return request, step
+    return request, ctx.sheet.step(
+        MOE_STEP_OVERHEAD,
+        step_overhead=step,
+        layers=model.layers,
+        moe_layer_overhead=assumed(
+            ctx, "moe_layer_overhead", None, "s", "Fixed cost of one MoE layer per decode step"
+        ),
     )
 
 
