@@ -37,7 +37,11 @@ def test_plan_formulas_by_hand() -> None:
     peak = sheet.input("peak_requests_per_second", 1e6 * 10 / 86400 * 3, "req/s", "peak")
     avg = sheet.input("total_requests_per_second", 1e6 * 10 / 86400, "req/s", "avg")
     price = sheet.input("usd_per_gpu_hour", 12.29, "USD/h", "price")
-    plan_steps(sheet, served, peak, avg, price, 2048)
+    headroom = (
+        sheet.input("target_utilization", 0.7, "fraction", "target"),
+        sheet.input("spare_replicas", 1, "replicas", "N+1"),
+    )
+    plan_steps(sheet, served, peak, avg, price, 2048, headroom)
     v = sheet.value
     # lifetime = 300 × 20 ms + 256 × 15 ms = 6 s + 3.84 s
     assert v("request_lifetime") == pytest.approx(9.84)
@@ -52,18 +56,20 @@ def test_plan_formulas_by_hand() -> None:
     )
     assert v("tpot_p50") == pytest.approx(9.84 / 300)
     assert v("tpot_p99") == pytest.approx(0.020 + 0.015)  # 1,000-token prompt fits one chunk
-    assert v("replicas") == math.ceil(347.222 / (256 / 9.84))  # 13.35 → 14
-    assert v("serving_gpus") == 14
-    assert v("serving_cost_per_month") == pytest.approx(14 * 12.29 * 720)
+    # at most 70% of each replica's 26.0 req/s at peak: ⌈347.2 / 18.2⌉ = ⌈19.07⌉ = 20, + 1 spare
+    assert v("replicas") == math.ceil(347.222 / (256 / 9.84 * 0.7)) + 1 == 21
+    assert v("serving_gpus") == 21
+    assert v("fleet_load") == pytest.approx(115.741 / (21 * 256 / 9.84), rel=1e-4)
+    assert v("serving_cost_per_month") == pytest.approx(21 * 12.29 * 720)
     tokens = 1e6 * 10 / 86400 * 300 * 30 * 86400  # 9e10 output tokens a month
-    assert v("usd_per_million_output_tokens") == pytest.approx(14 * 12.29 * 720 / tokens * 1e6)
+    assert v("usd_per_million_output_tokens") == pytest.approx(21 * 12.29 * 720 / tokens * 1e6)
 
 
 def test_chunked_prefill_bounds_the_worst_step() -> None:
     sheet = Sheet()
     served = _served(sheet)
     one = sheet.input("one", 1.0, "req/s", "x")
-    plan_steps(sheet, served, one, one, one, 250)  # a 1,000-token prompt in 4 chunks
+    plan_steps(sheet, served, one, one, one, 250, (one, one))  # a 1,000-token prompt in 4 chunks
     assert sheet.value("tpot_p99") == pytest.approx(0.020 + 0.015 / 4)
 
 
@@ -92,8 +98,9 @@ def test_plan_picks_a_batch_that_meets_targets_and_sizes_for_peak() -> None:
     assert sheet.value("ttft_p99") <= 2.0
     batch = sheet.value("batch")
     assert 1 <= batch <= min(256, sheet.value("max_batch"))
-    # replicas = ceil(peak / rate): the fleet sustains peak and no replica more than needed
-    rate = sheet.value("replica_request_rate")
+    # replicas = ceil(peak / (rate × 70%)): at peak no replica carries over 70% of its rate,
+    # and one replica fewer would
+    rate = sheet.value("replica_request_rate") * 0.7
     assert sheet.value("replicas") * rate >= 100
     assert (sheet.value("replicas") - 1) * rate < 100
     assert any("Chosen:" in n.text for n in sheet.notes)
@@ -245,3 +252,20 @@ def test_the_plan_tries_batches_up_to_the_engines_own_cap() -> None:
     )
     assert "cap 256)" in chosen()
     assert "cap 8)" in chosen("--engine", "llama.cpp", "--max-batch", "8")
+
+
+def test_n_plus_one_and_a_stated_target_utilisation_through_the_cli() -> None:
+    # Half the load of the 70% default: twice the replicas before rounding; N+1 adds one.
+    def replicas(*extra: str) -> float:
+        out = CliRunner().invoke(
+            main,
+            ["plan", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--qps", "50",
+             "--peak-factor", "2", "--samples", "0", "--format", "json", *extra],
+        )  # fmt: skip
+        r = json.loads(out.stdout)["results"]
+        return r["replicas"]["value"], r["replica_request_rate"]["value"]
+
+    n, rate = replicas("--target-utilization", "35%", "--spare-replicas", "1")
+    assert n == math.ceil(100 / (rate * 0.35)) + 1
+    n, rate = replicas()
+    assert n == math.ceil(100 / (rate * 0.70))

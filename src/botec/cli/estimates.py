@@ -187,6 +187,12 @@ PLAN = Table(
             "Largest batch to try (default: the engine's concurrency cap, at most 256).",
             type=int,
         ),
+        Opt(
+            "--target-utilization",
+            "Highest load on a replica at peak, as a share of what it sustains, e.g. 70% "
+            "(default: 70%, headroom for bursts).",
+        ),
+        Opt("--spare-replicas", "Replicas beyond the peak's need: 1 = N+1 redundancy.", type=int),
         Opt("--price", "Price per GPU-hour of --gpu, e.g. $2.5/h."),
         *ESTIMATING,
     ),

@@ -63,6 +63,8 @@ PLAN_FIELDS: dict[str, tuple[str, ...]] = {
     "tpot_p50": ("serving_plan.tpot_p50",),
     "tpot_p99": ("serving_plan.tpot_p99",),
     "max_batch": ("serving_plan.max_batch",),
+    "target_utilization": ("serving_plan.target_utilization",),
+    "spare_replicas": ("serving_plan.spare_replicas",),
     "price": ("cost.usd_per_gpu_hour",),
 }
 
@@ -144,6 +146,8 @@ def plan(
     tpot_p50: Quantity | None = None,
     tpot_p99: Quantity | None = None,
     max_batch: int | None = None,
+    target_utilization: Quantity | None = None,
+    spare_replicas: int | None = None,
     price: Quantity | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,

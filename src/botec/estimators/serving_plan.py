@@ -89,10 +89,12 @@ TTFT_P99 = Formula(
 )
 REPLICAS = Formula(
     "replicas",
-    "ceil(peak_requests_per_second / replica_request_rate)",
+    "ceil(peak_requests_per_second / (replica_request_rate * target_utilization)) + spare_replicas",
     "replicas",
     "Replicas for peak traffic",
-    "Size for peak: every replica runs at the batch chosen when traffic peaks.",
+    "Size for peak with headroom: at peak no replica carries more than the target share of what "
+    "it sustains (bursts inside the peak, slow requests), plus spare replicas that cover a "
+    "failed one (N+1).",
     headline=True,
 )
 SERVING_GPUS = Formula(

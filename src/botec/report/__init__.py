@@ -29,24 +29,65 @@ def render(sheet: Sheet, fmt: str, width: int | None = None) -> str:
 
 
 def summary_rows(sheet: Sheet) -> list[tuple[str, str, str]]:
-    """(title, formatted value with its range, result name) for the headline results."""
+    """(title, median with its range, result name) for the headline results."""
     return [
-        (v.title, value_text(v), v.name)
+        (v.title, summary_text(v), v.name)
         for v in sheet.steps.values()
         if v.formula is not None and v.formula.headline
     ]
 
 
 def value_text(value: Value) -> str:
-    """A result as printed: memory in GB and GiB, and the p5 – p95 range where it varies.
+    """A step's result as printed under its substitution: the number the arithmetic gives (at
+    the central inputs), memory in GB and GiB, and the p5 – p95 range where it varies; where that
+    number sits apart from its draws (outside the range, or over 10% from their median) the
+    median is named too.
 
-    '667 GPUs (569 – 914 GPUs, 90% range)'.
+    '667 GPUs (569 – 914 GPUs, 90% range)', '1 replicas (median 2 replicas; 1 – 2 replicas, 90%
+    range)'.
     """
-    from botec.core.units import format_memory
-
-    text = format_memory(float(value)) if value.unit == "B" else value.formatted()
+    point = _quantity_text(float(value), value.unit)
     spread = value.range_text()
-    return f"{text} ({spread}, 90% range)" if spread else text
+    if not spread:
+        return point
+    if not _apart(value):
+        return f"{point} ({spread}, 90% range)"
+    return f"{point} (median {headline_text(value)}; {spread}, 90% range)"
+
+
+def summary_text(value: Value) -> str:
+    """A headline result as a summary prints it: the median where the inputs vary, so the figure
+    sits inside its own range, and the point estimate at the central inputs beside it, labelled,
+    where it sits apart from the draws: '2 replicas (1 – 2 replicas, 90% range; 1 replicas at
+    central inputs)'."""
+    spread = value.range_text()
+    if not spread:
+        return headline_text(value)
+    text = f"{headline_text(value)} ({spread}, 90% range"
+    if _apart(value):
+        text += f"; {_quantity_text(float(value), value.unit)} at central inputs"
+    return text + ")"
+
+
+def _apart(value: Value) -> bool:
+    """The point estimate lies outside the p5 – p95 range or more than 10% from the median."""
+    p5, p50, p95 = value.percentiles()
+    central = float(value)
+    return not p5 <= central <= p95 or (p50 != 0 and abs(central / p50 - 1) > 0.1)
+
+
+def headline_text(value: Value) -> str:
+    """The figure a summary or a sentence leads with: the median where the inputs vary (inside
+    its own range), else the value itself."""
+    if not value.range_text():
+        return _quantity_text(float(value), value.unit)
+    return _quantity_text(value.percentiles()[1], value.unit)
+
+
+def _quantity_text(number: float, unit: str) -> str:
+    from botec.core.units import format_memory, format_quantity
+
+    return format_memory(number) if unit == "B" else format_quantity(number, unit)
 
 
 def input_text(value: Value) -> str:
@@ -65,13 +106,12 @@ def drivers_shown(sens):  # type: ignore[no-untyped-def]
 
 
 def uncertainty_rows(sheet: Sheet) -> list[tuple[str, str, str, str]]:
-    """(title, point value, 90% range, what drives it) for every headline result that varies."""
+    """(title, median, 90% range, what drives it) for every headline result that varies."""
     rows = []
     for sens in sheet.sensitivity.values():
         step = sheet.steps[sens.result]
         top = ", ".join(f"{d.title} {d.share:.0%}" for d in sens.top() if d.share >= MIN_SHARE)
-        point = value_text(step).split(" (")[0] if step.unit != "B" else step.formatted()
-        rows.append((sens.title, point, step.range_text(), top))
+        rows.append((sens.title, headline_text(step), step.range_text(), top))
     return rows
 
 
@@ -102,8 +142,10 @@ def sampling_note(sheet: Sheet) -> str:
         )
     return (
         f"{n} input(s) are ranges (90% intervals, lognormal unless stated). Every result below "
-        f"is the point estimate at nominal inputs, with the 5th–95th percentile range from "
-        f"{sheet.samples:,} Monte Carlo draws (seed {sheet.seed}). Drivers: each input swung "
+        f"is the median of {sheet.samples:,} Monte Carlo draws (seed {sheet.seed}) with their "
+        "5th–95th percentile range, and the point estimate at the nominal inputs (what each "
+        "step's arithmetic shows) beside it where it prints differently. Drivers: each input "
+        "swung "
         "to its p5 and p95 with the others nominal (tornado); share of spread from the squared "
         "log swings; Spearman rank correlation from the draws."
     )
@@ -120,10 +162,12 @@ __all__ = [
     "driver_cells",
     "drivers_shown",
     "errata",
+    "headline_text",
     "input_text",
     "render",
     "sampling_note",
     "summary_rows",
+    "summary_text",
     "uncertainty_rows",
     "value_text",
 ]

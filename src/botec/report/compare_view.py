@@ -9,15 +9,15 @@ from typing import Any
 
 from botec.analysis.compare import Option
 from botec.core.sheet import Value
-from botec.report import value_text
+from botec.report import headline_text
 
 
 def _text(v: Value | None) -> str:
-    """'1,249 GPUs (855 – 2,350 GPUs)': point value and 90% range, compact for a table."""
+    """'1,249 GPUs (855 – 2,350 GPUs)': the median and 90% range, compact for a table."""
     if v is None:
         return "—"
     spread = v.range_text()
-    base = value_text(v).split(" (")[0] if v.unit != "B" else value_text(v)
+    base = headline_text(v)
     return f"{base} ({spread})" if spread else base
 
 

@@ -165,6 +165,9 @@ class ServingPlanSection(_Section):
     # the largest batch the plan tries: default the engine's concurrency cap, at most 256
     max_batch: WholeCount | None = None
     prefill_chunk_tokens: Annotated[int, Field(ge=0, le=10_000_000)] = 2048  # 0: no chunking
+    # the load each replica carries at peak, as a share of what it sustains (default 70%)
+    target_utilization: Fraction = None
+    spare_replicas: Annotated[int, Field(ge=0, le=1000)] = 0  # 1 = N+1 redundancy
     compare_gpus: list[str] = []
     compare_precisions: list[str] = []
 

@@ -19,7 +19,7 @@ from botec.core.uncertain import point
 from botec.core.units import format_quantity
 from botec.scenario import Scenario, ServingPlanSection, ServingSection
 from botec.stages.context import Context
-from botec.stages.plan_steps import plan_steps, seed_methods
+from botec.stages.plan_steps import headroom_inputs, plan_steps, seed_methods
 from botec.stages.serving import run_serving
 
 __all__ = [
@@ -84,20 +84,28 @@ def _misses(plan: ServingPlanSection, metrics: dict[str, float]) -> str:
 
 
 def _scratch(
-    ctx: Context, srv: ServingSection, peak: float, average: float, price: float, chunk: float
+    ctx: Context,
+    srv: ServingSection,
+    plan: ServingPlanSection,
+    traffic: tuple[float, float],
+    price: float,
 ) -> tuple[dict[str, float], int] | None:
-    """Nominal plan metrics of one configuration (None when the weights do not fit)."""
+    """Nominal plan metrics of one configuration (None when the weights do not fit);
+    ``traffic``: peak and average requests per second."""
     sheet = Sheet(samples=0)
-    served = run_serving(ctx.on(sheet), srv)
+    scratch = ctx.on(sheet)
+    served = run_serving(scratch, srv)
     if not served:
         return None
+    peak, average = traffic
     r = plan_steps(
         sheet,
         served,
         sheet.input("peak_requests_per_second", peak, "req/s", "Peak requests per second"),
         sheet.input("total_requests_per_second", average, "req/s", "Average requests per second"),
         sheet.input("usd_per_gpu_hour", price, "USD/h", "Price per GPU-hour"),
-        chunk,
+        plan.prefill_chunk_tokens,
+        headroom_inputs(scratch, plan.target_utilization, plan.spare_replicas),
     )
     return {k: float(v.value) for k, v in r.items()}, int(served["max_batch"].value)
 
@@ -124,7 +132,7 @@ def best_option(
     """The batch with the most requests per replica that meets every target, for one layout."""
     option = PlanOption(srv.gpu, srv.precision, tp, usd_per_gpu_hour=price)
     srv = srv.model_copy(update={"tensor_parallel": tp, "batch": None})
-    first = _scratch(ctx, srv, peak, average, price or 0.0, plan.prefill_chunk_tokens)
+    first = _scratch(ctx, srv, plan, (peak, average), price or 0.0)
     if first is None:
         option.why_not = "the weights do not fit"
         return option
@@ -135,10 +143,9 @@ def best_option(
         got = _scratch(
             ctx,
             srv.model_copy(update={"batch": b}),
-            peak,
-            average,
+            plan,
+            (peak, average),
             price or 0.0,
-            plan.prefill_chunk_tokens,
         )
         assert got is not None
         metrics = got[0]
@@ -268,7 +275,15 @@ def run_plan(
             return
         _chosen_note(ctx, plan, options, chosen, pick)
         price = _plan_price(ctx, srv, pick, usd_per_gpu_hour)
-        got = plan_steps(sheet, served, peak_rps, average_rps, price, plan.prefill_chunk_tokens)
+        got = plan_steps(
+            sheet,
+            served,
+            peak_rps,
+            average_rps,
+            price,
+            plan.prefill_chunk_tokens,
+            headroom_inputs(ctx, plan.target_utilization, plan.spare_replicas),
+        )
         _pessimistic_notes(sheet, plan, got)
         if len(options) > 1 or plan.tensor_parallel is None:
             _comparison(ctx, options, pick)

@@ -11,6 +11,8 @@ from botec.core.units import MONTH, format_quantity
 from botec.estimators import inference as inf
 from botec.estimators import serving_plan as sp
 from botec.estimators._constants import hours_per_month, seconds_per_hour
+from botec.stages._inputs import assumed
+from botec.stages.context import Context
 
 
 def plan_steps(
@@ -20,8 +22,10 @@ def plan_steps(
     average_rps: Value,
     price: Value,
     chunk_tokens: float,
+    headroom: tuple[Value, Value],
 ) -> dict[str, Value]:
-    """Record the plan's formulas for the serving configuration ``served`` (run_serving's)."""
+    """Record the plan's formulas for the serving configuration ``served`` (run_serving's);
+    ``headroom``: the target utilisation at peak and the spare replicas."""
     step = sheet.step
     gpu_time = step(
         sp.PREFILL_GPU_TIME,
@@ -41,8 +45,23 @@ def plan_steps(
     chunk = _prefill_chunk(sheet, served, chunk_tokens)
     r = _latencies(sheet, served, gpu_time, life, share, chunk)
     r["replica_request_rate"] = rate
-    r.update(_fleet(sheet, served, peak_rps, average_rps, price, rate))
+    r.update(_fleet(sheet, served, (peak_rps, average_rps), price, rate, headroom))
     return r
+
+
+def headroom_inputs(ctx: Context, target: float | None, spare: int) -> tuple[Value, Value]:
+    """The target utilisation at peak (the scenario's, else the catalog's rule of thumb) and the
+    spare replicas (N+1 redundancy is 1)."""
+    return (
+        assumed(ctx, "target_utilization", target, "fraction", "Target utilisation at peak"),
+        ctx.sheet.input(
+            "spare_replicas",
+            spare,
+            "replicas",
+            "Spare replicas (redundancy)",
+            "scenario" if spare else "default: none (1 gives N+1)",
+        ),
+    )
 
 
 def _prefill_chunk(sheet: Sheet, served: dict[str, Any], chunk_tokens: float) -> Value:
@@ -99,16 +118,23 @@ def _latencies(
 def _fleet(
     sheet: Sheet,
     served: dict[str, Any],
-    peak_rps: Value,
-    average_rps: Value,
+    traffic: tuple[Value, Value],
     price: Value,
     rate: Value,
+    headroom: tuple[Value, Value],
 ) -> dict[str, Value]:
-    """Replicas and GPUs for the peak, the fleet's load, and what it costs a month and per
-    million output tokens."""
+    """Replicas and GPUs for the peak (``traffic``: peak and average requests per second) with
+    ``headroom``, the fleet's load, and what it costs a month and per million output tokens."""
     step = sheet.step
     out = served["output_tokens"]
-    replicas = step(sp.REPLICAS, peak_requests_per_second=peak_rps, replica_request_rate=rate)
+    peak_rps, average_rps = traffic
+    replicas = step(
+        sp.REPLICAS,
+        peak_requests_per_second=peak_rps,
+        replica_request_rate=rate,
+        target_utilization=headroom[0],
+        spare_replicas=headroom[1],
+    )
     gpus = step(sp.SERVING_GPUS, replicas=replicas, tensor_parallel=served["tensor_parallel"])
     step(
         sp.FLEET_LOAD,
