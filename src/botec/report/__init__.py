@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from botec.core.sheet import Sheet, Value
 
 FORMATS = ("text", "markdown", "html", "json")
@@ -28,13 +30,42 @@ def render(sheet: Sheet, fmt: str, width: int | None = None) -> str:
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
-def summary_rows(sheet: Sheet) -> list[tuple[str, str, str]]:
-    """(title, median with its range, result name) for the headline results."""
+def summary_rows(sheet: Sheet) -> list[SummaryRow]:
+    """One row per headline result: its title, the median where the inputs vary (so the figure
+    sits inside its own range), the 90% range or '', the point at the central inputs where it
+    sits apart from the draws or '', and the result's name."""
     return [
-        (v.title, summary_text(v), v.name)
+        SummaryRow(v.title, headline_text(v), v.range_text(), central_text(v), v.name)
         for v in sheet.steps.values()
         if v.formula is not None and v.formula.headline
     ]
+
+
+class SummaryRow(NamedTuple):
+    title: str
+    value: str  # the median where the inputs vary, else the value
+    spread: str  # 'p5 – p95 unit', or '' when nothing varies
+    central: str  # the point at the central inputs where it sits apart from the draws, or ''
+    name: str
+
+    def cells(self, spread: bool, central: bool) -> list[str]:
+        """The row's cells for a table with (or without) the range and central columns."""
+        return [
+            self.title,
+            self.value,
+            *([self.spread] if spread else []),
+            *([self.central] if central else []),
+        ]
+
+
+def summary_header(rows: list[SummaryRow]) -> tuple[list[str], bool, bool]:
+    """The summary table's columns, and whether it has the range and the central column."""
+    spread, central = any(r.spread for r in rows), any(r.central for r in rows)
+    names = ["Result", "Value", *(["90% range"] if spread else [])]
+    return names + ([CENTRAL_HEADER] if central else []), spread, central
+
+
+CENTRAL_HEADER = "At central inputs"  # the summary column for a point apart from its draws
 
 
 def value_text(value: Value) -> str:
@@ -57,16 +88,19 @@ def value_text(value: Value) -> str:
 
 def summary_text(value: Value) -> str:
     """A headline result as a summary prints it: the median where the inputs vary, so the figure
-    sits inside its own range, and the point estimate at the central inputs beside it, labelled,
-    where it sits apart from the draws: '2 replicas (1 – 2 replicas, 90% range; 1 replicas at
-    central inputs)'."""
+    sits inside its own range: '2 replicas (1 – 2 replicas, 90% range)'."""
     spread = value.range_text()
     if not spread:
         return headline_text(value)
-    text = f"{headline_text(value)} ({spread}, 90% range"
-    if _apart(value):
-        text += f"; {_quantity_text(float(value), value.unit)} at central inputs"
-    return text + ")"
+    return f"{headline_text(value)} ({spread}, 90% range)"
+
+
+def central_text(value: Value) -> str:
+    """The point estimate at the central inputs where it sits apart from the draws (see
+    :func:`value_text`), for the summary's column beside the median; else ''."""
+    if not value.range_text() or not _apart(value):
+        return ""
+    return _quantity_text(float(value), value.unit)
 
 
 def _apart(value: Value) -> bool:
@@ -157,8 +191,11 @@ def errata(sheet: Sheet) -> list:  # type: ignore[type-arg]
 
 
 __all__ = [
+    "CENTRAL_HEADER",
     "DRIVER_HEADER",
     "FORMATS",
+    "SummaryRow",
+    "central_text",
     "driver_cells",
     "drivers_shown",
     "errata",
@@ -166,6 +203,7 @@ __all__ = [
     "input_text",
     "render",
     "sampling_note",
+    "summary_header",
     "summary_rows",
     "summary_text",
     "uncertainty_rows",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from botec.core.sheet import Sheet, Value
-from botec.report import errata, input_text, sampling_note, summary_rows
+from botec.report import errata, input_text, sampling_note, summary_header, summary_rows
 from botec.report.markdown import (
     NOTE_LABELS,
     notes_in,
@@ -227,9 +227,18 @@ def _summary_html(sheet: Sheet) -> list[str]:
     if not rows:
         return []
     out = ['<section class="summary">', "<h2>Summary</h2>"]
+    names, spread, central = summary_header(rows)
     out += _table(
-        [("Result", ""), ("Value", "num")],
-        [f'<tr><td>{_e(t)}</td><td class="num">{_e(v)}</td></tr>' for t, v, _ in rows],
+        [(n, "" if i == 0 else "num") for i, n in enumerate(names)],
+        [
+            "<tr>"
+            + "".join(
+                f"<td>{_e(c)}</td>" if i == 0 else f'<td class="num">{_e(c)}</td>'
+                for i, c in enumerate(row.cells(spread, central))
+            )
+            + "</tr>"
+            for row in rows
+        ],
         "summary",
     )
     out.append("</section>")

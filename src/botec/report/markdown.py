@@ -11,7 +11,14 @@ import re
 
 from botec.core.sheet import Note, SeedCheck, Sheet, Value
 from botec.core.units import format_quantity
-from botec.report import errata, input_text, sampling_note, summary_rows, value_text
+from botec.report import (
+    errata,
+    input_text,
+    sampling_note,
+    summary_header,
+    summary_rows,
+    value_text,
+)
 
 # level -> (marker, bold word): the same four levels as the terminal report.
 NOTE_LABELS: dict[str, tuple[str, str]] = {
@@ -141,10 +148,11 @@ def _summary_markdown(sheet: Sheet) -> list[str]:
     if not rows:
         return []
     out = ["## Summary", ""]
+    names, spread, central = summary_header(rows)
     out += _table(
-        ["Result", "Value"],
-        [[md_text(title), md_text(value)] for title, value, _ in rows],
-        ["l", "r"],
+        names,
+        [[md_text(c) for c in row.cells(spread, central)] for row in rows],
+        ["l"] + ["r"] * (len(names) - 1),
     )
     out.append("")
     return out

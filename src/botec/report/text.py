@@ -10,7 +10,14 @@ from rich.text import Text
 
 from botec.core.sheet import Sheet
 from botec.core.units import format_quantity
-from botec.report import errata, input_text, sampling_note, summary_rows, value_text
+from botec.report import (
+    errata,
+    input_text,
+    sampling_note,
+    summary_header,
+    summary_rows,
+    value_text,
+)
 
 _NOTE_STYLE = {
     "ok": ("✔", "green"),
@@ -93,10 +100,11 @@ def _write_summary(console: Console, sheet: Sheet) -> None:
     if rows:
         console.print()
         table = Table(title="Summary", title_justify="left", show_lines=False)
-        table.add_column("Result")
-        table.add_column("Value", justify="right")
-        for title, value, _ in rows:
-            table.add_row(title, value)
+        names, spread, central = summary_header(rows)
+        for i, name in enumerate(names):
+            table.add_column(name, justify="left" if i == 0 else "right")
+        for row in rows:
+            table.add_row(*row.cells(spread, central))
         console.print(table)
 
 

@@ -1,0 +1,22 @@
+"""The README's example outputs are what the code prints: each sits between cog markers that
+regenerate it (`make readme`), and `cog --check` fails when any has drifted."""
+
+from __future__ import annotations
+
+import re
+
+from cogapp import Cog
+from conftest import ROOT
+
+
+def test_readme_examples_match_what_botec_prints() -> None:
+    status = Cog().main(["cog", "--check", "-I", str(ROOT / "tools"), str(ROOT / "README.md")])
+    assert status == 0, "README.md drifted from the code: run `make readme`"
+
+
+def test_every_output_block_in_the_readme_is_generated() -> None:
+    # A ```text block or a results table outside cog markers could drift unseen.
+    readme = (ROOT / "README.md").read_text()
+    outside = re.sub(r"(?s)\[\[\[cog.*?\[\[\[end\]\]\]", "", readme)
+    assert "```text" not in outside
+    assert "| Quantity | Fit rows" not in outside
