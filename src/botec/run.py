@@ -133,6 +133,14 @@ def _serving(ctx: Context, scn: Scenario) -> None:
             run_serving(ctx, scn.serving)
 
 
+def _model_fit(ctx: Context, scn: Scenario) -> None:
+    if scn.model_fit:
+        from botec.stages.model_fit import run_model_fit
+
+        with ctx.sheet.section("Can it run?"):
+            run_model_fit(ctx, scn.model_fit)
+
+
 def _kv_cache(ctx: Context, scn: Scenario) -> None:
     if scn.kv_cache:
         from botec.stages.kv_cache import run_kv_cache
@@ -173,6 +181,7 @@ _STAGES = (
     _storage,
     _inference,
     _serving,
+    _model_fit,
     _kv_cache,
     _cpu_serving,
     _training,

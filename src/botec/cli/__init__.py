@@ -34,6 +34,10 @@ _HARDWARE = {
     "list": (_FILES, "HARDWARE_LIST", "hardware_list"),
     "show": (_FILES, "HARDWARE_SHOW", "hardware_show"),
 }
+_MODELS = {
+    "list": (_FILES, "MODELS_LIST", "models_list"),
+    "show": (_FILES, "MODELS_SHOW", "models_show"),
+}
 _EXAMPLES = {
     "list": (_FILES, "EXAMPLES_LIST", "examples_list"),
     "show": (_FILES, "EXAMPLES_SHOW", "report"),
@@ -89,6 +93,11 @@ def main() -> None:
 @main.group(cls=_Lazy, lazy=_HARDWARE)
 def hardware() -> None:
     """The hardware catalog."""
+
+
+@main.group(cls=_Lazy, lazy=_MODELS)
+def models() -> None:
+    """The model catalog: architectures with their sources."""
 
 
 @main.group(cls=_Lazy, lazy=_EXAMPLES)

@@ -25,9 +25,18 @@ MEMORY = Table(
     "Memory for a model's weights, its training state and its KV cache.",
     commands.memory,
     (
-        Opt("--params", "Parameter count, e.g. 7B.", required=True),
+        Opt(
+            "--model",
+            "A catalog model, a config.json or hf:owner/name: says whether it runs on the GPUs "
+            "and what to change.",
+        ),
+        Opt("--params", "Parameter count, e.g. 7B."),
         Opt("--precision", "fp32, fp16, bf16, fp8, int8, int4...", show_default=True),
+        Opt("--kv-precision", "KV-cache precision (default: what the engine stores)."),
         Opt("--gpu", "Say whether it fits on this device."),
+        Opt("--gpus", "GPUs to hold it (default: the fewest that do).", type=int),
+        Opt("--batch", "Sequences held at once (default 1).", type=int),
+        Opt("--engine", "Serving engine, for its memory share and KV type (default generic)."),
         Opt("--training", "Add the mixed-precision Adam training breakdown.", is_flag=True),
         Opt(
             "--convention",
@@ -35,7 +44,7 @@ MEMORY = Table(
             type=click.Choice(get_args(Convention)),
             show_default=True,
         ),
-        Opt("--context", "KV cache: tokens per sequence, e.g. 4096."),
+        Opt("--context", "KV cache: tokens per sequence, e.g. 4096 (with --model: default 4096)."),
         Opt("--sequences", "KV cache: concurrent sequences.", type=int),
         Opt("--layers", "Transformer layers (for the KV cache).", type=int),
         Opt("--kv-heads", "KV heads (for the KV cache).", type=int),

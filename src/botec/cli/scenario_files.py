@@ -107,6 +107,14 @@ HARDWARE_LIST = Table(
 HARDWARE_SHOW = Table(
     "One device in full, with its sources.", commands.hardware_show, (_NAME, *OUTPUT)
 )
+MODELS_LIST = Table(
+    "Every model architecture: parameters, shape, attention, context.", commands.models_list, OUTPUT
+)
+MODELS_SHOW = Table(
+    "One model's shape in full (a catalog name, a config.json or hf:owner/name), with its source.",
+    commands.models_show,
+    (_NAME, *OUTPUT),
+)
 EXAMPLES_LIST = Table("Bundled scenario names and titles.", commands.examples_list, OUTPUT)
 EXAMPLES_SHOW = Table(
     "Run a bundled scenario (or print its file with --source).",
@@ -229,6 +237,34 @@ def hardware_show(
     from botec.report.catalog_view import render_hardware
 
     emit(render_hardware(table.call(values, catalog_file), fmt), output, force)
+
+
+def models_list(
+    table: Table,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+    **values: Any,
+) -> None:
+    """The model catalog, one architecture a row."""
+    from botec.report.catalog_view import render_models_list
+
+    emit(render_models_list(table.call(values, catalog_file), fmt), output, force)
+
+
+def models_show(
+    table: Table,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    catalog_file: Path | None,
+    **values: Any,
+) -> None:
+    """One model in full."""
+    from botec.report.catalog_view import render_model
+
+    emit(render_model(table.call(values, catalog_file), fmt), output, force)
 
 
 def examples_list(

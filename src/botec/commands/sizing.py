@@ -22,12 +22,17 @@ Convention = Literal["zero-16", "seed-18"]
 
 # Each parameter, and the scenario fields it fills (in the order a parameter wins a field).
 MEMORY_FIELDS: dict[str, tuple[str, ...]] = {
-    "params": ("model.params", "training.params"),
-    "precision": ("model.precision", "training.precision"),
-    "gpu": ("model.gpu", "training.gpu", "kv_cache.gpu"),
+    "model": ("model_fit.model",),
+    "params": ("model.params", "training.params", "model_fit.params"),
+    "precision": ("model.precision", "training.precision", "model_fit.precision"),
+    "kv_precision": ("model_fit.kv_precision",),
+    "gpu": ("model.gpu", "training.gpu", "kv_cache.gpu", "model_fit.gpu"),
+    "gpus": ("model_fit.gpus",),
+    "engine": ("model_fit.engine",),
     "convention": ("training.memory_convention",),
-    "context": ("kv_cache.context_tokens",),
-    "sequences": ("kv_cache.concurrent_sequences",),
+    "context": ("kv_cache.context_tokens", "model_fit.context_tokens"),
+    "sequences": ("kv_cache.concurrent_sequences", "model_fit.batch"),
+    "batch": ("model_fit.batch",),
     "layers": ("model.layers",),
     "kv_heads": ("model.kv_heads",),
     "head_dim": ("model.head_dim",),
@@ -63,9 +68,14 @@ STORAGE_FIELDS: dict[str, tuple[str, ...]] = {
 
 def memory(
     *,
-    params: Quantity,
+    model: str | None = None,
+    params: Quantity | None = None,
     precision: str = "fp16",
+    kv_precision: str | None = None,
     gpu: str | None = None,
+    gpus: int | None = None,
+    batch: int | None = None,
+    engine: str | None = None,
     training: bool = False,
     convention: Convention = "zero-16",
     context: Quantity | None = None,
@@ -78,7 +88,9 @@ def memory(
     catalog_files: CatalogFiles = (),
 ) -> Sheet:
     """Memory for a model's weights, its training state (``training``) and its KV cache
-    (``context`` tokens × ``sequences``, with ``layers``, ``kv_heads`` and ``head_dim``).
+    (``context`` tokens × ``sequences``, with ``layers``, ``kv_heads`` and ``head_dim``); with a
+    ``model`` (or ``gpus``, ``batch``, ``kv_precision`` or ``engine``), whether it runs on
+    ``gpus`` × ``gpu`` (default: the fewest that hold it) and what to change if it does not.
 
     >>> botec.memory(params="7B")["weights_memory"].formatted()  # doctest: +SKIP
     '14.0 GB (13.0 GiB)'
@@ -86,7 +98,14 @@ def memory(
     return run(_memory_data(locals()), samples, seed, catalog_files)
 
 
+FIT_ONLY = ("model", "gpus", "batch", "kv_precision", "engine")
+
+
 def _memory_data(p: dict[str, Any]) -> dict[str, Any]:
+    if any(given(p[k]) for k in FIT_ONLY):
+        return _fit_data(p)
+    if not given(p["params"]):
+        raise ParameterError("model/params", "missing", "a catalog model or `params=7B`")
     kv_cache = given(p["context"]) or given(p["sequences"])
     if kv_cache and not (given(p["context"]) and given(p["sequences"])):
         raise ParameterError("context/sequences", "only one", "both, for a KV cache")
@@ -102,6 +121,26 @@ def _memory_data(p: dict[str, Any]) -> dict[str, Any]:
     if kv_cache:
         data["kv_cache"] = fill("kv_cache", p, MEMORY_FIELDS)
     return data
+
+
+def _fit_data(p: dict[str, Any]) -> dict[str, Any]:
+    """'Can I run it?': the model's weights and KV cache against GPUs."""
+    if given(p["model"]) == given(p["params"]):
+        raise ParameterError("model/params", "both" if p["model"] else "missing", "one of them")
+    for key in ("layers", "kv_heads", "head_dim"):
+        if given(p[key]):
+            raise ParameterError(key, p[key], "a named `model` for its shape (not with `gpus`)")
+    if p["training"]:
+        raise ParameterError(
+            "training", True, "`botec train --model ... --gpus N` for training memory"
+        )
+    if given(p["sequences"]) and given(p["batch"]):
+        raise ParameterError("sequences", p["sequences"], "one of `sequences` and `batch`")
+    name = p["model"] or f"{shown(p['params'])}-parameter model"
+    return {
+        "title": f"Can it run? {name}",
+        "model_fit": fill("model_fit", p, MEMORY_FIELDS),
+    }
 
 
 def traffic(

@@ -118,3 +118,61 @@ def render_examples_list(items: list[tuple[str, str, str]], fmt: str) -> str:
             {"examples": [{"name": n, "title": t, "source": s} for n, t, s in items]}, indent=2
         )
     return _table(["Name", "Title", "Source"], [list(r) for r in items], fmt, "Bundled examples")
+
+
+def _model_row(m: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    row = asdict(m)
+    row.pop("architecture", None)
+    row["aliases"] = list(m.aliases)
+    return row
+
+
+def render_models_list(items: list[Any], fmt: str) -> str:
+    """The model architectures ``items`` (catalog/models.toml) as a table or JSON."""
+    if fmt == "json":
+        return json.dumps({"models": [_model_row(m) for m in items]}, indent=2)
+    rows = [
+        [
+            m.key,
+            m.name,
+            format_quantity(m.params_total, "params"),
+            format_quantity(m.params_active, "params") if m.is_moe else "dense",
+            f"{m.layers} × {m.hidden_size}",
+            m.attention.upper(),
+            format_quantity(m.context_length, "tokens"),
+            m.as_of,
+        ]
+        for m in items
+    ]
+    heads = ["Key", "Model", "Parameters", "Active", "Layers × hidden", "Attention", "Context"]
+    return _table([*heads, "As of"], rows, fmt, "Model catalog")
+
+
+def render_model(m: Any, fmt: str) -> str:
+    """One model's shape in full, with its source."""
+    if fmt == "json":
+        return json.dumps(_model_row(m), indent=2)
+    rows = [
+        ["Key", m.key],
+        ["Parameters", f"{m.params_total:,}"],
+        ["Active per token", f"{m.params_active:,}"],
+        ["Layers", str(m.layers)],
+        ["Hidden size", str(m.hidden_size)],
+        ["Heads (query / KV)", f"{m.heads} / {m.kv_heads} of {m.head_dim}"],
+        ["Attention", m.attention.upper()],
+        ["MLP width", f"{m.ffn_size}" + (" per expert" if m.is_moe else "")],
+        ["Experts", f"{m.experts_active} of {m.experts} per token" if m.is_moe else "-"],
+        ["Vocabulary", f"{m.vocab_size:,}"],
+        ["Context", format_quantity(m.context_length, "tokens")],
+        [
+            "Sliding window",
+            format_quantity(m.sliding_window, "tokens") if m.sliding_window else "-",
+        ],
+        ["Aliases", ", ".join(m.aliases)],
+        ["Source", m.source],
+        ["As of", m.as_of],
+        ["Notes", m.notes],
+    ]
+    return _table(["Field", "Value"], rows, fmt, m.name)

@@ -49,6 +49,7 @@ __all__ = [
     "FeatureStoreSection",
     "InferenceSection",
     "KvCacheSection",
+    "ModelFitSection",
     "ModelSection",
     "RequestsSection",
     "Scenario",
@@ -149,6 +150,23 @@ class ServingSection(_Section):
     step_overhead: Duration = None
     request_overhead: Duration = None
     roofline_sharpness: Sharpness = None  # default: catalog range (nominal 3; 16 ≈ plain max)
+
+
+class ModelFitSection(_Section):
+    """Can this model run here? Weights, the KV cache of ``batch`` sequences at ``context_tokens``
+    and each GPU's workspace against ``gpus`` × the device (default: the fewest that hold it)."""
+
+    model: str = ""  # a catalog model, a local config.json, or hf:owner/name
+    params: Params | None = None  # an unnamed model: its shape typical for the size
+    gpu: str = "a100-80gb"
+    gpus: WholeCount | None = None  # default: the fewest (1, 2, 4, 8, then whole nodes)
+    precision: str = "fp16"
+    kv_precision: str = ""  # default: what the engine stores beside these weights
+    context_tokens: Tokens = 4096
+    batch: WholeCount = 1
+    engine: str = "generic"
+    usable_memory_fraction: Fraction = 0.9
+    workspace_per_gpu: Bytes = None  # default: catalog range
 
 
 class ServingPlanSection(_Section):
@@ -316,6 +334,7 @@ class Scenario(_Section):
     kv_cache: KvCacheSection | None = None
     serving: ServingSection | None = None
     serving_plan: ServingPlanSection | None = None
+    model_fit: ModelFitSection | None = None
     storage: StorageSection | None = None
     feature_store: FeatureStoreSection | None = None
     training_data: TrainingDataSection | None = None

@@ -30,17 +30,21 @@ from botec.stages.serving_phases import (
 )
 
 
-def _spec(srv: ServingSection) -> Any:
+def model_spec(srv: Any, section: str = "serving") -> Any:
+    """The named model's architecture (None for a bare parameter count); ``srv`` is any section
+    with ``model`` and ``params`` ([serving], [model_fit])."""
     if srv.model:
         from botec.modelspec import resolve_model
 
-        return resolve_model(srv.model, "serving.model")
+        return resolve_model(srv.model, f"{section}.model")
     if srv.params is None:
-        raise BotecInputError("serving.model", "missing", "a catalog model name or params = '7B'")
+        raise BotecInputError(
+            f"{section}.model", "missing", "a catalog model name or params = '7B'"
+        )
     return None
 
 
-def _shape(ctx: Context, srv: ServingSection, spec: Any) -> dict[str, Any]:
+def model_shape(ctx: Context, srv: Any, spec: Any) -> dict[str, Any]:
     """The architecture as plain numbers: a named model's, or a typical one for the size."""
     if spec is not None:
         return {
@@ -72,7 +76,7 @@ def _shape(ctx: Context, srv: ServingSection, spec: Any) -> dict[str, Any]:
     }
 
 
-def _params(ctx: Context, srv: ServingSection, spec: Any) -> tuple[Value, Value, bool]:
+def param_counts(ctx: Context, srv: Any, spec: Any) -> tuple[Value, Value, bool]:
     """(total parameters, active parameters per token, whether it is a mixture of experts)."""
     if spec is None:
         params = ctx.sheet.input("params", srv.params, "params", "Parameters")
@@ -84,17 +88,24 @@ def _params(ctx: Context, srv: ServingSection, spec: Any) -> tuple[Value, Value,
     return params, record_param_count(ctx.sheet, spec, active=True), True
 
 
-def _kv_per_token(
-    ctx: Context, srv: ServingSection, spec: Any, shape: dict[str, Any], layers: Value
+def kv_per_token(
+    ctx: Context,
+    srv: Any,
+    spec: Any,
+    shape: dict[str, Any],
+    layers: Value,
+    section: str = "serving",
 ) -> Value:
+    """KV bytes per token: MLA's latent, else K and V per KV head, at the KV precision given or
+    the one the engine stores beside these weights; ``srv`` is [serving] or [model_fit]."""
     sheet, inp, cite, kind = ctx.sheet, ctx.sheet.input, shape["cite"], shape["kind"]
-    precision = ctx.catalog.precision(srv.precision, "serving.precision")
-    engine = ctx.catalog.engine(srv.engine, "serving.engine")
-    peaks = ctx.catalog.hardware(srv.gpu, "serving.gpu").peak_flop_per_s
+    precision = ctx.catalog.precision(srv.precision, f"{section}.precision")
+    engine = ctx.catalog.engine(srv.engine, f"{section}.engine")
+    peaks = ctx.catalog.hardware(srv.gpu, f"{section}.gpu").peak_flop_per_s
     kv_name = srv.kv_precision or engine.kv_precision_for(
         precision.bytes_per_param, precision.key, peaks
     )
-    kv_prec = ctx.catalog.precision(kv_name, "serving.kv_precision")
+    kv_prec = ctx.catalog.precision(kv_name, f"{section}.kv_precision")
     kv_bytes = inp(
         "kv_bytes_per_value",
         kv_prec.bytes_per_param,
@@ -183,9 +194,9 @@ def served_model(
 ) -> tuple[ServedModel, Value]:
     """Record the model, its weights, KV cache and request lengths; (model, total params)."""
     sheet = ctx.sheet
-    shape = _shape(ctx, srv, spec)
+    shape = model_shape(ctx, srv, spec)
     cite, kind = shape["cite"], shape["kind"]
-    params, active, moe = _params(ctx, srv, spec)
+    params, active, moe = param_counts(ctx, srv, spec)
     precision = ctx.catalog.precision(srv.precision, "serving.precision")
     bpp = sheet.input(
         "bytes_per_param",
@@ -196,7 +207,7 @@ def served_model(
     )
     weights = memory.weights_memory(sheet, params, bpp)
     layers = sheet.input("layers", shape["layers"], "layers", "Transformer layers", cite, kind)
-    kv = _kv_per_token(ctx, srv, spec, shape, layers)
+    kv = kv_per_token(ctx, srv, spec, shape, layers)
     tokens_in = sheet.input("input_tokens", srv.input_tokens, "tokens", "Prompt (input) tokens")
     tokens_out = sheet.input("output_tokens", srv.output_tokens, "tokens", "Output tokens")
     cached, mean_ctx = _contexts(ctx, spec, tokens_in, tokens_out, cite)
@@ -229,7 +240,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     model does not fit). ``chosen_by`` is the source of a TP degree and batch a plan picked."""
     sheet = ctx.sheet
     engine = ctx.catalog.engine(srv.engine, "serving.engine")
-    model, params = served_model(ctx, srv, _spec(srv), engine)
+    model, params = served_model(ctx, srv, model_spec(srv), engine)
     gpu, peak, bandwidth, gpu_mem = gpu_inputs(
         ctx, srv.gpu, "serving.gpu", srv.precision, engine=engine
     )

@@ -1,0 +1,155 @@
+"""The [model_fit] stage: can this model run on these GPUs? Its weights and KV cache against each
+GPU's usable memory less the workspace; the fewest GPUs that hold it, and what to change when it
+does not fit (more GPUs, quantised weights, an 8-bit KV cache, a shorter context)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from botec.core.sheet import Value
+from botec.core.uncertain import point
+from botec.core.units import format_memory, format_quantity
+from botec.estimators import memory
+from botec.estimators import model_fit as mf
+from botec.scenario import ModelFitSection
+from botec.stages._inputs import assumed, catalog_cite
+from botec.stages.context import Context
+from botec.stages.serving import kv_per_token, model_shape, model_spec, param_counts
+
+SECTION = "model_fit"
+
+
+def tp_group(gpus_needed: int) -> int:
+    """The GPU count a tensor-parallel group takes for ``gpus_needed``: 1, 2, 4 or 8 (attention
+    heads split evenly over a power of two), then whole 8-GPU nodes.
+
+    >>> [tp_group(n) for n in (1, 3, 5, 8, 9, 17)]
+    [1, 4, 8, 8, 16, 24]
+    """
+    if gpus_needed <= 8:
+        return 1 << max(0, math.ceil(math.log2(max(gpus_needed, 1))))
+    return 8 * math.ceil(gpus_needed / 8)
+
+
+def run_model_fit(ctx: Context, f: ModelFitSection) -> None:
+    """Record the model's memory against the GPUs and say whether it fits."""
+    sheet = ctx.sheet
+    spec = model_spec(f, SECTION)
+    shape = model_shape(ctx, f, spec)
+    params, _, _ = param_counts(ctx, f, spec)
+    precision = ctx.catalog.precision(f.precision, f"{SECTION}.precision")
+    bpp = sheet.input(
+        "bytes_per_param",
+        precision.bytes_per_param,
+        "B/param",
+        f"Bytes per parameter ({precision.name})",
+        precision.source,
+    )
+    weights = memory.weights_memory(sheet, params, bpp)
+    layers = sheet.input(
+        "layers", shape["layers"], "layers", "Transformer layers", shape["cite"], shape["kind"]
+    )
+    kv = kv_per_token(ctx, f, spec, shape, layers, SECTION)
+    context = sheet.input("context_tokens", f.context_tokens, "tokens", "Context per sequence")
+    batch = sheet.input("batch", f.batch, "sequences", "Sequences held at once")
+    need = sheet.step(
+        mf.FIT_MEMORY, weights_memory=weights, kv_cache_per_token=kv, context_tokens=context,
+        batch=batch,
+    )  # fmt: skip
+    gpu = ctx.catalog.hardware(f.gpu, f"{SECTION}.gpu")
+    engine = ctx.catalog.engine(f.engine, f"{SECTION}.engine")
+    capacity = sheet.step(
+        mf.GPU_CAPACITY,
+        gpu_memory=sheet.input(
+            "gpu_memory", gpu.usable_bytes, "B", f"{gpu.name} memory (as CUDA sees it)",
+            catalog_cite(gpu),
+        ),
+        usable_memory_fraction=sheet.assume(
+            "usable_memory_fraction", f.usable_memory_fraction, "fraction",
+            "Share of GPU memory the engine uses", f"{engine.name}: {engine.kv_source}",
+        ),
+        workspace_per_gpu=assumed(
+            ctx, "workspace_per_gpu", f.workspace_per_gpu, "B", "Workspace and runtime per GPU"
+        ),
+    )  # fmt: skip
+    if float(point(capacity.value)) <= 0:
+        sheet.note(
+            "bad",
+            f"The workspace leaves nothing of a {gpu.name} for the model: lower the workspace or "
+            "raise the usable share of memory.",
+        )
+        return
+    _fit(ctx, f, spec, gpu, {"need": need, "capacity": capacity, "weights": weights, "kv": kv})
+
+
+def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Value]) -> None:
+    """The fewest GPUs, the memory on each of the GPUs used, the longest context, the verdict."""
+    sheet = ctx.sheet
+    needed = sheet.step(mf.GPUS_NEEDED, model_fit_memory=v["need"], gpu_capacity=v["capacity"])
+    count = f.gpus or tp_group(int(needed.value))
+    gpus = sheet.input(
+        "gpus",
+        count,
+        "GPUs",
+        f"{gpu.name} GPUs",
+        "scenario"
+        if f.gpus
+        else "the fewest that hold it, as a tensor-parallel group (1, 2, 4, 8, then whole nodes)",
+    )
+    per_gpu = sheet.step(
+        mf.MEMORY_PER_GPU,
+        model_fit_memory=v["need"],
+        gpus=gpus,
+        workspace_per_gpu=sheet.inputs["workspace_per_gpu"],
+    )
+    left = sheet.step(
+        mf.FIT_HEADROOM, gpus=gpus, gpu_capacity=v["capacity"], model_fit_memory=v["need"]
+    )
+    longest = sheet.step(
+        mf.MAX_CONTEXT,
+        gpus=gpus,
+        gpu_capacity=v["capacity"],
+        weights_memory=v["weights"],
+        kv_cache_per_token=v["kv"],
+        batch=sheet.inputs["batch"],
+    )
+    if spec is not None and f.context_tokens > spec.context_length:
+        sheet.note(
+            "warn",
+            f"{format_quantity(f.context_tokens, 'tokens')} is past {spec.name}'s context length "
+            f"({format_quantity(spec.context_length, 'tokens')}): it was not trained for that.",
+        )
+    where = f"{count} × {gpu.name}"
+    if float(left.value) >= 0:
+        sheet.note(
+            "ok",
+            f"Fits on {where}: {per_gpu.formatted()} on each GPU, "
+            f"{format_memory(float(left.value))} to spare; up to {longest.formatted()} of context "
+            "at this batch.",
+        )
+        return
+    sheet.note("bad", f"Does not fit on {where}: short by {format_memory(-float(left.value))}.")
+    sheet.note("info", "What to change: " + "; ".join(_levers(ctx, f, gpu, v, needed, longest)))
+
+
+def _levers(
+    ctx: Context, f: ModelFitSection, gpu: Any, v: dict[str, Value], needed: Value, longest: Value
+) -> list[str]:
+    """Each change that would make it fit, with its number."""
+    out = [f"more GPUs: {tp_group(int(needed.value))} × {gpu.name} hold it"]
+    weights, need = float(v["weights"].value), float(v["need"].value)
+    room = f.gpus * float(v["capacity"].value) if f.gpus else 0.0
+    bytes_now = ctx.catalog.precision(f.precision).bytes_per_param
+    for name in ("int8", "int4"):
+        smaller = ctx.catalog.precision(name).bytes_per_param
+        if smaller < bytes_now:
+            total = need - weights * (1 - smaller / bytes_now)
+            verdict = "fits" if total <= room else "still short"
+            out.append(f"{name} weights: {format_memory(total)} in all ({verdict})")
+    kv_total = need - weights
+    if kv_total > 0 and not f.kv_precision:
+        out.append(f"an 8-bit KV cache (--kv-precision fp8) halves its {format_memory(kv_total)}")
+    if float(longest.value) >= 1:
+        out.append(f"a shorter context: at most {longest.formatted()} at this batch")
+    return out

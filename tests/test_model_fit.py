@@ -1,0 +1,85 @@
+"""'Can I run it?': `botec memory --model` against GPUs, by hand, and `botec models`."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from conftest import cli, cli_json
+
+from botec.stages.model_fit import tp_group
+
+# Llama 3.1 70B (catalog: 70,553,706,496 parameters; 80 layers, 8 KV heads of 128) on H100 SXM
+# (85,045,477,376 B as CUDA sees it), 90% of it for the engine, 1.5 GB workspace (the nominal).
+WEIGHTS = 70_553_706_496 * 2
+KV_PER_TOKEN = 2 * 80 * 8 * 128 * 2  # 327,680 B
+CAPACITY = 85_045_477_376 * 0.9 - 1.5e9  # 75.04 GB a GPU
+
+
+def test_a_70b_model_with_a_batch_of_long_contexts_by_hand() -> None:
+    r = cli_json(
+        "memory", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--context", "8192",
+        "--batch", "4", "--samples", "0",
+    )["results"]  # fmt: skip
+    need = WEIGHTS + KV_PER_TOKEN * 8192 * 4  # 141.1 GB + 10.7 GB
+    assert r["model_fit_memory"]["value"] == pytest.approx(need)
+    assert r["gpus_needed"]["value"] == math.ceil(need / CAPACITY) == 3
+    # three GPUs do not make a tensor-parallel group: four do
+    assert r["fit_memory_per_gpu"]["value"] == pytest.approx(need / 4 + 1.5e9)
+    assert r["fit_headroom"]["value"] == pytest.approx(4 * CAPACITY - need)
+
+
+def test_one_gpu_too_few_names_each_lever_with_its_number() -> None:
+    code, out, _ = cli(
+        "memory", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--gpus", "1", "--context",
+        "8192", "--batch", "4", "--samples", "0",
+    )  # fmt: skip
+    assert code == 0
+    short = WEIGHTS + KV_PER_TOKEN * 8192 * 4 - CAPACITY  # 76.8 GB
+    assert f"short by {short / 1e9:.1f} GB" in out
+    assert "more GPUs: 4 × NVIDIA H100 SXM" in out
+    # int4 weights (0.5 B/param): 35.3 GB + 10.7 GB = 46.0 GB, inside one GPU's 75.0 GB
+    assert "int4 weights: 46.0 GB" in out and "(fits)" in out
+    # the longest context one GPU could hold would be negative: no such lever is offered
+    assert "a shorter context" not in out
+
+
+def test_the_longest_context_that_fits_by_hand() -> None:
+    r = cli_json(
+        "memory", "--model", "llama-3.1-8b", "--gpu", "rtx-4090", "--gpus", "1", "--samples", "0"
+    )["results"]
+    # Llama 3.1 8B (8,030,261,248 parameters, 32 layers, 8 KV heads of 128) on one RTX 4090:
+    # what the weights leave of its usable memory, over the KV bytes of one token.
+    from botec.catalog import load_catalog
+
+    capacity = load_catalog().hardware("rtx-4090").usable_bytes * 0.9 - 1.5e9
+    weights = 8_030_261_248 * 2
+    kv = 2 * 32 * 8 * 128 * 2  # 131,072 B/token
+    assert r["max_context_tokens"]["value"] == math.floor((capacity - weights) / kv)
+
+
+@pytest.mark.parametrize(("needed", "group"), [(1, 1), (2, 2), (3, 4), (7, 8), (9, 16), (20, 24)])
+def test_a_tensor_parallel_group_is_a_power_of_two_then_whole_nodes(
+    needed: int, group: int
+) -> None:
+    assert tp_group(needed) == group
+
+
+def test_memory_input_errors_name_the_flag() -> None:
+    code, _, err = cli("memory", "--model", "llama-3.1-8b", "--params", "7B")
+    assert code == 2 and "--model/--params" in err
+    code, _, err = cli("memory", "--model", "llama-3.1-8b", "--training")
+    assert code == 2 and "--training" in err and "botec train" in err
+    code, _, err = cli("memory", "--model", "llama-3.1-8b", "--gpus", "0")
+    assert code == 2 and "--gpus" in err
+    code, _, err = cli("memory")
+    assert code == 2 and "--model/--params" in err
+
+
+def test_models_list_and_show() -> None:
+    code, out, _ = cli("models", "list")
+    assert code == 0 and "llama-3.1-70b" in out and "deepseek-v3" in out
+    shown = cli_json("models", "show", "deepseek-v3")
+    assert shown["params_total"] == 671_026_419_200 and shown["attention"] == "mla"
+    code, _, err = cli("models", "show", "llama-3.1-7b")
+    assert code == 2 and "did you mean" in err
