@@ -27,10 +27,12 @@ def test_every_entry_loads_with_a_source() -> None:
         assert p.compute_on(peaks)[0] in peaks, key
     for key in catalog.link_names():
         assert catalog.get_link(key).source
-    for category in ("gpu", "object_storage", "egress", "memory_store", "cpu"):
+    for category in ("gpu", "object_storage", "egress", "memory_store", "cpu", "basis"):
         for key in catalog.price_names(category):
             price = catalog.get_price(category, key)
-            assert price.source and price.as_of and price.values
+            assert price.source and price.as_of, key
+            # a price, a basis's kind, or why a GPU has none
+            assert price.values or price.kind or price.unpriced, key
 
 
 def test_common_accelerators_present() -> None:
@@ -145,7 +147,14 @@ on_demand_usd_per_hour = 1.5
     assert mine.hardware("my-gpu").peak_flop_per_s["fp16"] == 100e12
     price = mine.price("gpu", "a100-80gb")
     assert price.get("on_demand_usd_per_hour") == 1.5
-    assert price.get("spot_usd_per_hour") > 0  # bundled field kept
+    assert price.get("market_usd_per_hour") > 0  # bundled field kept
+    # the user's own price wins on every on-demand basis, and says whose it is
+    from botec.catalog.gpu_prices import gpu_rate
+
+    for basis in ("market", "aws-on-demand"):
+        assert gpu_rate(mine, "a100-80gb", basis).usd_per_hour == 1.5
+        assert gpu_rate(mine, "a100-80gb", basis).basis == "your catalog"
+    assert gpu_rate(mine, "a100-80gb", "aws-spot").basis == "aws-spot"
 
 
 def test_bad_user_catalog(tmp_path: Path) -> None:
@@ -195,7 +204,7 @@ def test_a_catalog_value_is_unchanged_by_merging_another_file(tmp_path: Path) ->
     base = catalog.load_catalog()
     merged = base.with_files([user])
     assert merged.price("gpu", "a100-80gb").get("on_demand_usd_per_hour") == 1.0
-    assert base.price("gpu", "a100-80gb").get("on_demand_usd_per_hour") != 1.0
+    assert "on_demand_usd_per_hour" not in base.price("gpu", "a100-80gb").values
 
 
 @pytest.mark.parametrize(

@@ -206,8 +206,9 @@ def test_compare_budget_binds_when_over_it_and_unpriced_gpu_is_explained() -> No
         "compare", SMARTPAL, "--gpu", "a100-80gb", "--budget", "$1000", "--format", "json"
     )
     assert code == 0 and json.loads(out)[0]["binds"] == "budget"
+    # T4 has no market price: ranking it on the rest of the bill would be a silent wrong row
     code, _, err = cli("compare", SMARTPAL, "--gpu", "t4")
-    assert code == 2 and "--gpu" in err and "usd_per_gpu_hour" in err
+    assert code == 2 and "--gpu" in err and "usd_per_gpu_hour" in err and "aws-on-demand" in err
 
 
 # -- charts ----------------------------------------------------------------------------------------

@@ -143,16 +143,19 @@ def compare_gpus(
 
 
 def _check_price(data: dict[str, Any], key: str, catalog: Catalog) -> None:
-    """A cost section without a stated price needs the catalog's price for every GPU compared."""
+    """A cost section without a stated price needs every GPU compared priced on its basis: an
+    unpriced one would rank by the rest of the bill alone."""
+    from botec.catalog import gpu_prices as gp
+
     cost = data.get("cost")
-    training = data.get("training") or {}
-    needs = isinstance(cost, dict) and "usd_per_gpu_hour" not in cost and "inference" in data
-    if needs and key not in catalog.price_names("gpu"):
+    if not (isinstance(cost, dict) and "usd_per_gpu_hour" not in cost and "inference" in data):
+        return
+    basis = cost.get("price_basis") or None
+    if gp.gpu_rate(catalog, key, basis) is None:
         raise BotecInputError(
             "--gpu",
             key,
-            "a GPU with a price in the catalog, or state one: [cost] usd_per_gpu_hour, or "
-            f"--catalog FILE with [gpu.{key}] on_demand_usd_per_hour = ... (priced: "
-            f"{', '.join(catalog.price_names('gpu'))})",
+            f"a GPU priced on the {gp.basis(catalog, basis).name} (it has no price there: "
+            f"{gp.unpriced_reason(catalog, key, basis)}), or a price: [cost] usd_per_gpu_hour "
+            f"or price_basis, or --catalog FILE with [prices.gpu.{key}] on_demand_usd_per_hour",
         )
-    del training

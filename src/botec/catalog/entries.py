@@ -134,7 +134,12 @@ class Link(_Entry):
         return self.allreduce_bandwidth_bytes_per_s or 0.6 * self.bandwidth_bytes_per_s
 
 
-PRICE_META = frozenset({"key", "name", "category", "source", "as_of", "notes", "aliases"})
+PRICE_META = frozenset(
+    {
+        "key", "name", "category", "source", "as_of", "notes", "aliases", "kind", "spot_basis",
+        "unpriced", "sources",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,6 +156,10 @@ class Price:
     as_of: str
     notes: str = ""
     aliases: tuple[str, ...] = ()
+    kind: str = ""  # a price basis: on-demand, spot or market
+    spot_basis: str = ""  # a price basis: the same provider's spot basis
+    unpriced: str = ""  # a GPU: why no basis prices it (where none does)
+    sources: dict[str, str] = field(default_factory=dict)  # a GPU: basis -> the rows it came from
 
     @property
     def spot_fraction(self) -> float | None:

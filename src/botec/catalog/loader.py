@@ -77,7 +77,8 @@ class Catalog:
         table = self._tables["prices"].get(category)
         if table is None:
             raise BotecInputError(field_name, category, "a price category in the catalog")
-        key, raw = _lookup(f"{category} price", name, table, field_name)
+        label = "price basis" if category == "basis" else f"{category} price"
+        key, raw = _lookup(label, name, table, field_name)
         memo = ("prices", category, key)
         if memo not in self._memo:
             self._memo[memo] = _validated(
@@ -96,11 +97,14 @@ class Catalog:
             return None
 
     def gpu_on_demand(self, key: str) -> tuple[float, str] | None:
-        """(on-demand USD per GPU-hour, source), or None when the GPU is not priced."""
-        p = self.gpu_price(key)
-        if p is None or "on_demand_usd_per_hour" not in p.values:
+        """(USD per GPU-hour on the default price basis, source), or None when the GPU is not
+        priced there."""
+        from botec.catalog.gpu_prices import gpu_rate
+
+        rate = gpu_rate(self, key)
+        if rate is None:
             return None
-        return p.values["on_demand_usd_per_hour"], f"catalog: {p.name}, {p.source}, {p.as_of}"
+        return rate.usd_per_hour, f"{rate.label}: {rate.source}"
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -191,7 +195,10 @@ def _bundled() -> Catalog:
     for kind in KINDS:
         with (_HERE / f"{kind}.toml").open("rb") as handle:
             tables[kind] = _normalised_keys(kind, tomllib.load(handle))
-    return Catalog(tables)
+    # GPU prices per basis, as `botec prices build` writes them (a catalog file's layout)
+    with (_HERE / "gpu_prices.toml").open("rb") as handle:
+        built = tomllib.load(handle)
+    return Catalog(_merge(tables, {k: _normalised_keys(k, t) for k, t in built.items()}))
 
 
 def _checked_path(path: str | Path) -> Path:

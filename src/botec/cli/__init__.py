@@ -38,6 +38,10 @@ _MODELS = {
     "list": (_FILES, "MODELS_LIST", "models_list"),
     "show": (_FILES, "MODELS_SHOW", "models_show"),
 }
+_PRICES = {
+    "bases": ("botec.cli.prices", "BASES", "bases"),
+    "build": ("botec.cli.prices", "BUILD", "build"),
+}
 _EXAMPLES = {
     "list": (_FILES, "EXAMPLES_LIST", "examples_list"),
     "show": (_FILES, "EXAMPLES_SHOW", "report"),
@@ -98,6 +102,11 @@ def hardware() -> None:
 @main.group(cls=_Lazy, lazy=_MODELS)
 def models() -> None:
     """The model catalog: architectures with their sources."""
+
+
+@main.group(cls=_Lazy, lazy=_PRICES)
+def prices() -> None:
+    """GPU prices: the bases (cloud lists, market median) and rebuilding them from price lists."""
 
 
 @main.group(cls=_Lazy, lazy=_EXAMPLES)

@@ -83,7 +83,12 @@ TRAIN = Table(
             "Model FLOPs utilisation, e.g. 40% or '35% to 50%' (default: the range for this GPU).",
         ),
         Opt("--precision", "Compute precision.", show_default=True),
-        Opt("--price", "USD per GPU-hour (default: catalog on-demand)."),
+        Opt("--price", "USD per GPU-hour (default: the GPU's price on --price-basis)."),
+        Opt(
+            "--price-basis",
+            "Which prices: market (the neocloud rental median, default), aws-on-demand, "
+            "aws-spot (botec prices bases).",
+        ),
         Opt("--budget", "Budget in USD, e.g. $2M: verdict and what it buys."),
         Opt("--budget-gpu-hours", "Budget in GPU-hours, e.g. 500K."),
         Opt("--seq-len", "Training sequence length (attention, activations)."),
@@ -203,6 +208,11 @@ PLAN = Table(
         ),
         Opt("--spare-replicas", "Replicas beyond the peak's need: 1 = N+1 redundancy.", type=int),
         Opt("--price", "Price per GPU-hour of --gpu, e.g. $2.5/h."),
+        Opt(
+            "--price-basis",
+            "Which prices: market (the neocloud rental median, default), aws-on-demand, "
+            "aws-spot (botec prices bases).",
+        ),
         *ESTIMATING,
     ),
     commands.FIELDS["plan"],

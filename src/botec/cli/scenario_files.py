@@ -101,11 +101,21 @@ _TITLES = {
     "training": "Training backtest: published vs botec (default MFU range, no per-run tuning)",
 }
 
+_BASIS = Opt(
+    "--price-basis",
+    "Prices on this basis: market (default), aws-on-demand, aws-spot (botec prices bases).",
+    default=None,
+)
 HARDWARE_LIST = Table(
-    "Every device with memory, bandwidth and dense peaks.", commands.hardware_list, OUTPUT
+    "Every device with memory, bandwidth, dense peaks and its price per GPU-hour (with the "
+    "basis's date), or why it has none.",
+    commands.hardware_list,
+    (_BASIS, *OUTPUT),
 )
 HARDWARE_SHOW = Table(
-    "One device in full, with its sources.", commands.hardware_show, (_NAME, *OUTPUT)
+    "One device in full, with its sources and its price on every basis.",
+    commands.hardware_show,
+    (_NAME, _BASIS, *OUTPUT),
 )
 MODELS_LIST = Table(
     "Every model architecture: parameters, shape, attention, context.", commands.models_list, OUTPUT
@@ -219,10 +229,14 @@ def hardware_list(
     catalog_file: Path | None,
     **values: Any,
 ) -> None:
-    """The hardware catalog, one device a row."""
+    """The hardware catalog, one device a row, priced on the basis."""
     from botec.report.catalog_view import render_hardware_list
 
-    emit(render_hardware_list(table.call(values, catalog_file), fmt), output, force)
+    items = table.call(values, catalog_file)
+    prices = table.call(
+        {**values, "keys": [h.key for h in items]}, catalog_file, commands.gpu_prices
+    )
+    emit(render_hardware_list(items, fmt, prices), output, force)
 
 
 def hardware_show(
@@ -233,10 +247,18 @@ def hardware_show(
     catalog_file: Path | None,
     **values: Any,
 ) -> None:
-    """One device in full."""
+    """One device in full, with its price on every basis."""
     from botec.report.catalog_view import render_hardware
 
-    emit(render_hardware(table.call(values, catalog_file), fmt), output, force)
+    hw = table.call(values, catalog_file)
+    bases = [b.key for b in table.call({}, catalog_file, commands.price_bases)]
+    prices = {
+        b: table.call({"keys": [hw.key], "price_basis": b}, catalog_file, commands.gpu_prices)[
+            hw.key
+        ]
+        for b in bases
+    }
+    emit(render_hardware(hw, fmt, prices), output, force)
 
 
 def models_list(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from botec.commands._common import DEFAULT_SAMPLES, ParameterError
 from botec.commands.analysis import DEFAULT_POINTS, VALIDATE_SAMPLES, compare, sweep, validate
 from botec.commands.lookups import hardware_list, hardware_show, models_list, models_show
+from botec.commands.prices import gpu_prices, price_bases, prices_build
 from botec.commands.scenarios import (
     example_path,
     example_source,
@@ -58,6 +59,7 @@ __all__ = [
     "example_source",
     "examples_list",
     "examples_show",
+    "gpu_prices",
     "hardware_list",
     "hardware_show",
     "infer",
@@ -65,6 +67,8 @@ __all__ = [
     "models_list",
     "models_show",
     "plan",
+    "price_bases",
+    "prices_build",
     "report",
     "storage",
     "sweep",

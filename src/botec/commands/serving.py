@@ -66,6 +66,7 @@ PLAN_FIELDS: dict[str, tuple[str, ...]] = {
     "target_utilization": ("serving_plan.target_utilization",),
     "spare_replicas": ("serving_plan.spare_replicas",),
     "price": ("cost.usd_per_gpu_hour",),
+    "price_basis": ("cost.price_basis",),
 }
 
 
@@ -149,6 +150,7 @@ def plan(
     target_utilization: Quantity | None = None,
     spare_replicas: int | None = None,
     price: Quantity | None = None,
+    price_basis: str | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     catalog_files: CatalogFiles = (),
@@ -182,6 +184,6 @@ def _plan_data(p: dict[str, Any]) -> dict[str, Any]:
         "serving": fill("serving", {**p, **first, "precision": precisions[0]}, PLAN_FIELDS),
         "serving_plan": fill("serving_plan", {**p, **others}, PLAN_FIELDS),
     }
-    if p["price"] is not None:
+    if p["price"] is not None or p["price_basis"] is not None:
         data["cost"] = fill("cost", p, PLAN_FIELDS)
     return data

@@ -210,7 +210,16 @@ SPOT_COST = Formula(
     "cost * spot_price_fraction",
     "USD",
     "Compute cost at spot prices",
-    "Spot capacity costs a fraction of on-demand but can be reclaimed: checkpoint often.",
+    "Spot capacity at the stated share of the price paid; it can be reclaimed: checkpoint often.",
+    headline=True,
+)
+SPOT_COST_AT_RATE = Formula(
+    "spot_cost",
+    "gpu_hours * spot_usd_per_gpu_hour",
+    "USD",
+    "Compute cost at spot prices",
+    "The same GPU-hours at a spot price list's own rate; spot capacity can be reclaimed: "
+    "checkpoint often.",
     headline=True,
 )
 CLUSTER_FLOP_RATE = Formula(

@@ -68,10 +68,39 @@ def _peaks(hw: catalog.Hardware) -> str:
     )
 
 
-def render_hardware_list(items: list[catalog.Hardware], fmt: str) -> str:
-    """The devices ``items`` (the run's catalog, user files merged) as a table or JSON."""
+def _price_text(price: Any) -> str:
+    """'$2.95/h (market rental median ..., 2026-08)', or 'unpriced: why'."""
+    if isinstance(price, str):
+        return f"unpriced: {price}"
+    return f"{format_quantity(price.usd_per_hour, 'USD/h')} ({price.label})"
+
+
+def _price_json(price: Any) -> dict[str, Any]:
+    if isinstance(price, str):
+        return {"usd_per_hour": None, "unpriced": price}
+    return {"usd_per_hour": price.usd_per_hour, "basis": price.basis, "label": price.label,
+            "source": price.source}  # fmt: skip
+
+
+def render_hardware_list(
+    items: list[catalog.Hardware], fmt: str, prices: dict[str, Any] | None = None
+) -> str:
+    """The devices ``items`` (the run's catalog, user files merged) as a table or JSON, with
+    each one's price on a basis (``prices``: key -> GpuRate or the reason it has none)."""
+    prices = prices or {}
     if fmt == "json":
-        return json.dumps({"hardware": [_hardware_row(h) for h in items]}, indent=2)
+        return json.dumps(
+            {
+                "hardware": [
+                    {
+                        **_hardware_row(h),
+                        **({"price": _price_json(prices[h.key])} if h.key in prices else {}),
+                    }
+                    for h in items
+                ]
+            },
+            indent=2,
+        )
     rows = [
         [
             h.key,
@@ -82,18 +111,36 @@ def render_hardware_list(items: list[catalog.Hardware], fmt: str) -> str:
                 h.peak_flop_per_s.get("fp16", h.peak_flop_per_s.get("fp32", 0)), "FLOP/s"
             ),
             format_quantity(h.tdp_w, "W") if h.tdp_w else "-",
+            _short_price(prices.get(h.key)),
         ]
         for h in items
     ]
+    label = next((p.label for p in prices.values() if not isinstance(p, str)), "")
     return _table(
-        ["Key", "Device", "Memory", "Bandwidth", "FP16 dense", "TDP"], rows, fmt, "Hardware catalog"
+        ["Key", "Device", "Memory", "Bandwidth", "FP16 dense", "TDP", "Price per GPU-hour"],
+        rows,
+        fmt,
+        f"Hardware catalog (prices: {label})" if label else "Hardware catalog",
     )
 
 
-def render_hardware(hw: catalog.Hardware, fmt: str) -> str:
-    """One device in full, with its sources."""
+def _short_price(price: Any) -> str:
+    if price is None:
+        return "-"
+    if isinstance(price, str):
+        return "unpriced: " + price.split(";")[0]
+    return format_quantity(price.usd_per_hour, "USD/h")
+
+
+def render_hardware(hw: catalog.Hardware, fmt: str, prices: dict[str, Any] | None = None) -> str:
+    """One device in full, with its sources and its price on each basis (``prices``: basis ->
+    GpuRate or the reason it has none)."""
+    prices = prices or {}
     if fmt == "json":
-        return json.dumps(_hardware_row(hw), indent=2)
+        return json.dumps(
+            {**_hardware_row(hw), "prices": {b: _price_json(p) for b, p in prices.items()}},
+            indent=2,
+        )
     rows = [
         ["Key", hw.key],
         ["Kind", hw.kind],
@@ -107,6 +154,7 @@ def render_hardware(hw: catalog.Hardware, fmt: str) -> str:
         ["Source", hw.source],
         ["As of", hw.as_of],
         ["Notes", hw.notes],
+        *[[f"Price ({b})", _price_text(p)] for b, p in prices.items()],
     ]
     return _table(["Field", "Value"], rows, fmt, hw.name)
 
@@ -176,3 +224,20 @@ def render_model(m: Any, fmt: str) -> str:
         ["Notes", m.notes],
     ]
     return _table(["Field", "Value"], rows, fmt, m.name)
+
+
+def render_bases(items: list[catalog.Price], fmt: str) -> str:
+    """The price bases: name, kind, date and source."""
+    if fmt == "json":
+        return json.dumps(
+            {
+                "bases": [
+                    {"key": b.key, "name": b.name, "kind": b.kind, "as_of": b.as_of,
+                     "source": b.source, "spot_basis": b.spot_basis}
+                    for b in items
+                ]
+            },
+            indent=2,
+        )  # fmt: skip
+    rows = [[b.key, b.name, b.kind, b.as_of, b.source] for b in items]
+    return _table(["Basis", "Name", "Kind", "As of", "Source"], rows, fmt, "Price bases")

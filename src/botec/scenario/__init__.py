@@ -260,8 +260,9 @@ class TrainingSection(_Section):
     moe_training_efficiency: Fraction = None  # MoE's share of the dense sustained MFU
     precision: str = "bf16"
     peak_flops: FlopRate | None = None
-    usd_per_gpu_hour: UsdPerHour | None = None  # default: the catalog's on-demand price
-    spot_price_fraction: Fraction = None  # default: catalog range
+    usd_per_gpu_hour: UsdPerHour | None = None  # default: the GPU's price on price_basis
+    price_basis: str = ""  # default: the market rental median (botec prices bases)
+    spot_price_fraction: Fraction = None  # default: the spot basis's own price, not a share
     budget: Usd | None = None
     budget_gpu_hours: Count | None = None
     sequence_length: Tokens | None = None  # adds the attention term (named models)
@@ -300,8 +301,9 @@ class CostSection(_Section):
     """Prices for the monthly bill; defaults come from the catalog."""
 
     usd_per_gpu_hour: UsdPerHour | None = None
+    price_basis: str = ""  # default: the market rental median (botec prices bases)
     gpu_price: Literal["on_demand", "spot"] = "on_demand"
-    spot_price_fraction: Fraction = None  # default: catalog range
+    spot_price_fraction: Fraction = None  # default: the spot basis's own price, not a share
     gpus_billed: Literal["required", "batched", "realistic"] = "required"
     object_storage_usd_per_gb_month: UsdPerGbMonth | None = None
     egress_usd_per_gb: UsdPerGb | None = None

@@ -25,6 +25,7 @@ class Context:
     kv_per_token: Value | None = None
     monthly_costs: list[Value] = field(default_factory=list)
     gpus: dict[str, Value] = field(default_factory=dict)
+    price_basis: str = ""  # the [cost] section's price basis ('' = the default)
 
     def on(self, sheet: Sheet) -> Context:
         """The same run's catalog over another sheet (a planner's scratch evaluations)."""

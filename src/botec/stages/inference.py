@@ -13,6 +13,7 @@ from botec.estimators._constants import hours_per_month
 from botec.scenario import InferenceSection, Scenario
 from botec.stages._inputs import assumed, gpu_inputs
 from botec.stages.context import Context
+from botec.stages.gpu_price import check_basis, gpu_price, spot_price
 
 
 def run_inference(ctx: Context, scn: Scenario, inf: InferenceSection) -> None:
@@ -163,38 +164,44 @@ def _token_rate(ctx: Context, inf: InferenceSection) -> None:
         )
 
 
+def _price(ctx: Context, scn: Scenario, gpu: Hardware) -> Value | None:
+    """The price per GPU-hour billed: as stated; at spot, a stated share of the stated (or the
+    basis's) price, else a spot list's own rate; on demand, the GPU's price on the basis."""
+    c = scn.cost
+    assert c is not None
+    if c.gpu_price == "spot" and c.spot_price_fraction is None:
+        if c.usd_per_gpu_hour is not None:
+            return ctx.sheet.input(
+                "usd_per_gpu_hour", c.usd_per_gpu_hour, "USD/h", "Spot price per GPU-hour",
+                "scenario",
+            )  # fmt: skip
+        check_basis(ctx, c.price_basis, "cost.price_basis")
+        found = spot_price(ctx, gpu, c.price_basis, "usd_per_gpu_hour")
+        if found is None:
+            ctx.sheet.note("info", f"No spot price for {gpu.name}: give cost.usd_per_gpu_hour.")
+        return found
+    name = "on_demand_usd_per_gpu_hour" if c.gpu_price == "spot" else "usd_per_gpu_hour"
+    paid = gpu_price(ctx, gpu, c.usd_per_gpu_hour, c.price_basis, name, "cost.price_basis")
+    if paid is None or c.gpu_price != "spot":
+        return paid
+    share = ctx.sheet.input(
+        "spot_price_fraction", c.spot_price_fraction, "fraction", "Spot price as a share",
+        "scenario",
+    )  # fmt: skip
+    return ctx.sheet.step(
+        cost.SPOT_PRICE, on_demand_usd_per_gpu_hour=paid, spot_price_fraction=share
+    )
+
+
 def gpu_cost(ctx: Context, scn: Scenario, gpu: Hardware) -> None:
     """The GPU bill for the count the scenario bills (on-demand or spot)."""
     if not scn.cost or not ctx.gpus:
         return
     sheet = ctx.sheet
     billed = ctx.gpus.get(scn.cost.gpus_billed) or ctx.gpus["required"]
-    if scn.cost.usd_per_gpu_hour is not None:
-        price = sheet.input(
-            "usd_per_gpu_hour", scn.cost.usd_per_gpu_hour, "USD/h", "Price per GPU-hour", "scenario"
-        )
-    else:
-        p = ctx.catalog.price("gpu", gpu.key, "inference.gpu")
-        on_demand = sheet.input(
-            "on_demand_usd_per_gpu_hour" if scn.cost.gpu_price == "spot" else "usd_per_gpu_hour",
-            p.get("on_demand_usd_per_hour"),
-            "USD/h",
-            f"{gpu.name} on-demand price",
-            f"catalog: {p.source}",
-        )
-        price = on_demand
-        if scn.cost.gpu_price == "spot":
-            fraction = assumed(
-                ctx,
-                "spot_price_fraction",
-                scn.cost.spot_price_fraction,
-                "fraction",
-                "Spot price as a share of on-demand",
-                nominal=p.spot_fraction,
-            )
-            price = sheet.step(
-                cost.SPOT_PRICE, on_demand_usd_per_gpu_hour=on_demand, spot_price_fraction=fraction
-            )
+    price = _price(ctx, scn, gpu)
+    if price is None:
+        return
     ctx.monthly_costs.append(
         cost.fleet_cost(
             sheet, billed, price, hours_per_month(sheet), "gpu_cost_per_month", "GPU cost per month"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from botec.catalog import gpu_prices as gp
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
@@ -61,14 +62,26 @@ class PlanOption:
 
     @property
     def monthly_cost(self) -> float:
-        return self.metrics["serving_cost_per_month"] if self.metrics else float("inf")
+        """The fleet's monthly cost; infinite when unpriced (it cannot win on cost)."""
+        if not self.metrics or self.usd_per_gpu_hour is None:
+            return float("inf")
+        return self.metrics["serving_cost_per_month"]
+
+    def rank(self) -> tuple[bool, float, float]:
+        """Feasible first, then the cheapest; unpriced options by their GPU count."""
+        gpus = self.metrics["serving_gpus"] if self.metrics else float("inf")
+        return (not self.feasible, self.monthly_cost, gpus)
 
 
-def _gpu_price(ctx: Context, gpu_name: str, given: Any) -> tuple[Any, str]:
+def _gpu_price(ctx: Context, gpu_name: str, given: Any) -> tuple[Any, str, str]:
+    """(price per GPU-hour or None, where it came from, its title)."""
     if given is not None:
-        return given, "scenario"
-    found = ctx.catalog.gpu_on_demand(ctx.catalog.hardware(gpu_name, "serving.gpu").key)
-    return found if found is not None else (None, "")
+        return given, "scenario", "Price per GPU-hour"
+    gpu = ctx.catalog.hardware(gpu_name, "serving.gpu")
+    rate = gp.gpu_rate(ctx.catalog, gpu.key, ctx.price_basis or None, "cost.price_basis")
+    if rate is None:
+        return None, gp.unpriced_reason(ctx.catalog, gpu.key, ctx.price_basis or None), ""
+    return rate.usd_per_hour, rate.source, f"{gpu.name} per GPU-hour ({rate.label})"
 
 
 def _misses(plan: ServingPlanSection, metrics: dict[str, float]) -> str:
@@ -179,7 +192,7 @@ def search(
     options: list[PlanOption] = []
     for gpu in gpus:
         ctx.catalog.hardware(gpu, "serving_plan.compare_gpus")
-        given, _ = _gpu_price(ctx, gpu, usd_per_gpu_hour if gpu == srv.gpu else None)
+        given, _, _ = _gpu_price(ctx, gpu, usd_per_gpu_hour if gpu == srv.gpu else None)
         price = None if given is None else float(point(given))
         for precision in precisions:
             ctx.catalog.precision(precision, "serving_plan.compare_precisions")
@@ -197,11 +210,11 @@ def search(
                 continue
             ok = [o for o in layouts if o.feasible]
             if ok:
-                options.append(min(ok, key=lambda o: (o.monthly_cost, o.tensor_parallel)))
+                options.append(min(ok, key=lambda o: (*o.rank(), o.tensor_parallel)))
             else:
                 fits = [o for o in layouts if o.metrics]
                 options.append(fits[-1] if fits else layouts[-1])
-    return sorted(options, key=lambda o: (not o.feasible, o.monthly_cost))
+    return sorted(options, key=PlanOption.rank)
 
 
 def _comparison(ctx: Context, options: list[PlanOption], chosen: PlanOption) -> None:
@@ -321,18 +334,23 @@ def _plan_price(
 ) -> Value:
     """The chosen GPU's price per GPU-hour: the scenario's for the [serving] GPU, else the
     catalog's on-demand rate."""
-    price_value, source = _gpu_price(
+    price_value, source, title = _gpu_price(
         ctx, pick.gpu, usd_per_gpu_hour if pick.gpu == srv.gpu else None
     )
     if price_value is None:
         raise BotecInputError(
             "cost.usd_per_gpu_hour",
             "missing",
-            f"a price per GPU-hour: the catalog has none for {pick.gpu}",
+            f"a price per GPU-hour for {pick.gpu} (no price on the basis: {source})",
         )
-    return ctx.sheet.input(
-        "usd_per_gpu_hour", price_value, "USD/h", "Price per GPU-hour (on-demand)", source
-    )
+    if source != "scenario":
+        ctx.sheet.note(
+            "info",
+            f"Priced on the {title.split('(', 1)[1].rstrip(')')}: "
+            f"{format_quantity(float(point(price_value)), 'USD/h')} per GPU-hour (other bases: "
+            "botec prices bases; --price-basis to choose).",
+        )
+    return ctx.sheet.input("usd_per_gpu_hour", price_value, "USD/h", title, source)
 
 
 def _pessimistic_notes(sheet: Sheet, plan: ServingPlanSection, got: dict[str, Value]) -> None:
@@ -362,4 +380,6 @@ def run_serving_plan(ctx: Context, scn: Scenario) -> None:
             "requests_per_user_per_day",
         )
     price = scn.cost.usd_per_gpu_hour if scn.cost else None
+    ctx.price_basis = scn.cost.price_basis if scn.cost else ""
+    gp.basis(ctx.catalog, ctx.price_basis or None, "cost.price_basis")
     run_plan(ctx, scn.serving, scn.serving_plan, ctx.peak_rps, ctx.average_rps, price)

@@ -21,6 +21,7 @@ from botec.estimators.serving import ATTENTION_DIM
 from botec.scenario import TrainingSection
 from botec.stages._inputs import assumed, catalog_cite
 from botec.stages.context import Context
+from botec.stages.gpu_price import gpu_price, spot_price
 from botec.stages.model_params import record_param_count
 from botec.stages.training_budget import budget_buys, budget_verdict, over_budget_advice
 from botec.stages.training_extras import run_extras
@@ -199,36 +200,34 @@ def _run(
 
 
 def _spot_cost(ctx: Context, t: TrainingSection, gpu: Any, run: training.TrainingResult) -> None:
-    """The bill at spot prices."""
-    spot = assumed(
-        ctx,
-        "training_spot_price_fraction",
-        t.spot_price_fraction,
-        "fraction",
-        "Spot price as a share of on-demand",
-        nominal=_spot_nominal(ctx, gpu),
-        key="spot_price_fraction",
-    )
-    assert run.cost is not None
-    ctx.sheet.step(training.SPOT_COST, cost=run.cost, spot_price_fraction=spot)
-
-
-def _spot_nominal(ctx: Context, gpu: Any) -> float | None:
-    p = ctx.catalog.gpu_price(gpu.key)
-    return p.spot_fraction if p is not None else None
+    """The bill at spot prices: a stated share of the price paid, else the same GPU-hours at a
+    spot price list's own rate (none where no spot list prices this GPU)."""
+    sheet = ctx.sheet
+    if t.spot_price_fraction is not None:
+        share = sheet.input(
+            "training_spot_price_fraction",
+            t.spot_price_fraction,
+            "fraction",
+            "Spot price as a share of the price paid",
+            "scenario",
+        )
+        assert run.cost is not None
+        sheet.step(training.SPOT_COST, cost=run.cost, spot_price_fraction=share)
+        return
+    rate = spot_price(ctx, gpu, t.price_basis, "training_spot_usd_per_gpu_hour")
+    if rate is not None:
+        sheet.step(training.SPOT_COST_AT_RATE, gpu_hours=run.gpu_hours, spot_usd_per_gpu_hour=rate)
 
 
 def _price(ctx: Context, t: TrainingSection, gpu: Any) -> Value | None:
-    sheet = ctx.sheet
-    name = "training_usd_per_gpu_hour"
-    if t.usd_per_gpu_hour is not None:
-        return sheet.input(name, t.usd_per_gpu_hour, "USD/h", "Price per GPU-hour", "scenario")
-    found = ctx.catalog.gpu_on_demand(gpu.key)
-    if found is None:
-        sheet.note("info", f"No catalog price for {gpu.name}: give a price for the cost.")
-        return None
-    rate, source = found
-    return sheet.input(name, rate, "USD/h", f"{gpu.name} on-demand price per GPU-hour", source)
+    return gpu_price(
+        ctx,
+        gpu,
+        t.usd_per_gpu_hour,
+        t.price_basis,
+        "training_usd_per_gpu_hour",
+        "training.price_basis",
+    )
 
 
 def _attention(ctx: Context, t: TrainingSection, spec: Any) -> dict[str, Value] | None:

@@ -1,0 +1,105 @@
+"""Price bases: dated, cited GPU prices per basis, rebuilt from shipped price lists."""
+
+from __future__ import annotations
+
+import json
+import statistics
+
+import pytest
+from conftest import ROOT, cli, cli_json
+
+from botec.catalog import gpu_prices as gp
+from botec.catalog import load_catalog
+from botec.catalog.price_import import BUNDLED_RECIPE, build, read_offers
+
+PRICES = ROOT / "src" / "botec" / "data" / "prices"
+
+
+def test_the_bundled_prices_are_the_build_commands_output() -> None:
+    code, out, err = cli("prices", "build", str(BUNDLED_RECIPE))
+    assert code == 0, err
+    assert out == (ROOT / "src" / "botec" / "catalog" / "gpu_prices.toml").read_text()
+
+
+def test_prices_by_hand_from_the_shipped_rows() -> None:
+    catalog = load_catalog()
+    # AWS p5.48xlarge in us-east-1: $55.04/h for 8 H100 (aws_vms.csv) = $6.88 per GPU-hour
+    assert gp.gpu_rate(catalog, "h100-sxm", "aws-on-demand").usd_per_hour == pytest.approx(6.88)
+    # market: each provider's cheapest per GPU: Lambda 8x $23.92 = 2.99, RunPod 2x $5.38 = 2.69,
+    # Nebius 1x $2.95: median 2.95
+    market = statistics.median([23.92 / 8, 5.38 / 2, 2.95])
+    assert gp.gpu_rate(catalog, "h100-sxm").usd_per_hour == pytest.approx(market)
+    # spot: the cheapest zone's p5.48xlarge spot price, $14.246/h / 8
+    assert gp.spot_rate(catalog, "h100-sxm").usd_per_hour == pytest.approx(14.246 / 8, rel=1e-4)
+
+
+def test_runpods_h100_is_the_pcie_card_and_lambdas_sxm5_is_not() -> None:
+    offers = read_offers(PRICES / "runpod_vms.csv", "runpod") + read_offers(
+        PRICES / "lambda_vms.csv", "lambda"
+    )
+    kinds = {(o.provider, o.instance): o.gpu for o in offers}
+    assert kinds[("runpod", "2x_H100_SECURE")] == "h100-pcie"
+    assert kinds[("runpod", "2x_H100-SXM_SECURE")] == "h100-sxm"
+    assert kinds[("lambda", "gpu_1x_h100_pcie")] == "h100-pcie"
+    assert kinds[("lambda", "gpu_8x_h100_sxm5")] == "h100-sxm"
+
+
+def test_every_gpu_is_priced_on_the_default_basis_or_says_why_not() -> None:
+    data = cli_json("hardware", "list")["hardware"]
+    assert data
+    for hw in data:
+        price = hw["price"]
+        assert price["usd_per_hour"] or price["unpriced"], hw["key"]
+
+
+def test_a_stated_date_is_stamped_on_every_basis(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    tables = build(BUNDLED_RECIPE, "2026-11-29")
+    assert {b["as_of"] for b in tables["prices"]["basis"].values()} == {"2026-11-29"}
+    out = tmp_path / "prices.toml"
+    code, _, err = cli(
+        "prices", "build", str(BUNDLED_RECIPE), "--as-of", "2026-11-29", "-o", str(out)
+    )
+    assert code == 0, err
+    # the file works as a catalog: a training run priced from it says the new date
+    code, text, err = cli(
+        "train", "--params", "7B", "--tokens", "1T", "--gpus", "64", "--gpu", "h100-sxm",
+        "--catalog", str(out), "--samples", "0",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "2026-11-29" in text
+
+
+def test_a_plan_never_picks_a_gpu_it_cannot_price() -> None:
+    # H800: no public price list carries it. Before price bases the catalog priced it at a
+    # $2.00 rental figure beside an H100 list price, and the plan chose it.
+    r = cli_json(
+        "plan", "--model", "llama-3.1-8b", "--qps", "5", "--gpu", "h800,h100-sxm", "--samples", "0"
+    )
+    table = next(t for t in r["tables"] if t["title"].startswith("Options compared"))
+    chosen = next(row for row in table["rows"] if row[-1] == "chosen")
+    assert chosen[0] == "NVIDIA H100 SXM"
+    h800 = next(row for row in table["rows"] if row[0] == "NVIDIA H800 SXM")
+    assert h800[7] == "–"  # no cost for an unpriced GPU
+
+
+def test_the_basis_is_named_with_its_date_and_an_unknown_one_is_refused() -> None:
+    code, out, _ = cli("train", "--params", "7B", "--tokens", "1T", "--gpus", "64", "--gpu",
+                       "a100-80gb", "--price-basis", "aws-on-demand", "--samples", "0")  # fmt: skip
+    assert code == 0 and "Priced on the AWS on-demand list price, us-east-1, 2026-08" in out
+    code, _, err = cli("train", "--params", "7B", "--tokens", "1T", "--price-basis", "awz")
+    assert code == 2 and "--price-basis" in err and "aws-on-demand" in err
+
+
+def test_training_spot_cost_is_the_spot_lists_rate_times_the_gpu_hours() -> None:
+    r = cli_json(
+        "train", "--params", "7B", "--tokens", "1T", "--gpus", "64", "--gpu", "h100-sxm",
+        "--samples", "0",
+    )["results"]  # fmt: skip
+    assert r["spot_cost"]["value"] == pytest.approx(r["gpu_hours"]["value"] * 14.246 / 8, rel=1e-4)
+
+
+def test_price_bases_list_has_dates_and_sources() -> None:
+    code, out, _ = cli("prices", "bases", "--format", "json")
+    bases = {b["key"]: b for b in json.loads(out)["bases"]}
+    assert {"market", "aws-on-demand", "aws-spot"} <= set(bases)
+    assert all(b["as_of"] and b["source"] for b in bases.values())
