@@ -100,6 +100,7 @@ def test_training_spot_cost_is_the_spot_lists_rate_times_the_gpu_hours() -> None
 
 def test_price_bases_list_has_dates_and_sources() -> None:
     code, out, _ = cli("prices", "bases", "--format", "json")
+    assert code == 0
     bases = {b["key"]: b for b in json.loads(out)["bases"]}
     assert {"market", "aws-on-demand", "aws-spot"} <= set(bases)
     assert all(b["as_of"] and b["source"] for b in bases.values())

@@ -53,7 +53,8 @@ def prices_build(*, recipe: Path, as_of: str | None = None) -> str:
     or to bundle; ``as_of`` stamps every basis with the date the files were downloaded.
 
     >>> from botec.catalog.price_import import BUNDLED_RECIPE
-    >>> 'as_of = "2026-11-29"' in botec.commands.prices_build(recipe=BUNDLED_RECIPE, as_of="2026-11-29")
+    >>> text = botec.commands.prices_build(recipe=BUNDLED_RECIPE, as_of="2026-11-29")
+    >>> 'as_of = "2026-11-29"' in text
     True
     """
     from botec.catalog.price_import import build, to_toml
