@@ -25,6 +25,10 @@ REQUIRED = (
     "llama-3.3-70b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b", "mistral-7b",
     "mixtral-8x7b", "qwen3-235b-a22b", "deepseek-v3", "gpt-j-6b", "gpt-3-175b", "opt-13b",
     "opt-175b", "bloom-176b", "falcon-40b", "falcon-180b", "mpt-7b", "mpt-30b", "mpt-70b",
+    # the models of late 2024-2026 users now price (issue: "the catalog of late 2025-2026")
+    "llama-4-scout", "llama-4-maverick", "qwen2.5-7b", "qwen2.5-72b", "qwen3-8b", "qwen3-32b",
+    "qwen3-30b-a3b", "gemma-2-9b", "gemma-2-27b", "gemma-3-27b", "gpt-oss-20b", "gpt-oss-120b",
+    "deepseek-r1", "mistral-large-2", "phi-3-mini", "phi-4",
 )  # fmt: skip
 
 FP16 = 2  # bytes per cached value
@@ -69,6 +73,14 @@ def test_sliding_window_caps_cached_tokens() -> None:
 WIDTH_EXCEPTIONS = {
     "qwen3-235b-a22b": "64 heads x 128 = 8192, twice hidden_size 4096 (config sets head_dim)",
     "deepseek-v3": "MLA: 128 heads x (128 + 64) query/key width, 7168 hidden",
+    "deepseek-r1": "DeepSeek-V3's shapes (config.json of deepseek-ai/DeepSeek-R1)",
+    "gemma-2-9b": "16 heads x 256 = 4096 beside hidden 3584 (config sets head_dim)",
+    "gemma-2-27b": "32 heads x 128 = 4096 beside hidden 4608",
+    "gemma-3-27b": "32 heads x 128 = 4096 beside hidden 5376",
+    "gpt-oss-20b": "64 heads x 64 = 4096 beside hidden 2880",
+    "gpt-oss-120b": "64 heads x 64 = 4096 beside hidden 2880",
+    "qwen3-30b-a3b": "32 heads x 128 = 4096, twice hidden 2048",
+    "qwen3-32b": "64 heads x 128 = 8192 beside hidden 5120",
 }
 
 
@@ -122,16 +134,35 @@ PUBLISHED_TOTAL = {
     "falcon-180b": (180e9, "Falcon-180B model card"),
     "mpt-7b": (6.7e9, "Databricks MPT-7B blog"),
     "mpt-30b": (30e9, "MosaicML MPT-30B blog"),
+    "llama-4-scout": (109e9, "Llama 4 model card: 109B total (with the vision encoder)"),
+    "llama-4-maverick": (400e9, "Llama 4 model card: 400B total"),
+    "qwen2.5-7b": (7.61e9, "Qwen2.5-7B model card: 7.61B"),
+    "qwen2.5-72b": (72.7e9, "Qwen2.5-72B model card: 72.7B"),
+    "qwen3-8b": (8.2e9, "Qwen3-8B model card: 8.2B"),
+    "qwen3-32b": (32.8e9, "Qwen3-32B model card: 32.8B"),
+    "qwen3-30b-a3b": (30.5e9, "Qwen3-30B-A3B model card: 30.5B total"),
+    "gemma-2-9b": (9e9, "Gemma 2 paper (arXiv 2408.00118): 9B"),
+    "gemma-2-27b": (27e9, "Gemma 2 paper: 27B"),
+    "gemma-3-27b": (27.0e9, "Gemma 3 report Table 1: 25.6B non-embedding + 1.4B embedding"),
+    "gpt-oss-20b": (20.91e9, "gpt-oss model card: 20.91B total"),
+    "gpt-oss-120b": (116.83e9, "gpt-oss model card: 116.83B total"),
+    "deepseek-r1": (671e9, "DeepSeek-R1 model card: 671B total"),
+    "mistral-large-2": (123e9, "Mistral Large 2 announcement / model card: 123B"),
+    "phi-3-mini": (3.8e9, "Phi-3 report (arXiv 2404.14219): 3.8B"),
 }
 # Models whose count is further than 3% from the size in their name, with the reason.
 NAME_EXCEPTIONS = {
     "falcon-40b": (40e9, 0.04, "41.30B with tied embeddings: 3.3% over the '40B' name"),
     "mpt-70b": (70e9, 0.08, "never-released llm-foundry recipe; its benchmark table says 64.86B"),
+    "phi-4": (14e9, 0.05, "14.66B computed from config; the Phi-4 report's '14B' is rounded"),
 }
 PUBLISHED_ACTIVE = {
     "mixtral-8x7b": 12.9e9,  # Mixtral paper
     "qwen3-235b-a22b": 22e9,  # Qwen3 model card: 22B activated
     "deepseek-v3": 37e9,  # DeepSeek-V3 paper: 37B activated per token
+    "llama-4-scout": 17e9,  # Llama 4 model card: 17B activated
+    "llama-4-maverick": 17e9,  # Llama 4 model card: 17B activated
+    "qwen3-30b-a3b": 3.3e9,  # Qwen3-30B-A3B model card: 3.3B activated
 }
 
 
