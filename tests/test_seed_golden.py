@@ -121,6 +121,23 @@ def test_smartpal_reality_check(smartpal: dict) -> None:
     assert value(smartpal, "realistic_gpus_required") > 4 * 112
 
 
+def test_smartpal_prints_a_total_for_each_gpu_count(smartpal: dict) -> None:
+    # The seed's 112 GPUs and the roofline's count, each at the A100 80GB's market price,
+    # (Lambda $14.32/8 + RunPod $1.64) / 2 = $1.715/h, 720 h a month; the other lines (storage,
+    # egress) are the same in both totals.
+    price, hours = (14.32 / 8 + 1.64) / 2, 720
+    rest = value(smartpal, "interaction_storage_cost_per_month") + value(
+        smartpal, "egress_cost_per_month"
+    )
+    assert value(smartpal, "total_monthly_cost") == pytest.approx(112 * price * hours + rest)
+    roofline = value(smartpal, "realistic_gpus_required") * price * hours + rest
+    assert value(smartpal, "total_monthly_cost_roofline") == pytest.approx(roofline)
+    titles = {r["title"] for r in smartpal["results"].values()}
+    assert "Total monthly cost (the seed's GPU count)" in titles
+    assert "Total monthly cost (roofline GPU count)" in titles
+    assert any("Plan with the roofline total" in n["text"] for n in smartpal["notes"])
+
+
 # -- seed 002: fraud detection ---------------------------------------------------------------------
 
 

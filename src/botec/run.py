@@ -40,7 +40,7 @@ def run_scenario(
         stage(ctx, scn)
     if scn.cost and ctx.monthly_costs:
         with sheet.section("Cost"):
-            cost.total_monthly_cost(sheet, ctx.monthly_costs)
+            _totals(ctx)
     with sheet.section("Conclusions"):
         for line in scn.conclusions:
             sheet.note("info", line)
@@ -48,6 +48,27 @@ def run_scenario(
 
     run_seed_checks(sheet, scn)
     return sheet
+
+
+def _totals(ctx: Context) -> None:
+    """The monthly total; beside a reality check, one total for each GPU count, labelled, and
+    which to plan with."""
+    sheet, parts = ctx.sheet, ctx.monthly_costs
+    roofline = ctx.roofline_gpu_cost
+    if roofline is None:
+        cost.total_monthly_cost(sheet, parts)
+        return
+    seed = cost.total_monthly_cost(sheet, parts, "Total monthly cost (the seed's GPU count)")
+    swapped = [roofline if p.name == "gpu_cost_per_month" else p for p in parts]
+    total = cost.total_monthly_cost(
+        sheet, swapped, "Total monthly cost (roofline GPU count)", "total_monthly_cost_roofline"
+    )
+    sheet.note(
+        "warn",
+        f"Two totals: {seed.formatted()} with the seed's GPU count, {total.formatted()} with the "
+        "serving roofline's. Plan with the roofline total: the seed's compute-bound count "
+        "assumes every GPU decodes at 100% of peak (see the reality check).",
+    )
 
 
 def _users(ctx: Context, scn: Scenario) -> None:

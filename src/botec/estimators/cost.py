@@ -41,6 +41,11 @@ def fleet_cost(
     )
 
 
-def total_monthly_cost(sheet: Sheet, parts: list[Value]) -> Value:
+def total_monthly_cost(
+    sheet: Sheet,
+    parts: list[Value],
+    title: str = "Total monthly cost",
+    name: str = "total_monthly_cost",
+) -> Value:
     """The sum of the monthly cost lines present in this scenario."""
-    return sum_of(sheet, "total_monthly_cost", "Total monthly cost", "USD/month", parts)
+    return sum_of(sheet, name, title, "USD/month", parts)

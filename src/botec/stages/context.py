@@ -26,6 +26,8 @@ class Context:
     monthly_costs: list[Value] = field(default_factory=list)
     gpus: dict[str, Value] = field(default_factory=dict)
     price_basis: str = ""  # the [cost] section's price basis ('' = the default)
+    # the GPU bill at the serving roofline's count, beside the seed method's (SmartPal)
+    roofline_gpu_cost: Value | None = None
 
     def on(self, sheet: Sheet) -> Context:
         """The same run's catalog over another sheet (a planner's scratch evaluations)."""

@@ -202,8 +202,25 @@ def gpu_cost(ctx: Context, scn: Scenario, gpu: Hardware) -> None:
     price = _price(ctx, scn, gpu)
     if price is None:
         return
+    roofline = ctx.gpus.get("realistic")
+    both = roofline is not None and billed is not roofline
     ctx.monthly_costs.append(
         cost.fleet_cost(
-            sheet, billed, price, hours_per_month(sheet), "gpu_cost_per_month", "GPU cost per month"
+            sheet,
+            billed,
+            price,
+            hours_per_month(sheet),
+            "gpu_cost_per_month",
+            "GPU cost per month (the seed's GPU count)" if both else "GPU cost per month",
         )
     )
+    if both:
+        assert roofline is not None
+        ctx.roofline_gpu_cost = cost.fleet_cost(
+            sheet,
+            roofline,
+            price,
+            hours_per_month(sheet),
+            "gpu_cost_per_month_roofline",
+            "GPU cost per month (roofline GPU count)",
+        )
