@@ -14,6 +14,7 @@ from typing import Any
 from botec.catalog import Catalog, load_catalog
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet
+from botec.core.units import format_quantity
 from botec.estimators import cost, storage
 from botec.scenario import Scenario
 from botec.stages.context import Context
@@ -63,11 +64,13 @@ def _totals(ctx: Context) -> None:
     total = cost.total_monthly_cost(
         sheet, swapped, "Total monthly cost (roofline GPU count)", "total_monthly_cost_roofline"
     )
+    middle = format_quantity(total.percentiles()[1], total.unit)
     sheet.note(
         "warn",
-        f"Two totals: {seed.formatted()} with the seed's GPU count, {total.formatted()} with the "
+        f"Two totals: {seed.formatted()} with the seed's GPU count, {middle} (median) with the "
         "serving roofline's. Plan with the roofline total: the seed's compute-bound count "
         "assumes every GPU decodes at 100% of peak (see the reality check).",
+        verdict=True,
     )
 
 

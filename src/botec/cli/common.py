@@ -65,4 +65,10 @@ def output_options(formats: tuple[str, ...] = FORMATS) -> tuple[Opt, ...]:
 
 OUTPUT = output_options()
 # What every estimating command ends with.
-ESTIMATING = (*SAMPLING, PLOT, *OUTPUT)
+BRIEF = Opt(
+    "--brief",
+    "Print only the answer: the figures that answer the question and the verdicts.",
+    is_flag=True,
+    default=False,
+)
+ESTIMATING = (*SAMPLING, PLOT, BRIEF, *OUTPUT)

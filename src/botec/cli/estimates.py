@@ -280,6 +280,7 @@ def estimate(
     force: bool,
     catalog_file: Path | None,
     plot: Path | None,
+    brief: bool = False,
     **values: Any,
 ) -> None:
     """Run the table's command function on the option values, then chart and render it."""
@@ -288,4 +289,4 @@ def estimate(
     sheet = table.call(values, catalog_file)
     if plot is not None:
         write_plot(sheet, plot, force)
-    emit(render(sheet, fmt), output, force)
+    emit(render(sheet, fmt, brief=brief), output, force)

@@ -16,12 +16,28 @@ from botec.commands.analysis import Part
 from botec.core.errors import BotecInputError
 
 _SCENARIO = Opt("FILE", param="scenario", type=click.Path(path_type=Path), argument=True)
+
+
+def _read_stdin(values: dict[str, Any]) -> None:
+    """FILE '-': the scenario comes on standard input (TOML, or YAML)."""
+    if values.get("scenario") == Path("-"):
+        import sys
+
+        values["scenario"] = commands.scenario_from_text(sys.stdin.read())
+
+
+_SET = Opt(
+    "--set",
+    "Override a scenario value: section.field=value, e.g. users.daily_active_users=50M. Repeat.",
+    param="overrides",
+    multiple=True,
+)
 _NAME = Opt("NAME", param="name", argument=True)
 
 REPORT = Table(
     "Run a scenario FILE (TOML or YAML) and print the full report.",
     commands.report,
-    (_SCENARIO, *ESTIMATING),
+    (_SCENARIO, _SET, *ESTIMATING),
 )
 
 SWEEP = Table(
@@ -29,6 +45,7 @@ SWEEP = Table(
     commands.sweep,
     (
         _SCENARIO,
+        _SET,
         Opt(
             "--vary",
             "NAME=LOW..HIGH[:POINTS] or NAME=A,B,C, e.g. dau=1M..1B or gpu=a100-80gb,l4. Repeat.",
@@ -67,6 +84,7 @@ COMPARE = Table(
     commands.compare,
     (
         _SCENARIO,
+        _SET,
         Opt(
             "--gpu",
             "GPUs to compare, comma-separated or repeated: --gpu a100-80gb,h100-sxm,l4.",
@@ -145,6 +163,7 @@ def report(
     catalog_file: Path | None,
     plot: Path | None,
     source: bool = False,
+    brief: bool = False,
     **values: Any,
 ) -> None:
     """A scenario file (or a bundled example), run and rendered; --source prints the file."""
@@ -153,10 +172,11 @@ def report(
     if source:
         emit(table.call(values, func=commands.example_source), output, force)
         return
+    _read_stdin(values)
     sheet = table.call(values, catalog_file)
     if plot is not None:
         write_plot(sheet, plot, force)
-    emit(render(sheet, fmt), output, force)
+    emit(render(sheet, fmt, brief=brief), output, force)
 
 
 def sweep(
@@ -172,6 +192,7 @@ def sweep(
     from botec.report.sweep_view import render_sweep
 
     check_plot_path(plot, force)
+    _read_stdin(values)
     result = table.call({**values, "progress": progress_bar}, catalog_file)
     emit(render_sweep(result, fmt), output, force)
     if plot is not None:
@@ -196,6 +217,7 @@ def compare(
     """GPUs ranked, cheapest first."""
     from botec.report.compare_view import render_compare
 
+    _read_stdin(values)
     options = table.call(values, catalog_file)
     emit(render_compare(options, fmt), output, force)
 

@@ -16,7 +16,12 @@ names its flags from it).
 
 from __future__ import annotations
 
-from botec.commands._common import DEFAULT_SAMPLES, ParameterError
+from botec.commands._common import (
+    DEFAULT_SAMPLES,
+    ParameterError,
+    scenario_from_text,
+    with_overrides,
+)
 from botec.commands.analysis import DEFAULT_POINTS, VALIDATE_SAMPLES, compare, sweep, validate
 from botec.commands.lookups import hardware_list, hardware_show, models_list, models_show
 from botec.commands.prices import gpu_prices, price_bases, prices_build
@@ -70,9 +75,11 @@ __all__ = [
     "price_bases",
     "prices_build",
     "report",
+    "scenario_from_text",
     "storage",
     "sweep",
     "traffic",
     "train",
     "validate",
+    "with_overrides",
 ]

@@ -166,3 +166,60 @@ def whole(value: Quantity | None, param: str, allowed: str) -> int | float | Non
         return int(value)
     except ValueError:
         raise ParameterError(param, value, allowed) from None
+
+
+def with_overrides(data: Mapping[str, Any], overrides: Sequence[str]) -> dict[str, Any]:
+    """A copy of the scenario mapping with each ``section.field=value`` set (a value parsed as
+    TOML where it can be: 0.4, true, [1, 2]; text otherwise: 50M, h100-sxm).
+
+    >>> with_overrides({"users": {"daily_active_users": "1M"}}, ["users.daily_active_users=2M"])
+    {'users': {'daily_active_users': '2M'}, 'title': 'Scenario (with users.daily_active_users=2M)'}
+    """
+    import copy
+    import tomllib
+
+    out = copy.deepcopy(dict(data))
+    for item in overrides:
+        path, sep, raw = item.partition("=")
+        keys = path.strip().split(".")
+        if not sep or not all(k.strip() for k in keys):
+            raise ParameterError(
+                "overrides", item, "section.field=value, e.g. users.daily_active_users=50M"
+            )
+        try:
+            value: Any = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        node: Any = out
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                raise ParameterError(
+                    "overrides", item, f"a path through sections ({key} is a value)"
+                )
+        node[keys[-1]] = value
+    if overrides:  # the title says what was changed, so the report is not mistaken for the file's
+        out["title"] = f"{out.get('title', 'Scenario')} (with {', '.join(overrides)})"
+    return out
+
+
+def scenario_from_text(text: str, *, origin: str = "standard input") -> dict[str, Any]:
+    """A scenario mapping from TOML text, or YAML text when it is not TOML.
+
+    >>> scenario_from_text('[users]\\nrequests_per_second = 5')
+    {'users': {'requests_per_second': 5}}
+    """
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as toml_error:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            data = None
+        if not isinstance(data, dict):  # neither: the TOML error is the likelier one to help
+            raise BotecInputError(origin, "the text", f"TOML or YAML ({toml_error})") from None
+    return data

@@ -18,12 +18,13 @@ from botec.commands._common import (
     load_data,
     names,
     with_catalog,
+    with_overrides,
 )
 from botec.core.errors import BotecInputError
 from botec.validation.results import BACKTEST_SAMPLES
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from botec.analysis.compare import Option
@@ -42,11 +43,13 @@ def sweep(
     vary: Names,
     points: int = DEFAULT_POINTS,
     results: Names | None = None,
+    overrides: Sequence[str] = (),
     catalog_files: CatalogFiles = (),
     progress: Progress | None = None,
 ) -> SweepResult:
     """Evaluate a scenario over a grid: each ``vary`` is NAME=LOW..HIGH[:POINTS] or NAME=A,B,C
-    (``points`` per LOW..HIGH axis); ``results`` picks the columns (default: the headlines).
+    (``points`` per LOW..HIGH axis); ``results`` picks the columns (default: the headlines);
+    ``overrides``: ``section.field=value`` items set over the scenario's values first.
     ``progress(total)`` may return a context whose value is told the points each pass finished.
 
     >>> grid = botec.sweep("scenarios/smartpal.toml", vary="dau=1M..10M:3")
@@ -56,7 +59,7 @@ def sweep(
     from botec.analysis.sweep import parse_vary, run_sweep
 
     catalog = load_catalog(catalog_files)
-    data = load_data(scenario)
+    data = with_overrides(load_data(scenario), overrides)
     axes = [parse_vary(v, data, points) for v in ([vary] if isinstance(vary, str) else vary)]
     total = math.prod(len(a.values) for a in axes)
     context = progress(total) if progress else nullcontext(None)
@@ -69,12 +72,14 @@ def compare(
     *,
     gpus: Names,
     budget: Quantity | None = None,
+    overrides: Sequence[str] = (),
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     catalog_files: CatalogFiles = (),
 ) -> list[Option]:
     """Rank ``gpus`` ('a100-80gb,h100-sxm' or a list) for a scenario by cost, GPUs and latency,
-    cheapest first, each with the constraint that binds (memory, bandwidth, compute or budget).
+    cheapest first, each with the constraint that binds (memory, bandwidth, compute or budget);
+    ``overrides``: ``section.field=value`` items set over the scenario's values first.
 
     >>> options = botec.compare("scenarios/smartpal.toml", gpus="a100-80gb,h100-sxm", samples=0)
     >>> [o.gpu for o in options]
@@ -84,7 +89,7 @@ def compare(
     from botec.core.units import parse_quantity
 
     catalog = load_catalog(catalog_files)
-    data = load_data(scenario)
+    data = with_overrides(load_data(scenario), overrides)
     try:
         limit = parse_quantity(budget, "usd", "budget") if budget else None
     except BotecInputError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from botec.commands._common import (
@@ -11,6 +12,8 @@ from botec.commands._common import (
     evaluate,
     load,
     load_catalog,
+    load_data,
+    with_overrides,
 )
 from botec.core.errors import BotecInputError
 
@@ -24,17 +27,25 @@ if TYPE_CHECKING:
 def report(
     scenario: ScenarioLike,
     *,
+    overrides: Sequence[str] = (),
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     catalog_files: CatalogFiles = (),
 ) -> Sheet:
-    """Run a scenario (a TOML or YAML file, a mapping, or a Scenario) along the cascade.
+    """Run a scenario (a TOML or YAML file, a mapping, or a Scenario) along the cascade;
+    ``overrides``: ``section.field=value`` items set over the scenario's own values.
 
     >>> sheet = botec.commands.report("scenarios/smartpal.toml", samples=0)
     >>> sheet["gpus_required"].formatted()
     '112 GPUs'
     """
     catalog = load_catalog(catalog_files)
+    if overrides:
+        from botec.scenario import Scenario
+
+        if isinstance(scenario, Scenario):
+            scenario = scenario.model_dump(exclude_unset=True)
+        scenario = with_overrides(load_data(scenario), overrides)
     return evaluate(load(scenario), samples, seed, catalog)
 
 

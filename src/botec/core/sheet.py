@@ -140,6 +140,7 @@ class Note:
     level: Level
     text: str
     section: str = ""
+    verdict: bool = False  # the command's answer (printed first, and alone with --brief)
 
 
 @dataclass
@@ -321,8 +322,8 @@ class Sheet:
         self.tables.append(t)
         return t
 
-    def note(self, level: Level, text: str) -> Note:
-        item = Note(level, text, self._section)
+    def note(self, level: Level, text: str, verdict: bool = False) -> Note:
+        item = Note(level, text, self._section, verdict)
         self.notes.append(item)
         return item
 

@@ -21,6 +21,7 @@ def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware) -> None:
             f"The weights ({format_memory(w)}) fit on one {gpu.name} "
             f"({format_memory(gpu.usable_bytes)}), leaving {format_memory(gpu.usable_bytes - w)} "
             "for the KV cache and activations.",
+            verdict=True,
         )
     else:
         n = math.ceil(w / gpu.usable_bytes)
@@ -28,6 +29,7 @@ def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware) -> None:
             "warn",
             f"The weights ({format_memory(w)}) do not fit on one {gpu.name}: at least "
             f"{n} GPUs with tensor or pipeline parallelism just to hold them.",
+            verdict=True,
         )
 
 
@@ -38,6 +40,7 @@ def memory_fit(sheet: Sheet, total: Value, gpu: Hardware) -> None:
             "ok",
             f"Fits on one {gpu.name}: {format_memory(need)} of "
             f"{format_memory(gpu.usable_bytes)} ({need / gpu.usable_bytes:.0%}).",
+            verdict=True,
         )
     else:
         n = math.ceil(need / gpu.usable_bytes)
@@ -46,6 +49,7 @@ def memory_fit(sheet: Sheet, total: Value, gpu: Hardware) -> None:
             f"Does not fit on one {gpu.name}: {format_memory(need)} needed, "
             f"{format_memory(gpu.usable_bytes)} available; at least {n} × {gpu.name} "
             "with the state sharded across them.",
+            verdict=True,
         )
 
 
@@ -65,6 +69,7 @@ def cpu_served(sheet: Sheet, cores: Value) -> None:
             "ok",
             f"CPU-served, no GPU needed: {format_count(n)} cores with headroom is a few "
             "commodity machines.",
+            verdict=True,
         )
     else:
         sheet.note(
@@ -95,7 +100,7 @@ def budget(sheet: Sheet, ratio: Value) -> None:
     """The seeds' order-of-magnitude rule: one order off is feasible with care, two is misscaled."""
     r = _f(ratio)
     if r <= 1:
-        sheet.note("ok", f"Within budget: the run costs {sig3(r * 100)}% of it.")
+        sheet.note("ok", f"Within budget: the run costs {sig3(r * 100)}% of it.", verdict=True)
         return
     orders = math.log10(r)
     if orders < 0.5:
@@ -108,7 +113,9 @@ def budget(sheet: Sheet, ratio: Value) -> None:
     else:
         verdict = "two or more orders of magnitude off: misscaled, rethink the plan"
     sheet.note(
-        "bad" if orders >= 1.5 else "warn", f"The budget is {sig3(r)}× too small — {verdict}."
+        "bad" if orders >= 1.5 else "warn",
+        f"The budget is {sig3(r)}× too small — {verdict}.",
+        verdict=True,
     )
 
 

@@ -9,8 +9,13 @@ from botec.core.sheet import Sheet, Value
 FORMATS = ("text", "markdown", "html", "json")
 
 
-def render(sheet: Sheet, fmt: str, width: int | None = None) -> str:
-    """The sheet as text in one of :data:`FORMATS`."""
+def render(sheet: Sheet, fmt: str, width: int | None = None, brief: bool = False) -> str:
+    """The sheet as text in one of :data:`FORMATS`; ``brief``: only the answer (its figures and
+    verdicts), as the report's first lines show it."""
+    if brief:
+        from botec.report.brief import render_brief
+
+        return render_brief(sheet, fmt)
     if fmt == "json":
         from botec.report.json_report import render_json
 

@@ -170,6 +170,11 @@ def render_html(sheet: Sheet) -> str:
         "<header>",
         f"<h1>{_e(title)}</h1>",
     ]
+    from botec.report.answer import answer_lines
+
+    answer = answer_lines(sheet)
+    if answer:
+        out.append('<ul class="answer">' + "".join(f"<li>{_e(x)}</li>" for x in answer) + "</ul>")
     if sheet.description.strip():
         out.append(f'<p class="description">{_e(sheet.description)}</p>')
     out.append("</header>")

@@ -66,7 +66,11 @@ def sheet_dict(sheet: Sheet) -> dict[str, Any]:
             "interval": "p5-p95 (90%)",
         },
         "sensitivity": {name: _sensitivity_dict(s) for name, s in sheet.sensitivity.items()},
-        "notes": [{"level": n.level, "section": n.section, "text": n.text} for n in sheet.notes],
+        "notes": [
+            {"level": n.level, "section": n.section, "text": n.text, "verdict": n.verdict}
+            for n in sheet.notes
+        ],
+        "answer": _answer(sheet),
         "tables": [
             {"section": t.section, "title": t.title, "header": t.header, "rows": t.rows}
             for t in sheet.tables
@@ -120,6 +124,16 @@ def _sensitivity_dict(s: Any) -> dict[str, Any]:
             }
             for d in s.drivers
         ],
+    }
+
+
+def _answer(sheet: Sheet) -> dict[str, Any]:
+    """The results and verdicts a report leads with (what --brief prints)."""
+    from botec.report.answer import answer_figures, answer_verdicts
+
+    return {
+        "results": [v.name for v in answer_figures(sheet)],
+        "verdicts": [n.text for n in answer_verdicts(sheet)],
     }
 
 

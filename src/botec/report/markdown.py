@@ -103,7 +103,12 @@ def _table(header: list[str], rows: list[list[str]], align: list[str] | None = N
 
 
 def render_markdown(sheet: Sheet) -> str:
+    from botec.report.answer import answer_lines
+
     out: list[str] = [f"# {md_text(sheet.title or 'botec report')}", ""]
+    answer = answer_lines(sheet)
+    if answer:
+        out += [f"- {md_text(line)}" for line in answer] + [""]
     if sheet.description.strip():
         out += [md_text(sheet.description), ""]
     for section in sheet.sections:

@@ -44,7 +44,12 @@ def render_text(sheet: Sheet, width: int | None = None) -> str:
 
 
 def write(console: Console, sheet: Sheet) -> None:
+    from botec.report.answer import answer_lines
+
     console.print(Text(sheet.title, style="bold"))
+    answer = answer_lines(sheet)
+    if answer:  # the answer first: the figures and verdicts, before the work
+        console.print(Text("\n".join(answer)), soft_wrap=True)
     if sheet.description.strip():
         console.print(" ".join(sheet.description.split()))
     for section in sheet.sections:

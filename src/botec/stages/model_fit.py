@@ -127,10 +127,14 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
             f"Fits on {where}: {per_gpu.formatted()} on each GPU, "
             f"{format_memory(float(left.value))} to spare; up to {longest.formatted()} of context "
             "at this batch.",
+            verdict=True,
         )
         return
-    sheet.note("bad", f"Does not fit on {where}: short by {format_memory(-float(left.value))}.")
-    sheet.note("info", "What to change: " + "; ".join(_levers(ctx, f, gpu, v, needed, longest)))
+    sheet.note(
+        "bad", f"Does not fit on {where}: short by {format_memory(-float(left.value))}.", True
+    )
+    levers = _levers(ctx, f, gpu, v, needed, longest)
+    sheet.note("info", "What to change: " + "; ".join(levers), verdict=True)
 
 
 def _levers(

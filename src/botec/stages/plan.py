@@ -326,6 +326,7 @@ def _chosen_note(
     ctx.sheet.note(
         "ok" if chosen else "bad",
         how if chosen else f"No option meets the targets. {pick.why_not}",
+        verdict=True,
     )
 
 

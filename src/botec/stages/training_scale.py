@@ -96,6 +96,7 @@ def deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -
                 if needed.value < t.gpus
                 else "."
             ),
+            verdict=True,
         )
     else:
         sheet.note(
@@ -103,6 +104,7 @@ def deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -
             f"On {t.gpus:,} GPUs the run takes {run.wall_clock.formatted()}, past the "
             f"{deadline.formatted()} deadline: {needed.formatted()} finish in time at this MFU "
             "(the GPU-hours and the bill stay the same).",
+            verdict=True,
         )
 
 

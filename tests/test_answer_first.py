@@ -1,0 +1,63 @@
+"""The answer first: a report's first lines are the figures and the verdict; --brief prints only
+them; --set overrides a scenario's values; '-' reads a scenario from standard input."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from conftest import SCENARIOS, cli
+
+from botec.cli import main
+
+SMARTPAL = str(SCENARIOS / "smartpal.toml")
+
+
+def test_plan_says_its_fleet_and_choice_in_the_first_five_lines() -> None:
+    code, out, _ = cli("plan", "--model", "llama-3.1-8b", "--qps", "50", "--gpu", "h100-sxm",
+                       "--tpot-p99", "50ms", "--samples", "0")  # fmt: skip
+    assert code == 0
+    head = out.splitlines()[:5]
+    assert any(line.startswith("GPUs in the serving fleet:") for line in head)
+    assert any(line.startswith("✔ Chosen:") for line in head)
+
+
+def test_brief_prints_only_the_answer_in_every_format() -> None:
+    code, full, _ = cli("train", "--params", "7B", "--tokens", "1T", "--gpus", "64",
+                        "--budget", "$100K", "--samples", "0")  # fmt: skip
+    code, brief, _ = cli("train", "--params", "7B", "--tokens", "1T", "--gpus", "64",
+                         "--budget", "$100K", "--samples", "0", "--brief")  # fmt: skip
+    assert code == 0
+    lines = brief.splitlines()
+    assert len(lines) <= 6
+    assert lines == full.splitlines()[: len(lines)]  # the report's own first lines
+    assert any("budget" in line.lower() for line in lines)  # the verdict is there
+    code, out, _ = cli("train", "--params", "7B", "--tokens", "1T", "--gpus", "64",
+                       "--samples", "0", "--brief", "--format", "json")  # fmt: skip
+    data = json.loads(out)
+    assert set(data) == {"title", "results", "verdicts"}
+    assert "gpu_hours" in data["results"]
+
+
+def test_set_overrides_a_scenario_value_and_says_so_in_the_title() -> None:
+    code, out, _ = cli("report", SMARTPAL, "--set", "users.daily_active_users=10M",
+                       "--samples", "0", "--format", "json")  # fmt: skip
+    assert code == 0
+    r = json.loads(out)
+    # 10M users × 10 requests a day / 86,400 s = 1,157 req/s (SmartPal sizes for the average:
+    # its peak factor is 1)
+    assert r["results"]["peak_requests_per_second"]["value"] == 10e6 * 10 / 86_400
+    assert "users.daily_active_users=10M" in r["title"]
+    code, _, err = cli("report", SMARTPAL, "--set", "users.nope=3")
+    assert code == 2 and "users.nope" in err
+    code, _, err = cli("report", SMARTPAL, "--set", "no-equals-sign")
+    assert code == 2 and "--set" in err
+
+
+def test_a_scenario_on_standard_input() -> None:
+    text = (SCENARIOS / "smartpal.toml").read_text()
+    result = CliRunner().invoke(main, ["report", "-", "--samples", "0", "--brief"], input=text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("SmartPal")
+    bad = CliRunner().invoke(main, ["report", "-"], input="x = [")
+    assert bad.exit_code == 2 and "TOML or YAML" in bad.stderr
