@@ -20,7 +20,6 @@ from botec.commands._common import (
     DEFAULT_SAMPLES,
     ParameterError,
     scenario_from_text,
-    with_overrides,
 )
 from botec.commands.analysis import DEFAULT_POINTS, VALIDATE_SAMPLES, compare, sweep, validate
 from botec.commands.lookups import hardware_list, hardware_show, models_list, models_show
@@ -81,5 +80,4 @@ __all__ = [
     "traffic",
     "train",
     "validate",
-    "with_overrides",
 ]
