@@ -16,11 +16,22 @@ from botec.core.sheet import Sheet, Value
 if TYPE_CHECKING:
     from botec.catalog import Catalog
 
-GPU_FIELDS = ("inference.gpu", "model.gpu", "kv_cache.gpu", "training.gpu")
+GPU_FIELDS = (
+    "inference.gpu", "model.gpu", "kv_cache.gpu", "training.gpu", "serving.gpu", "model_fit.gpu",
+)  # fmt: skip
 # The first result present is the one compared, most decision-relevant first.
-GPU_COUNT = ("realistic_gpus_required", "gpus_required", "total_gpus", "gpus_for_tokens", "gpus")
-COST = ("total_monthly_cost", "gpu_cost_per_month", "cost")
-LATENCY = ("request_latency", "inference_time", "wall_clock", "time_per_token")
+GPU_COUNT = (
+    "serving_gpus", "gpus_needed", "realistic_gpus_required", "gpus_required", "total_gpus",
+    "gpus_for_tokens", "gpus",
+)  # fmt: skip
+COST = (
+    "total_monthly_cost_roofline", "total_monthly_cost", "serving_cost_per_month",
+    "gpu_cost_per_month", "cost",
+)  # fmt: skip
+LATENCY = (
+    "ttft_p99", "request_latency", "time_to_first_token", "inference_time", "wall_clock",
+    "time_per_token",
+)  # fmt: skip
 
 
 @dataclass
@@ -38,10 +49,11 @@ class Option:
 
     @property
     def sort_key(self) -> tuple[float, float]:
+        """The median cost, then the median GPU count: what the table shows."""
         inf = float("inf")
         return (
-            float(self.cost) if self.cost is not None else inf,
-            float(self.gpus) if self.gpus is not None else inf,
+            self.cost.percentiles()[1] if self.cost is not None else inf,
+            self.gpus.percentiles()[1] if self.gpus is not None else inf,
         )
 
 
@@ -67,6 +79,14 @@ def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]
         return "memory", (
             f"weights {format_memory(float(weights))} exceed one GPU's "
             f"{format_memory(gpu_memory_bytes)}"
+        )
+    if "serving_gpus" in sheet and "batch" in sheet and "max_batch" in sheet:  # a serving plan
+        batch, fits = float(sheet["batch"]), float(sheet["max_batch"])
+        if batch >= fits:
+            return "memory", f"the KV cache caps the batch at {fits:,.0f} sequences"
+        return "latency", (
+            f"the targets (or the engine's cap) hold the batch at {batch:,.0f} of the "
+            f"{fits:,.0f} that fit"
         )
     if "max_batch" in sheet and "max_concurrency" in sheet:
         fits, cap = float(sheet["max_batch"]), float(sheet["max_concurrency"])
@@ -110,7 +130,10 @@ def compare_gpus(
     fields = [f for f in GPU_FIELDS if isinstance(data.get(f.split(".")[0]), dict)]
     if not fields:
         raise BotecInputError(
-            "FILE", "no GPU", "a scenario with an [inference], [model], [kv_cache] or [training]"
+            "FILE",
+            "no GPU",
+            "a scenario with an [inference], [serving], [model_fit], [model], [kv_cache] or "
+            "[training] section",
         )
     cat = catalog or load_catalog()
     options = []
@@ -120,8 +143,10 @@ def compare_gpus(
         variant = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
         for path in fields:
             section, _, key = path.partition(".")
-            if key in variant[section] or section in ("inference", "training"):
+            if key in variant[section] or section in ("inference", "training", "serving"):
                 variant[section][key] = hardware.key
+        if isinstance(variant.get("serving_plan"), dict):  # the plan on this GPU only
+            variant["serving_plan"] = {**variant["serving_plan"], "compare_gpus": []}
         sheet = evaluate(scenario_from_dict(variant), samples=samples, seed=seed, catalog=catalog)
         cost = _first(sheet, COST)
         binding, why = binding_constraint(sheet, hardware.memory_bytes)
@@ -148,7 +173,8 @@ def _check_price(data: dict[str, Any], key: str, catalog: Catalog) -> None:
     from botec.catalog import gpu_prices as gp
 
     cost = data.get("cost")
-    if not (isinstance(cost, dict) and "usd_per_gpu_hour" not in cost and "inference" in data):
+    priced = "inference" in data or "serving_plan" in data
+    if not (priced and isinstance(cost, dict) and "usd_per_gpu_hour" not in cost):
         return
     basis = cost.get("price_basis") or None
     if gp.gpu_rate(catalog, key, basis) is None:

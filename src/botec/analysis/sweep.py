@@ -27,6 +27,7 @@ from botec.analysis.sweep_axes import (
     BASE_UNITS,
     DEFAULT_POINTS,
     MAX_POINTS,
+    PINS,
     Axis,
     parse_vary,
 )
@@ -158,6 +159,9 @@ def _checked_at_corners(
     for axis, value in zip(loops, combo, strict=True):
         for path in axis.fields:
             _set(base, path, value)
+            pinned = PINS.get(path)
+            if pinned and isinstance(base.get("serving_plan"), dict):
+                _set(base, pinned, [])  # the row is the plan on this GPU or precision only
     for corner in (0, grid_size - 1):
         checked = _deep_copy(base)
         for axis, values in zip(grid_axes, mesh, strict=True):
@@ -216,7 +220,11 @@ def _grid_pass(
 
 
 def _headlines(sheet: Any) -> list[str]:
-    return [n for n, v in sheet.steps.items() if v.formula is not None and v.formula.headline]
+    """The default columns: the figures that answer the scenario's question (--result for
+    more), so the table stays readable."""
+    from botec.analysis.answer import answer_figures
+
+    return [v.name for v in answer_figures(sheet)]
 
 
 def _describe(sheet: Any, name: str) -> tuple[str, str, str]:

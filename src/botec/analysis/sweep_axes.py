@@ -17,15 +17,29 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "qps": ("users.requests_per_second",),
     "requests_per_user": ("users.requests_per_user_per_day",),
     "peak_factor": ("users.peak_factor",),
-    "params": ("model.params", "training.params"),
-    "precision": ("model.precision", "training.precision"),
-    "gpu": ("inference.gpu", "model.gpu", "kv_cache.gpu", "training.gpu"),
+    "params": ("model.params", "training.params", "serving.params", "model_fit.params"),
+    "precision": (
+        "model.precision",
+        "training.precision",
+        "serving.precision",
+        "model_fit.precision",
+    ),
+    "gpu": (
+        "inference.gpu",
+        "model.gpu",
+        "kv_cache.gpu",
+        "training.gpu",
+        "serving.gpu",
+        "model_fit.gpu",
+    ),
+    "engine": ("serving.engine", "model_fit.engine"),
     "output_tokens": ("requests.output_tokens",),
     "prompt_tokens": ("requests.prompt_tokens",),
     "tokens": ("training.tokens",),
     "gpus": ("training.gpus",),
     "mfu": ("training.mfu",),
     "price": ("cost.usd_per_gpu_hour", "training.usd_per_gpu_hour"),
+    "price_basis": ("cost.price_basis", "training.price_basis"),
     "context": ("kv_cache.context_tokens",),
     "sequences": ("kv_cache.concurrent_sequences",),
 }
@@ -45,6 +59,14 @@ BASE_UNITS = {
 }
 DEFAULT_POINTS = 7
 MAX_POINTS = 10_000_000
+
+
+# A serving plan chooses among its own comparison lists; an axis that sets the GPU or precision
+# names what each row evaluates, so it empties the list it would otherwise be compared against.
+PINS = {
+    "serving.gpu": "serving_plan.compare_gpus",
+    "serving.precision": "serving_plan.compare_precisions",
+}
 
 
 @dataclass

@@ -6,8 +6,9 @@ from __future__ import annotations
 import html
 import json
 
+from botec.analysis.answer import answer_figures, answer_verdicts
 from botec.core.sheet import Sheet
-from botec.report.answer import answer_figures, answer_lines, answer_verdicts
+from botec.report.answer import answer_lines
 
 
 def render_brief(sheet: Sheet, fmt: str) -> str:

@@ -129,7 +129,7 @@ def _sensitivity_dict(s: Any) -> dict[str, Any]:
 
 def _answer(sheet: Sheet) -> dict[str, Any]:
     """The results and verdicts a report leads with (what --brief prints)."""
-    from botec.report.answer import answer_figures, answer_verdicts
+    from botec.analysis.answer import answer_figures, answer_verdicts
 
     return {
         "results": [v.name for v in answer_figures(sheet)],

@@ -54,7 +54,7 @@ def render_sweep(result: SweepResult, fmt: str) -> str:
     from rich.table import Table
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=160, color_system=None, force_terminal=False)
+    console = Console(file=buffer, width=100, color_system=None, force_terminal=False)
     table = Table(title=f"Sweep: {result.rows:,} points", title_justify="left")
     titles = {name: title for name, title, _ in result.outputs}
     for name, _ in header:

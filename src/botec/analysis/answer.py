@@ -1,0 +1,61 @@
+"""The answer first: the few figures a command exists to give, and its verdicts, before the work.
+
+A report leads with at most three headline figures (the first found, in the order below, among
+the results the sheet holds) and the notes marked as verdicts (the plan chosen, fits or not, the
+budget verdict, which total to plan with). `--brief` prints only this.
+"""
+
+from __future__ import annotations
+
+from botec.core.sheet import Note, Sheet, Value
+
+# The results that answer each command's question, most direct first.
+ANSWER_RESULTS = (
+    # plan, compare (serving)
+    "serving_gpus",
+    "serving_cost_per_month",
+    "usd_per_million_output_tokens",
+    # can it run?
+    "gpus_needed",
+    "fit_memory_per_gpu",
+    "max_context_tokens",
+    # train
+    "gpu_hours",
+    "wall_clock",
+    "cost",
+    "gpus_for_deadline",
+    # the seeds' cascades (SmartPal): the total to plan with first
+    "total_monthly_cost_roofline",
+    "realistic_gpus_required",
+    "total_monthly_cost",
+    "gpus_required",
+    # infer
+    "time_to_first_token",
+    "decode_tokens_per_second",
+    "max_output_throughput",
+    # memory
+    "serving_memory",
+    "training_memory",
+    "weights_memory",
+    # traffic, storage, feature store, CPU serving
+    "peak_requests_per_second",
+    "total_storage",
+    "monthly_storage",
+    "feature_store_nodes",
+    "cpu_cores_needed",
+)
+MAX_FIGURES = 3
+MAX_VERDICTS = 2
+
+
+def answer_figures(sheet: Sheet) -> list[Value]:
+    """The headline figures that answer the question, at most three."""
+    found = [sheet.steps[n] for n in ANSWER_RESULTS if n in sheet.steps]
+    if not found:  # a scenario of other sections: its first headline results
+        found = [v for v in sheet.steps.values() if v.formula is not None and v.formula.headline]
+    return found[:MAX_FIGURES]
+
+
+def answer_verdicts(sheet: Sheet) -> list[Note]:
+    """The verdict notes (fits or not, the plan chosen, the budget verdict), at most two."""
+    return [n for n in sheet.notes if n.verdict][:MAX_VERDICTS]

@@ -1,0 +1,72 @@
+"""A sweep row reports what was evaluated for its label: for every categorical axis, each row
+equals the same scenario run with that value set (and a plan's own comparison lists emptied,
+since the row names the GPU or precision). compare ranks serving plans too; a sweep's default
+table is the answer's figures and fits a 100-column terminal."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SCENARIOS, cli
+
+from botec.commands import compare, report, sweep
+
+PLAN = SCENARIOS / "llm-serving-plan.toml"
+AXES = {
+    "gpu": ("serving.gpu", ["h100-sxm", "l40s"]),
+    "precision": ("serving.precision", ["fp16", "int8"]),
+    "engine": ("serving.engine", ["vllm", "tensorrt-llm"]),
+    "price_basis": ("cost.price_basis", ["market", "aws-on-demand"]),
+}
+
+
+@pytest.mark.parametrize("axis", sorted(AXES))
+def test_every_categorical_row_is_the_scenario_run_at_that_value(axis: str) -> None:
+    path, values = AXES[axis]
+    base = ["cost.price_basis=market"]  # gives the scenario the [cost] section that axis sets
+    grid = sweep(
+        PLAN,
+        vary=f"{axis}={','.join(values)}",
+        results="serving_gpus,replica_request_rate",
+        overrides=base,
+    )
+    rows = list(grid.records())
+    for value in values:
+        pins = [*base, f"{path}={value}"]  # later items win, as on the command line
+        if path == "serving.gpu":
+            pins.append("serving_plan.compare_gpus=[]")
+        if path == "serving.precision":
+            pins.append("serving_plan.compare_precisions=[]")
+        alone = report(PLAN, overrides=pins, samples=0)
+        row = next(r for r in rows if r[axis] == value)
+        assert row["serving_gpus"] == float(alone["serving_gpus"]), (axis, value)
+        rate = float(alone["replica_request_rate"])
+        assert row["replica_request_rate"] == pytest.approx(rate), (axis, value)
+
+
+def test_a_gpu_row_is_not_the_plan_its_comparison_would_pick() -> None:
+    # Before the fix the h100-sxm row showed the cheapest of h100-sxm, l40s, l4 and a10g.
+    grid = sweep(PLAN, vary="gpu=h100-sxm,l40s", results="serving_gpus")
+    rows = {r["gpu"]: r["serving_gpus"] for r in grid.records()}
+    h100 = report(PLAN, overrides=["serving.gpu=h100-sxm", "serving_plan.compare_gpus=[]"],
+                  samples=0)  # fmt: skip
+    assert rows["h100-sxm"] == float(h100["serving_gpus"])
+
+
+def test_compare_ranks_gpus_for_a_serving_plan() -> None:
+    options = compare(PLAN, gpus="h100-sxm,a100-80gb", samples=0)
+    assert {o.gpu for o in options} == {"h100-sxm", "a100-80gb"}
+    for o in options:
+        alone = report(PLAN, overrides=[f"serving.gpu={o.gpu}", "serving_plan.compare_gpus=[]"],
+                       samples=0)  # fmt: skip
+        assert float(o.gpus) == float(alone["serving_gpus"])
+        assert float(o.cost) == float(alone["serving_cost_per_month"])
+    costs = [float(o.cost) for o in options]
+    assert costs == sorted(costs)
+
+
+def test_a_sweep_table_shows_the_answer_and_fits_100_columns() -> None:
+    code, out, _ = cli("sweep", str(SCENARIOS / "smartpal.toml"), "--vary", "dau=1M,10M")
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 100
+    header = next(line for line in out.splitlines() if "dau" in line)
+    assert header.count("┃") <= 6  # the axis and at most three results
