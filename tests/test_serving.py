@@ -395,3 +395,25 @@ def test_an_moe_step_pays_its_routing_kernels_in_every_layer() -> None:
         model="mixtral-8x7b", engine="tensorrt-llm", tensor_parallel=2, step_overhead="2 ms"
     )
     assert "moe_step_overhead" not in stated.steps
+
+
+def test_infer_keeps_the_engines_cap_and_says_when_a_batch_passes_it() -> None:
+    # vLLM's max_num_seqs is 256: the batch is the largest that fits up to it, and an explicit
+    # --batch past it is run as asked, with a warning.
+    code, out, _ = cli("infer", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--engine",
+                       "vllm", "--input-tokens", "100", "--output-tokens", "100", "--samples",
+                       "0", "--format", "json")  # fmt: skip
+    assert code == 0
+    results = json.loads(out)["results"]
+    assert results["max_batch"]["value"] > 256  # more would fit ...
+    assert results["batch"]["value"] == 256  # ... but vLLM runs 256
+    code, out, _ = cli("infer", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--engine",
+                       "vllm", "--input-tokens", "100", "--output-tokens", "100", "--batch",
+                       "512", "--samples", "0")  # fmt: skip
+    assert code == 0 and "past vLLM" in out and "concurrency cap of 256" in out
+
+
+def test_plan_tries_batches_up_to_the_engines_own_cap() -> None:
+    code, out, _ = cli("plan", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--engine",
+                       "tensorrt-llm", "--qps", "50", "--samples", "0")  # fmt: skip
+    assert code == 0 and "cap 2048" in out

@@ -269,3 +269,39 @@ def test_n_plus_one_and_a_stated_target_utilisation_through_the_cli() -> None:
     assert n == math.ceil(100 / (rate * 0.35)) + 1
     n, rate = replicas()
     assert n == math.ceil(100 / (rate * 0.70))
+
+
+def test_the_plan_takes_the_largest_prefill_chunk_that_meets_the_targets() -> None:
+    # Each chunk after the first costs the prompt a decode step of waiting (chunked prefill
+    # spreads it over steps that also decode the batch), and the worst step carries one chunk's
+    # prefill: TTFT p99 += (⌈input / chunk⌉ − 1) × step, TPOT p99 = step + prefill × chunk / input.
+    sheet = Sheet()
+    served = _served(sheet)  # 1,000-token prompts, a 20 ms step, 15 ms of prefill per prompt
+    one = sheet.input("one", 1.0, "req/s", "x")
+    got = plan_steps(sheet, served, one, one, one, 256, (one, one))
+    base = plan_steps(Sheet(), _served(Sheet()), one, one, one, 0, (one, one))
+    assert float(got["ttft_p99"]) == pytest.approx(float(base["ttft_p99"]) + 3 * 0.020)
+    assert float(got["tpot_p99"]) == pytest.approx(0.020 + 0.015 * 256 / 1000)
+
+    # A 70B model with 8,000-token prompts: unchunked, a step carrying a whole prompt breaks a
+    # 40 ms TPOT p99; the search settles on the largest chunk that meets both targets.
+    data = _scenario(ttft_p99="3 s", tpot_p99="40 ms")
+    data["serving"] = {**data["serving"], "model": "llama-3.1-70b", "gpu": "h100-sxm",
+                       "precision": "fp8", "input_tokens": 8000}  # fmt: skip
+    data["serving_plan"]["tensor_parallel"] = 8
+    chosen = _run(data)
+    chunk = chosen.value("prefill_chunk_tokens")
+    assert chunk < 8000 and chosen.value("tpot_p99") <= 0.040 and chosen.value("ttft_p99") <= 3
+    # the next larger chunk would break the TPOT target (or the plan would have taken it)
+    step, prefill = chosen.value("batch_decode_step_time"), chosen.value("prefill_gpu_time")
+    assert step + prefill * min(1, 2 * chunk / 8000) > 0.040
+    # a stated chunk is kept
+    data["serving_plan"]["prefill_chunk_tokens"] = 4096
+    assert _run(data).value("prefill_chunk_tokens") == 4096
+
+
+def test_an_option_that_misses_the_targets_has_no_fleet_size() -> None:
+    sheet = _run(_scenario(tpot_p99="1 ms", compare_gpus=["l40s"]))  # nothing meets 1 ms
+    table = next(t for t in sheet.tables if t.title.startswith("Options compared"))
+    gpus = table.header.index("GPUs")
+    assert all(row[gpus] == "–" for row in table.rows)

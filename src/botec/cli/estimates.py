@@ -198,7 +198,13 @@ PLAN = Table(
         Opt("--tpot-p99", "Target time per output token, p99, e.g. 50ms."),
         Opt(
             "--max-batch",
-            "Largest batch to try (default: the engine's concurrency cap, at most 256).",
+            "Largest batch to try (default: the engine's concurrency cap).",
+            type=int,
+        ),
+        Opt(
+            "--prefill-chunk",
+            "Prompt tokens prefilled per step (chunked prefill); 0: none. Default: searched "
+            "(256 to 8,192, or none).",
             type=int,
         ),
         Opt(

@@ -70,21 +70,26 @@ TPOT_P99 = Formula(
 TTFT_P50 = Formula(
     "ttft_p50",
     "time_to_first_token + decode_step_time / 2 "
+    "+ (ceil(input_tokens / prefill_chunk_tokens) - 1) * decode_step_time "
     "+ prefill_gpu_time / (1 - prefill_share) * max(0, ln(prefill_share / 0.5))",
     "s",
     "Time to first token under load, typical (p50)",
-    "Prefill + per-request latency, half a running decode step, and the median queueing wait "
-    "(M/M/1 tail; zero while the GPU prefills less than half the time).",
+    "Prefill + per-request latency, half a running decode step, a decode step for every prompt "
+    "chunk after the first (chunked prefill spreads a prompt over steps that each also decode "
+    "the batch), and the median queueing wait (M/M/1 tail; zero while the GPU prefills less "
+    "than half the time).",
     headline=True,
 )
 TTFT_P99 = Formula(
     "ttft_p99",
     "time_to_first_token + decode_step_time "
+    "+ (ceil(input_tokens / prefill_chunk_tokens) - 1) * decode_step_time "
     "+ prefill_gpu_time / (1 - prefill_share) * max(0, ln(prefill_share / 0.01))",
     "s",
     "Time to first token under load, tail (p99)",
-    "Prefill + per-request latency, a whole running decode step, and the 99th-percentile "
-    "queueing wait behind other prompts (M/M/1 tail: s/(1 − ρ)·ln(ρ/0.01)).",
+    "Prefill + per-request latency, a whole running decode step, a decode step for every "
+    "prompt chunk after the first, and the 99th-percentile queueing wait behind other prompts "
+    "(M/M/1 tail: s/(1 − ρ)·ln(ρ/0.01)).",
     headline=True,
 )
 REPLICAS = Formula(

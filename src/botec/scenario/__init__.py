@@ -182,7 +182,8 @@ class ServingPlanSection(_Section):
     tensor_parallel: WholeCount | None = None  # default: the cheapest of 1, 2, 4, 8
     # the largest batch the plan tries: default the engine's concurrency cap, at most 256
     max_batch: WholeCount | None = None
-    prefill_chunk_tokens: Annotated[int, Field(ge=0, le=10_000_000)] = 2048  # 0: no chunking
+    # tokens of prompt prefilled per step: default searched (256-8,192 or none); 0: no chunking
+    prefill_chunk_tokens: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
     # the load each replica carries at peak, as a share of what it sustains (default 70%)
     target_utilization: Fraction = None
     spare_replicas: Annotated[int, Field(ge=0, le=1000)] = 0  # 1 = N+1 redundancy

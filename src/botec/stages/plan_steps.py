@@ -71,10 +71,8 @@ def _prefill_chunk(sheet: Sheet, served: dict[str, Any], chunk_tokens: float) ->
         chunk_tokens or served["input_tokens"].value,
         "tokens",
         "Prefill chunk per step" if chunk_tokens else "Prefill chunk per step (unchunked)",
-        "vLLM V1's guidance for latency-sensitive chat (max_num_batched_tokens ~2048; v0.4-0.6 "
-        "defaulted to 512); 0 in the scenario means no chunking"
-        if chunk_tokens
-        else "scenario: prefill_chunk_tokens = 0, a prompt is prefilled in one step",
+        "the plan's search over 256-8,192 tokens and none (the largest that meets the targets), "
+        "or the scenario's prefill_chunk_tokens (0: no chunking)",
     )
 
 
@@ -86,24 +84,21 @@ def _latencies(
     share: Value,
     chunk: Value,
 ) -> dict[str, Value]:
-    """TTFT and TPOT at p50 and p99 under continuous batching."""
+    """TTFT and TPOT at p50 and p99 under continuous batching (and the values they are made
+    of, so a planner can try other prefill chunks through the same formulas)."""
     step = sheet.step
     ttft, decode = served["time_to_first_token"], served["decode_step_time"]
-    return {
-        "ttft_p50": step(
-            sp.TTFT_P50,
-            time_to_first_token=ttft,
-            decode_step_time=decode,
-            prefill_gpu_time=gpu_time,
-            prefill_share=share,
-        ),
-        "ttft_p99": step(
-            sp.TTFT_P99,
-            time_to_first_token=ttft,
-            decode_step_time=decode,
-            prefill_gpu_time=gpu_time,
-            prefill_share=share,
-        ),
+    parts = {
+        "time_to_first_token": ttft,
+        "decode_step_time": decode,
+        "prefill_gpu_time": gpu_time,
+        "prefill_share": share,
+        "prefill_chunk_tokens": chunk,
+        "input_tokens": served["input_tokens"],
+    }
+    return parts | {
+        "ttft_p50": step(sp.TTFT_P50, **parts),
+        "ttft_p99": step(sp.TTFT_P99, **parts),
         "tpot_p50": step(sp.TPOT_P50, request_lifetime=life, output_tokens=served["output_tokens"]),
         "tpot_p99": step(
             sp.TPOT_P99,

@@ -322,6 +322,13 @@ def _batch(ctx: Context, srv: ServingSection, fits: Value, chosen_by: str, engin
     if srv.batch is None:
         return engine_batch(ctx, fits, engine, srv.max_concurrency)
     batch = ctx.sheet.input("batch", srv.batch, "sequences", "Batch size", chosen_by or "scenario")
+    cap = srv.max_concurrency or engine.max_concurrency
+    if not chosen_by and srv.batch > cap:
+        ctx.sheet.note(
+            "warn",
+            f"A batch of {srv.batch} is past {engine.name}'s concurrency cap of {cap:,} "
+            f"({engine.max_concurrency_source}): the engine runs it only if told to.",
+        )
     if srv.batch > fits.value:
         ctx.sheet.note(
             "bad",
