@@ -41,6 +41,7 @@ __all__ = [
     "search",
 ]
 
+
 def _comparison(ctx: Context, options: list[PlanOption], chosen: PlanOption) -> None:
     rows = []
     for o in options:
