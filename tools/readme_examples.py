@@ -80,3 +80,23 @@ def line(command: str, contains: str, prefix: str = "") -> None:
     """The first output line containing ``contains``, after ``prefix`` (e.g. '> ' to quote)."""
     found = next(x for x in output(command).splitlines() if contains in x)
     cog.outl(prefix + found.strip())
+
+
+def python(code: str) -> None:
+    """A Python example, run line by line, each print's output written after it as a comment,
+    so the shown results are the ones the code gives."""
+    import contextlib
+    import io
+
+    namespace: dict[str, object] = {}
+    cog.outl("```python")
+    for line in code.strip("\n").splitlines():
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(line, namespace)  # noqa: S102 - the README's own example code
+        printed = out.getvalue().strip()
+        if printed and "\n" not in printed:
+            cog.outl(f"{line:<{max(52, len(line) + 2)}}# {printed}")
+        else:
+            cog.outl(line)
+    cog.outl("```")

@@ -65,6 +65,25 @@ class SweepResult:
         for i in range(self.rows):
             yield {name: _item(values, i) for name, values in self.columns.items()}
 
+    def to_dict(self) -> dict[str, Any]:
+        """The grid as a mapping: the axes, the results (name, title, unit) and every row."""
+        return {
+            "axes": [a.name for a in self.axes],
+            "results": [{"name": n, "title": t, "unit": u} for n, t, u in self.outputs],
+            "rows": list(self.records()),
+        }
+
+    def to_frame(self) -> Any:
+        """The grid as a pandas DataFrame, one row per point, values in base units."""
+        from botec.core.display import frame
+
+        return frame(list(self.records()))
+
+    def _repr_html_(self) -> str:
+        import importlib
+
+        return importlib.import_module("botec.report.sweep_view").render_sweep(self, "html")
+
 
 def _item(values: Any, i: int) -> Any:
     value = values[i]

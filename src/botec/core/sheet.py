@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from botec.core.display import SheetDisplay
 from botec.core.expr import Expr
 from botec.core.uncertain import Uncertain, stream
 from botec.core.units import format_quantity, format_range
@@ -173,8 +174,9 @@ class Table:
     section: str = ""
 
 
-class Sheet:
-    """Records inputs and steps in order, grouped into sections."""
+class Sheet(SheetDisplay):
+    """Records inputs and steps in order, grouped into sections (in a notebook it shows its
+    report, and ``to_dict()``/``to_frame()`` give its results)."""
 
     def __init__(
         self,

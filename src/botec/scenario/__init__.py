@@ -10,6 +10,7 @@ Field types live in :mod:`botec.scenario.fields`, file reading and error message
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -356,6 +357,12 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "scenario") -> Scenar
         raise friendly_error(exc, origin, Scenario) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a TOML or YAML scenario file."""
-    return scenario_from_dict(load_scenario_data(path), str(path))
+def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
+    """Read and validate a TOML or YAML scenario file, or a mapping of sections.
+
+    >>> load_scenario({"users": {"requests_per_second": 5}}).users.requests_per_second
+    5.0
+    """
+    if isinstance(source, Mapping):
+        return scenario_from_dict(dict(source))
+    return scenario_from_dict(load_scenario_data(source), str(source))
