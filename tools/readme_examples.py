@@ -93,7 +93,7 @@ def python(code: str) -> None:
     for line in code.strip("\n").splitlines():
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            exec(line, namespace)  # noqa: S102 - the README's own example code
+            exec(line, namespace)  # the README's own example code, never user input
         printed = out.getvalue().strip()
         if printed and "\n" not in printed:
             cog.outl(f"{line:<{max(52, len(line) + 2)}}# {printed}")
