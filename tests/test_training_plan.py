@@ -192,7 +192,8 @@ def test_tensor_parallel_communication_by_hand() -> None:
     # 2(t−1)/t of s·b·h × 2 B: 4 × 80 × 2 × 7/8 × 4,096 × 8,192 × 2 = 37.58 GB per GPU.
     out = _train("--model", "llama-2-70b", "--tokens", "2T", "--gpus", "64", "--seq-len", "4096")
     assert out["inputs"]["training_tensor_parallel"]["value"] == 8
-    assert out["inputs"]["pipeline_parallel"]["value"] == 1
+    assert out["inputs"]["pipeline_stages"]["value"] == 1
+    assert out["results"]["pipeline_parallel"]["value"] == 1  # 80 layers / ⌈80 / 1⌉
     tp = 4 * 80 * 2 * 7 / 8 * 4096 * 8192 * 2
     assert out["results"]["tp_comm_bytes_per_step"]["value"] == pytest.approx(tp)
 

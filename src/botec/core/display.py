@@ -42,9 +42,7 @@ class SheetDisplay:
         """The results as a pandas DataFrame: one row per result (title, value in its base unit,
         unit, and p5/p50/p95 where inputs vary), indexed by result name."""
         results = self.to_dict()["results"]
-        rows = [
-            {"name": name, **{c: r.get(c) for c in _COLUMNS}} for name, r in results.items()
-        ]
+        rows = [{"name": name, **{c: r.get(c) for c in _COLUMNS}} for name, r in results.items()]
         return frame(rows, "name")
 
     def _repr_html_(self) -> str:

@@ -85,6 +85,34 @@ def communication(
     )
 
 
+PIPELINE_SHARE = Formula(
+    "pipeline_parallel",
+    "layers / ceil(layers / pipeline_stages)",
+    "stages",
+    "Pipeline split of the layers (the largest stage's share)",
+    "Stages need not divide the layers evenly: engines put the remainder on some stages "
+    "(Llama 3 405B's 126 layers on 16 stages), so the largest holds ⌈layers / stages⌉ of them "
+    "and sets the memory; this is layers over that (the stage count when it divides evenly).",
+)
+
+
+def stage_share(layers: int, stages: int) -> float:
+    """``layers / ⌈layers / stages⌉``: what each stage's memory is divided by (PIPELINE_SHARE).
+
+    >>> stage_share(126, 16), stage_share(32, 4)
+    (15.75, 4.0)
+    """
+    return float(PIPELINE_SHARE.parsed.evaluate({"layers": layers, "pipeline_stages": stages}))
+
+
+def stage_choices(layers: int, limit: int) -> list[int]:
+    """Pipeline stage counts to try: the divisors of the layers and the powers of two up to the
+    layers (uneven stages), at most ``limit``."""
+    powers = {2**i for i in range(layers.bit_length()) if 2**i <= layers}
+    return sorted(p for p in {*powers, *(d for d in range(1, layers + 1) if layers % d == 0)}
+                  if p <= limit)  # fmt: skip
+
+
 def _tp_choices(heads: int | None, gpus_per_node: int) -> list[int]:
     """Tensor-parallel degrees within one node that divide the attention heads."""
     return [t for t in (1, 2, 4, 8) if t <= gpus_per_node and (not heads or heads % t == 0)]
@@ -101,21 +129,24 @@ def split_for_gpus(
     recompute: str = "selective",
     micro_batch: int = 1,
     gpus_per_node: int = 8,
+    fits_only: bool = False,
 ) -> tuple[int, int, int]:
     """(TP, PP, DP) with TP·PP·DP = ``gpus`` that fits ``usable_bytes`` per GPU with the least
-    model parallelism (then the least PP); if none fits, the split that needs the least memory.
+    model parallelism (then the least PP); if none fits, the split that needs the least memory
+    (with ``fits_only``, (0, 0, 0) instead).
 
     ``shape`` gives layers, hidden_size, heads and seq_len; sequence parallelism goes with TP > 1.
     """
     best: tuple[tuple[Any, ...], int, int, int] | None = None
     layers = int(shape["layers"])
     for tp in _tp_choices(int(shape["heads"]), min(gpus_per_node, gpus)):
-        for pp in (p for p in range(1, layers + 1) if layers % p == 0 and gpus % (tp * p) == 0):
+        for pp in (p for p in stage_choices(layers, gpus) if gpus % (tp * p) == 0):
             dp = gpus // (tp * pp)
-            states = model_state_bytes(params, convention, sharding, dp, tp, pp)["total_bytes"]
+            share = stage_share(layers, pp)
+            states = model_state_bytes(params, convention, sharding, dp, tp, share)["total_bytes"]
             acts = activation_bytes(
                 shape["seq_len"], micro_batch, shape["hidden_size"], shape["heads"], layers,
-                tp, pp, None, recompute, tp > 1,
+                tp, share, pp, recompute, tp > 1,
             )  # fmt: skip
             total = states + acts
             key = (False, tp * pp, pp, total) if total <= usable_bytes else (True, 0, 0, total)
@@ -123,6 +154,8 @@ def split_for_gpus(
                 best = (key, tp, pp, dp)
     if best is None:
         raise BotecInputError("training.gpus", gpus, "a GPU count that TP × PP can split")
+    if fits_only:
+        return (0, 0, 0) if best[0][0] else (best[1], best[2], best[3])
     return best[1], best[2], best[3]
 
 
@@ -194,13 +227,15 @@ def smallest_layout(
     pps = [2**i for i in range(max_gpus.bit_length())]
     shape: dict[str, Any] | None = None
     if model is not None:
-        pps = [p for p in range(1, model.layers + 1) if model.layers % p == 0]
+        pps = stage_choices(model.layers, max_gpus)
         shape = {"seq_len": seq_len, "micro_batch": micro_batch, "layers": model.layers}
         shape |= {"hidden_size": model.hidden_size, "heads": model.heads}
     best: tuple[tuple[int, int, int], dict[str, Any]] | None = None
     for t, p in ((t, p) for t in tps for p in pps if t * p <= max_gpus):
-        env = _state_env(c, flags) | {"params": n, "tensor_parallel": t, "pipeline_parallel": p}
-        env |= {"data_parallel": 1, "micro_batches": micro_batches or p, "activation_bytes": 2}
+        share = stage_share(model.layers, p) if model is not None else p
+        env = _state_env(c, flags) | {"params": n, "tensor_parallel": t, "pipeline_parallel": share}
+        env |= {"pipeline_stages": p, "data_parallel": 1, "micro_batches": micro_batches or p}
+        env["activation_bytes"] = 2
         env["activations"] = 0.0
         if shape is not None:
             env |= shape
@@ -263,7 +298,7 @@ def _fewest_data_parallel(
 
 def _layout(env: dict[str, Any], usable: float, with_model: bool, recompute: str) -> TrainingLayout:
     """The chosen layout's memory and traffic from its evaluation ``env``."""
-    t, p, d = env["tensor_parallel"], env["pipeline_parallel"], env["data_parallel"]
+    t, p, d = env["tensor_parallel"], env["pipeline_stages"], env["data_parallel"]
     weights, grads, opt = (float(_eval(f, env)) for f in _STATE_FORMULAS)
     tp_comm = pp_comm = 0.0
     notes: tuple[str, ...] = ("no model shape: activations and TP/PP traffic not counted",)

@@ -25,7 +25,7 @@ from botec.stages.gpu_price import gpu_price, spot_price
 from botec.stages.model_params import record_param_count
 from botec.stages.training_budget import budget_buys, budget_verdict, over_budget_advice
 from botec.stages.training_extras import run_extras
-from botec.stages.training_memory import memory_per_gpu, seed_memory
+from botec.stages.training_memory import fitting_counts, memory_per_gpu, seed_memory
 from botec.stages.training_scale import deadline_note, run_gpus, run_mfu
 
 
@@ -175,7 +175,9 @@ def _run(
         _teacher(ctx, t, tokens),
     )
     peak = _low_precision_peak(ctx, t, gpu, peak, flops)
-    t, mfu, gpus, deadline = run_gpus(ctx, t, gpu, params, peak, flops)
+    t, mfu, gpus, deadline = run_gpus(
+        ctx, t, gpu, params, peak, flops, fitting_counts(ctx, t, spec, gpu)
+    )
     run = training.training_time(sheet, flops, gpus, peak, mfu, price)
     sheet.step(
         training.TRAINING_THROUGHPUT,

@@ -3,12 +3,14 @@ best TP/PP/DP layout (with its communication), and LoRA / QLoRA memory."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
 from botec.estimators import memory, verdicts
+from botec.estimators.training_layout import PIPELINE_SHARE
 from botec.scenario import TrainingSection
 from botec.stages._inputs import assumed
 from botec.stages.context import Context
@@ -148,6 +150,9 @@ def _layout_memory_per_gpu(
     how = "the split of the GPUs with the least model parallelism that fits (TP within a node)"
     inp = sheet.input
     params = _stored_params(sheet)
+    layout_shape = _activation_shape(ctx, t, shape, cite, shape["seq_len"])
+    stages = inp("pipeline_stages", pp, "stages", "Pipeline stages", how)
+    share = sheet.step(PIPELINE_SHARE, layers=layout_shape["layers"], pipeline_stages=stages)
     states = tm.model_states(
         sheet,
         params,
@@ -155,19 +160,51 @@ def _layout_memory_per_gpu(
         t.zero_stage,
         inp("data_parallel", dp, "GPUs", "Data-parallel replicas", how),
         inp("training_tensor_parallel", tp, "GPUs", "Tensor-parallel GPUs", how),
-        inp("pipeline_parallel", pp, "stages", "Pipeline stages", how),
+        share,
     )
-    layout_shape = _activation_shape(ctx, t, shape, cite, shape["seq_len"])
     layout_shape |= {
         "tensor_parallel": sheet.inputs["training_tensor_parallel"],
-        "pipeline_parallel": sheet.inputs["pipeline_parallel"],
-        "micro_batches": sheet.inputs["pipeline_parallel"],
+        "pipeline_parallel": share,
+        "micro_batches": stages,
     }
     acts = tm.activations(sheet, layout_shape, t.recompute, tp > 1)
     total, ratio = tm.training_memory_per_gpu(sheet, states, acts, gpu_memory, usable)
     layout = f"TP {tp} × PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, {t.recompute} recomputation)"
     _layout_fit_note(sheet, t, spec, gpu, params_total, shape, total, ratio, layout)
     _communication_note(sheet, t, layout_shape | {"params": params}, pp)
+
+
+def fitting_counts(
+    ctx: Context, t: TrainingSection, spec: Any, gpu: Any
+) -> tuple[Callable[[int], bool], int | None] | None:
+    """(whether a GPU count has a TP × PP × DP split that holds the run, the fewest GPUs whose
+    layout does), for full training; None for fine-tuning."""
+    from botec.estimators import training_memory as tm
+
+    if t.finetune != "full":
+        return None
+    params_total, shape, _cite = _model_shape(ctx, t, spec)
+    usable = ctx.catalog.assumption("training_usable_memory_fraction").nominal
+
+    def fits(count: int) -> bool:
+        split = tm.split_for_gpus(
+            count, params_total, shape, gpu.usable_bytes * usable, convention=_convention(t),
+            sharding=t.zero_stage, recompute=t.recompute, micro_batch=t.micro_batch,
+            fits_only=True,
+        )  # fmt: skip
+        return split != (0, 0, 0)
+
+    least = tm.smallest_layout(
+        params_total,
+        gpu.usable_bytes,
+        model=spec,
+        convention=_convention(t),
+        sharding=t.zero_stage,
+        recompute=t.recompute,
+        seq_len=int(shape["seq_len"]),
+        micro_batch=t.micro_batch,
+    )
+    return fits, (least.gpus if least is not None else None)
 
 
 def _layout_fit_note(

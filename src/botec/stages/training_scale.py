@@ -4,6 +4,8 @@ nodes that finish in time."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 from botec.core.sheet import Sheet, Value
@@ -15,10 +17,18 @@ from botec.stages.context import Context
 
 
 def run_gpus(
-    ctx: Context, t: TrainingSection, gpu: Any, params: Value, peak: Value, flops: Value
+    ctx: Context,
+    t: TrainingSection,
+    gpu: Any,
+    params: Value,
+    peak: Value,
+    flops: Value,
+    fit: tuple[Callable[[int], bool], int | None] | None = None,
 ) -> tuple[TrainingSection, Value, Value, Value | None]:
     """The run's GPUs (and MFU, which depends on the scale): as given; or, with a deadline and
-    no count, the fewest whole nodes that finish in time. Returns the section with its count."""
+    no count, the fewest whole nodes that finish in time; where no split of that count holds
+    the model (``fit``: that test, and the fewest GPUs whose layout does), the next multiple of
+    that fewest, so the count chosen always fits. Returns the section with its count."""
     sheet = ctx.sheet
     size = float(point(params.value))
     if t.gpus is not None:
@@ -48,11 +58,28 @@ def run_gpus(
         if found == count:
             break
         count = found
-    t = t.model_copy(update={"gpus": count})
+    assert count is not None
+    raised = _holding(count, fit)
+    t = t.model_copy(update={"gpus": raised})
     mfu = run_mfu(ctx, t, gpu, size)
     deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
     gpus = training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
-    return t, mfu, gpus, deadline
+    if raised == count:
+        return t, mfu, gpus, deadline
+    sheet.note(
+        "info",
+        f"The deadline needs {count:,} GPUs, but no TP × PP × DP split of them holds the "
+        f"model's training state: {raised:,}, a multiple of the fewest GPUs whose layout does.",
+    )
+    why = "the deadline's count, raised to one whose layout holds the model"
+    return t, mfu, sheet.input("gpus", raised, "GPUs", f"{gpu.name} GPUs", why), deadline
+
+
+def _holding(count: int, fit: tuple[Callable[[int], bool], int | None] | None) -> int:
+    """``count``, or the next multiple of the fewest GPUs that hold the model when it cannot."""
+    if fit is None or fit[1] is None or fit[0](count):
+        return count
+    return fit[1] * math.ceil(count / fit[1])
 
 
 def _nominal(ctx: Context, given: Any, key: str) -> float:
