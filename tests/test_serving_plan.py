@@ -305,3 +305,16 @@ def test_an_option_that_misses_the_targets_has_no_fleet_size() -> None:
     table = next(t for t in sheet.tables if t.title.startswith("Options compared"))
     gpus = table.header.index("GPUs")
     assert all(row[gpus] == "–" for row in table.rows)
+
+
+def test_cost_per_million_tokens_in_and_out_when_always_busy_by_hand() -> None:
+    # The hand scenario: one GPU at $12.29/h serving 256 / 9.84 s = 26.0 requests a second of
+    # 1,000 prompt + 300 answer tokens: 12.29 / 3,600 / (26.0 × 1,300) × 1e6 = $0.101 per
+    # million tokens, the figure to set beside a hosted API's per-token price.
+    sheet = Sheet()
+    served = _served(sheet)
+    one = sheet.input("one", 1.0, "req/s", "x")
+    price = sheet.input("usd_per_gpu_hour", 12.29, "USD/h", "price")
+    plan_steps(sheet, served, one, one, price, 2048, (one, one))
+    expected = 12.29 / 3600 / (256 / 9.84 * 1300) * 1e6
+    assert sheet.value("usd_per_million_tokens_at_full_load") == pytest.approx(expected)

@@ -146,3 +146,12 @@ COST_PER_MILLION_FULL = Formula(
     "Cost per million output tokens at full load",
     "What a replica costs per token when it is always busy: the floor autoscaling approaches.",
 )
+COST_PER_MILLION_ALL_FULL = Formula(
+    "usd_per_million_tokens_at_full_load",
+    "tensor_parallel * usd_per_gpu_hour / seconds_per_hour "
+    "/ (replica_request_rate * (input_tokens + output_tokens)) * 1e6",
+    "USD/Mtoken",
+    "Cost per million tokens in and out at full load",
+    "Prompt and answer tokens together, a replica always busy: the figure to set beside a hosted "
+    "API's per-token prices, which are charged at the provider's own high utilisation.",
+)

@@ -121,7 +121,6 @@ def _fleet(
     """Replicas and GPUs for the peak (``traffic``: peak and average requests per second) with
     ``headroom``, the fleet's load, and what it costs a month and per million output tokens."""
     step = sheet.step
-    out = served["output_tokens"]
     peak_rps, average_rps = traffic
     replicas = step(
         sp.REPLICAS,
@@ -131,7 +130,7 @@ def _fleet(
         spare_replicas=headroom[1],
     )
     gpus = step(sp.SERVING_GPUS, replicas=replicas, tensor_parallel=served["tensor_parallel"])
-    step(
+    load = step(
         sp.FLEET_LOAD,
         total_requests_per_second=average_rps,
         replicas=replicas,
@@ -143,6 +142,22 @@ def _fleet(
         usd_per_gpu_hour=price,
         hours_per_month=hours_per_month(sheet),
     )
+    _per_token(sheet, served, (average_rps, rate, load), price, monthly)
+    return {"replicas": replicas, "serving_gpus": gpus, "serving_cost_per_month": monthly}
+
+
+def _per_token(
+    sheet: Sheet,
+    served: dict[str, Any],
+    rates: tuple[Value, Value, Value],
+    price: Value,
+    monthly: Value,
+) -> None:
+    """What the fleet costs per million tokens: at the traffic served (output tokens), and a
+    replica always busy (output, and input and output together, to set beside API prices);
+    ``rates``: average requests per second, one replica's rate, the fleet's load."""
+    step, out = sheet.step, served["output_tokens"]
+    average_rps, rate, load = rates
     tokens = step(
         sp.OUTPUT_TOKENS_PER_MONTH,
         total_requests_per_second=average_rps,
@@ -151,7 +166,9 @@ def _fleet(
             "seconds_per_month", MONTH, "s/month", "Seconds per month", "30 days"
         ),
     )
-    step(sp.COST_PER_MILLION, serving_cost_per_month=monthly, output_tokens_per_month=tokens)
+    served_cost = step(
+        sp.COST_PER_MILLION, serving_cost_per_month=monthly, output_tokens_per_month=tokens
+    )
     step(
         sp.COST_PER_MILLION_FULL,
         tensor_parallel=served["tensor_parallel"],
@@ -160,7 +177,22 @@ def _fleet(
         replica_request_rate=rate,
         output_tokens=out,
     )
-    return {"replicas": replicas, "serving_gpus": gpus, "serving_cost_per_month": monthly}
+    full = step(
+        sp.COST_PER_MILLION_ALL_FULL,
+        tensor_parallel=served["tensor_parallel"],
+        usd_per_gpu_hour=price,
+        seconds_per_hour=seconds_per_hour(sheet),
+        replica_request_rate=rate,
+        input_tokens=served["input_tokens"],
+        output_tokens=out,
+    )
+    sheet.note(
+        "info",
+        f"Per million output tokens at the traffic served: {served_cost.formatted()} (a fleet "
+        f"sized for peak with headroom averages {load.formatted()} of its capacity). Always "
+        f"busy, it costs {full.formatted()} for tokens in and out together: the figure to "
+        "set beside a hosted API's prices.",
+    )
 
 
 def seed_methods(sheet: Sheet, served: dict[str, Any], peak_rps: Value) -> None:
