@@ -20,3 +20,21 @@ def test_every_output_block_in_the_readme_is_generated() -> None:
     outside = re.sub(r"(?s)\[\[\[cog.*?\[\[\[end\]\]\]", "", readme)
     assert "```text" not in outside
     assert "| Quantity | Fit rows" not in outside
+
+
+def test_each_common_question_is_answered_in_the_first_five_lines() -> None:
+    # The README's "Common questions": each command's first five lines hold at least one figure
+    # with its unit ("Title: 34.7K req/s") and, where the command judges, the verdict.
+    from conftest import cli
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Common questions")[1].split("## How sure is this?")[0]
+    commands = re.findall(r"```sh\nbotec (.+)\n```", section)
+    assert len(commands) == 10
+    import shlex
+
+    for command in commands:
+        code, out, err = cli(*shlex.split(command), "--samples", "200")
+        assert code == 0, (command, err)
+        head = out.splitlines()[:5]
+        assert any(re.search(r": \$?[\d.,]+\S* ?\S", line) for line in head), (command, head)

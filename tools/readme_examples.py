@@ -100,3 +100,16 @@ def python(code: str) -> None:
         else:
             cog.outl(line)
     cog.outl("```")
+
+
+def questions(*items: tuple[str, str]) -> None:
+    """Each common question: the one command that answers it and the first five lines it prints
+    (where its answer is)."""
+    for question, command in items:
+        cog.outl(f"**{question}**")
+        cog.outl("")
+        cog.outl("```sh")
+        cog.outl(f"botec {command}")
+        cog.outl("```")
+        _fenced(output(command).splitlines()[:5])
+        cog.outl("")

@@ -39,6 +39,7 @@ ANSWER_RESULTS = (
     "weights_memory",
     # traffic, storage, feature store, CPU serving
     "peak_requests_per_second",
+    "compressed_retained_bytes",
     "total_storage",
     "monthly_storage",
     "feature_store_nodes",
@@ -57,5 +58,8 @@ def answer_figures(sheet: Sheet) -> list[Value]:
 
 
 def answer_verdicts(sheet: Sheet) -> list[Note]:
-    """The verdict notes (fits or not, the plan chosen, the budget verdict), at most two."""
-    return [n for n in sheet.notes if n.verdict][:MAX_VERDICTS]
+    """The verdict notes (fits or not, the plan chosen, the budget verdict), at most two, the
+    gravest first (a problem, then a warning, then good news)."""
+    order = {"bad": 0, "warn": 1, "info": 2, "ok": 3}
+    verdicts = sorted((n for n in sheet.notes if n.verdict), key=lambda n: order[n.level])
+    return verdicts[:MAX_VERDICTS]

@@ -76,6 +76,10 @@ def render_compare(options: list[Option], fmt: str) -> str:
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=170, color_system=None, force_terminal=False)
+    if options:  # the answer first: the winner, its figures and what binds it
+        best = options[0]
+        figures = ", ".join(_text(v) for v in (best.gpus, best.cost) if v is not None)
+        console.print(f"Cheapest: {best.gpu_name}: {figures}; binds: {best.binding} ({best.why})")
     table = Table(
         title="Hardware comparison, cheapest first (brackets: 90% range)", title_justify="left"
     )

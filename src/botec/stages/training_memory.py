@@ -238,12 +238,13 @@ def _layout_fit_note(
         else "no layout of up to 4,096 GPUs fits: shard more (ZeRO-3) or recompute"
     )
     if float(ratio.value) <= 1:
-        sheet.note("ok", f"Fits: {total.formatted()} per GPU in {layout}; {fix}.")
+        sheet.note("ok", f"Fits: {total.formatted()} per GPU in {layout}; {fix}.", verdict=True)
     else:
         sheet.note(
             "bad",
             f"Does not fit on {t.gpus} × {gpu.name}: {total.formatted()} per GPU even in "
             f"{layout}; {fix}.",
+            verdict=True,
         )
 
 
@@ -353,6 +354,7 @@ def _lora_fit_note(sheet: Sheet, t: TrainingSection, gpu: Any, total: Value, rat
             "ok",
             f"{what} fits: {total.formatted()} per GPU"
             + (f", each of the {t.gpus} GPUs a data-parallel replica." if t.gpus > 1 else "."),
+            verdict=True,
         )
     else:
         hint = (
@@ -361,4 +363,5 @@ def _lora_fit_note(sheet: Sheet, t: TrainingSection, gpu: Any, total: Value, rat
         sheet.note(
             "bad",
             f"{what} does not fit on one {gpu.name}: {total.formatted()} per GPU; try {hint}.",
+            verdict=True,
         )
