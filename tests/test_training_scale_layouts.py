@@ -44,3 +44,26 @@ def test_a_deadline_never_picks_a_count_it_then_calls_unfit(
     )  # fmt: skip
     assert code == 0
     assert "Does not fit" not in out, out[-600:]
+
+
+def test_a_long_context_run_splits_each_sequence_over_context_parallel_gpus() -> None:
+    # Llama 3 405B's 128K stage on 16,384 H100s (the paper used context parallelism 16): with
+    # 131,072-token sequences no TP × PP × DP split holds the activations; each GPU holding
+    # 1/CP of a sequence does. The sheet records the share it holds and the optimizer's shard
+    # group, DP × CP.
+    from conftest import cli_json
+
+    r = cli_json(
+        "train", "--model", "llama-3.1-405b", "--tokens", "800B", "--gpu", "h100-sxm",
+        "--gpus", "16384", "--seq-len", "131072", "--samples", "0",
+    )  # fmt: skip
+    cp = r["inputs"]["context_parallel"]["value"]
+    assert cp > 1
+    assert r["results"]["seq_len_per_gpu"]["value"] == 131072 / cp
+    dp = r["inputs"]["data_parallel"]["value"]
+    assert r["results"]["optimizer_shard_group"]["value"] == dp * cp
+    assert (
+        r["results"]["training_memory_ratio"]["value"] <= 1
+        if "training_memory_ratio" in r["results"]
+        else any("✔ Fits" in n["text"] for n in r["notes"])
+    )

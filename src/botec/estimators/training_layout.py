@@ -118,6 +118,82 @@ def _tp_choices(heads: int | None, gpus_per_node: int) -> list[int]:
     return [t for t in (1, 2, 4, 8) if t <= gpus_per_node and (not heads or heads % t == 0)]
 
 
+CONTEXT_PARALLEL_FROM = 16_384  # tokens: context parallelism is tried for sequences this long
+CP_SEQUENCE = Formula(
+    "seq_len_per_gpu",
+    "seq_len / context_parallel",
+    "tokens",
+    "Tokens of each sequence a GPU holds (context parallelism)",
+    "Context parallelism splits every sequence over CP GPUs, which exchange keys and values "
+    "for attention (Megatron-LM's context parallelism; Llama 3 trained its 128K stage with it).",
+)
+CP_SHARD_GROUP = Formula(
+    "optimizer_shard_group",
+    "data_parallel * context_parallel",
+    "GPUs",
+    "GPUs the optimizer state is sharded over (DP × CP)",
+    "Context-parallel ranks hold the same weights, so ZeRO shards over them too (Megatron's "
+    "distributed optimizer).",
+)
+CP_CHOICES = (1, 2, 4, 8, 16)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A split of a GPU count: TP × CP × PP × DP, and whether its memory fits."""
+
+    tensor_parallel: int
+    pipeline_parallel: int
+    data_parallel: int
+    context_parallel: int
+    fits: bool
+
+
+def layout_for_gpus(
+    gpus: int,
+    params: float,
+    shape: dict[str, float],
+    usable_bytes: float,
+    *,
+    convention: str | ModelStateConvention = "mixed-adam",
+    sharding: int | str = 1,
+    recompute: str = "selective",
+    micro_batch: int = 1,
+    gpus_per_node: int = 8,
+    context_parallel: bool = True,
+) -> Split:
+    """The TP × CP × PP × DP split of ``gpus`` that fits ``usable_bytes`` per GPU with the least
+    model parallelism (TP·CP·PP, then the least PP); if none fits, the one needing the least
+    memory. Context parallelism (each GPU holds 1/CP of every sequence's activations, Megatron
+    and Llama 3 for long context) is tried from CONTEXT_PARALLEL_FROM tokens; ZeRO shards the
+    optimizer over the DP × CP group, as Megatron's distributed optimizer does.
+
+    ``shape`` gives layers, hidden_size, heads and seq_len; sequence parallelism goes with TP > 1.
+    """
+    best: tuple[tuple[Any, ...], Split] | None = None
+    layers = int(shape["layers"])
+    seq = shape["seq_len"]
+    cps = CP_CHOICES if context_parallel and seq >= CONTEXT_PARALLEL_FROM else (1,)
+    for tp in _tp_choices(int(shape["heads"]), min(gpus_per_node, gpus)):
+        for cp in (c for c in cps if gpus % (tp * c) == 0):
+            for pp in (p for p in stage_choices(layers, gpus) if gpus % (tp * cp * p) == 0):
+                dp = gpus // (tp * cp * pp)
+                share = stage_share(layers, pp)
+                states = model_state_bytes(params, convention, sharding, dp * cp, tp, share)
+                acts = activation_bytes(
+                    seq / cp, micro_batch, shape["hidden_size"], shape["heads"], layers,
+                    tp, share, pp, recompute, tp > 1,
+                )  # fmt: skip
+                total = states["total_bytes"] + acts
+                fits = total <= usable_bytes
+                key = (False, tp * cp * pp, pp, cp, total) if fits else (True, 0, 0, 0, total)
+                if best is None or key < best[0]:
+                    best = (key, Split(tp, pp, dp, cp, fits))
+    if best is None:
+        raise BotecInputError("training.gpus", gpus, "a GPU count that TP × PP can split")
+    return best[1]
+
+
 def split_for_gpus(
     gpus: int,
     params: float,
@@ -129,34 +205,16 @@ def split_for_gpus(
     recompute: str = "selective",
     micro_batch: int = 1,
     gpus_per_node: int = 8,
-    fits_only: bool = False,
 ) -> tuple[int, int, int]:
     """(TP, PP, DP) with TP·PP·DP = ``gpus`` that fits ``usable_bytes`` per GPU with the least
-    model parallelism (then the least PP); if none fits, the split that needs the least memory
-    (with ``fits_only``, (0, 0, 0) instead).
-
-    ``shape`` gives layers, hidden_size, heads and seq_len; sequence parallelism goes with TP > 1.
-    """
-    best: tuple[tuple[Any, ...], int, int, int] | None = None
-    layers = int(shape["layers"])
-    for tp in _tp_choices(int(shape["heads"]), min(gpus_per_node, gpus)):
-        for pp in (p for p in stage_choices(layers, gpus) if gpus % (tp * p) == 0):
-            dp = gpus // (tp * pp)
-            share = stage_share(layers, pp)
-            states = model_state_bytes(params, convention, sharding, dp, tp, share)["total_bytes"]
-            acts = activation_bytes(
-                shape["seq_len"], micro_batch, shape["hidden_size"], shape["heads"], layers,
-                tp, share, pp, recompute, tp > 1,
-            )  # fmt: skip
-            total = states + acts
-            key = (False, tp * pp, pp, total) if total <= usable_bytes else (True, 0, 0, total)
-            if best is None or key < best[0]:
-                best = (key, tp, pp, dp)
-    if best is None:
-        raise BotecInputError("training.gpus", gpus, "a GPU count that TP × PP can split")
-    if fits_only:
-        return (0, 0, 0) if best[0][0] else (best[1], best[2], best[3])
-    return best[1], best[2], best[3]
+    model parallelism (then the least PP); if none fits, the split that needs the least memory.
+    Without context parallelism (see :func:`layout_for_gpus`)."""
+    split = layout_for_gpus(
+        gpus, params, shape, usable_bytes, convention=convention, sharding=sharding,
+        recompute=recompute, micro_batch=micro_batch, gpus_per_node=gpus_per_node,
+        context_parallel=False,
+    )  # fmt: skip
+    return split.tensor_parallel, split.pipeline_parallel, split.data_parallel
 
 
 @dataclass(frozen=True)
@@ -177,6 +235,7 @@ class TrainingLayout:
     tp_comm_bytes_per_step: float
     pp_comm_bytes_per_step: float
     notes: tuple[str, ...] = ()
+    context_parallel: int = 1  # GPUs each sequence is split over (long context)
 
 
 class LayoutModel(Protocol):
@@ -230,26 +289,41 @@ def smallest_layout(
         pps = stage_choices(model.layers, max_gpus)
         shape = {"seq_len": seq_len, "micro_batch": micro_batch, "layers": model.layers}
         shape |= {"hidden_size": model.hidden_size, "heads": model.heads}
-    best: tuple[tuple[int, int, int], dict[str, Any]] | None = None
-    for t, p in ((t, p) for t in tps for p in pps if t * p <= max_gpus):
+    cps = CP_CHOICES if shape is not None and seq_len >= CONTEXT_PARALLEL_FROM else (1,)
+    best: tuple[tuple[int, int, int, int], dict[str, Any]] | None = None
+    for t, p, cp in ((t, p, cp) for t in tps for p in pps for cp in cps if t * p * cp <= max_gpus):
         share = stage_share(model.layers, p) if model is not None else p
         env = _state_env(c, flags) | {"params": n, "tensor_parallel": t, "pipeline_parallel": share}
         env |= {"pipeline_stages": p, "data_parallel": 1, "micro_batches": micro_batches or p}
-        env["activation_bytes"] = 2
-        env["activations"] = 0.0
+        env |= {"activation_bytes": 2, "activations": 0.0, "context_parallel": cp}
         if shape is not None:
-            env |= shape
+            env |= shape | {"seq_len": seq_len / cp}  # each GPU holds 1/CP of a sequence
             env["activation_bytes_per_layer"] = _eval(per_layer, env)
             env["activations"] = _eval(ACTIVATION_BYTES_PER_GPU, env)
-        d = _fewest_data_parallel(env, flags, usable)
-        if d is None or t * p * d > max_gpus:
-            continue
-        key = (t * p * d, t * p, p)
-        if best is None or key < best[0]:
-            best = (key, env | {"data_parallel": d})
+        found = _with_data_parallel(env, flags, usable, max_gpus)
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
     if best is None:
         return None
     return _layout(best[1], usable, shape is not None, recompute)
+
+
+def _with_data_parallel(
+    env: dict[str, Any], flags: tuple[int, int, int], usable: float, max_gpus: int
+) -> tuple[tuple[int, int, int, int], dict[str, Any]] | None:
+    """(ranking key, env) with the fewest data-parallel replicas that fit at this TP, CP and
+    PP (ZeRO shards over DP × CP), or None within ``max_gpus``."""
+    t, p, cp = env["tensor_parallel"], env["pipeline_stages"], env["context_parallel"]
+    group = _fewest_data_parallel(env, flags, usable)
+    if group is None:
+        return None
+    d = math.ceil(group / cp)
+    if t * cp * p * d > max_gpus:
+        return None
+    return (t * cp * p * d, t * cp * p, p, cp), env | {
+        "data_parallel": d * cp,
+        "data_parallel_only": d,
+    }
 
 
 def _checked_layout_inputs(
@@ -298,7 +372,8 @@ def _fewest_data_parallel(
 
 def _layout(env: dict[str, Any], usable: float, with_model: bool, recompute: str) -> TrainingLayout:
     """The chosen layout's memory and traffic from its evaluation ``env``."""
-    t, p, d = env["tensor_parallel"], env["pipeline_stages"], env["data_parallel"]
+    t, p = env["tensor_parallel"], env["pipeline_stages"]
+    d, cp = env.get("data_parallel_only", env["data_parallel"]), env.get("context_parallel", 1)
     weights, grads, opt = (float(_eval(f, env)) for f in _STATE_FORMULAS)
     tp_comm = pp_comm = 0.0
     notes: tuple[str, ...] = ("no model shape: activations and TP/PP traffic not counted",)
@@ -307,6 +382,6 @@ def _layout(env: dict[str, Any], usable: float, with_model: bool, recompute: str
         tp_comm, pp_comm, notes = _eval(TP_COMM_BYTES, env), _eval(PP_COMM_BYTES, env), ()
     acts = float(env["activations"])
     return TrainingLayout(
-        t, p, d, t * p * d, weights, grads, opt, acts, weights + grads + opt + acts, usable,
-        float(_eval(DP_COMM_BYTES, env)), float(tp_comm), float(pp_comm), notes,
+        t, p, d, t * cp * p * d, weights, grads, opt, acts, weights + grads + opt + acts, usable,
+        float(_eval(DP_COMM_BYTES, env)), float(tp_comm), float(pp_comm), notes, cp,
     )  # fmt: skip

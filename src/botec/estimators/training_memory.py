@@ -58,6 +58,7 @@ from botec.estimators.training_layout import (
     LayoutModel,
     TrainingLayout,
     communication,
+    layout_for_gpus,
     smallest_layout,
     split_for_gpus,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "activations",
     "communication",
     "get_convention",
+    "layout_for_gpus",
     "lora_dims_per_layer",
     "lora_memory",
     "lora_param_count",

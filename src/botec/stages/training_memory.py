@@ -10,7 +10,7 @@ from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
 from botec.estimators import memory, verdicts
-from botec.estimators.training_layout import PIPELINE_SHARE
+from botec.estimators.training_layout import CP_SEQUENCE, CP_SHARD_GROUP, PIPELINE_SHARE
 from botec.scenario import TrainingSection
 from botec.stages._inputs import assumed
 from botec.stages.context import Context
@@ -137,28 +137,28 @@ def _layout_memory_per_gpu(
     from botec.estimators import training_memory as tm
 
     convention = _convention(t)
-    tp, pp, dp = tm.split_for_gpus(
-        t.gpus,
-        params_total,
-        shape,
-        gpu.usable_bytes * float(usable.value),
-        convention=convention,
-        sharding=t.zero_stage,
-        recompute=t.recompute,
+    split = tm.layout_for_gpus(
+        t.gpus, params_total, shape, gpu.usable_bytes * float(usable.value),
+        convention=convention, sharding=t.zero_stage, recompute=t.recompute,
         micro_batch=t.micro_batch,
-    )
+    )  # fmt: skip
+    tp, pp = split.tensor_parallel, split.pipeline_parallel
+    dp, cp = split.data_parallel, split.context_parallel
     how = "the split of the GPUs with the least model parallelism that fits (TP within a node)"
     inp = sheet.input
     params = _stored_params(sheet)
     layout_shape = _activation_shape(ctx, t, shape, cite, shape["seq_len"])
     stages = inp("pipeline_stages", pp, "stages", "Pipeline stages", how)
     share = sheet.step(PIPELINE_SHARE, layers=layout_shape["layers"], pipeline_stages=stages)
+    data = _context_parallel(
+        sheet, layout_shape, inp("data_parallel", dp, "GPUs", "Data-parallel replicas", how), cp
+    )
     states = tm.model_states(
         sheet,
         params,
         convention,
         t.zero_stage,
-        inp("data_parallel", dp, "GPUs", "Data-parallel replicas", how),
+        data,
         inp("training_tensor_parallel", tp, "GPUs", "Tensor-parallel GPUs", how),
         share,
     )
@@ -169,9 +169,25 @@ def _layout_memory_per_gpu(
     }
     acts = tm.activations(sheet, layout_shape, t.recompute, tp > 1)
     total, ratio = tm.training_memory_per_gpu(sheet, states, acts, gpu_memory, usable)
-    layout = f"TP {tp} × PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, {t.recompute} recomputation)"
+    layout = (
+        f"TP {tp} × {f'CP {cp} × ' if cp > 1 else ''}PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, "
+        f"{t.recompute} recomputation)"
+    )
     _layout_fit_note(sheet, t, spec, gpu, params_total, shape, total, ratio, layout)
     _communication_note(sheet, t, layout_shape | {"params": params}, pp)
+
+
+def _context_parallel(sheet: Sheet, layout_shape: dict[str, Value], data: Value, cp: int) -> Value:
+    """With context parallelism each GPU holds 1/CP of a sequence (``layout_shape``'s seq_len
+    becomes that share) and ZeRO shards over the DP × CP group (returned; else ``data``)."""
+    if cp == 1:
+        return data
+    how = "the split of the GPUs with the least model parallelism that fits (long context)"
+    ctx_par = sheet.input("context_parallel", cp, "GPUs", "Context-parallel GPUs", how)
+    layout_shape["seq_len"] = sheet.step(
+        CP_SEQUENCE, seq_len=layout_shape["seq_len"], context_parallel=ctx_par
+    )
+    return sheet.step(CP_SHARD_GROUP, data_parallel=data, context_parallel=ctx_par)
 
 
 def fitting_counts(
@@ -187,12 +203,10 @@ def fitting_counts(
     usable = ctx.catalog.assumption("training_usable_memory_fraction").nominal
 
     def fits(count: int) -> bool:
-        split = tm.split_for_gpus(
+        return tm.layout_for_gpus(
             count, params_total, shape, gpu.usable_bytes * usable, convention=_convention(t),
             sharding=t.zero_stage, recompute=t.recompute, micro_batch=t.micro_batch,
-            fits_only=True,
-        )  # fmt: skip
-        return split != (0, 0, 0)
+        ).fits  # fmt: skip
 
     least = tm.smallest_layout(
         params_total,
@@ -232,8 +246,9 @@ def _layout_fit_note(
         micro_batch=t.micro_batch,
     )
     fix = (
-        f"the least that fits is {least.gpus} GPUs as TP {least.tensor_parallel} × PP "
-        f"{least.pipeline_parallel} × DP {least.data_parallel}"
+        f"the least that fits is {least.gpus} GPUs as TP {least.tensor_parallel} × "
+        + (f"CP {least.context_parallel} × " if least.context_parallel > 1 else "")
+        + f"PP {least.pipeline_parallel} × DP {least.data_parallel}"
         if least is not None
         else "no layout of up to 4,096 GPUs fits: shard more (ZeRO-3) or recompute"
     )
