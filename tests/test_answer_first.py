@@ -35,7 +35,7 @@ def test_brief_prints_only_the_answer_in_every_format() -> None:
     code, out, _ = cli("train", "--params", "7B", "--tokens", "1T", "--gpus", "64",
                        "--samples", "0", "--brief", "--format", "json")  # fmt: skip
     data = json.loads(out)
-    assert set(data) == {"title", "results", "verdicts"}
+    assert set(data) == {"title", "results", "verdicts", "prices"}
     assert "gpu_hours" in data["results"]
 
 

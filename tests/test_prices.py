@@ -104,3 +104,14 @@ def test_price_bases_list_has_dates_and_sources() -> None:
     bases = {b["key"]: b for b in json.loads(out)["bases"]}
     assert {"market", "aws-on-demand", "aws-spot"} <= set(bases)
     assert all(b["as_of"] and b["source"] for b in bases.values())
+
+
+def test_the_cost_headline_names_its_basis_and_date() -> None:
+    code, out, _ = cli("plan", "--model", "llama-3.1-8b", "--qps", "50", "--gpu", "h100-sxm",
+                       "--price-basis", "aws-on-demand", "--samples", "0", "--brief")  # fmt: skip
+    assert code == 0
+    cost = next(line for line in out.splitlines() if line.startswith("Serving GPUs per month"))
+    assert cost.endswith("priced on the AWS on-demand list price, us-east-1, 2026-08")
+    code, out, _ = cli("train", "--params", "7B", "--tokens", "1T", "--gpus", "64", "--price",
+                       "2", "--samples", "0", "--brief")  # fmt: skip
+    assert "at your price" in out

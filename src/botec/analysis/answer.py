@@ -7,6 +7,8 @@ budget verdict, which total to plan with). `--brief` prints only this.
 
 from __future__ import annotations
 
+import re
+
 from botec.core.sheet import Note, Sheet, Value
 
 # The results that answer each command's question, most direct first.
@@ -63,3 +65,18 @@ def answer_verdicts(sheet: Sheet) -> list[Note]:
     order = {"bad": 0, "warn": 1, "info": 2, "ok": 3}
     verdicts = sorted((n for n in sheet.notes if n.verdict), key=lambda n: order[n.level])
     return verdicts[:MAX_VERDICTS]
+
+
+def price_label(sheet: Sheet) -> str:
+    """Which prices a sheet's costs used: the basis and its date (from the price input's title,
+    '... per GPU-hour (market rental median ..., 2026-08)'), 'your price' for a stated one, or ''
+    when nothing was priced per GPU-hour."""
+    for value in sheet.inputs.values():
+        if value.unit != "USD/h" or "per GPU-hour" not in value.title:
+            continue
+        if value.source == "scenario":
+            return "at your price"
+        _head, sep, tail = value.title.partition("per GPU-hour (")
+        if sep:  # 'market rental median (Lambda, ...), 2026-08' -> 'market rental median, 2026-08'
+            return "priced on the " + re.sub(r" \([^()]*\)", "", tail[:-1])
+    return ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botec.analysis.answer import answer_figures, answer_verdicts
+from botec.analysis.answer import answer_figures, answer_verdicts, price_label
 from botec.core.sheet import Sheet
 
 MARKS = {"ok": "✔", "info": "•", "warn": "!", "bad": "✘"}
@@ -13,5 +13,10 @@ def answer_lines(sheet: Sheet) -> list[str]:
     vary), then each verdict with its mark."""
     from botec.report import summary_text
 
-    lines = [f"{v.title}: {summary_text(v)}" for v in answer_figures(sheet)]
+    label, lines = price_label(sheet), []
+    for v in answer_figures(sheet):
+        line = f"{v.title}: {summary_text(v)}"
+        if label and v.unit.startswith("USD"):  # the first cost says what it was priced on
+            line, label = f"{line}; {label}", ""
+        lines.append(line)
     return lines + [f"{MARKS[n.level]} {n.text}" for n in answer_verdicts(sheet)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import json
 
-from botec.analysis.answer import answer_figures, answer_verdicts
+from botec.analysis.answer import answer_figures, answer_verdicts, price_label
 from botec.core.sheet import Sheet
 from botec.report.answer import answer_lines
 
@@ -21,6 +21,7 @@ def render_brief(sheet: Sheet, fmt: str) -> str:
                 "title": sheet.title,
                 "results": {v.name: result_dict(v, sampled) for v in answer_figures(sheet)},
                 "verdicts": [{"level": n.level, "text": n.text} for n in answer_verdicts(sheet)],
+                "prices": price_label(sheet),
             },
             indent=2,
             ensure_ascii=False,
