@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench readme clean
+.PHONY: run test lint bench readme web clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
+
+## make web: set up, then serve the API (and the playground) on http://127.0.0.1:8000/
+web: $(VENV)/.installed-run
+	$(BIN)/botec web
 
 ## make readme: regenerate every example output in README.md from the code (cog)
 readme: $(VENV)/.installed-test

@@ -115,17 +115,23 @@ class Catalog:
     def price_names(self, category: str) -> list[str]:
         return sorted(self._tables["prices"].get(category, {}))
 
-    def with_files(self, files: Iterable[str | Path]) -> Catalog:
-        """This catalog with more user files merged over it (a new value; this one unchanged)."""
-        paths = tuple(_checked_path(f) for f in files)
-        if not paths:
+    def with_files(self, files: Iterable[str | Path | Mapping[str, Any]]) -> Catalog:
+        """This catalog with more user files merged over it (a new value; this one unchanged).
+        An item may also be a mapping in a catalog file's layout (an API request's entries)."""
+        items = [
+            (f, "catalog", _checked_tables(f, "catalog")) if isinstance(f, Mapping) else
+            (_checked_path(f), str(f), None)
+            for f in files
+        ]  # fmt: skip
+        if not items:
             return self
         tables = self._tables
-        for path in paths:
-            tables = _merge(tables, _read_user_file(path))
+        for path, _where, data in items:
+            tables = _merge(tables, data if data is not None else _read_user_file(path))
+        paths = tuple(p for p, _w, data in items if data is None)
         merged = Catalog(tables, self.files + paths)
-        for path in paths:  # every entry a file touches, checked now: errors name the file
-            merged.validate(_read_user_file(path), str(path))
+        for path, where, data in items:  # every entry a file touches, checked now
+            merged.validate(data if data is not None else _read_user_file(path), where)
         return merged
 
     def validate(self, only: Mapping[str, Any] | None = None, where: str = "") -> None:
@@ -174,7 +180,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, Any], bool], Any]] = {
 }
 
 
-def load_catalog(files: Iterable[str | Path] = ()) -> Catalog:
+def load_catalog(files: Iterable[str | Path | Mapping[str, Any]] = ()) -> Catalog:
     """The bundled catalog, then the files in ``$BOTEC_CATALOG``, then ``files``, merged in that
     order (a later entry's fields override an earlier one's). Bad files are refused here."""
     env = tuple(p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p)
@@ -222,14 +228,19 @@ def _parse_user_file(path: str, size: int, mtime_ns: int) -> dict[str, Any]:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise BotecInputError("catalog", path, f"a readable TOML file ({exc})") from None
+    return _checked_tables(data, path)
+
+
+def _checked_tables(data: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """A catalog file's (or mapping's) tables, checked for shape and normalised."""
     unknown = set(data) - set(KINDS)
     if unknown:
         raise BotecInputError(
-            "catalog", f"{path}: [{sorted(unknown)[0]}]", f"tables named {', '.join(KINDS)}"
+            "catalog", f"{where}: [{sorted(unknown)[0]}]", f"tables named {', '.join(KINDS)}"
         )
     for kind, table in data.items():
         if not isinstance(table, dict) or not all(isinstance(e, dict) for e in table.values()):
-            raise BotecInputError("catalog", f"{path}: [{kind}]", "tables of entries")
+            raise BotecInputError("catalog", f"{where}: [{kind}]", "tables of entries")
     return {kind: _normalised_keys(kind, table) for kind, table in data.items()}
 
 

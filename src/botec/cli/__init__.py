@@ -30,6 +30,7 @@ _TOP: dict[str, tuple[str, str, str]] = {
     "compare": (_FILES, "COMPARE", "compare"),
     "validate": (_FILES, "VALIDATE", "validate"),
 }
+_PLAIN = {"web": ("botec.cli.web", "web")}  # commands written as plain click commands
 _HARDWARE = {
     "list": (_FILES, "HARDWARE_LIST", "hardware_list"),
     "show": (_FILES, "HARDWARE_SHOW", "hardware_show"),
@@ -66,11 +67,17 @@ class _Lazy(click.Group):
         self.lazy = lazy
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy})
+        plain = _PLAIN if self.lazy is _TOP else {}
+        return sorted({*super().list_commands(ctx), *self.lazy, *plain})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.lazy:
             self.add_command(_build(cmd_name, self.lazy[cmd_name]))
+        if cmd_name not in self.commands and cmd_name in _PLAIN and self.lazy is _TOP:
+            import importlib
+
+            module, attr = _PLAIN[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attr))
         return super().get_command(ctx, cmd_name)
 
 

@@ -29,7 +29,8 @@ __all__ = ["DEFAULT_SAMPLES", "ParameterError"]
 Quantity = str | float
 # One name, several separated by commas ("h100-sxm,l4"), or a sequence of names.
 Names = str | Sequence[str]
-CatalogFiles = Sequence[str | Path]
+# Catalog files (or mappings in a catalog file's layout) merged over the bundled catalog.
+CatalogFiles = Sequence[str | Path | Mapping[str, Any]]
 # Told the grid size; yields a callback for the points each pass finishes (or None).
 Progress = Callable[[int], AbstractContextManager[Callable[[int], None] | None]]
 
@@ -89,7 +90,7 @@ def names(value: Names | None) -> list[str]:
     return [n.strip() for item in items for n in str(item).split(",") if n.strip()]
 
 
-def load_catalog(files: Iterable[str | Path]) -> Catalog | None:
+def load_catalog(files: Iterable[str | Path | Mapping[str, Any]]) -> Catalog | None:
     """The catalog for a run with the user's ``files`` merged in, or None (the default one)."""
     files = tuple(files)
     if not files:
