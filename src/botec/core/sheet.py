@@ -112,7 +112,12 @@ class Value:
         if self.args is None:
             return self.formula.parsed.render()
         args = self.args
-        return self.formula.parsed.render(lambda name: args[name].name)
+        bound = tuple(args[name].name for name in self.formula.parsed.names)
+        key = (self.formula, bound)  # the same text every run: rendered once per binding
+        text = _FORMULA_TEXT.get(key)
+        if text is None:
+            text = _FORMULA_TEXT[key] = self.formula.parsed.render(lambda name: args[name].name)
+        return text
 
     def substitution(self) -> str:
         """The formula with every name replaced by its value and unit."""
@@ -123,6 +128,9 @@ class Value:
 
     def __float__(self) -> float:
         return float(_central(self.value))
+
+
+_FORMULA_TEXT: dict[tuple[Formula, tuple[str, ...]], str] = {}
 
 
 def _central(value: Any) -> Any:
