@@ -68,9 +68,10 @@ def _warm() -> None:
     import gc
 
     from botec.catalog import load_catalog
-    from botec.report import json_report  # noqa: F401 - imported for the side effect: loaded
-    from botec.run import run_scenario  # noqa: F401
+    import importlib
 
+    for module in ("botec.report.json_report", "botec.run", "botec.stages.plan"):
+        importlib.import_module(module)  # loaded now, so frozen below
     load_catalog().validate()
     gc.collect()
     gc.freeze()
