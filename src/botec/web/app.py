@@ -66,9 +66,9 @@ def _warm() -> None:
     garbage collector's sight (gc.freeze): each request allocates a sheet of short-lived
     objects, and full collections would otherwise walk the whole app every few requests."""
     import gc
+    import importlib
 
     from botec.catalog import load_catalog
-    import importlib
 
     for module in ("botec.report.json_report", "botec.run", "botec.stages.plan"):
         importlib.import_module(module)  # loaded now, so frozen below
