@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench readme web clean
+.PHONY: run test lint bench readme web chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,14 @@ run: $(VENV)/.installed-run
 	$(BIN)/botec report scenarios/smartpal.toml
 
 ## make test: create the virtual environment with test tools, lint, run every test
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
+
+## Debian's chromium for the browser tests (Playwright cannot download its own browser here)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks tools
@@ -38,6 +42,7 @@ web: $(VENV)/.installed-run
 ## make readme: regenerate every example output in README.md from the code (cog)
 readme: $(VENV)/.installed-test
 	$(BIN)/cog -r -I tools README.md
+	$(BIN)/python tools/screenshot.py
 
 bench: $(VENV)/.installed-run
 	$(BIN)/python benchmarks/report_speed.py

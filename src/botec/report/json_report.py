@@ -50,6 +50,13 @@ def result_dict(v: Value, sampled: bool = False) -> dict[str, Any]:
     out.update(_percentiles(v, sampled))
     if v.source:
         out["why"] = v.source
+    if v.formula is not None and v.formula.headline:
+        out["headline"] = True
+    if v.varies:  # as a summary prints them: the median and the 90% range, formatted
+        from botec.report import headline_text
+
+        out["formatted_median"] = headline_text(v)
+        out["formatted_range"] = v.range_text()
     return out
 
 

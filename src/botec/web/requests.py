@@ -1,0 +1,106 @@
+"""Reading an API request: its JSON object, a scenario (models by catalog name only, no file
+paths), the sampling settings (bounded) and its own catalog entries; and running a command in a
+worker thread under the time limit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from fastapi import Request
+
+from botec import commands
+from botec.core.errors import BotecInputError
+from botec.web import limits
+
+# The estimate endpoints read their body themselves (one json.loads, no model walk): its schema
+# for the docs is stated here.
+OBJECT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The request's JSON object, or a 422 saying what is wrong with it."""
+    raw = await request.body()
+    if len(raw) > limits.MAX_BODY_BYTES:
+        raise BotecInputError("body", f"{len(raw):,} bytes", f"at most {limits.MAX_BODY_BYTES:,}")
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise BotecInputError("body", raw[:40].decode(errors="replace"), "a JSON object") from None
+    if not isinstance(body, dict):
+        raise BotecInputError("body", type(body).__name__, "a JSON object")
+    return body
+
+
+async def run_command(func: Any, /, **kwargs: Any) -> Any:
+    """A command in a worker thread, abandoned (503) past the time limit."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(func, **kwargs), timeout=limits.TIMEOUT_S)
+    except TimeoutError:
+        raise BotecInputError(
+            "request", f"over {limits.TIMEOUT_S:g} s", "a smaller request (fewer samples or points)"
+        ) from None
+
+
+MODEL_FIELDS = ("model", "teacher")  # names a local config.json or hf:owner/name could hide in
+
+
+def no_files(where: str, value: Any) -> None:
+    """A model name from a request is a catalog name: the server reads no files a request names
+    and fetches nothing (a config.json or hf:owner/name works from the CLI)."""
+    if isinstance(value, str) and (
+        value.startswith("hf:") or "/" in value or "\\" in value or value.endswith(".json")
+    ):
+        raise BotecInputError(where, value, "a catalog model name (botec models list)")
+
+
+def checked_scenario(scenario: dict[str, Any]) -> dict[str, Any]:
+    """A request's scenario: its own catalog entries come as the body's ``catalog`` mapping, not
+    as a file path, and its models by catalog name."""
+    if "catalog" in scenario:
+        raise BotecInputError(
+            "scenario.catalog", scenario["catalog"], "no file paths: send entries as 'catalog'"
+        )
+    for section, fields in scenario.items():
+        if isinstance(fields, dict):
+            for key in MODEL_FIELDS:
+                no_files(f"scenario.{section}.{key}", fields.get(key))
+    return scenario
+
+
+def sampling(body: dict[str, Any], default: int = commands.DEFAULT_SAMPLES) -> dict[str, Any]:
+    """samples (bounded), seed and the request's own catalog entries."""
+    samples = body.get("samples", default)
+    if (
+        not isinstance(samples, int)
+        or isinstance(samples, bool)
+        or not 0 <= samples <= limits.MAX_SAMPLES
+    ):
+        raise BotecInputError(
+            "samples", samples, f"a whole number from 0 to {limits.MAX_SAMPLES:,}"
+        )
+    seed = body.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+        raise BotecInputError("seed", seed, "a whole number from 0 to 4294967295")
+    catalog = body.get("catalog")
+    if catalog is not None and not isinstance(catalog, dict):
+        raise BotecInputError("catalog", catalog, "a mapping in a catalog file's layout")
+    return {"samples": samples, "seed": seed, "catalog_files": [catalog] if catalog else []}
+
+
+def read_scenario(body: dict[str, Any]) -> dict[str, Any]:
+    scenario = body.get("scenario")
+    if not isinstance(scenario, dict):
+        raise BotecInputError("scenario", scenario, "a scenario as a JSON object of sections")
+    overrides = body.get("set", [])
+    if isinstance(overrides, list):  # --set may name a model too
+        for item in overrides:
+            if isinstance(item, str) and item.partition("=")[0].endswith(MODEL_FIELDS):
+                no_files("set", item.partition("=")[2].strip())
+    return checked_scenario(scenario)

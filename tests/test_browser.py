@@ -1,0 +1,167 @@
+"""The playground in a real browser: headless Debian chromium driven by Playwright (installed by
+`make test`). The page computes nothing: every figure it shows is checked against the API's."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None:  # make test installs it (apt-get); a bare pytest run without it says so
+    pytest.fail("Debian's chromium is needed for the browser tests: run `make test`", pytrace=False)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "botec.cli", "web", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(f"{url}/api/examples", timeout=0.5)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.requests_seen = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: page.requests_seen.append(r.url))  # type: ignore[attr-defined]
+    page.goto(server + "/")
+    page.wait_for_selector("#answer li[data-result]", timeout=20_000)
+    yield page
+    context.close()
+
+
+def _api(server: str, scenario: dict, samples: int = 2000) -> dict:
+    r = httpx.post(
+        f"{server}/api/report", json={"scenario": scenario, "samples": samples}, timeout=60
+    )
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _answer(page: Page) -> dict[str, str]:
+    rows = page.locator("#answer li[data-result]")
+    return {rows.nth(i).get_attribute("data-result"): rows.nth(i).inner_text()
+            for i in range(rows.count())}  # fmt: skip
+
+
+def _after(page: Page, action) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The answer once the report the action triggers has come back and been shown."""
+    with page.expect_response(lambda r: r.url.endswith("/api/report"), timeout=15_000):
+        action()
+    page.locator("#results[aria-busy=false]").wait_for(timeout=15_000)
+    return _answer(page)
+
+
+def test_changing_dau_shows_the_apis_gpus_and_cost(page: Page, server: str) -> None:
+    after = _after(page, lambda: page.fill('input[data-path="users.daily_active_users"]', "10M"))
+    scenario = page.evaluate("readForm()")
+    assert scenario["users"]["daily_active_users"] == "10M"
+    api = _api(server, scenario)
+    for name, text in after.items():
+        r = api["results"][name]
+        assert (r.get("formatted_median") or r["formatted"]) in text, (name, text)
+
+
+def test_a_preset_switches_the_form_and_the_answer(page: Page) -> None:
+    after = _after(page, lambda: page.select_option("#preset", "train-70b-budget"))
+    assert "gpu_hours" in after or "cost" in after
+    assert page.locator('fieldset[data-section="training"]').count() == 1
+
+
+def test_a_share_link_restores_the_scenario(page: Page, browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    field = 'input[data-path="users.requests_per_user_per_day"]'
+    after = _after(page, lambda: page.fill(field, "20"))
+    page.click("#share")
+    link = page.url
+    encoded = link.split("#s=")[1]
+    decoded = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    assert decoded["users"]["requests_per_user_per_day"] == 20
+    other = browser.new_page()
+    other.goto(link)
+    other.wait_for_selector("#answer li[data-result]", timeout=20_000)
+    assert other.input_value('input[data-path="users.requests_per_user_per_day"]') == "20"
+    assert _answer(other) == after
+    other.close()
+
+
+DOWNLOADS = [("toml", "[users]"), ("markdown", "# SmartPal"), ("html", "<html"),
+             ("json", '"results"')]  # fmt: skip
+
+
+@pytest.mark.parametrize(("link", "expect"), DOWNLOADS)
+def test_each_download(page: Page, link: str, expect: str) -> None:
+    with page.expect_download() as info:
+        page.click(f"#dl-{link}")
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert expect in text
+
+
+def test_a_bad_value_shows_its_message_at_the_field_and_no_stale_number(page: Page) -> None:
+    field = page.locator('input[data-path="users.daily_active_users"]')
+    field.fill("-5")
+    page.wait_for_selector(".error", timeout=10_000)
+    assert field.get_attribute("aria-invalid") == "true"
+    assert "greater than 0" in page.inner_text(".error")
+    assert "Not updated" in page.inner_text("#status")
+    assert "stale" in (page.get_attribute("#results", "class") or "")
+
+
+def test_no_request_leaves_localhost_and_the_policy_forbids_other_origins(
+    page: Page, server: str
+) -> None:
+    assert all(url.startswith(server) for url in page.requests_seen)  # type: ignore[attr-defined]
+    policy = httpx.get(server + "/").headers["content-security-policy"]
+    assert "default-src 'self'" in policy
+    blocked = page.evaluate(
+        "() => fetch('https://example.com/').then(() => 'fetched', () => 'blocked')"
+    )
+    assert blocked == "blocked"
+
+
+def test_the_page_is_usable_by_keyboard_and_screen_readers(page: Page) -> None:
+    # every input has a label; the results announce themselves; no horizontal scroll at 360 px
+    unlabelled = page.evaluate(
+        "[...document.querySelectorAll('input, select')].filter(i => !i.labels.length"
+        " && !i.getAttribute('aria-label')).length"
+    )
+    assert unlabelled == 0
+    assert page.get_attribute("#results", "aria-live") == "polite"
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.wait_for_timeout(300)  # the charts follow the new width
+    assert page.evaluate("document.documentElement.scrollWidth <= 370")
