@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -82,7 +83,8 @@ def _answer(page: Page) -> dict[str, str]:
 
 def _after(page: Page, action) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The answer once the report the action triggers has come back and been shown."""
-    with page.expect_response(lambda r: r.url.endswith("/api/report"), timeout=15_000):
+    computed = re.compile(r"/api/(report|memory|train|infer|plan)$")
+    with page.expect_response(lambda r: bool(computed.search(r.url)), timeout=15_000):
         action()
     page.locator("#results[aria-busy=false]").wait_for(timeout=15_000)
     return _answer(page)
@@ -165,3 +167,30 @@ def test_the_page_is_usable_by_keyboard_and_screen_readers(page: Page) -> None:
     page.set_viewport_size({"width": 360, "height": 800})
     page.wait_for_timeout(300)  # the charts follow the new width
     assert page.evaluate("document.documentElement.scrollWidth <= 370")
+
+
+def test_a_direct_question_has_its_own_short_form(page: Page, server: str) -> None:
+    after = _after(page, lambda: page.select_option("#question", "plan"))
+    assert "serving_gpus" in after
+    field = 'input[data-param="qps"]'
+    after = _after(page, lambda: page.fill(field, "200"))
+    body = {"model": "llama-3.1-8b", "gpu": "h100-sxm", "qps": 200, "ttft_p99": "1s",
+            "tpot_p99": "50ms", "samples": 2000}  # fmt: skip
+    api = httpx.post(f"{server}/api/plan", json=body, timeout=60).json()
+    gpus = api["results"]["serving_gpus"]
+    assert (gpus.get("formatted_median") or gpus["formatted"]) in after["serving_gpus"]
+
+
+def test_a_slider_moves_its_number_and_the_answer(page: Page) -> None:
+    slider = page.locator('input[data-path="users.requests_per_user_per_day"] ~ input[type=range]')
+    before = _answer(page)
+    after = _after(page, lambda: slider.fill("100"))  # ten times the 10 requests a day
+    assert page.input_value('input[data-path="users.requests_per_user_per_day"]') == "100"
+    assert after != before
+
+
+def test_the_distribution_chart_draws_the_answers_draws(page: Page) -> None:
+    bars = page.evaluate(
+        "() => document.getElementById('chart-distribution').data[0].y.reduce((a, b) => a + b, 0)"
+    )
+    assert bars == 2000  # every draw of the first varying answer figure, binned

@@ -29,7 +29,9 @@ from botec.web.requests import (
 
 ESTIMATES = ("memory", "train", "infer", "plan", "traffic", "storage")
 JsonBody = Annotated[dict[str, Any], Body()]  # a request's JSON object
-COMMON = ("samples", "seed", "catalog")  # what every estimate request may carry besides params
+# what every estimate request may carry besides the command's parameters
+COMMON = ("samples", "seed", "catalog", "histograms")
+BINS = 30  # histogram bins of an answer figure's draws (the page's distribution charts)
 
 
 def create_app() -> FastAPI:
@@ -92,12 +94,34 @@ def _refuse(exc: BotecInputError, status: int = 422) -> JSONResponse:
     return JSONResponse(error_body(exc), status_code=status)
 
 
-def _sheet_json(sheet: Any) -> Response:
-    """The report document, serialised once (FastAPI's encoder would walk it again)."""
+def _plain(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _sheet_json(sheet: Any, histograms: bool = False) -> Response:
+    """The report document, serialised once (FastAPI's encoder would walk it again); with
+    ``histograms``, the draws of each answer figure binned, for distribution charts."""
     from botec.report.json_report import sheet_dict
 
-    body = json.dumps(sheet_dict(sheet), ensure_ascii=False, allow_nan=False)
+    document = sheet_dict(sheet)
+    if histograms:
+        document["histograms"] = _histograms(sheet)
+    body = json.dumps(document, ensure_ascii=False, allow_nan=False)
     return Response(body, media_type="application/json")
+
+
+def _histograms(sheet: Any) -> dict[str, Any]:
+    import numpy
+
+    from botec.analysis.answer import answer_figures
+
+    out = {}
+    for value in answer_figures(sheet):
+        if value.varies:
+            draws = numpy.asarray(value.samples, dtype=float)
+            counts, edges = numpy.histogram(draws[numpy.isfinite(draws)], bins=BINS)
+            out[value.name] = {"counts": counts.tolist(), "edges": edges.tolist()}
+    return out
 
 
 # -- estimates -----------------------------------------------------------------------------------
@@ -121,7 +145,7 @@ def _estimates(app: FastAPI) -> None:
         sheet = await run_command(
             commands.report, scenario=scenario, overrides=overrides, **sampling(body)
         )
-        return _sheet_json(sheet)
+        return _sheet_json(sheet, body.get("histograms") is True)
 
 
 def _estimate_endpoint(app: FastAPI, name: str) -> None:
@@ -140,7 +164,8 @@ def _estimate_endpoint(app: FastAPI, name: str) -> None:
         for key in MODEL_FIELDS:
             no_files(key, values.get(key))
         try:
-            return _sheet_json(await run_command(func, **values, **sampling(body)))
+            sheet = await run_command(func, **values, **sampling(body))
+            return _sheet_json(sheet, body.get("histograms") is True)
         except BotecInputError as exc:  # name the request's key, as the CLI names its flag
             raise BotecInputError(owner.get(exc.field, exc.field), exc.value, exc.allowed) from None
 
@@ -216,6 +241,18 @@ def _examples(app: FastAPI) -> None:
 
         path = commands.example_path(name)
         return {"name": name, "scenario": load_scenario_data(path), "toml": path.read_text()}
+
+    @app.get("/api/commands", summary="Each command's parameters and their defaults")
+    async def parameters() -> dict[str, list[dict[str, Any]]]:
+        out = {}
+        for name in ESTIMATES:
+            sig = inspect.signature(getattr(commands, name)).parameters.values()
+            out[name] = [
+                {"name": p.name, "default": p.default if _plain(p.default) else None}
+                for p in sig
+                if p.name not in ("samples", "seed", "catalog_files")
+            ]
+        return out
 
     @app.get("/api/schema", summary="The scenario's JSON Schema (every section and field)")
     async def schema() -> dict[str, Any]:

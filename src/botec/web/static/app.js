@@ -4,10 +4,18 @@
 
 const ORDER = ["users", "requests", "model", "inference", "serving", "serving_plan", "model_fit",
   "kv_cache", "storage", "feature_store", "training_data", "cpu_serving", "training", "cost"];
-const state = { schema: null, scenario: {}, extras: {}, report: null, pinned: null,
-  timer: null, inflight: null, seq: 0 };
+const state = { schema: null, commands: null, question: "scenario", scenario: {}, extras: {},
+  params: {}, report: null, pinned: null, timer: null, inflight: null, seq: 0 };
+// The short forms of the direct questions: the parameters shown first, with starting values.
+const QUESTIONS = {
+  memory: { model: "llama-3.1-70b", gpu: "h100-sxm", gpus: "", context: "8192", batch: "1" },
+  train: { model: "llama-2-7b", tokens: "2T", gpu: "h100-sxm", gpus: "256", budget: "" },
+  infer: { model: "llama-3.1-8b", gpu: "h100-sxm", engine: "vllm", input_tokens: "1000", output_tokens: "300" },
+  plan: { model: "llama-3.1-8b", gpu: "h100-sxm", qps: "50", ttft_p99: "1s", tpot_p99: "50ms" },
+};
 
 const $ = (id) => document.getElementById(id);
+const ENDPOINTS = { "/api/memory": 1, "/api/train": 1, "/api/infer": 1, "/api/plan": 1 };
 const el = (tag, attrs = {}, ...kids) => {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -20,9 +28,10 @@ const el = (tag, attrs = {}, ...kids) => {
 async function api(path, body) {
   const options = body === undefined ? {} : { method: "POST",
     headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
-  if (body !== undefined && state.inflight && path === "/api/report") state.inflight.abort();
+  const live = path === "/api/report" || path in ENDPOINTS;
+  if (body !== undefined && state.inflight && live) state.inflight.abort();
   const control = new AbortController();
-  if (path === "/api/report") state.inflight = control;
+  if (live) state.inflight = control;
   const response = await fetch(path, { ...options, signal: control.signal });
   const data = await response.json();
   if (!response.ok) throw Object.assign(new Error("refused"), { body: data });
@@ -67,6 +76,7 @@ function buildForm() {
       input.addEventListener("input", changed);
       const row = el("div", { class: "field" }, el("label", { for: id, text: field.title || key }), input);
       box.append(row);
+      slider(row, input, field.title || key);
     }
     holder.append(box);
   }
@@ -75,6 +85,47 @@ function buildForm() {
   for (const name of ORDER) {
     if (!(name in state.scenario)) add.append(el("option", { value: name, text: name.replace(/_/g, " ") }));
   }
+}
+
+// A slider beside a plain positive number: log scale from a tenth to ten times its value.
+function slider(row, input, title) {
+  const start = Number(input.value);
+  if (!(start > 0) || !/^[\d.eE+]+$/.test(input.value.trim())) return;
+  const range = el("input", { type: "range", min: "-100", max: "100", value: "0", step: "1",
+    "aria-label": `${title}: from a tenth to ten times ${input.value}` });
+  range.addEventListener("input", () => {
+    const v = start * 10 ** (Number(range.value) / 100);
+    input.value = String(Number.isInteger(start) && v > 1 ? Math.round(v) : Number(v.toPrecision(3)));
+    changed();
+  });
+  row.append(el("span", { class: "slider-pad" }), range);
+}
+
+function buildQuestion(name) {
+  const holder = $("sections");
+  holder.replaceChildren();
+  const box = el("fieldset", { "data-question": name }, el("legend", { text: `botec ${name}` }));
+  const values = { ...QUESTIONS[name], ...(state.params[name] || {}) };
+  for (const p of state.commands[name]) {
+    if (!(p.name in values) && p.default === null) continue;
+    const id = `q-${name}-${p.name}`;
+    const input = el("input", { id, "data-param": p.name, type: "text", autocomplete: "off",
+      placeholder: p.default === null ? "" : String(p.default) });
+    input.value = values[p.name] !== undefined ? values[p.name] : "";
+    input.addEventListener("input", changed);
+    const row = el("div", { class: "field" }, el("label", { for: id, text: p.name.replace(/_/g, " ") }), input);
+    box.append(row);
+    slider(row, input, p.name);
+  }
+  holder.append(box);
+}
+
+function readQuestion() {
+  const body = {};
+  for (const input of document.querySelectorAll("input[data-param]")) {
+    if (input.value.trim() !== "") body[input.dataset.param] = parsed(input.value, false);
+  }
+  return body;
 }
 
 function parsed(text, array) {
@@ -106,21 +157,26 @@ function changed() {
 // -- running and showing --------------------------------------------------------------------
 
 async function run() {
-  const scenario = readForm();
-  state.scenario = scenario;
+  const asking = state.question !== "scenario";
+  const scenario = asking ? null : readForm();
+  if (!asking) state.scenario = scenario;
+  const params = asking ? readQuestion() : null;
+  if (asking) state.params[state.question] = params;
   const seq = ++state.seq;
   $("results").setAttribute("aria-busy", "true");
   for (const bad of document.querySelectorAll("[aria-invalid=true]")) bad.removeAttribute("aria-invalid");
   for (const msg of document.querySelectorAll(".error")) msg.remove();
   try {
-    const report = await api("/api/report", { scenario, samples: Number($("samples").value) });
+    const samples = Number($("samples").value);
+    const report = asking
+      ? await api(`/api/${state.question}`, { ...params, samples, histograms: true })
+      : await api("/api/report", { scenario, samples, histograms: true });
     if (seq !== state.seq) return;
     state.report = report;
     show(report);
     window.botecUpdated = performance.now();  // when the numbers last changed (benchmarks read it)
     setStatus("", "");
-    location.replace(`#s=${encode(scenario)}`);
-    traffic(scenario, report);
+    if (!asking) { location.replace(`#s=${encode(scenario)}`); traffic(scenario, report); }
   } catch (error) {
     if (error.name === "AbortError" || seq !== state.seq) return;
     const problem = error.body && error.body.error;
@@ -138,7 +194,8 @@ function setStatus(text, kind) {
 }
 
 function markField(problem) {
-  const input = document.querySelector(`input[data-path="${problem.field}"]`);
+  const input = document.querySelector(`input[data-path="${problem.field}"]`)
+    || document.querySelector(`input[data-param="${problem.field}"]`);
   if (!input) return;
   input.setAttribute("aria-invalid", "true");
   const msg = el("span", { class: "error", id: `${input.id}-error`, text: problem.message });
@@ -219,6 +276,13 @@ function charts(report) {
     { type: "bar", orientation: "h", name: "input at p5", y: drivers.map((d) => d.title), x: drivers.map((d) => d.result_at_input_p5) },
     { type: "bar", orientation: "h", name: "input at p95", y: drivers.map((d) => d.title), x: drivers.map((d) => d.result_at_input_p95) },
   ], { ...layout(sens ? `What drives ${sens.title}` : "No ranges: nothing varies"), barmode: "overlay" }, { displayModeBar: false, staticPlot: true, responsive: true });
+  const name = report.answer.results.find((n) => report.histograms && report.histograms[n]);
+  const h = name && report.histograms[name];
+  const mids = h ? h.counts.map((_, i) => (h.edges[i] + h.edges[i + 1]) / 2) : [];
+  Plotly.react("chart-distribution", [{ type: "bar", x: mids, y: h ? h.counts : [] }],
+    { title: { text: h ? `Distribution of ${report.results[name].title}` : "No ranges: one value", font: { size: 13 } },
+      height: 260, margin: { l: 40, r: 10, t: 30, b: 30 }, bargap: 0 },
+    { displayModeBar: false, staticPlot: true, responsive: true });
 }
 
 async function traffic(scenario, report) {
@@ -271,6 +335,14 @@ async function download(format, link) {
 
 async function start() {
   state.schema = await api("/api/schema");
+  state.commands = await api("/api/commands");
+  $("question").addEventListener("change", (event) => {
+    state.question = event.target.value;
+    $("preset").disabled = state.question !== "scenario";
+    $("add-section").parentElement.hidden = state.question !== "scenario";
+    if (state.question === "scenario") buildForm(); else buildQuestion(state.question);
+    run();
+  });
   const examples = await api("/api/examples");
   const select = $("preset");
   for (const e of examples) select.append(el("option", { value: e.name, text: `${e.name}: ${e.title}` }));
