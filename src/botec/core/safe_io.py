@@ -1,0 +1,135 @@
+"""Files botec reads and writes, safely: reads of regular files only, under a size cap (never a
+FIFO that hangs or /dev/zero that fills memory); structured data nested no deeper than a bound;
+YAML with its aliases counted before anything expands; writes to a temporary file in the same
+folder renamed into place, so a failed write never leaves a fragment where the user's file was.
+
+Every bound here is listed in the README's "Limits and guarantees".
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from botec.core.errors import BotecInputError
+
+MAX_INPUT_BYTES = 10_000_000  # a scenario, catalog or config.json is a few kB to a few hundred
+MAX_NESTING = 64  # levels of tables or lists in a scenario, catalog or config.json
+MAX_YAML_ALIASES = 100  # aliases in one YAML file (a few hundred bytes of them can expand to GB)
+
+
+def read_text(path: str | Path, field: str, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """The UTF-8 text of a regular file (symlinks followed), refused when it is not one or is
+    larger than ``max_bytes``."""
+    file = Path(path)
+    try:
+        info = file.stat()
+    except OSError as exc:
+        raise BotecInputError(field, str(path), f"an existing file ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise BotecInputError(field, str(path), "a regular file (not a device, pipe or folder)")
+    if info.st_size > max_bytes:
+        raise BotecInputError(
+            field, f"{path} ({info.st_size:,} bytes)", f"at most {max_bytes:,} bytes"
+        )
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise BotecInputError(field, str(path), f"a readable file ({exc.strerror})") from None
+    if len(raw) > max_bytes:  # it grew while we looked
+        raise BotecInputError(field, str(path), f"at most {max_bytes:,} bytes")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BotecInputError(field, str(path), "UTF-8 text") from None
+
+
+def check_depth(data: Any, field: str, limit: int = MAX_NESTING) -> None:
+    """Refuse structured data nested deeper than ``limit`` (iteratively: no recursion to blow)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise BotecInputError(field, f"nesting deeper than {limit}", f"at most {limit} levels")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
+def load_yaml(text: str, field: str) -> Any:
+    """Safe YAML, its aliases counted from the event stream before any is expanded."""
+    import yaml
+
+    try:
+        aliases = sum(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text))
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BotecInputError(field, "the file", f"valid YAML ({first})") from None
+    except RecursionError:
+        raise BotecInputError(field, "the file", f"at most {MAX_NESTING} levels") from None
+    if aliases > MAX_YAML_ALIASES:
+        raise BotecInputError(
+            field, f"{aliases:,} YAML aliases", f"at most {MAX_YAML_ALIASES} (anchors that expand)"
+        )
+    try:
+        return yaml.load(text, Loader=_unique_key_loader())
+    except RecursionError:
+        raise BotecInputError(field, "the file", f"at most {MAX_NESTING} levels") from None
+
+
+def _unique_key_loader() -> Any:
+    """A SafeLoader that refuses a key given twice in one mapping (as TOML does)."""
+    import yaml
+
+    class UniqueKeys(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: Any, node: Any, deep: bool = False) -> Any:
+        keys = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in keys:
+                raise BotecInputError("YAML", key, "each key once per mapping (it is given twice)")
+            keys.add(key)
+        return loader.construct_mapping(node, deep)
+
+    UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return UniqueKeys
+
+
+def check_output(path: Path, field: str, force: bool, inputs: tuple[Path, ...] = ()) -> None:
+    """Before any work: an output path that is not one of the ``inputs`` (symlinks resolved),
+    whose folder exists, and that exists only with ``force`` (a dangling symlink counts)."""
+    target = path.resolve()
+    for source in inputs:
+        if source.exists() and target == source.resolve():
+            raise BotecInputError(field, str(path), "a file other than the input being read")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise BotecInputError(field, str(path), "a file that does not exist yet (or --force)")
+    if not target.parent.is_dir():
+        raise BotecInputError(field, str(path), "a path whose folder exists")
+
+
+def write_text(path: Path, text: str, field: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it into place: the old file
+    stays whole until the new one is complete (a full disk leaves the user's file as it was)."""
+    target = path.resolve()  # through a symlink to the file it names
+    data = text.encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise BotecInputError(field, str(path), f"a writable folder ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BotecInputError(field, str(path), f"a writable path ({exc.strerror})") from None
