@@ -166,5 +166,7 @@ def _correlation(a: Any, b: Any) -> float:
         return 0.0
     a = a - a.mean()
     b = b - b.mean()
-    denom = math.sqrt(float(numpy.dot(a, a)) * float(numpy.dot(b, b)))
-    return float(numpy.dot(a, b) / denom) if denom > 0 else 0.0
+    # einsum, not dot: numpy.dot hands 1-D products past ~10k elements to a multithreaded BLAS,
+    # which under a busy server's concurrent requests ran 25x slower (benchmarks/web_load.py)
+    denom = math.sqrt(float(numpy.einsum("i,i", a, a)) * float(numpy.einsum("i,i", b, b)))
+    return float(numpy.einsum("i,i", a, b) / denom) if denom > 0 else 0.0

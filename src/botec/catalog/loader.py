@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from botec.catalog import entries
 from botec.core.errors import BotecInputError
+from botec.core.safe_io import MAX_NESTING, check_depth, read_text
 
 _HERE = Path(__file__).parent
 KINDS = ("hardware", "precisions", "networks", "prices", "assumptions", "engines")
@@ -223,11 +224,14 @@ def _read_user_file(path: Path) -> dict[str, Any]:
 def _parse_user_file(path: str, size: int, mtime_ns: int) -> dict[str, Any]:
     """A user file's tables, normalised (cached by path, size and time: files change)."""
     del size, mtime_ns  # part of the cache key only
+    text = read_text(path, "catalog")  # a regular file under the size cap
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise BotecInputError("catalog", path, f"a readable TOML file ({exc})") from None
+    except RecursionError:
+        raise BotecInputError("catalog", path, f"at most {MAX_NESTING} levels") from None
+    check_depth(data, f"catalog {path}")
     return _checked_tables(data, path)
 
 

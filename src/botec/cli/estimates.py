@@ -293,6 +293,7 @@ def estimate(
     from botec.report import render
 
     sheet = table.call(values, catalog_file)
+    text = render(sheet, fmt, brief=brief)  # before any file is written: a failure writes none
     if plot is not None:
         write_plot(sheet, plot, force)
-    emit(render(sheet, fmt, brief=brief), output, force)
+    emit(text, output, force)

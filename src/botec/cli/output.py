@@ -1,9 +1,10 @@
-"""Where a command's text and charts go: standard output, or files never silently replaced."""
+"""Where a command's text and charts go: standard output, or files never silently replaced,
+never the input being read, and never left half-written."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -11,63 +12,83 @@ from typing import Any
 import click
 
 from botec.core.errors import BotecInputError
+from botec.core.safe_io import check_output, write_text
 
 # A sweep this large gets a progress bar on a terminal.
 PROGRESS_FROM_POINTS = 200_000
 
 
+def check_outputs(values: Mapping[str, Any]) -> None:
+    """Before any work or any write: every file the command will write (-o, --plot and the
+    distributions chart beside it) is new or --force was given, none is a file being read
+    (symlinks resolved), and no two are the same file. A refused path costs nothing."""
+    force = bool(values.get("force"))
+    inputs = tuple(
+        Path(v)
+        for k in ("scenario", "catalog_file", "model", "recipe")
+        if isinstance(v := values.get(k), str | Path) and str(v) not in ("", "-")
+    )
+    outputs: list[tuple[str, Path]] = []
+    if values.get("output") is not None:
+        outputs.append(("-o/--output", Path(values["output"])))
+    plot = values.get("plot")
+    if plot is not None:
+        check_plot_suffix(Path(plot))
+        outputs.append(("--plot", Path(plot)))
+        if "brief" in values:  # report and the estimating commands also draw the distributions
+            outputs.append(("--plot", distributions_path(Path(plot))))
+    seen: dict[Path, str] = {}
+    for field, path in outputs:
+        check_output(path, field, force, inputs)
+        resolved = path.resolve()
+        if resolved in seen:
+            raise BotecInputError(field, str(path), f"a file other than the {seen[resolved]} one")
+        seen[resolved] = field
+
+
 def emit(text: str, output: Path | None, force: bool) -> None:
-    """Print, or write to a file without silently replacing what the user already has."""
+    """Print, or write to a file whole (a temporary file renamed into place), never silently
+    replacing what the user already has."""
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    if output.exists() and not force:
-        raise BotecInputError(
-            "-o/--output", str(output), "a file that does not exist yet (or --force)"
-        )
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BotecInputError(
-            "-o/--output", str(output), f"a writable path ({exc.strerror})"
-        ) from None
+    check_output(output, "-o/--output", force)
+    write_text(output, text, "-o/--output")
     click.echo(f"wrote {output}", err=True)
+
+
+def distributions_path(path: Path) -> Path:
+    """Where --plot FILE's second chart, the result distributions, goes."""
+    return path.with_name(f"{path.stem}-distributions{path.suffix}")
 
 
 def write_plot(sheet: Any, path: Path, force: bool) -> None:
     """FILE gets the tornado of the main result; FILE-distributions the result histograms."""
     from botec.report import charts
 
-    check_plot_path(path, force=True)
+    check_plot_suffix(path)
     if not sheet.sensitivity:
         raise BotecInputError(
             "--plot", str(path), "a scenario with at least one range input (nothing varies here)"
         )
-    second = path.with_name(f"{path.stem}-distributions{path.suffix}")
+    second = distributions_path(path)
     for target in (path, second):
-        check_plot_path(target, force)
+        check_output(target, "--plot", force)
     for target, figure in ((path, charts.tornado(sheet)), (second, charts.distributions(sheet))):
         if figure is not None:
             save_chart(figure, target)
 
 
-def check_plot_path(path: Path | None, force: bool) -> None:
-    """A chart file name ends in .png or .svg, and an existing file needs --force."""
-    if path is None:
-        return
+def check_plot_suffix(path: Path) -> None:
+    """A chart file name ends in .png or .svg."""
     if path.suffix.lower() not in (".png", ".svg"):
         raise BotecInputError("--plot", str(path), "a file name ending in .png or .svg")
-    if path.exists() and not force:
-        raise BotecInputError("--plot", str(path), "a file that does not exist yet (or --force)")
 
 
 def save_chart(figure: Any, path: Path) -> None:
     from botec.report.plots import save_figure
 
-    try:
-        save_figure(figure, str(path))
-    except OSError as exc:
-        raise BotecInputError("--plot", str(path), f"a writable path ({exc.strerror})") from None
+    save_figure(figure, str(path))
     click.echo(f"wrote {path}", err=True)
 
 

@@ -10,7 +10,7 @@ import click
 
 from botec import commands
 from botec.cli.common import ESTIMATING, FILE, OUTPUT, output_options
-from botec.cli.output import check_plot_path, emit, progress_bar, save_chart, write_plot
+from botec.cli.output import emit, progress_bar, save_chart, write_plot
 from botec.cli.table import Opt, Table
 from botec.commands.analysis import Part
 from botec.core.errors import BotecInputError
@@ -174,9 +174,10 @@ def report(
         return
     _read_stdin(values)
     sheet = table.call(values, catalog_file)
+    text = render(sheet, fmt, brief=brief)  # before any file is written: a failure writes none
     if plot is not None:
         write_plot(sheet, plot, force)
-    emit(render(sheet, fmt, brief=brief), output, force)
+    emit(text, output, force)
 
 
 def sweep(
@@ -191,11 +192,10 @@ def sweep(
     """The grid's table, and its chart against the first numeric axis with --plot."""
     from botec.report.sweep_view import render_sweep
 
-    check_plot_path(plot, force)
     _read_stdin(values)
     result = table.call({**values, "progress": progress_bar}, catalog_file)
-    emit(render_sweep(result, fmt), output, force)
-    if plot is not None:
+    text = render_sweep(result, fmt)
+    if plot is not None:  # before -o is written: a sweep that cannot be drawn writes nothing
         from botec.report.charts import sweep_chart
 
         figure = sweep_chart(result)
@@ -204,6 +204,7 @@ def sweep(
                 "--plot", str(plot), "a sweep with a numeric axis to draw against"
             )
         save_chart(figure, plot)
+    emit(text, output, force)
 
 
 def compare(

@@ -91,6 +91,9 @@ class Table:
         """A click command that runs ``body(table, **values)`` with every option's value."""
 
         def callback(**values: Any) -> Any:
+            from botec.cli.output import check_outputs
+
+            check_outputs(values)  # every file it would write, checked before any work
             return body(self, **values)
 
         for opt in reversed(self.options):

@@ -77,8 +77,8 @@ def shown(value: Any) -> str:
     >>> shown("7B"), shown(7e9)
     ('7B', '7.00B')
     """
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str) or not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)  # not a number: the scenario's validation refuses it, by field
     from botec.core.units import format_quantity
 
     return format_quantity(value, "")
@@ -205,22 +205,30 @@ def with_overrides(data: Mapping[str, Any], overrides: Sequence[str]) -> dict[st
 
 
 def scenario_from_text(text: str, *, origin: str = "standard input") -> dict[str, Any]:
-    """A scenario mapping from TOML text, or YAML text when it is not TOML.
+    """A scenario mapping from TOML text, or YAML text when it is not TOML (bounded like a file:
+    size, nesting depth and YAML aliases, see core/safe_io).
 
     >>> scenario_from_text('[users]\\nrequests_per_second = 5')
     {'users': {'requests_per_second': 5}}
     """
     import tomllib
 
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as toml_error:
-        import yaml
+    from botec.core.safe_io import MAX_INPUT_BYTES, MAX_NESTING, check_depth, load_yaml
 
+    if len(text) > MAX_INPUT_BYTES:
+        raise BotecInputError(origin, f"{len(text):,} characters", f"at most {MAX_INPUT_BYTES:,}")
+    try:
+        data: Any = tomllib.loads(text)
+    except RecursionError:
+        raise BotecInputError(origin, "the text", f"at most {MAX_NESTING} levels") from None
+    except tomllib.TOMLDecodeError as toml_error:
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:
+            data = load_yaml(text, origin)
+        except BotecInputError as yaml_error:
+            if "YAML aliases" in str(yaml_error.value) or "levels" in yaml_error.allowed:
+                raise
             data = None
         if not isinstance(data, dict):  # neither: the TOML error is the likelier one to help
             raise BotecInputError(origin, "the text", f"TOML or YAML ({toml_error})") from None
+    check_depth(data, origin)
     return data

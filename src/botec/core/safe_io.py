@@ -18,6 +18,7 @@ from botec.core.errors import BotecInputError
 
 MAX_INPUT_BYTES = 10_000_000  # a scenario, catalog or config.json is a few kB to a few hundred
 MAX_NESTING = 64  # levels of tables or lists in a scenario, catalog or config.json
+MAX_VALUES = 100_000  # values in one file, YAML aliases expanded (a scenario holds about 100)
 MAX_YAML_ALIASES = 100  # aliases in one YAML file (a few hundred bytes of them can expand to GB)
 
 
@@ -49,10 +50,18 @@ def read_text(path: str | Path, field: str, max_bytes: int = MAX_INPUT_BYTES) ->
 
 
 def check_depth(data: Any, field: str, limit: int = MAX_NESTING) -> None:
-    """Refuse structured data nested deeper than ``limit`` (iteratively: no recursion to blow)."""
+    """Refuse structured data nested deeper than ``limit``, or holding more than
+    :data:`MAX_VALUES` values once YAML aliases are expanded (walked iteratively, stopping at the
+    bound: neither recursion nor a billion-node alias expansion can hang or exhaust botec)."""
     stack = [(data, 1)]
+    seen = 0
     while stack:
         node, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            raise BotecInputError(
+                field, f"more than {MAX_VALUES:,} values", f"at most {MAX_VALUES:,} (aliases count)"
+            )
         if depth > limit:
             raise BotecInputError(field, f"nesting deeper than {limit}", f"at most {limit} levels")
         if isinstance(node, dict):
@@ -65,21 +74,33 @@ def load_yaml(text: str, field: str) -> Any:
     """Safe YAML, its aliases counted from the event stream before any is expanded."""
     import yaml
 
+    aliases = depth = deepest = 0
     try:
-        aliases = sum(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text))
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BotecInputError(field, "the file", f"valid YAML ({first})") from None
     except RecursionError:
         raise BotecInputError(field, "the file", f"at most {MAX_NESTING} levels") from None
+    if deepest > MAX_NESTING:
+        raise BotecInputError(field, f"nesting {deepest:,} deep", f"at most {MAX_NESTING} levels")
     if aliases > MAX_YAML_ALIASES:
         raise BotecInputError(
             field, f"{aliases:,} YAML aliases", f"at most {MAX_YAML_ALIASES} (anchors that expand)"
         )
     try:
-        return yaml.load(text, Loader=_unique_key_loader())
+        data = yaml.load(text, Loader=_unique_key_loader())
     except RecursionError:
         raise BotecInputError(field, "the file", f"at most {MAX_NESTING} levels") from None
+    check_depth(data, field)  # aliases share objects until something walks them: bound that
+    return data
 
 
 def _unique_key_loader() -> Any:
@@ -116,10 +137,15 @@ def check_output(path: Path, field: str, force: bool, inputs: tuple[Path, ...] =
 
 
 def write_text(path: Path, text: str, field: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it into place: the old file
-    stays whole until the new one is complete (a full disk leaves the user's file as it was)."""
+    """Write ``text`` (UTF-8) atomically; see :func:`write_bytes`."""
+    write_bytes(path, text.encode("utf-8"), field)
+
+
+def write_bytes(path: Path, data: bytes, field: str) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place: the old file
+    stays whole until the new one is complete (a full disk leaves the user's file as it was),
+    and a failed write leaves no fragment behind."""
     target = path.resolve()  # through a symlink to the file it names
-    data = text.encode("utf-8")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as exc:
@@ -129,7 +155,17 @@ def write_text(path: Path, text: str, field: str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if target.exists():  # keep the permissions the user gave the file
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise BotecInputError(field, str(path), f"a writable path ({exc.strerror})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

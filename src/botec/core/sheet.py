@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from botec.core.display import SheetDisplay
 from botec.core.expr import Expr
+from botec.core.finite import check_finite
 from botec.core.uncertain import Uncertain, stream
 from botec.core.units import format_quantity, format_range
 
@@ -201,6 +202,7 @@ class Sheet(SheetDisplay):
         self.samples = samples
         self.seed = seed
         self._draw = draw
+        self._designed = False  # a sweep's grid: its points may cross a branch (it checks them)
         self._drawn: dict[int, Any] = {}
         self.sensitivity: dict[
             str, Any
@@ -270,6 +272,7 @@ class Sheet(SheetDisplay):
         """Draws for one range input; the same range object recorded under two names (DAU used
         for traffic and for storage) gets the same draws, so the two stay consistent."""
         if spec.dist == "grid":
+            self._designed = True
             return spec.sample(0, None)
         if not self.samples and self._draw is None:
             return None
@@ -309,6 +312,9 @@ class Sheet(SheetDisplay):
             }
             samples = formula.parsed.evaluate(drawn)
         key = name or formula.name
+        # a sweep's or a swing's designed draws may cross a branch on purpose: it checks them
+        designed = self._draw is not None or self._designed
+        check_finite(key, formula, result, None if designed else samples, args)
         if key in self.steps:
             raise ValueError(f"step {key!r} computed twice in one sheet")
         item = Value(

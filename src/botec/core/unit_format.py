@@ -22,6 +22,8 @@ def sig3(value: float) -> str:
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
     magnitude = math.floor(math.log10(abs(value)))
+    if not -6 <= magnitude < 15:  # 1e-308 as '1.00e-308', never a 300-character decimal
+        return f"{value:.2e}"
     decimals = 2 - magnitude
     rounded = round(value, decimals)
     # rounding can carry into the next power of ten (9.996 -> 10.0)
@@ -103,6 +105,8 @@ def format_usd(value: float) -> str:
     """
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
+    if magnitude >= 1e15:  # past trillions: '$4.92e+17', not '$492,000T'
+        return f"{sign}${magnitude:.2e}"
     if magnitude >= 1e6:
         mantissa, suffix = _scaled(magnitude, 1000.0, ["", "K", "M", "B", "T"])
         return f"{sign}${sig3(mantissa)}{suffix}"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from botec.core.errors import BotecInputError
+from botec.core.safe_io import MAX_NESTING, check_depth, read_text
 from botec.estimators.model_params import ParamShape, count_params
 from botec.modelspec.hf_families import Config, shape_for
 from botec.modelspec.spec import ModelSpec, check, normalise
@@ -20,14 +21,16 @@ _CONTEXT_KEYS = (
 
 def read_json(path: Path) -> dict[str, Any]:
     """A JSON object from ``path``, with errors that name the file."""
+    text = read_text(path, "config")  # a regular file under the size cap: not /dev/zero, no FIFO
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BotecInputError("config", str(path), f"a readable config.json ({exc})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise BotecInputError("config", str(path), f"valid JSON ({exc})") from None
+    except RecursionError:
+        raise BotecInputError("config", str(path), f"at most {MAX_NESTING} levels") from None
     if not isinstance(data, dict):
         raise BotecInputError("config", str(path), "a JSON object")
+    check_depth(data, f"config {path}")
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 import struct
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,10 @@ _DTYPE_BYTES = {
 def _read_header(path: Path) -> tuple[bytes, int]:
     """The raw JSON header of a .safetensors file and the size of its data section."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would hang the read, a device never end
+            raise BotecInputError("safetensors", str(path), "a regular file (not a pipe or device)")
+        size = info.st_size
         with path.open("rb") as handle:
             prefix = handle.read(8)
             if len(prefix) < 8:

@@ -191,7 +191,13 @@ def save_figure(fig: Figure, path: str) -> None:
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise BotecInputError("--plot", path, "a file name ending in .png or .svg")
+    import io
+
+    from botec.core.safe_io import write_bytes
+
+    buffer = io.BytesIO()
     try:
-        _save(fig, path, fmt)
+        _save(fig, buffer, fmt)
     finally:
         _close(fig)
+    write_bytes(Path(path), buffer.getvalue(), "--plot")  # whole or not at all

@@ -94,7 +94,7 @@ def _ends(value: Any) -> tuple[float, ...]:
 Count = _quantity("count", gt=0, le=1e16)
 CountOrZero = _quantity("count", ge=0, le=1e16)
 Users = _quantity("count", gt=0, le=1e10)  # more than Earth's population
-Params = _quantity("count", gt=0, le=1e15)
+Params = _quantity("count", ge=1, le=1e15)  # a model has at least one parameter
 Tokens = _quantity("count", gt=0, le=1e16)
 Bytes = _quantity("bytes", gt=0, le=1e21)
 ByteRate = _quantity("byte_rate", gt=0, le=1e15)

@@ -11,38 +11,33 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from botec.core.errors import BotecInputError
+from botec.core.safe_io import MAX_NESTING, check_depth, load_yaml, read_text
 
 
 def load_scenario_data(path: str | Path) -> dict[str, Any]:
-    """Read a TOML or YAML scenario file into a mapping (not yet validated)."""
+    """Read a TOML or YAML scenario file into a mapping (not yet validated): a regular file under
+    the size cap, nested no deeper than the bound, YAML aliases bounded (core/safe_io)."""
     file = Path(path)
-    if not file.is_file():
-        raise BotecInputError("FILE", str(path), "an existing scenario file (.toml, .yaml or .yml)")
     suffix = file.suffix.lower()
-    try:
-        if suffix == ".toml":
-            with file.open("rb") as handle:
-                data = tomllib.load(handle)
-        elif suffix in (".yaml", ".yml"):
-            import yaml
-
-            with file.open(encoding="utf-8") as handle:
-                data = yaml.safe_load(handle)
-        else:
-            raise BotecInputError("FILE", str(path), "a file ending in .toml, .yaml or .yml")
-    except tomllib.TOMLDecodeError as exc:
-        raise BotecInputError(str(path), "the file", f"valid TOML ({exc})") from None
-    except UnicodeDecodeError:
-        raise BotecInputError(str(path), "the file", "UTF-8 text") from None
-    except OSError as exc:
-        raise BotecInputError("FILE", str(path), f"a readable file ({exc.strerror})") from None
-    except Exception as exc:  # yaml.YAMLError without importing yaml eagerly
-        if type(exc).__module__.startswith("yaml"):
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise BotecInputError(str(path), "the file", f"valid YAML ({first})") from None
-        raise
+    if suffix not in (".toml", ".yaml", ".yml"):
+        if not file.exists():
+            raise BotecInputError(
+                "FILE", str(path), "an existing scenario file (.toml, .yaml or .yml)"
+            )
+        raise BotecInputError("FILE", str(path), "a file ending in .toml, .yaml or .yml")
+    text = read_text(file, "FILE")
+    if suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise BotecInputError(str(path), "the file", f"valid TOML ({exc})") from None
+        except RecursionError:
+            raise BotecInputError(str(path), "the file", f"at most {MAX_NESTING} levels") from None
+    else:
+        data = load_yaml(text, str(path))
     if not isinstance(data, dict):
         raise BotecInputError(str(path), type(data).__name__, "a mapping of sections at top level")
+    check_depth(data, str(path))
     return data
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Body, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from botec import commands
@@ -20,6 +20,8 @@ from botec.web.page import page_endpoints
 from botec.web.requests import (
     MODEL_FIELDS,
     OBJECT_BODY,
+    BodyTooLarge,
+    TooSlow,
     no_files,
     read_json,
     read_scenario,
@@ -28,7 +30,6 @@ from botec.web.requests import (
 )
 
 ESTIMATES = ("memory", "train", "infer", "plan", "traffic", "storage")
-JsonBody = Annotated[dict[str, Any], Body()]  # a request's JSON object
 # what every estimate request may carry besides the command's parameters
 COMMON = ("samples", "seed", "catalog", "histograms")
 BINS = 30  # histogram bins of an answer figure's draws (the page's distribution charts)
@@ -73,13 +74,14 @@ def _guards(app: FastAPI) -> None:
     async def bounded(request: Request, call_next: Any) -> Response:
         size = request.headers.get("content-length")
         if size is not None and (not size.isdigit() or int(size) > limits.MAX_BODY_BYTES):
-            return _refuse(
+            response: Response = _refuse(
                 BotecInputError(
                     "body", f"{size} bytes", f"at most {limits.MAX_BODY_BYTES:,} bytes"
                 ),
                 413,
             )
-        response: Response = await call_next(request)
+        else:
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
         )
@@ -87,6 +89,10 @@ def _guards(app: FastAPI) -> None:
 
     @app.exception_handler(BotecInputError)
     async def refused(_request: Request, exc: BotecInputError) -> JSONResponse:
+        if isinstance(exc, BodyTooLarge):
+            return _refuse(exc, 413)
+        if isinstance(exc, TooSlow):
+            return _refuse(exc, 503)
         return _refuse(exc)
 
 
@@ -177,8 +183,12 @@ def _estimate_endpoint(app: FastAPI, name: str) -> None:
 
 
 def _scenarios(app: FastAPI) -> None:
-    @app.post("/api/sweep", summary="A scenario over a grid (botec sweep)")
-    async def sweep(body: JsonBody) -> dict[str, Any]:
+    @app.post(
+        "/api/sweep", summary="A scenario over a grid (botec sweep)", openapi_extra=OBJECT_BODY
+    )
+    async def sweep(request: Request) -> dict[str, Any]:
+        body = await read_json(request)
+
         def bounded(total: int) -> Any:
             if total > limits.MAX_SWEEP_POINTS:
                 raise BotecInputError(
@@ -200,10 +210,15 @@ def _scenarios(app: FastAPI) -> None:
         )
         return grid.to_dict()
 
-    @app.post("/api/compare", summary="Rank GPUs for a scenario (botec compare)")
-    async def compare(body: JsonBody) -> list[Any]:
+    @app.post(
+        "/api/compare",
+        summary="Rank GPUs for a scenario (botec compare)",
+        openapi_extra=OBJECT_BODY,
+    )
+    async def compare(request: Request) -> list[Any]:
         from botec.report.compare_view import render_compare
 
+        body = await read_json(request)
         gpus = body.get("gpus", [])
         names = gpus.split(",") if isinstance(gpus, str) else gpus
         if not isinstance(names, list) or not 1 <= len(names) <= limits.MAX_COMPARE_GPUS:
@@ -218,6 +233,11 @@ def _scenarios(app: FastAPI) -> None:
         )
         return json.loads(render_compare(options, "json"))
 
+    _validate(app)
+    _examples(app)
+
+
+def _validate(app: FastAPI) -> None:
     @app.get("/api/validate", summary="The backtest against published figures (botec validate)")
     async def validate(samples: int = 0, seed: int = 0, only: str | None = None) -> dict[str, Any]:
         from botec.validation.backtest import render_backtest
@@ -226,8 +246,6 @@ def _scenarios(app: FastAPI) -> None:
             raise BotecInputError("samples", samples, f"0 to {limits.MAX_VALIDATE_SAMPLES:,}")
         parts = await run_command(commands.validate, samples=samples, seed=seed, only=only)
         return {k: json.loads(render_backtest(bt, "json")) for k, bt in parts.items()}
-
-    _examples(app)
 
 
 def _examples(app: FastAPI) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from botec.core.errors import BotecInputError
@@ -11,6 +12,8 @@ def error_body(exc: BotecInputError, where: str = "") -> dict[str, Any]:
     """The JSON body of a refused request: the same field / value / allowed as the CLI's."""
     field = f"{where}.{exc.field}" if where and not exc.field.startswith(where) else exc.field
     plain = exc.value is None or isinstance(exc.value, int | float | str | bool)
+    if isinstance(exc.value, float) and not math.isfinite(exc.value):
+        plain = False  # JSON has no NaN or Infinity: the refused value is sent as its text
     value = exc.value if plain else repr(exc.value)
     return {
         "error": {

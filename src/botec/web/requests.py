@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from typing import Any
 
 from fastapi import Request
 
 from botec import commands
 from botec.core.errors import BotecInputError
+from botec.core.safe_io import check_depth
 from botec.web import limits
 
 # The estimate endpoints read their body themselves (one json.loads, no model walk): its schema
@@ -25,17 +27,49 @@ OBJECT_BODY = {
 
 
 async def read_json(request: Request) -> dict[str, Any]:
-    """The request's JSON object, or a 422 saying what is wrong with it."""
-    raw = await request.body()
-    if len(raw) > limits.MAX_BODY_BYTES:
-        raise BotecInputError("body", f"{len(raw):,} bytes", f"at most {limits.MAX_BODY_BYTES:,}")
+    """The request's JSON object, or a 422 saying what is wrong with it. The body is read in
+    pieces and refused as soon as it passes the cap (a chunked body has no Content-Length for the
+    middleware to check); numbers must be finite (no NaN, Infinity or 1e400)."""
+    pieces: list[bytes] = []
+    size = 0
+    async for piece in request.stream():
+        size += len(piece)
+        if size > limits.MAX_BODY_BYTES:
+            raise BodyTooLarge("body", f"over {limits.MAX_BODY_BYTES:,} bytes", _SIZE_ALLOWED)
+        pieces.append(piece)
+    raw = b"".join(pieces)
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
+    except BotecInputError:
+        raise
     except (ValueError, RecursionError):
         raise BotecInputError("body", raw[:40].decode(errors="replace"), "a JSON object") from None
     if not isinstance(body, dict):
         raise BotecInputError("body", type(body).__name__, "a JSON object")
+    check_depth(body, "body")
     return body
+
+
+_SIZE_ALLOWED = f"at most {limits.MAX_BODY_BYTES:,} bytes"
+
+
+class BodyTooLarge(BotecInputError):
+    """A body over the cap: answered 413, not 422."""
+
+
+class TooSlow(BotecInputError):
+    """Past the time limit: answered 503 (the request was valid; the server gave up on it)."""
+
+
+def _no_constant(name: str) -> float:
+    raise BotecInputError("body", name, "finite numbers (JSON has no NaN or Infinity)")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BotecInputError("body", text, "finite numbers (this one overflows to infinity)")
+    return value
 
 
 async def run_command(func: Any, /, **kwargs: Any) -> Any:
@@ -43,7 +77,7 @@ async def run_command(func: Any, /, **kwargs: Any) -> Any:
     try:
         return await asyncio.wait_for(asyncio.to_thread(func, **kwargs), timeout=limits.TIMEOUT_S)
     except TimeoutError:
-        raise BotecInputError(
+        raise TooSlow(
             "request", f"over {limits.TIMEOUT_S:g} s", "a smaller request (fewer samples or points)"
         ) from None
 
