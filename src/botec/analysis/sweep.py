@@ -32,6 +32,7 @@ from botec.analysis.sweep_axes import (
     parse_vary,
 )
 from botec.core.errors import BotecInputError
+from botec.core.limits import MAX_SWEEP_BYTES, SWEEP_BYTES_PER_CELL
 from botec.core.uncertain import Uncertain
 from botec.scenario import Scenario, scenario_from_dict
 
@@ -50,6 +51,9 @@ __all__ = [
     "run_sweep",
 ]
 
+# Result columns a sweep shows when none are named (a scenario's headline results): the memory
+# bound's estimate before the first pass has said which.
+DEFAULT_COLUMNS = 6
 CHUNK = 250_000  # grid points per vectorised pass: bounded memory, and a progress bar to move
 
 
@@ -131,6 +135,15 @@ def run_sweep(
     total = math.prod(len(a.values) for a in axes)
     if total > MAX_POINTS:
         raise BotecInputError("--vary", f"{total:,} points", f"at most {MAX_POINTS:,} in all")
+    cells = total * (len(axes) + (len(outputs) if outputs else DEFAULT_COLUMNS))
+    if cells * SWEEP_BYTES_PER_CELL > MAX_SWEEP_BYTES:  # refused before any memory is taken
+        raise BotecInputError(
+            "--vary",
+            f"{total:,} points × {cells // total} columns (about "
+            f"{cells * SWEEP_BYTES_PER_CELL / 1e9:.1f} GB)",
+            f"a grid within {MAX_SWEEP_BYTES / 1e9:g} GB (BOTEC_MAX_SWEEP_BYTES): fewer points "
+            "or fewer --result columns",
+        )
     mesh = [
         m.ravel()
         for m in numpy.meshgrid(*[numpy.asarray(a.values) for a in grid_axes], indexing="ij")

@@ -73,10 +73,14 @@ class Hardware(_Entry):
         """Dense peak FLOP/s for a compute type, or a clear error when the device lacks it."""
         if compute_dtype in self.peak_flop_per_s:
             return self.peak_flop_per_s[compute_dtype]
+        # Both inputs are named: the precision may be a default the user never typed, and the
+        # device is as much the cause (`train --gpu cpu` with the default bf16).
+        section = field_name.rpartition(".")[0]
         raise BotecInputError(
-            field_name,
-            compute_dtype,
-            f"a precision {self.name} computes in: {', '.join(sorted(self.peak_flop_per_s))}",
+            f"{field_name}/{section + '.' if section else ''}gpu",
+            f"{compute_dtype} on {self.key}",
+            f"a precision {self.name} computes in ({', '.join(sorted(self.peak_flop_per_s))}), "
+            f"or a device with {compute_dtype}",
         )
 
     @property

@@ -282,9 +282,15 @@ def _lookup(kind: str, name: str, table: Mapping[str, Any], field_name: str) -> 
     import difflib  # only on a miss, to keep start-up fast
 
     names = sorted(table)
-    aliases = [normalise(a) for e in table.values() for a in e.get("aliases", ())]
-    close = difflib.get_close_matches(wanted, names + aliases, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    # an alias close to the name suggests its entry's key: every suggestion is in the list
+    # printed beside it, each once
+    spelt = {key: key for key in names}
+    for key, entry in table.items():
+        for alias in entry.get("aliases", ()):
+            spelt.setdefault(normalise(alias), key)
+    close = difflib.get_close_matches(wanted, list(spelt), n=6, cutoff=0.5)
+    keys = list(dict.fromkeys(spelt[c] for c in close))[:3]
+    hint = f"; did you mean {' or '.join(keys)}?" if keys else ""
     raise BotecInputError(field_name, name, f"a {kind} in the catalog: {', '.join(names)}{hint}")
 
 

@@ -14,6 +14,7 @@ from botec.commands._common import (
     ParameterError,
     Progress,
     Quantity,
+    given,
     load_catalog,
     load_data,
     names,
@@ -61,6 +62,14 @@ def sweep(
     catalog = load_catalog(catalog_files)
     data = with_overrides(load_data(scenario), overrides)
     axes = [parse_vary(v, data, points) for v in ([vary] if isinstance(vary, str) else vary)]
+    seen: dict[str, str] = {}
+    for axis in axes:
+        for path in axis.fields:
+            if path in seen:  # the later axis would silently overwrite the earlier one
+                raise ParameterError(
+                    "vary", f"{seen[path]} and {axis.name}", f"each field swept once ({path})"
+                )
+            seen[path] = axis.name
     total = math.prod(len(a.values) for a in axes)
     context = progress(total) if progress else nullcontext(None)
     with context as tick:
@@ -91,10 +100,16 @@ def compare(
     catalog = load_catalog(catalog_files)
     data = with_overrides(load_data(scenario), overrides)
     try:
-        limit = parse_quantity(budget, "usd", "budget") if budget else None
+        limit = parse_quantity(budget, "usd", "budget") if given(budget) else None
     except BotecInputError as exc:
         raise ParameterError(exc.field, exc.value, exc.allowed) from None
-    return compare_gpus(data, names(gpus), samples, seed, limit, **with_catalog(catalog))
+    if limit is not None and not limit > 0:
+        raise ParameterError("budget", budget, "a positive amount, e.g. $50K/month")
+    listed = names(gpus)
+    twice = sorted({g for g in listed if listed.count(g) > 1})
+    if twice:
+        raise ParameterError("gpus", ", ".join(twice), "each GPU once (it is listed twice)")
+    return compare_gpus(data, listed, samples, seed, limit, **with_catalog(catalog))
 
 
 def validate(

@@ -81,13 +81,13 @@ def infer(
     input_tokens: Quantity | None = None,
     tp: int = 1,
     engine: str = "generic",
-    method: Method = "memory-bound",
+    method: Method | None = None,
     output_tokens: Quantity = 500,
     prompt_tokens: Quantity | None = None,
     qps: Quantity | None = None,
     peak_factor: Quantity | None = None,
     batch: int | None = None,
-    gpus_per_replica: int = 1,
+    gpus_per_replica: int | None = None,
     memory_bandwidth: Quantity | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
@@ -105,7 +105,17 @@ def infer(
     if model is None and params is None:
         raise ParameterError("model/params", "missing", "a catalog model or `params=7B`")
     if model is not None or input_tokens is not None:
+        for name in _SEED_METHOD_ONLY:
+            if given(p[name]):
+                raise ParameterError(
+                    f"{name}/{'model' if model is not None else 'input_tokens'}",
+                    p[name],
+                    f"`{name}` only with `params` alone (the seeds' one-line estimate): the "
+                    "roofline model takes the GPU's own figures and its engine's efficiencies "
+                    "(a --catalog entry changes a GPU)",
+                )
         return run(_roofline_data(p), samples, seed, catalog_files)
+    p["method"] = method or "memory-bound"
     data: dict[str, Any] = {
         "title": f"Serving a {shown(params)}-parameter model on {gpu}",
         "model": fill("model", p, INFER_FIELDS),
@@ -118,8 +128,12 @@ def infer(
     return run(data, samples, seed, catalog_files)
 
 
+# Parameters of the seeds' one-line estimate that the roofline model has no use for.
+_SEED_METHOD_ONLY = ("method", "memory_bandwidth", "gpus_per_replica")
+
+
 def _roofline_data(p: dict[str, Any]) -> dict[str, Any]:
-    serving = fill("serving", {**p, "params": None if p["model"] else p["params"]}, INFER_FIELDS)
+    serving = fill("serving", p, INFER_FIELDS)  # model and params both: refused, both named
     serving.setdefault("input_tokens", DEFAULT_INPUT_TOKENS)
     name = p["model"] or f"{shown(p['params'])}-parameter model"
     return {
@@ -176,7 +190,7 @@ def _plan_data(p: dict[str, Any]) -> dict[str, Any]:
     gpus, precisions = names(p["gpu"]), names(p["precision"])
     if not gpus or not precisions:
         raise ParameterError("gpu/precision", "empty", "a name, or names separated by commas")
-    first = {"params": None if p["model"] else p["params"], "gpu": gpus[0]}
+    first = {"gpu": gpus[0]}
     others = {"gpu": gpus[1:] or None, "precision": precisions[1:] or None}
     name = p["model"] or f"{shown(p['params'])}-parameter model"
     traffic = f"{shown(p['qps'] or p['dau'])} {'req/s' if p['qps'] else 'daily users'}"

@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from botec.core.errors import BotecInputError
+from botec.core.limits import MAX_INPUT_BYTES, MAX_NESTING, MAX_VALUES, MAX_YAML_ALIASES
 
-MAX_INPUT_BYTES = 10_000_000  # a scenario, catalog or config.json is a few kB to a few hundred
-MAX_NESTING = 64  # levels of tables or lists in a scenario, catalog or config.json
-MAX_VALUES = 100_000  # values in one file, YAML aliases expanded (a scenario holds about 100)
-MAX_YAML_ALIASES = 100  # aliases in one YAML file (a few hundred bytes of them can expand to GB)
+__all__ = ["MAX_INPUT_BYTES", "MAX_NESTING", "MAX_VALUES", "MAX_YAML_ALIASES"]
 
 
 def read_text(path: str | Path, field: str, max_bytes: int = MAX_INPUT_BYTES) -> str:

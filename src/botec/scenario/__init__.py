@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from botec.scenario.conflicts import check_conflicts
 from botec.scenario.fields import (
     PEAK_FACTORS,
     ByteRate,
@@ -352,9 +353,11 @@ class Scenario(_Section):
 def scenario_from_dict(data: dict[str, Any], origin: str = "scenario") -> Scenario:
     """Validate a mapping; errors name the field path, the value and what is allowed."""
     try:
-        return Scenario.model_validate(data)
+        scn = Scenario.model_validate(data)
     except ValidationError as exc:
         raise friendly_error(exc, origin, Scenario) from None
+    check_conflicts(scn)
+    return scn
 
 
 def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:

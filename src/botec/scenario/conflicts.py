@@ -1,0 +1,80 @@
+"""Inputs that contradict each other, refused with both named: the same quantity given two ways
+(a request rate and a user count, a catalog model and a parameter count), an impossible pair
+(more daily than monthly users, a median latency target above its p99) or a fractional token
+count where a prompt's length must be whole. One rule for a scenario file, a flag and an API body:
+every one of them becomes a scenario and passes through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botec.core.errors import BotecInputError
+from botec.core.uncertain import Uncertain, point
+
+
+def check_conflicts(scn: Any) -> None:
+    """Raise a :class:`BotecInputError` naming both fields of the first contradiction."""
+    users = scn.users
+    if users is not None:
+        _one_of(users, "users", "requests_per_second", "daily_active_users")
+        _one_of(users, "users", "requests_per_second", "monthly_active_users")
+        dau, mau = users.daily_active_users, users.monthly_active_users
+        if dau is not None and mau is not None and point(dau) > point(mau):
+            raise BotecInputError(
+                "users.daily_active_users/users.monthly_active_users",
+                f"{point(dau):,.0f} daily above {point(mau):,.0f} monthly",
+                "daily active users at most the monthly ones (and only one of them: "
+                "monthly_active_users takes dau_fraction)",
+            )
+        _one_of(users, "users", "daily_active_users", "monthly_active_users")
+        _one_of(users, "users", "requests_per_second", "requests_per_user_per_day")
+    for name in ("serving", "model_fit"):
+        section = getattr(scn, name)
+        if section is not None and section.model and section.params is not None:
+            raise BotecInputError(
+                f"{name}.model/{name}.params",
+                "both",
+                "one of them: a named model's parameter count comes from its architecture",
+            )
+    plan = scn.serving_plan
+    if plan is not None:
+        for kind in ("ttft", "tpot"):
+            p50, p99 = getattr(plan, f"{kind}_p50"), getattr(plan, f"{kind}_p99")
+            if p50 is not None and p99 is not None and p50 > p99:
+                raise BotecInputError(
+                    f"serving_plan.{kind}_p50/{kind}_p99",
+                    f"{p50:g} s above {p99:g} s",
+                    "a median target at or below the p99 target (half the requests are faster "
+                    "than the median, 99% faster than the p99)",
+                )
+    _whole_tokens(scn)
+
+
+def _one_of(section: Any, name: str, first: str, second: str) -> None:
+    if getattr(section, first) is not None and getattr(section, second) is not None:
+        raise BotecInputError(
+            f"{name}.{first}/{name}.{second}",
+            "both",
+            "one of them: each gives the traffic; with both, one would be silently ignored",
+        )
+
+
+_WHOLE_TOKENS = {
+    "serving": ("input_tokens", "output_tokens"),
+    "model_fit": ("context_tokens",),
+    "kv_cache": ("context_tokens",),
+}
+
+
+def _whole_tokens(scn: Any) -> None:
+    """A prompt or a context is a whole number of tokens (a range's draws are means: fine)."""
+    for name, fields in _WHOLE_TOKENS.items():
+        section = getattr(scn, name)
+        for field in fields if section is not None else ():
+            value = getattr(section, field)
+            if value is not None and not isinstance(value, Uncertain):
+                number = point(value)
+                if number != round(number):
+                    raise BotecInputError(
+                        f"{name}.{field}", number, "a whole number of tokens, e.g. 512"
+                    )
