@@ -11,7 +11,7 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
-from botec.core.uncertain import point
+from botec.core.uncertain import Uncertain, point
 from botec.estimators import memory
 from botec.estimators import serving as sv
 from botec.scenario import ServingSection
@@ -189,6 +189,24 @@ def _kv_reads(ctx: Context, engine: Any, shape: dict[str, Any]) -> Value | None:
     )
 
 
+def _within_context(srv: ServingSection, spec: Any) -> None:
+    """A prompt and its answer fit the model's context: engines refuse longer requests (vLLM's
+    max_model_len defaults to the model's), so a TTFT past it would describe nothing real."""
+    if spec is None or not spec.context_length:
+        return
+    longest = _high(srv.input_tokens) + _high(srv.output_tokens)
+    if longest > spec.context_length:
+        raise BotecInputError(
+            "serving.input_tokens/serving.output_tokens",
+            f"{longest:,.0f} tokens in all",
+            f"at most {spec.name}'s context of {spec.context_length:,} tokens (prompt + output)",
+        )
+
+
+def _high(value: Any) -> float:
+    return float(value.high if isinstance(value, Uncertain) else value)
+
+
 def served_model(
     ctx: Context, srv: ServingSection, spec: Any, engine: Any
 ) -> tuple[ServedModel, Value]:
@@ -208,6 +226,7 @@ def served_model(
     weights = memory.weights_memory(sheet, params, bpp)
     layers = sheet.input("layers", shape["layers"], "layers", "Transformer layers", cite, kind)
     kv = kv_per_token(ctx, srv, spec, shape, layers)
+    _within_context(srv, spec)
     tokens_in = sheet.input("input_tokens", srv.input_tokens, "tokens", "Prompt (input) tokens")
     tokens_out = sheet.input("output_tokens", srv.output_tokens, "tokens", "Output tokens")
     cached, mean_ctx = _contexts(ctx, spec, tokens_in, tokens_out, cite)
