@@ -19,7 +19,7 @@ def test_report_json_contract() -> None:
         "interaction_storage_per_day": "B/day",
         "monthly_storage": "B/month",
         "total_requests_per_second": "req/s",
-        "inference_time": "s",
+        "inference_time": "s/req",
         "qps_per_gpu": "req/s",
         "gpus_required": "GPUs",
         "ingress_bandwidth": "bit/s",

@@ -17,6 +17,7 @@ from conftest import cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import botec
 from botec.analysis.evaluate import evaluate
 from botec.core.sheet import Sheet
 from botec.run import run_scenario
@@ -363,6 +364,33 @@ def test_an_moe_model_under_tensor_parallelism_pays_the_expert_all_to_alls() -> 
     assert sheet.value("decode_sync_time") == pytest.approx(3 * 32 * (45e-6 + 4096 * 2 / 180e9))
     dense = _serve(model="llama-2-7b", tensor_parallel=2)
     assert dense.value("allreduces_per_layer") == 2
+
+
+def test_infer_runs_an_moe_config_json(tmp_path: Path) -> None:
+    # Regression: a config.json MoE model records its per-expert count ('expert_params', from
+    # the config's shape) and serving records the routed experts of the whole model: one name
+    # each. Four layers of four SwiGLU experts, 3 · 1,024 · 2,048 = 6,291,456 parameters each:
+    # 4 · 4 · 6,291,456 = 100,663,296 in the routed experts, half of them used per token (k = 2).
+    config = {
+        "architectures": ["MixtralForCausalLM"],
+        "model_type": "mixtral",
+        "hidden_size": 1024,
+        "intermediate_size": 2048,
+        "num_attention_heads": 8,
+        "num_key_value_heads": 8,
+        "num_hidden_layers": 4,
+        "num_local_experts": 4,
+        "num_experts_per_tok": 2,
+        "vocab_size": 1000,
+        "max_position_embeddings": 4096,
+        "tie_word_embeddings": False,
+    }
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    sheet = botec.infer(model=str(path), gpu="h100-sxm", samples=0)
+    assert sheet.value("expert_params") == 3 * 1024 * 2048
+    assert sheet.value("all_expert_params") == pytest.approx(4 * 4 * 3 * 1024 * 2048)
+    assert sheet.value("time_to_first_token") > 0
 
 
 def test_an_engine_with_a_per_sequence_cost_pays_it_for_every_sequence_past_the_first() -> None:

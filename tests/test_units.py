@@ -108,6 +108,17 @@ def test_formatting_always_prints_a_unit() -> None:
     assert format_quantity(112, "GPUs") == "112 GPUs"
 
 
+def test_a_time_per_request_prints_as_a_duration_and_factors_print_exactly() -> None:
+    # seed 000: (3B × 2 × 500) / 312T = 9.6 ms for each request
+    assert format_quantity(3e9 * 2 * 500 / 312e12, "s/req") == "9.62 ms/req"
+    assert format_quantity(0.0042, "s/sequence") == "4.20 ms/sequence"
+    assert format_quantity(86_400, "s/day") == "86,400 s/day"  # a conversion, not a duration
+    assert format_quantity(500, "tokens/req") == "500 tokens/req"
+    assert format_quantity(1e6, "tokens/Mtoken") == "1,000,000 tokens/Mtoken"
+    assert format_quantity(1e15, "FLOP/PFLOP") == "10^15 FLOP/PFLOP"
+    assert format_quantity(1000, "W/kW") == "1,000 W/kW"
+
+
 def test_formatters() -> None:
     assert format_duration(0.0096154) == "9.62 ms"
     assert format_duration(1.5024e6) == "17.4 days"

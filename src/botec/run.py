@@ -45,8 +45,10 @@ def run_scenario(
     with sheet.section("Conclusions"):
         for line in scn.conclusions:
             sheet.note("info", line)
+    from botec.stages.scale_check import check_scale
     from botec.stages.seed_check import run_seed_checks
 
+    check_scale(sheet)
     run_seed_checks(sheet, scn)
     return sheet
 
@@ -95,11 +97,11 @@ def _requests(ctx: Context, scn: Scenario) -> None:
         )
     if req.output_tokens:
         ctx.output_tokens = ctx.sheet.input(
-            "output_tokens", req.output_tokens, "tokens", "Output tokens per request"
+            "output_tokens", req.output_tokens, "tokens/req", "Output tokens per request"
         )
     if req.prompt_tokens:
         ctx.prompt_tokens = ctx.sheet.input(
-            "prompt_tokens", req.prompt_tokens, "tokens", "Prompt tokens per request"
+            "prompt_tokens", req.prompt_tokens, "tokens/req", "Prompt tokens per request"
         )
 
 

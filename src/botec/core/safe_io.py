@@ -80,6 +80,8 @@ def load_yaml(text: str, field: str) -> Any:
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 depth += 1
                 deepest = max(deepest, depth)
+                if deepest > MAX_NESTING:  # stop here: the parser slows with every level
+                    break
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 depth -= 1
     except yaml.YAMLError as exc:
@@ -88,7 +90,7 @@ def load_yaml(text: str, field: str) -> Any:
     except RecursionError:
         raise BotecInputError(field, "the file", f"at most {MAX_NESTING} levels") from None
     if deepest > MAX_NESTING:
-        raise BotecInputError(field, f"nesting {deepest:,} deep", f"at most {MAX_NESTING} levels")
+        raise BotecInputError(field, "nesting deeper", f"at most {MAX_NESTING} levels")
     if aliases > MAX_YAML_ALIASES:
         raise BotecInputError(
             field, f"{aliases:,} YAML aliases", f"at most {MAX_YAML_ALIASES} (anchors that expand)"

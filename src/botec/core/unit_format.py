@@ -136,6 +136,9 @@ def _format_si(value: float, unit: str) -> str:
 
 
 _PER_PERIOD = {"day": DAY, "month": MONTH, "year": YEAR, "h": HOUR}
+# Conversion constants, printed exactly: the factor itself is the point.
+_CONVERSIONS = ("B/GB", "tokens/Mtoken", "W/kW", "FLOP/PFLOP")
+_TIME_WORDS = ("s", "min", "h", "day", "days", "month", "months", "year", "years")
 
 
 def format_quantity(value: float, unit: str) -> str:
@@ -143,10 +146,13 @@ def format_quantity(value: float, unit: str) -> str:
 
     The unit strings botec uses are: ``B`` (bytes), ``B/s``, ``B/day``, ``bit/s``, ``FLOP``,
     ``FLOP/s``, ``s``, ``USD``, ``USD/h``, ``USD/month``, ``USD/GB-month``, ``USD/GB``, ``W``,
-    ``fraction`` (printed as %), ``x`` (a ratio), and count units (``req/s``, ``GPUs``...).
+    ``fraction`` (printed as %), ``x`` (a ratio), and count units (``req/s``, ``GPUs``...). A time
+    per something (``s/req``, ``s/sequence``) prints as a duration.
 
     >>> format_quantity(185185185.2, "bit/s")
     '185 Mbit/s'
+    >>> format_quantity(0.0096154, "s/req"), format_quantity(500, "tokens/req")
+    ('9.62 ms/req', '500 tokens/req')
     >>> format_quantity(0.4, "fraction")
     '40.0%'
     """
@@ -155,8 +161,8 @@ def format_quantity(value: float, unit: str) -> str:
         return f"{value} {unit}"
     if unit == "B":
         return format_bytes(value)
-    if unit == "B/GB":  # the conversion constant itself
-        return f"{value:,.0f} B/GB"
+    if unit in _CONVERSIONS:  # the conversion constant itself
+        return _format_factor(value, unit)
     if unit.startswith("B/"):
         per = unit[2:]
         return f"{format_bytes(value)}/{per}"
@@ -168,6 +174,8 @@ def format_quantity(value: float, unit: str) -> str:
         return _format_si(value, "FLOP/s")
     if unit == "s":
         return format_duration(value)
+    if unit.startswith("s/") and unit[2:] not in _TIME_WORDS:
+        return f"{format_duration(value)}/{unit[2:]}"  # a time per request, per sequence...
     if unit == "USD":
         return format_usd(value)
     if unit.startswith("USD/"):
@@ -184,6 +192,14 @@ def format_quantity(value: float, unit: str) -> str:
     if unit in ("", "1"):
         return format_count(value)
     return f"{format_count(value)} {unit}"
+
+
+def _format_factor(value: float, unit: str) -> str:
+    """'1,000,000 tokens/Mtoken'; a power of ten past a billion as one: '10^15 FLOP/PFLOP'."""
+    exponent = round(math.log10(value)) if value > 0 else 0
+    if exponent > 9 and value == 10.0**exponent:
+        return f"10^{exponent} {unit}"
+    return f"{value:,.0f} {unit}"
 
 
 def format_memory(value_bytes: float) -> str:

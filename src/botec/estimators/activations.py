@@ -10,31 +10,35 @@ from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._plain import evaluate as _eval
 
 _SBH = "seq_len * micro_batch * hidden_size"
-_SCORES = "5 * heads * seq_len / (hidden_size * tensor_parallel)"
+_SCORES = "score_values_per_key * heads * seq_len / (hidden_size * tensor_parallel)"
 _WHY_34 = (
-    "Korthikanti et al. 2022 §4.1, 16-bit values: per layer 34·sbh (attention 11sbh, MLP 19sbh, "
-    "two layer norms 4sbh) + 5as²b for the attention scores, softmax and its dropout mask. "
+    "Korthikanti et al. 2022 §4.1, 16-bit values: per layer 34·sbh bytes (attention 11sbh, MLP "
+    "19sbh, two layer norms 4sbh), i.e. 17 values for each token's each hidden dim, + 5as²b "
+    "bytes (2.5 values per query-key pair and head) for the attention scores, softmax and its "
+    "dropout mask. "
 )
+# Korthikanti et al.'s coefficients are bytes at 16 bits; botec counts values (÷ 2 bytes) and
+# multiplies by the bytes per activation value, so a number never hides its unit.
 ACTIVATION_BYTES_PER_LAYER: dict[tuple[str, bool], Formula] = {
     ("none", False): Formula(
         "activation_bytes_per_layer_tp",
-        f"{_SBH} * (10 + 24 / tensor_parallel + {_SCORES})",
+        f"{_SBH} * (5 + 12 / tensor_parallel + {_SCORES}) * activation_bytes",
         "B",
         "Activations per layer (tensor parallel, no recomputation)",
-        _WHY_34 + "With TP only the 24sbh inside attention and MLP and the scores split t ways; "
-        "layer norms and dropouts (10sbh) are replicated (§4.2.1, Table 2). t = 1 gives "
-        "sbh(34 + 5as/h).",
+        _WHY_34 + "With TP only the 12 values inside attention and MLP and the scores split t "
+        "ways; layer norms and dropouts (5) are replicated (§4.2.1, Table 2). t = 1 gives "
+        "sbh(34 + 5as/h) bytes.",
     ),
     ("none", True): Formula(
         "activation_bytes_per_layer_tp_sp",
-        f"{_SBH} * (34 / tensor_parallel + {_SCORES})",
+        f"{_SBH} * (17 / tensor_parallel + {_SCORES}) * activation_bytes",
         "B",
         "Activations per layer (tensor + sequence parallel, no recomputation)",
         _WHY_34 + "Sequence parallelism splits the layer norms and dropouts too (§4.2.2, Table 2).",
     ),
     ("selective", False): Formula(
         "activation_bytes_per_layer_tp_selective",
-        f"{_SBH} * (10 + 24 / tensor_parallel)",
+        f"{_SBH} * (5 + 12 / tensor_parallel) * activation_bytes",
         "B",
         "Activations per layer (tensor parallel, selective recomputation)",
         _WHY_34 + "Selective recomputation drops the 5as²b/t score term and recomputes it "
@@ -42,28 +46,33 @@ ACTIVATION_BYTES_PER_LAYER: dict[tuple[str, bool], Formula] = {
     ),
     ("selective", True): Formula(
         "activation_bytes_per_layer_tp_sp_selective",
-        f"{_SBH} * 34 / tensor_parallel",
+        f"{_SBH} * 17 / tensor_parallel * activation_bytes",
         "B",
         "Activations per layer (tensor + sequence parallel, selective recomputation)",
-        _WHY_34 + "Sequence parallel and selective recomputation: 34sbh/t (Table 2).",
+        _WHY_34 + "Sequence parallel and selective recomputation: 34sbh/t bytes (Table 2).",
     ),
     ("full", False): Formula(
         "activation_bytes_per_layer_full",
-        f"2 * {_SBH}",
+        f"{_SBH} * activation_bytes",
         "B",
         "Activations per layer (full recomputation)",
-        "Full recomputation keeps only each layer's 16-bit input, 2sbh bytes (Korthikanti et al. "
-        "2022 §5, Table 2), and recomputes the rest in the backward pass.",
+        "Full recomputation keeps only each layer's input, one value per token and hidden dim "
+        "(2sbh bytes at 16 bits; Korthikanti et al. 2022 §5, Table 2), and recomputes the rest "
+        "in the backward pass.",
     ),
     ("full", True): Formula(
         "activation_bytes_per_layer_full_sp",
-        f"2 * {_SBH} / tensor_parallel",
+        f"{_SBH} * activation_bytes / tensor_parallel",
         "B",
         "Activations per layer (full recomputation, sequence parallel)",
-        "The layer input, 2sbh bytes, is sequence-sharded t ways between layers under sequence "
-        "parallelism (Table 2 prints 2sbh, without SP).",
+        "The layer input, 2sbh bytes at 16 bits, is sequence-sharded t ways between layers under "
+        "sequence parallelism (Table 2 prints 2sbh, without SP).",
     ),
 }
+# 16-bit activations (BF16/FP16), the precision Korthikanti et al.'s coefficients assume.
+ACTIVATION_BYTES = 2
+# Scores (2 B), softmax output (2 B) and dropout mask (1 B) per query-key pair: 5 B = 2.5 values.
+SCORE_VALUES_PER_KEY = 2.5
 ACTIVATION_BYTES_PER_GPU = Formula(
     "activation_bytes_per_gpu",
     "activation_bytes_per_layer * layers / pipeline_parallel "
@@ -93,12 +102,33 @@ def activations(
     """Activations per GPU. ``shape`` maps seq_len, micro_batch, hidden_size, heads, layers,
     tensor_parallel, pipeline_parallel and micro_batches to values on the sheet."""
     formula = _activation_formula(recompute, sequence_parallel)
+    shape = shape | {
+        "activation_bytes": training_activation_bytes(sheet),
+        "score_values_per_key": sheet.constant(
+            "score_values_per_key",
+            SCORE_VALUES_PER_KEY,
+            "values/(tokens/sequence)",
+            "Attention-score values per query token per context token (per head)",
+            "Korthikanti et al. 2022: 5as²b bytes (scores 2 B, softmax 2 B, dropout mask 1 B "
+            "per pair) at 2 bytes per value",
+        ),
+    }
     per_layer = sheet.step(
         formula, name="activation_bytes_per_layer", **{k: shape[k] for k in formula.parsed.names}
     )
     env = {**shape, "activation_bytes_per_layer": per_layer}
     names = ACTIVATION_BYTES_PER_GPU.parsed.names
     return sheet.step(ACTIVATION_BYTES_PER_GPU, **{k: env[k] for k in names})
+
+
+def training_activation_bytes(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "training_activation_bytes",
+        ACTIVATION_BYTES,
+        "B/token-dim",
+        "Bytes per activation value",
+        "BF16: 2 bytes for each token's each hidden dim",
+    )
 
 
 def activation_bytes(
@@ -119,6 +149,7 @@ def activation_bytes(
         "heads": heads, "layers": layers, "tensor_parallel": tensor_parallel,
         "pipeline_parallel": pipeline_parallel,
         "micro_batches": pipeline_parallel if micro_batches is None else micro_batches,
+        "activation_bytes": ACTIVATION_BYTES, "score_values_per_key": SCORE_VALUES_PER_KEY,
     }  # fmt: skip
     formula = _activation_formula(recompute, sequence_parallel)
     env["activation_bytes_per_layer"] = _eval(formula, env)

@@ -15,7 +15,7 @@ from botec.core.sheet import Formula, Sheet, Value
 COMPUTE_BOUND_TIME = Formula(
     "inference_time",
     "flop_per_param_per_token * params * output_tokens / (peak_flop_per_s * compute_utilization)",
-    "s",
+    "s/req",
     "Inference time per request (compute-bound)",
     "2 FLOPs (one multiply-add) per parameter per generated token, at the stated share of peak.",
     headline=True,
@@ -43,13 +43,14 @@ MEMORY_BOUND_TIME_PER_TOKEN = Formula(
 )
 TOKENS_PER_SECOND = Formula(
     "tokens_per_second_per_replica",
-    "1 / time_per_token",
+    "single_sequence * decode_tokens_per_step / time_per_token",
     "token/s",
     "Output tokens per second per replica (batch 1)",
+    "A decode step gives the one sequence one token.",
 )
 BATCHED_TOKENS_PER_SECOND = Formula(
     "batched_tokens_per_second",
-    "tokens_per_second_per_replica * min(batch_size, linear_batch_limit)",
+    "tokens_per_second_per_replica * min(batch_size, linear_batch_limit) / single_sequence",
     "token/s",
     "Output tokens per second with batching",
     "Seed 002 assumes throughput grows linearly with batch up to 16 and then stops; the roofline "
@@ -89,7 +90,7 @@ TOTAL_GPUS = Formula(
 
 ARITHMETIC_INTENSITY = Formula(
     "arithmetic_intensity",
-    "flop_per_param_per_token * params * batch_size / weights_memory",
+    "flop_per_param_per_token * params * batch_size * decode_tokens_per_step / weights_memory",
     "FLOP/B",
     "Decode arithmetic intensity",
     "FLOPs done per byte of weights read in one decode step; batching raises it.",
@@ -106,7 +107,7 @@ RIDGE_POINT = Formula(
 PROMPT_AS_OUTPUT = Formula(
     "prompt_tokens",
     "output_tokens",
-    "tokens",
+    "tokens/req",
     "Prompt tokens per request",
     "Not given: assumed as long as the answer.",
 )
@@ -118,15 +119,16 @@ TOKENS_PER_GPU_NEEDED = Formula(
 )
 BATCH_FOR_RATE = Formula(
     "batch_needed",
-    "tokens_per_second_per_gpu_needed * weights_memory / memory_bandwidth",
+    "tokens_per_second_per_gpu_needed * weights_memory / memory_bandwidth / decode_tokens_per_step",
     "sequences",
     "Concurrent sequences per GPU that rate needs",
     "A decode step takes at least weights ÷ bandwidth however small the batch, so the batch must "
-    "supply that many tokens per step. Ignores KV reads, so this is a lower bound.",
+    "supply that many tokens per step, one per sequence. Ignores KV reads, so this is a lower "
+    "bound.",
 )
 REQUEST_LATENCY = Formula(
     "request_latency",
-    "batch_prefill_time + output_tokens * batch_decode_step_time",
+    "batch_prefill_time + output_tokens / decode_tokens_per_step * batch_decode_step_time",
     "s",
     "End-to-end latency of one request at this batch (roofline)",
     "The batch's prefill, then one decode step per output token at the full batch (queueing "
@@ -150,6 +152,20 @@ def forward_flop_per_param_per_token(sheet: Sheet) -> Value:
         "FLOP/param/token",
         "Forward FLOPs per parameter per token",
         "one multiply-add (2 FLOPs) per weight per token",
+    )
+
+
+def single_sequence(sheet: Sheet) -> Value:
+    return sheet.constant("single_sequence", 1, "sequences", "Batch of one", "batch-1 decoding")
+
+
+def decode_tokens_per_step(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "decode_tokens_per_step",
+        1,
+        "tokens/sequence",
+        "Tokens a decode step adds to each sequence",
+        "autoregressive decoding: one token per sequence per step (no speculative decoding)",
     )
 
 
@@ -192,7 +208,12 @@ def memory_bound_decode(
         gpus_per_replica=gpus_per_replica,
         memory_bandwidth=bandwidth,
     )
-    rate = sheet.step(TOKENS_PER_SECOND, time_per_token=step)
+    rate = sheet.step(
+        TOKENS_PER_SECOND,
+        single_sequence=single_sequence(sheet),
+        decode_tokens_per_step=decode_tokens_per_step(sheet),
+        time_per_token=step,
+    )
     return step, rate
 
 
@@ -204,6 +225,7 @@ def intensity_and_ridge(
         flop_per_param_per_token=forward_flop_per_param_per_token(sheet),
         params=params,
         batch_size=batch,
+        decode_tokens_per_step=decode_tokens_per_step(sheet),
         weights_memory=weights,
     )
     ridge = sheet.step(RIDGE_POINT, peak_flop_per_s=peak, memory_bandwidth=bandwidth)
@@ -216,6 +238,7 @@ def batched_tokens(sheet: Sheet, rate: Value, batch: Value, limit: Value) -> Val
         tokens_per_second_per_replica=rate,
         batch_size=batch,
         linear_batch_limit=limit,
+        single_sequence=single_sequence(sheet),
     )
 
 
@@ -266,4 +289,5 @@ def batch_needed(
         tokens_per_second_per_gpu_needed=per_gpu,
         weights_memory=weights,
         memory_bandwidth=bandwidth,
+        decode_tokens_per_step=decode_tokens_per_step(sheet),
     )

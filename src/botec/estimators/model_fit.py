@@ -53,7 +53,7 @@ FIT_HEADROOM = Formula(
 MAX_CONTEXT = Formula(
     "max_context_tokens",
     "max(0, floor((gpus * gpu_capacity - weights_memory) / (kv_cache_per_token * batch)))",
-    "tokens",
+    "tokens/sequence",
     "Longest context that fits on these GPUs",
     "What the weights leave, shared by the batch's KV caches.",
 )

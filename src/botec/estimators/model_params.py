@@ -240,7 +240,7 @@ class _Builder:
 
 def _embeddings(b: _Builder, s: ParamShape) -> list[str]:
     """What comes before the first layer: token (and learned position) embeddings."""
-    b.inp("vocab_size", s.vocab_size, "tokens", "Vocabulary size")
+    b.inp("vocab_size", s.vocab_size, "entries", "Vocabulary size")
     parts = [b.step(EMBEDDING)]
     if s.learned_positions:
         b.inp("positions", s.learned_positions, "positions", "Learned positions")

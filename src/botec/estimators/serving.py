@@ -29,28 +29,28 @@ from botec.estimators._constants import reference_matmul_share
 CACHED_TOKENS = Formula(
     "cached_tokens",
     "min(input_tokens + output_tokens, sliding_window)",
-    "tokens",
+    "tokens/sequence",
     "Tokens cached per sequence (sliding window)",
     "Sliding-window attention keeps only the last window of keys and values.",
 )
 FULL_CONTEXT = Formula(
     "cached_tokens",
     "input_tokens + output_tokens",
-    "tokens",
+    "tokens/sequence",
     "Tokens cached per sequence at the end",
     "Prompt plus every generated token.",
 )
 MEAN_CONTEXT = Formula(
     "mean_decode_context",
     "min(input_tokens + output_tokens / 2, sliding_window)",
-    "tokens",
+    "tokens/sequence",
     "Average context a decode step attends to",
     "The context grows from the prompt to prompt + output; on average by half the output.",
 )
 MEAN_CONTEXT_FULL = Formula(
     "mean_decode_context",
     "input_tokens + output_tokens / 2",
-    "tokens",
+    "tokens/sequence",
     "Average context a decode step attends to",
     "The context grows from the prompt to prompt + output; on average by half the output.",
 )
@@ -67,10 +67,10 @@ EXPERT_ROUTE = Formula(
     "Share of routed experts each token uses (k/E)",
 )
 EXPERT_PARAMS = Formula(
-    "expert_params",
+    "all_expert_params",
     "(params - active_params) / (1 - expert_route_fraction)",
     "params",
-    "Parameters in routed experts",
+    "Parameters in the routed experts (all layers)",
     "A token skips (1 − k/E) of the expert parameters: that share is total − active.",
 )
 SHARED_PARAMS = Formula(
@@ -123,25 +123,27 @@ ENGINE_BATCH = Formula(
 )
 WEIGHTS_READ = Formula(
     "weights_read_per_step",
-    "(shared_params + expert_params * (1 - (1 - expert_route_fraction) ** batch)) "
-    "* bytes_per_param",
+    "(shared_params + expert_params * (1 - (1 - expert_route_fraction) "
+    "** (batch * decode_tokens_per_step / tokens_per_route))) * bytes_per_param",
     "B",
     "Weights read per decode step (MoE)",
-    "Each token picks k of E experts; a batch of b touches 1 − (1 − k/E)^b of them on average.",
+    "Each token picks k of E experts on its own; the n tokens of a step (one per sequence) "
+    "touch 1 − (1 − k/E)^n of them on average.",
 )
 PREFILL_LINEAR_FLOPS = Formula(
     "prefill_linear_flops",
-    "batch * 2 * active_params * input_tokens",
+    "batch * input_tokens * flop_per_param_per_token * active_params",
     "FLOP",
     "Prefill FLOPs in the weight matmuls",
     "2 per active parameter per prompt token.",
 )
 PREFILL_ATTENTION_FLOPS = Formula(
     "prefill_attention_flops",
-    "batch * 2 * layers * attention_dim * input_tokens ** 2",
+    "batch * attention_flop_per_pair * layers * attention_dim * input_tokens * input_tokens / 2",
     "FLOP",
     "Prefill FLOPs in attention",
-    "Causal attention: QKᵀ and AV are 2·s²·d each per layer, halved by the mask.",
+    "Causal attention: QKᵀ and AV are 2·s²·d each per layer, halved by the mask (on average a "
+    "prompt token attends to half the prompt).",
 )
 KV_WRITE_BYTES = Formula(
     "kv_write_bytes",
@@ -152,14 +154,15 @@ KV_WRITE_BYTES = Formula(
 )
 DECODE_LINEAR_FLOPS = Formula(
     "decode_linear_flops",
-    "batch * 2 * active_params",
+    "batch * decode_tokens_per_step * flop_per_param_per_token * active_params",
     "FLOP",
     "Decode step FLOPs in the weight matmuls",
     "One token per sequence: 2 FLOPs (multiply and add) per active parameter.",
 )
 DECODE_ATTENTION_FLOPS = Formula(
     "decode_attention_flops",
-    "batch * 4 * layers * attention_dim * mean_decode_context",
+    "batch * decode_tokens_per_step * attention_flop_per_pair * layers * attention_dim "
+    "* mean_decode_context",
     "FLOP",
     "Decode step FLOPs in attention",
     "QKᵀ and AV over the context, 2·d·c each per layer.",
@@ -236,17 +239,6 @@ DECODE_MEMORY_TIME = Formula(
     "Decode step if reading were all it did",
     "The weights and every sequence's KV cache at the efficient share of bandwidth.",
 )
-TP_SYNC = Formula(
-    "tp_sync_time",
-    "allreduces_per_layer * layers * min(tensor_parallel - 1, 1) * (allreduce_latency "
-    "+ 2 * (tensor_parallel - 1) / tensor_parallel * tokens * hidden_size * activation_bytes "
-    "/ allreduce_bandwidth)",
-    "s",
-    "Tensor-parallel all-reduce time",
-    "Ring all-reduces per layer (2; 3 for a mixture of experts: attention, then the experts' "
-    "dispatch and combine) of tokens × hidden × 2 B, each a fixed cost per call plus "
-    "2(N−1)/N of the message at the bus bandwidth NCCL reaches; none on one GPU.",
-)
 BATCH_STEP_OVERHEAD = Formula(
     "batch_step_overhead",
     "step_overhead + max(batch - 1, 0) * sequence_overhead",
@@ -273,14 +265,15 @@ PREFILL_TIME = Formula(
 )
 TPOT_RATE = Formula(
     "decode_tokens_per_second",
-    "1 / time_per_output_token",
+    "single_sequence * decode_tokens_per_step / time_per_output_token",
     "token/s",
     "Decode speed per sequence (batch 1)",
     headline=True,
 )
 THROUGHPUT = Formula(
     "max_output_throughput",
-    "batch * output_tokens / (prefill_time + output_tokens * decode_step_time)",
+    "batch * output_tokens "
+    "/ (prefill_time + output_tokens / decode_tokens_per_step * decode_step_time)",
     "token/s",
     "Output throughput of the TP group",
     "A static batch: prefill every prompt, then output_tokens decode steps for all of them.",
@@ -288,7 +281,7 @@ THROUGHPUT = Formula(
 )
 PER_USER = Formula(
     "tokens_per_second_per_user",
-    "1 / decode_step_time",
+    "single_sequence * decode_tokens_per_step / decode_step_time",
     "token/s",
     "Decode speed each sequence sees at this batch",
     "Every decode step gives each sequence in the batch one token: what a user watching the "
@@ -304,7 +297,7 @@ PER_GPU = Formula(
 )
 E2E = Formula(
     "end_to_end_latency",
-    "time_to_first_token + (output_tokens - 1) * time_per_output_token",
+    "time_to_first_token + (output_tokens / decode_tokens_per_step - 1) * time_per_output_token",
     "s",
     "End-to-end latency of one request (batch 1)",
     "The first token, then one decode step for each of the others.",
@@ -340,25 +333,6 @@ def roofline(
         memory_bandwidth=gpu["memory_bandwidth"],
         memory_efficiency=gpu["memory_efficiency"],
         roofline_sharpness=gpu["roofline_sharpness"],
-    )
-
-
-def sync_time(
-    sheet: Sheet, prefix: str, title: str, *, tokens: Value, gpu: dict[str, Value]
-) -> Value:
-    """Tensor-parallel all-reduce time of one phase."""
-    return sheet.step(
-        TP_SYNC,
-        name=f"{prefix}_sync_time",
-        title=f"{title}: all-reduce time",
-        allreduces_per_layer=gpu["allreduces_per_layer"],
-        layers=gpu["layers"],
-        tensor_parallel=gpu["tensor_parallel"],
-        tokens=tokens,
-        hidden_size=gpu["hidden_size"],
-        activation_bytes=gpu["activation_bytes"],
-        allreduce_bandwidth=gpu["allreduce_bandwidth"],
-        allreduce_latency=gpu["allreduce_latency"],
     )
 
 

@@ -5,7 +5,10 @@ every new request also needs its prompt prefilled, and (without chunked prefill)
 stalls the decode steps of everyone else. By Little's law a replica finishes ``batch`` requests per
 request lifetime, and each of those brought one prefill, so
 
-    lifetime = output_tokens × decode_step_time + batch × prefill_gpu_time.
+    lifetime = output_tokens × decode_step_time + batch × prefill_gpu_time
+
+(one decode step per output token of the sequence; a batch-1 prefill for each of the batch's
+sequences).
 
 TTFT adds the wait for the GPU: half a decode step on average (a new prompt starts when the step
 running now ends) plus queueing behind other prompts. Prompts arrive at random; the GPU spends
@@ -17,7 +20,7 @@ as long on average); a planner should err on that side.
 
 from __future__ import annotations
 
-from botec.core.sheet import Formula
+from botec.core.sheet import Formula, Sheet, Value
 
 PREFILL_GPU_TIME = Formula(
     "prefill_gpu_time",
@@ -29,7 +32,8 @@ PREFILL_GPU_TIME = Formula(
 )
 REQUEST_LIFETIME = Formula(
     "request_lifetime",
-    "output_tokens * decode_step_time + batch * prefill_gpu_time",
+    "output_tokens / decode_tokens_per_step * decode_step_time "
+    "+ batch / single_sequence * prefill_gpu_time",
     "s",
     "Time a request spends decoding in a full replica",
     "Its decode steps, plus the prefills of the batch requests that arrive meanwhile (Little's "
@@ -37,25 +41,26 @@ REQUEST_LIFETIME = Formula(
 )
 PREFILL_SHARE = Formula(
     "prefill_share",
-    "batch * prefill_gpu_time / request_lifetime",
+    "batch / single_sequence * prefill_gpu_time / request_lifetime",
     "fraction",
     "Share of GPU time spent prefilling",
     "The utilisation the prompt queue sees; waits grow as 1/(1 − share).",
 )
 REPLICA_RATE = Formula(
     "replica_request_rate",
-    "batch / request_lifetime",
+    "batch / (request_lifetime * sequences_per_request)",
     "req/s",
     "Requests per second one replica sustains",
-    "Little's law: sequences in flight ÷ time each stays.",
+    "Little's law: sequences in flight ÷ time each stays, one sequence per request.",
     headline=True,
 )
 TPOT_P50 = Formula(
     "tpot_p50",
-    "request_lifetime / output_tokens",
+    "request_lifetime / (output_tokens / decode_tokens_per_step)",
     "s",
     "Time per output token, typical (p50)",
-    "The average gap between tokens: decode steps plus the prefills interleaved with them.",
+    "The average gap between tokens: the lifetime over its decode steps, the prefills "
+    "interleaved with them included.",
     headline=True,
 )
 TPOT_P99 = Formula(
@@ -132,7 +137,7 @@ OUTPUT_TOKENS_PER_MONTH = Formula(
 )
 COST_PER_MILLION = Formula(
     "usd_per_million_output_tokens",
-    "serving_cost_per_month / output_tokens_per_month * 1e6",
+    "serving_cost_per_month / output_tokens_per_month * tokens_per_mtoken",
     "USD/Mtoken",
     "Cost per million output tokens",
     "The monthly bill over the tokens actually served (average traffic, not peak).",
@@ -141,7 +146,7 @@ COST_PER_MILLION = Formula(
 COST_PER_MILLION_FULL = Formula(
     "usd_per_million_output_tokens_at_full_load",
     "tensor_parallel * usd_per_gpu_hour / seconds_per_hour "
-    "/ (replica_request_rate * output_tokens) * 1e6",
+    "/ (replica_request_rate * output_tokens) * tokens_per_mtoken",
     "USD/Mtoken",
     "Cost per million output tokens at full load",
     "What a replica costs per token when it is always busy: the floor autoscaling approaches.",
@@ -149,9 +154,19 @@ COST_PER_MILLION_FULL = Formula(
 COST_PER_MILLION_ALL_FULL = Formula(
     "usd_per_million_tokens_at_full_load",
     "tensor_parallel * usd_per_gpu_hour / seconds_per_hour "
-    "/ (replica_request_rate * (input_tokens + output_tokens)) * 1e6",
+    "/ (replica_request_rate * (input_tokens + output_tokens)) * tokens_per_mtoken",
     "USD/Mtoken",
     "Cost per million tokens in and out at full load",
     "Prompt and answer tokens together, a replica always busy: the figure to set beside a hosted "
     "API's per-token prices, which are charged at the provider's own high utilisation.",
 )
+
+
+def tokens_per_mtoken(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "tokens_per_mtoken",
+        1e6,
+        "tokens/Mtoken",
+        "Tokens per million tokens",
+        "Mtoken = 10^6 tokens, the unit API prices are quoted in",
+    )

@@ -37,6 +37,14 @@ MONTHLY = Formula(
     "New interaction storage per month",
     headline=True,
 )
+HELD = Formula(
+    "interaction_storage_held",
+    "monthly_storage * storage_months",
+    "B",
+    "Interaction data held",
+    "Object storage bills the bytes held each month: the months of interactions kept so far, "
+    "a bill that grows as they accumulate.",
+)
 EVENTS_PER_DAY = Formula(
     "events_per_day", "daily_active_users * events_per_user_per_day", "events/day", "Events per day"
 )
@@ -88,6 +96,10 @@ def interactions(
         MONTHLY, interaction_storage_per_day=daily, days_per_month=days_per_month(sheet)
     )
     return daily, monthly
+
+
+def interactions_held(sheet: Sheet, monthly: Value, months: Value) -> Value:
+    return sheet.step(HELD, monthly_storage=monthly, storage_months=months)
 
 
 def training_data(

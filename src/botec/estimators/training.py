@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._constants import seconds_per_hour
+from botec.estimators.inference import forward_flop_per_param_per_token
+from botec.estimators.serving_counts import ATTENTION_FLOP_PER_PAIR, ATTENTION_PAIR_UNIT
 from botec.estimators.training_budget import (
     AFFORDABLE_FLOPS,
     AFFORDABLE_GPU_HOURS,
@@ -102,16 +104,17 @@ DENSE_FLOPS = Formula(
 )
 ATTENTION_FLOPS = Formula(
     "attention_flops",
-    "12 * layers * attention_dim * sequence_length * tokens",
+    "training_attention_flop_per_pair * layers * attention_dim * sequence_length * tokens",
     "FLOP",
     "Attention over the context (PaLM's 12·L·d·s per token)",
-    "QKᵀ and AV are 2·s·d each per token and layer forward, ×3 for training; counted without "
+    "QKᵀ and AV are 2·s·d each per token and layer forward, ×3 for training: 12 FLOPs per query "
+    "token per context token and dimension; counted without "
     "the causal mask's half, as PaLM (Chowdhery et al. 2022, App. B) and Megatron-LM count MFU. "
     "Small below ~8K context for wide models, large for long context.",
 )
 TEACHER_FLOPS = Formula(
     "teacher_flops",
-    "2 * teacher_params * teacher_tokens",
+    "flop_per_param_per_token * teacher_params * teacher_tokens",
     "FLOP",
     "Distillation teacher's forward passes",
     "The teacher only scores the tokens (its logits are the targets): a forward pass, 2 FLOPs per "
@@ -127,7 +130,7 @@ WITH_TEACHER = Formula(
 PRETRAINING_CONTEXT = Formula(
     "sequence_length",
     "min(context_length, pretraining_context_cap)",
-    "tokens",
+    "tokens/sequence",
     "Training sequence length (the model's context, up to the pretraining cap)",
     "Long-context models pretrain at a few thousand tokens and extend in a short final stage.",
 )
@@ -151,7 +154,7 @@ TOTAL_WITH_ATTENTION = Formula(
 )
 PETAFLOP_DAYS = Formula(
     "petaflop_days",
-    "total_flops / (1e15 * seconds_per_day)",
+    "total_flops / (flop_per_pflop * seconds_per_day)",
     "PF-days",
     "Training compute in petaflop/s-days",
     "The unit of the GPT-3 paper's Table D.1: 10^15 FLOP/s for a day = 8.64e19 FLOP.",
@@ -174,7 +177,7 @@ SELECTIVE_RECOMPUTE_FLOPS = Formula(
 )
 ENERGY = Formula(
     "training_energy",
-    "gpus * gpu_tdp * power_fraction * pue * wall_clock / seconds_per_hour / 1000",
+    "gpus * gpu_tdp * power_fraction * pue * wall_clock / seconds_per_hour / watts_per_kilowatt",
     "kWh",
     "Training energy (facility)",
     "GPUs × TDP × average draw as a share of TDP × the data centre's PUE × time; host CPUs, "
@@ -274,6 +277,25 @@ COST = Formula(
 )
 
 
+def training_attention_flop_per_pair(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "training_attention_flop_per_pair",
+        3 * ATTENTION_FLOP_PER_PAIR,
+        ATTENTION_PAIR_UNIT,
+        "Training attention FLOPs per query token per context token (per layer and dim)",
+        "QKᵀ and AV: 2 FLOPs each per query-key pair and dimension forward (4), ×3 with the "
+        "backward pass (PaLM, Chowdhery et al. 2022, App. B)",
+    )
+
+
+def flop_per_pflop(sheet: Sheet) -> Value:
+    return sheet.constant("flop_per_pflop", 1e15, "FLOP/PFLOP", "FLOP per petaFLOP", "peta = 10^15")
+
+
+def watts_per_kilowatt(sheet: Sheet) -> Value:
+    return sheet.constant("watts_per_kilowatt", 1000, "W/kW", "Watts per kilowatt", "kilo = 10^3")
+
+
 @dataclass
 class TrainingResult:
     total_flops: Value
@@ -320,11 +342,18 @@ def training_flops(
         )
     else:
         dense = sheet.step(DENSE_FLOPS, flop_per_param_per_token=six, params=params, tokens=tokens)
-        attn = sheet.step(ATTENTION_FLOPS, tokens=tokens, **attention)
+        attn = sheet.step(
+            ATTENTION_FLOPS,
+            tokens=tokens,
+            training_attention_flop_per_pair=training_attention_flop_per_pair(sheet),
+            **attention,
+        )
         total = sheet.step(TOTAL_WITH_ATTENTION, name=name, dense_flops=dense, attention_flops=attn)
     if not teacher:
         return total
-    extra = sheet.step(TEACHER_FLOPS, **teacher)
+    extra = sheet.step(
+        TEACHER_FLOPS, flop_per_param_per_token=forward_flop_per_param_per_token(sheet), **teacher
+    )
     return sheet.step(WITH_TEACHER, student_flops=total, teacher_flops=extra)
 
 

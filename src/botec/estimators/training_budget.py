@@ -11,12 +11,13 @@ from botec.estimators.training_rules import flop_per_param_per_token, tokens_per
 
 FITTED_OPTIMAL_PARAMS = Formula(
     "fitted_optimal_params",
-    "chinchilla_g * (total_flops / flop_per_param_per_token) ** (chinchilla_beta "
-    "/ (chinchilla_alpha + chinchilla_beta))",
+    "chinchilla_g * (total_flops / (flop_per_param_per_token * chinchilla_count_unit)) "
+    "** (chinchilla_beta / (chinchilla_alpha + chinchilla_beta))",
     "params",
     "Compute-optimal size by Chinchilla's fitted law",
     "Hoffmann et al. 2022, Approach 3: L(N, D) = E + A/N^α + B/D^β minimised under C = 6·N·D "
-    "gives N_opt = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β)); 40B for Gopher's 5.76e23 FLOP.",
+    "gives N_opt = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β)); 40B for Gopher's 5.76e23 FLOP. "
+    "The fit counts N·D = C/6 in parameter-tokens, so the power applies to that count.",
 )
 FITTED_OPTIMAL_TOKENS = Formula(
     "fitted_optimal_tokens",
@@ -102,6 +103,16 @@ AFFORDABLE_TOKENS = Formula(
     "Tokens the budget buys for this model",
     headline=True,
 )
+
+
+def chinchilla_count_unit(sheet: Sheet) -> Value:
+    return sheet.constant(
+        "chinchilla_count_unit",
+        1,
+        "param-tokens",
+        "Unit of N·D in Chinchilla's fit (one parameter-token)",
+        "Hoffmann et al. 2022 fit the loss to raw counts of parameters and tokens",
+    )
 
 
 class PlannedRun(Protocol):

@@ -12,9 +12,12 @@ from botec.core.sheet import Formula, Sheet, Value
 from botec.estimators._plain import evaluate as _eval
 from botec.estimators._plain import positive_number as _number
 from botec.estimators.activations import (
+    ACTIVATION_BYTES,
     ACTIVATION_BYTES_PER_GPU,
+    SCORE_VALUES_PER_KEY,
     _activation_formula,
     activation_bytes,
+    training_activation_bytes,
 )
 from botec.estimators.model_states import (
     _STATE_FORMULAS,
@@ -76,9 +79,7 @@ def communication(
         "Tensor-parallel all-reduces per layer per micro-batch",
         "Megatron: 2 forward + 2 backward; full recomputation reruns the forward's 2",
     )
-    env["activation_bytes"] = sheet.constant(
-        "training_activation_bytes", 2, "B", "Bytes per activation value", "BF16"
-    )
+    env["activation_bytes"] = training_activation_bytes(sheet)
     return tuple(  # type: ignore[return-value]
         sheet.step(f, **{k: env[k] for k in f.parsed.names})
         for f in (DP_COMM_BYTES, TP_COMM_BYTES, PP_COMM_BYTES)
@@ -122,7 +123,7 @@ CONTEXT_PARALLEL_FROM = 16_384  # tokens: context parallelism is tried for seque
 CP_SEQUENCE = Formula(
     "seq_len_per_gpu",
     "seq_len / context_parallel",
-    "tokens",
+    "tokens/sequence",
     "Tokens of each sequence a GPU holds (context parallelism)",
     "Context parallelism splits every sequence over CP GPUs, which exchange keys and values "
     "for attention (Megatron-LM's context parallelism; Llama 3 trained its 128K stage with it).",
@@ -295,7 +296,8 @@ def smallest_layout(
         share = stage_share(model.layers, p) if model is not None else p
         env = _state_env(c, flags) | {"params": n, "tensor_parallel": t, "pipeline_parallel": share}
         env |= {"pipeline_stages": p, "data_parallel": 1, "micro_batches": micro_batches or p}
-        env |= {"activation_bytes": 2, "activations": 0.0, "context_parallel": cp}
+        env |= {"activation_bytes": ACTIVATION_BYTES, "activations": 0.0, "context_parallel": cp}
+        env["score_values_per_key"] = SCORE_VALUES_PER_KEY
         if shape is not None:
             env |= shape | {"seq_len": seq_len / cp}  # each GPU holds 1/CP of a sequence
             env["activation_bytes_per_layer"] = _eval(per_layer, env)

@@ -130,7 +130,8 @@ def _whole(raw: Any) -> Any:
     return raw
 
 
-WholeCount = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=10_000_000)]
+MAX_GPU_COUNT = 10_000_000  # any count botec takes or answers (GPUs, layers, batch)
+WholeCount = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=MAX_GPU_COUNT)]
 
 # Seed 002's rule of thumb, by kind of product ('Forgetting Peak Traffic').
 PEAK_FACTORS = {"consumer": 3.0, "payments": 5.0, "advertising": 10.0, "ads": 10.0, "unknown": 5.0}

@@ -23,13 +23,13 @@ def run_bandwidth(ctx: Context, scn: Scenario) -> None:
     if scn.users and point(scn.users.peak_factor or 3) > 1 and ctx.peak_rps is not None:
         load, sized_for = ctx.peak_rps, "peak"
     if req.request_size:
-        size = sheet.input("request_bytes", req.request_size, "B", "Bytes per request")
+        size = sheet.input("request_bytes", req.request_size, "B/req", "Bytes per request")
         network.bandwidth(
             sheet, load, size, "ingress_bandwidth", f"Ingress bandwidth ({sized_for})"
         )
     if not req.response_size:
         return
-    size = sheet.input("response_bytes", req.response_size, "B", "Bytes per response")
+    size = sheet.input("response_bytes", req.response_size, "B/req", "Bytes per response")
     network.bandwidth(sheet, load, size, "egress_bandwidth", f"Egress bandwidth ({sized_for})")
     if scn.cost:
         usd = price(

@@ -18,7 +18,9 @@ def run_cpu_serving(ctx: Context, scn: Scenario) -> None:
     cores, machines = cpu_serving.cpu_serving(
         sheet,
         ctx.peak_rps,
-        sheet.input("latency_per_request", c.latency_per_request, "s", "Model latency per request"),
+        sheet.input(
+            "latency_per_request", c.latency_per_request, "s/req", "Model latency per request"
+        ),
         sheet.input("headroom_factor", c.headroom_factor, "x", "Headroom factor", "scenario"),
         sheet.input("cores_per_machine", c.cores_per_machine, "cores/machine", "Cores per machine"),
         sheet.input(

@@ -90,7 +90,7 @@ def _memory_bound(
         "Requests per second per replica (batch 1)",
     )
     # Intensity at batch 1, the case this method times; batching raises it proportionally.
-    one = sheet.constant("single_sequence", 1, "sequences", "Batch of one", "batch-1 decoding")
+    one = inference.single_sequence(sheet)
     ai, ridge = inference.intensity_and_ridge(sheet, ctx.params, one, ctx.weights, peak, bandwidth)
     verdicts.bound(sheet, ai, ridge)
     if inf.batch_size > 1:

@@ -14,7 +14,9 @@ def run_kv_cache(ctx: Context, model: ModelSection | None, kvs: KvCacheSection) 
         raise BotecInputError("kv_cache", "no [model] section", "a [model] with params and shape")
     sheet = ctx.sheet
     kv = kv_per_token(ctx, model, kvs.kv_precision)
-    ctx_tokens = sheet.input("context_tokens", kvs.context_tokens, "tokens", "Context per sequence")
+    ctx_tokens = sheet.input(
+        "context_tokens", kvs.context_tokens, "tokens/sequence", "Context per sequence"
+    )
     seqs = sheet.input(
         "concurrent_sequences", kvs.concurrent_sequences, "sequences", "Concurrent sequences"
     )

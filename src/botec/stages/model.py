@@ -60,7 +60,7 @@ def kv_per_token(ctx: Context, model: ModelSection, kv_precision: str) -> Value:
         sheet.input(
             "kv_bytes_per_value",
             prec.bytes_per_param,
-            "B",
+            "B/token-dim",
             f"KV-cache bytes per value ({prec.name})",
             prec.source,
         ),

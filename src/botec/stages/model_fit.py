@@ -51,7 +51,9 @@ def run_model_fit(ctx: Context, f: ModelFitSection) -> None:
         "layers", shape["layers"], "layers", "Transformer layers", shape["cite"], shape["kind"]
     )
     kv = kv_per_token(ctx, f, spec, shape, layers, SECTION)
-    context = sheet.input("context_tokens", f.context_tokens, "tokens", "Context per sequence")
+    context = sheet.input(
+        "context_tokens", f.context_tokens, "tokens/sequence", "Context per sequence"
+    )
     batch = sheet.input("batch", f.batch, "sequences", "Sequences held at once")
     need = sheet.step(
         mf.FIT_MEMORY, weights_memory=weights, kv_cache_per_token=kv, context_tokens=context,

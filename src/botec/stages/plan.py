@@ -10,6 +10,8 @@ are computed beside it with the reason they differ. The recorded formulas are in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from botec.catalog import gpu_prices as gp
@@ -80,6 +82,17 @@ def _chunk_text(chunk: int) -> str:
     return f"{chunk:,}" if chunk else "none"
 
 
+@contextmanager
+def _as_plan_field(plan: ServingPlanSection) -> Iterator[None]:
+    """A TP the plan was told to use that does not split the heads: named as the plan's field."""
+    try:
+        yield
+    except BotecInputError as exc:
+        if exc.field != "serving.tensor_parallel" or not plan.tensor_parallel:
+            raise
+        raise BotecInputError("serving_plan.tensor_parallel", exc.value, exc.allowed) from None
+
+
 def run_plan(
     ctx: Context,
     srv: ServingSection,
@@ -101,7 +114,7 @@ def run_plan(
         (o for o in options if o.gpu == srv.gpu and o.precision == srv.precision), options[0]
     )
     pick = chosen or base
-    with sheet.section("Serving"):
+    with sheet.section("Serving"), _as_plan_field(plan):
         served = run_serving(
             ctx,
             chosen_by="serving plan: the cheapest option meeting the targets (Serving plan)",
@@ -120,6 +133,9 @@ def run_plan(
             _comparison(ctx, options, pick)
             return
         _chosen_note(ctx, plan, options, chosen, pick)
+        if chosen is None:  # no fleet, no bill: a plan that meets nothing sizes nothing
+            _comparison(ctx, options, pick)
+            return
         price = _plan_price(ctx, srv, pick, usd_per_gpu_hour)
         got = plan_steps(
             sheet,
@@ -159,7 +175,9 @@ def _chosen_note(
     )
     ctx.sheet.note(
         "ok" if chosen else "bad",
-        how if chosen else f"No option meets the targets. {pick.why_not}",
+        how
+        if chosen
+        else f"No option meets the targets. {pick.why_not[:1].upper()}{pick.why_not[1:]}",
         verdict=True,
     )
 

@@ -135,7 +135,15 @@ def best_option(
     """The batch with the most requests per replica that meets every target, for one layout."""
     option = PlanOption(srv.gpu, srv.precision, tp, usd_per_gpu_hour=price)
     srv = srv.model_copy(update={"tensor_parallel": tp, "batch": None})
-    first = _scratch(ctx, srv, plan, (peak, average), price or 0.0)
+    try:
+        first = _scratch(ctx, srv, plan, (peak, average), price or 0.0)
+    except BotecInputError as exc:  # a searched TP that does not split the heads: not an option
+        if exc.field != "serving.tensor_parallel":
+            raise
+        if plan.tensor_parallel:  # the plan's own TP: named as the plan's field (--tp)
+            raise BotecInputError("serving_plan.tensor_parallel", exc.value, exc.allowed) from None
+        option.why_not = f"TP {tp} does not split the attention heads evenly"
+        return option
     if first is None:
         option.why_not = "the weights do not fit"
         return option

@@ -11,6 +11,8 @@ from botec.core.units import MONTH, format_quantity
 from botec.estimators import inference as inf
 from botec.estimators import serving_plan as sp
 from botec.estimators._constants import hours_per_month, seconds_per_hour
+from botec.estimators.inference import decode_tokens_per_step
+from botec.estimators.serving_counts import sequences_per_request
 from botec.stages._inputs import assumed
 from botec.stages.context import Context
 
@@ -33,15 +35,29 @@ def plan_steps(
         prefill_sync_time=served["prefill_sync_time"],
     )
     batch, decode = served["batch"], served["decode_step_time"]
+    per_step, one = decode_tokens_per_step(sheet), inf.single_sequence(sheet)
     life = step(
         sp.REQUEST_LIFETIME,
-        output_tokens=served["output_tokens"],
+        output_tokens=served["output_tokens_per_sequence"],
+        decode_tokens_per_step=per_step,
         decode_step_time=decode,
         batch=batch,
+        single_sequence=one,
         prefill_gpu_time=gpu_time,
     )
-    share = step(sp.PREFILL_SHARE, batch=batch, prefill_gpu_time=gpu_time, request_lifetime=life)
-    rate = step(sp.REPLICA_RATE, batch=batch, request_lifetime=life)
+    share = step(
+        sp.PREFILL_SHARE,
+        batch=batch,
+        single_sequence=one,
+        prefill_gpu_time=gpu_time,
+        request_lifetime=life,
+    )
+    rate = step(
+        sp.REPLICA_RATE,
+        batch=batch,
+        request_lifetime=life,
+        sequences_per_request=sequences_per_request(sheet),
+    )
     chunk = _prefill_chunk(sheet, served, chunk_tokens)
     r = _latencies(sheet, served, gpu_time, life, share, chunk)
     r["replica_request_rate"] = rate
@@ -68,8 +84,8 @@ def _prefill_chunk(sheet: Sheet, served: dict[str, Any], chunk_tokens: float) ->
     """The prompt tokens prefilled per step: the chunk, or the whole prompt when unchunked."""
     return sheet.input(
         "prefill_chunk_tokens",
-        chunk_tokens or served["input_tokens"].value,
-        "tokens",
+        chunk_tokens or served["input_tokens_per_sequence"].value,
+        "tokens/sequence",
         "Prefill chunk per step" if chunk_tokens else "Prefill chunk per step (unchunked)",
         "the plan's search over 256-8,192 tokens and none (the largest that meets the targets), "
         "or the scenario's prefill_chunk_tokens (0: no chunking)",
@@ -94,18 +110,23 @@ def _latencies(
         "prefill_gpu_time": gpu_time,
         "prefill_share": share,
         "prefill_chunk_tokens": chunk,
-        "input_tokens": served["input_tokens"],
+        "input_tokens": served["input_tokens_per_sequence"],
     }
     return parts | {
         "ttft_p50": step(sp.TTFT_P50, **parts),
         "ttft_p99": step(sp.TTFT_P99, **parts),
-        "tpot_p50": step(sp.TPOT_P50, request_lifetime=life, output_tokens=served["output_tokens"]),
+        "tpot_p50": step(
+            sp.TPOT_P50,
+            request_lifetime=life,
+            output_tokens=served["output_tokens_per_sequence"],
+            decode_tokens_per_step=decode_tokens_per_step(sheet),
+        ),
         "tpot_p99": step(
             sp.TPOT_P99,
             decode_step_time=decode,
             prefill_gpu_time=gpu_time,
             prefill_chunk_tokens=chunk,
-            input_tokens=served["input_tokens"],
+            input_tokens=served["input_tokens_per_sequence"],
         ),
     }
 
@@ -166,8 +187,12 @@ def _per_token(
             "seconds_per_month", MONTH, "s/month", "Seconds per month", "30 days"
         ),
     )
+    per_mtoken = sp.tokens_per_mtoken(sheet)
     served_cost = step(
-        sp.COST_PER_MILLION, serving_cost_per_month=monthly, output_tokens_per_month=tokens
+        sp.COST_PER_MILLION,
+        serving_cost_per_month=monthly,
+        output_tokens_per_month=tokens,
+        tokens_per_mtoken=per_mtoken,
     )
     step(
         sp.COST_PER_MILLION_FULL,
@@ -176,6 +201,7 @@ def _per_token(
         seconds_per_hour=seconds_per_hour(sheet),
         replica_request_rate=rate,
         output_tokens=out,
+        tokens_per_mtoken=per_mtoken,
     )
     full = step(
         sp.COST_PER_MILLION_ALL_FULL,
@@ -185,6 +211,7 @@ def _per_token(
         replica_request_rate=rate,
         input_tokens=served["input_tokens"],
         output_tokens=out,
+        tokens_per_mtoken=per_mtoken,
     )
     sheet.note(
         "info",
@@ -252,7 +279,11 @@ def _seed_memory_bound(sheet: Sheet, served: dict[str, Any], peak_rps: Value) ->
         memory_bandwidth=served["memory_bandwidth"],
     )
     rate = sheet.step(
-        inf.TOKENS_PER_SECOND, name="seed_memory_bound_tokens_per_second", time_per_token=per_token
+        inf.TOKENS_PER_SECOND,
+        name="seed_memory_bound_tokens_per_second",
+        single_sequence=inf.single_sequence(sheet),
+        decode_tokens_per_step=decode_tokens_per_step(sheet),
+        time_per_token=per_token,
     )
     rps = sheet.step(
         inf.REQUESTS_PER_SECOND_PER_REPLICA,

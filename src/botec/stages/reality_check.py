@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from botec.catalog import Engine, Hardware
 from botec.core.sheet import Value
-from botec.estimators import inference, memory, verdicts
+from botec.estimators import inference, memory, serving_counts, verdicts
 from botec.estimators import serving as sv
 from botec.scenario import InferenceSection, ModelSection, Scenario
 from botec.stages.context import Context
@@ -111,7 +111,8 @@ def _served_model(ctx: Context, model: ModelSection) -> ServedModel:
     kv = kv_per_token(ctx, model, "")
     if ctx.prompt_tokens is None:
         ctx.prompt_tokens = sheet.step(inference.PROMPT_AS_OUTPUT, output_tokens=ctx.output_tokens)
-    tokens = {"input_tokens": ctx.prompt_tokens, "output_tokens": ctx.output_tokens}
+    prompt, answer = serving_counts.per_sequence(sheet, ctx.prompt_tokens, ctx.output_tokens)
+    tokens = {"input_tokens": prompt, "output_tokens": answer}
     layers, attention_dim, hidden = attention_shape(ctx, model)
     return ServedModel(
         active_params=ctx.params,
@@ -121,10 +122,11 @@ def _served_model(ctx: Context, model: ModelSection) -> ServedModel:
         layers=layers,
         attention_dim=attention_dim,
         hidden_size=hidden,
-        input_tokens=ctx.prompt_tokens,
-        output_tokens=ctx.output_tokens,
+        input_tokens=prompt,
+        output_tokens=answer,
         cached_tokens=sheet.step(sv.FULL_CONTEXT, **tokens),
         mean_decode_context=sheet.step(sv.MEAN_CONTEXT_FULL, **tokens),
+        request_tokens=(ctx.prompt_tokens, ctx.output_tokens),
     )
 
 
@@ -148,10 +150,12 @@ def _requests_per_gpu(
         ),
     )
     _binding_side(ctx, model, hw)
+    per_step = inference.decode_tokens_per_step(sheet)
     sheet.step(
         inference.REQUEST_LATENCY,
         batch_prefill_time=prefill,
         output_tokens=model.output_tokens,
+        decode_tokens_per_step=per_step,
         batch_decode_step_time=step,
     )
     throughput = sheet.step(
@@ -159,10 +163,13 @@ def _requests_per_gpu(
         batch=batch,
         output_tokens=model.output_tokens,
         prefill_time=prefill,
+        decode_tokens_per_step=per_step,
         decode_step_time=step,
     )
     return sheet.step(
-        inference.REALISTIC_QPS, max_output_throughput=throughput, output_tokens=model.output_tokens
+        inference.REALISTIC_QPS,
+        max_output_throughput=throughput,
+        output_tokens=model.request_tokens[1],
     )
 
 

@@ -11,13 +11,16 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
-from botec.core.uncertain import Uncertain, point
-from botec.estimators import memory
+from botec.core.uncertain import point
+from botec.estimators import inference, memory
 from botec.estimators import serving as sv
+from botec.estimators import serving_counts as sc
+from botec.estimators.inference import decode_tokens_per_step
 from botec.scenario import ServingSection
 from botec.stages._inputs import gpu_inputs
 from botec.stages.context import Context
 from botec.stages.model_params import record_param_count
+from botec.stages.serving_checks import split_heads, within_context
 from botec.stages.serving_phases import (
     ServedModel,
     engine_batch,
@@ -109,7 +112,7 @@ def kv_per_token(
     kv_bytes = inp(
         "kv_bytes_per_value",
         kv_prec.bytes_per_param,
-        "B",
+        "B/token-dim",
         f"KV-cache bytes per value ({kv_prec.name})",
         kv_prec.source
         if srv.kv_precision
@@ -142,7 +145,9 @@ def _contexts(
     sheet = ctx.sheet
     window = spec.sliding_window if spec is not None else 0
     if window:
-        win = sheet.input("sliding_window", window, "tokens", "Sliding attention window", cite)
+        win = sheet.input(
+            "sliding_window", window, "tokens/sequence", "Sliding attention window", cite
+        )
         args = {"input_tokens": tokens_in, "output_tokens": tokens_out, "sliding_window": win}
         return sheet.step(sv.CACHED_TOKENS, **args), sheet.step(sv.MEAN_CONTEXT, **args)
     args = {"input_tokens": tokens_in, "output_tokens": tokens_out}
@@ -189,24 +194,6 @@ def _kv_reads(ctx: Context, engine: Any, shape: dict[str, Any]) -> Value | None:
     )
 
 
-def _within_context(srv: ServingSection, spec: Any) -> None:
-    """A prompt and its answer fit the model's context: engines refuse longer requests (vLLM's
-    max_model_len defaults to the model's), so a TTFT past it would describe nothing real."""
-    if spec is None or not spec.context_length:
-        return
-    longest = _high(srv.input_tokens) + _high(srv.output_tokens)
-    if longest > spec.context_length:
-        raise BotecInputError(
-            "serving.input_tokens/serving.output_tokens",
-            f"{longest:,.0f} tokens in all",
-            f"at most {spec.name}'s context of {spec.context_length:,} tokens (prompt + output)",
-        )
-
-
-def _high(value: Any) -> float:
-    return float(value.high if isinstance(value, Uncertain) else value)
-
-
 def served_model(
     ctx: Context, srv: ServingSection, spec: Any, engine: Any
 ) -> tuple[ServedModel, Value]:
@@ -226,9 +213,12 @@ def served_model(
     weights = memory.weights_memory(sheet, params, bpp)
     layers = sheet.input("layers", shape["layers"], "layers", "Transformer layers", cite, kind)
     kv = kv_per_token(ctx, srv, spec, shape, layers)
-    _within_context(srv, spec)
-    tokens_in = sheet.input("input_tokens", srv.input_tokens, "tokens", "Prompt (input) tokens")
-    tokens_out = sheet.input("output_tokens", srv.output_tokens, "tokens", "Output tokens")
+    within_context(ctx, srv, spec)
+    request_in = sheet.input(
+        "input_tokens", srv.input_tokens, "tokens/req", "Prompt (input) tokens"
+    )
+    request_out = sheet.input("output_tokens", srv.output_tokens, "tokens/req", "Output tokens")
+    tokens_in, tokens_out = sc.per_sequence(sheet, request_in, request_out)
     cached, mean_ctx = _contexts(ctx, spec, tokens_in, tokens_out, cite)
     hidden = sheet.input("hidden_size", shape["hidden"], "dims", "Hidden size", cite, kind)
     attention_dim = sheet.step(
@@ -248,6 +238,7 @@ def served_model(
         output_tokens=tokens_out,
         cached_tokens=cached,
         mean_decode_context=mean_ctx,
+        request_tokens=(request_in, request_out),
         experts=_experts(ctx, spec, params, active) if moe else {},
         kv_reads_per_token=_kv_reads(ctx, engine, shape),
     )
@@ -265,6 +256,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     )
     source = chosen_by or "scenario"
     tp = sheet.input("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs", source)
+    model = split_heads(ctx, srv, engine, model, tp)
     hw = hardware(
         ctx,
         gpu=gpu,
@@ -298,8 +290,10 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     return {
         "gpu": gpu,
         "tensor_parallel": tp,
-        "output_tokens": model.output_tokens,
-        "input_tokens": model.input_tokens,
+        "output_tokens": model.request_tokens[1],
+        "input_tokens": model.request_tokens[0],
+        "output_tokens_per_sequence": model.output_tokens,
+        "input_tokens_per_sequence": model.input_tokens,
         "batch": batch,
         "max_batch": fits,
         "time_to_first_token": ttft,
@@ -327,11 +321,18 @@ def _latency(
             ("time_per_output_token", "Time per output token (batch 1)"),
         ),
     )
-    sheet.step(sv.TPOT_RATE, time_per_output_token=tpot)
+    per_step = decode_tokens_per_step(sheet)
+    sheet.step(
+        sv.TPOT_RATE,
+        single_sequence=one,
+        decode_tokens_per_step=per_step,
+        time_per_output_token=tpot,
+    )
     sheet.step(
         sv.E2E,
         time_to_first_token=ttft,
         output_tokens=model.output_tokens,
+        decode_tokens_per_step=per_step,
         time_per_output_token=tpot,
     )
     return ttft
@@ -376,13 +377,20 @@ def _throughput(
             ("batch_decode_step_time", "Decode step time at this batch"),
         ),
     )
+    per_step = decode_tokens_per_step(sheet)
     tput = sheet.step(
         sv.THROUGHPUT,
         batch=batch,
         output_tokens=model.output_tokens,
         prefill_time=prefill,
+        decode_tokens_per_step=per_step,
         decode_step_time=step,
     )
     sheet.step(sv.PER_GPU, max_output_throughput=tput, tensor_parallel=tp)
-    sheet.step(sv.PER_USER, decode_step_time=step)
+    sheet.step(
+        sv.PER_USER,
+        single_sequence=inference.single_sequence(sheet),
+        decode_tokens_per_step=per_step,
+        decode_step_time=step,
+    )
     return step

@@ -38,7 +38,11 @@ def collective_inputs(ctx: Context, link: Any, *, moe: bool) -> dict[str, Value]
     )
     return {
         "activation_bytes": sheet.constant(
-            "activation_bytes", 2, "B", "Bytes per activation", "FP16/BF16 activations"
+            "activation_bytes",
+            2,
+            "B/token-dim",
+            "Bytes per activation value",
+            "FP16/BF16 activations: 2 bytes for each token's each hidden dim",
         ),
         "allreduces_per_layer": collectives,
         "allreduce_bandwidth": sheet.input(

@@ -11,6 +11,9 @@ from typing import Any
 from botec.catalog import Engine, Hardware
 from botec.core.sheet import Value
 from botec.estimators import serving as sv
+from botec.estimators import serving_counts as sc
+from botec.estimators import serving_sync
+from botec.estimators.inference import decode_tokens_per_step, forward_flop_per_param_per_token
 from botec.estimators.serving_moe import MOE_STEP_OVERHEAD
 from botec.stages._inputs import assumed, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
@@ -28,10 +31,11 @@ class ServedModel:
     layers: Value
     attention_dim: Value
     hidden_size: Value
-    input_tokens: Value
+    input_tokens: Value  # per sequence, as the engine holds them
     output_tokens: Value
     cached_tokens: Value
     mean_decode_context: Value
+    request_tokens: tuple[Value, Value]  # (prompt, answer) per request, as the traffic asks
     experts: dict[str, Value] = field(default_factory=dict)  # MoE: shared/expert params, k/E
     kv_reads_per_token: Value | None = None  # engines that read a GQA group's KV per head
 
@@ -241,7 +245,9 @@ def overheads_at_batch(
     batch where the engine has a per-sequence cost, else it is the engine's fixed one."""
     if "sequence_overhead_s" not in engine.factors:
         return overheads
-    sequence = engine_factor(ctx, engine, "sequence_overhead", None, "s", "Per-sequence step cost")
+    sequence = engine_factor(
+        ctx, engine, "sequence_overhead", None, "s/sequence", "Per-sequence step cost"
+    )
     step = ctx.sheet.step(
         sv.BATCH_STEP_OVERHEAD, step_overhead=overheads[1], batch=batch, sequence_overhead=sequence
     )
@@ -253,12 +259,8 @@ def phases(ctx: Context, prefix: str, batch: Value, m: ServedModel, hw: dict[str
     attention roofline, plus the tensor-parallel all-reduces."""
     sheet = ctx.sheet
     p = f"{prefix}_" if prefix else ""
-    prefill_tokens = (
-        m.input_tokens
-        if not prefix
-        else sheet.step(
-            sv.BATCH_TOKENS, name=f"{p}prompt_tokens", batch=batch, input_tokens=m.input_tokens
-        )
+    prefill_tokens = sheet.step(
+        sv.BATCH_TOKENS, name=f"{p}prompt_tokens", batch=batch, input_tokens=m.input_tokens
     )
     prefill = sv.kernels_roofline(
         sheet,
@@ -268,14 +270,16 @@ def phases(ctx: Context, prefix: str, batch: Value, m: ServedModel, hw: dict[str
             sv.PREFILL_LINEAR_FLOPS,
             name=f"{p}prefill_linear_flops",
             batch=batch,
-            active_params=m.active_params,
             input_tokens=m.input_tokens,
+            flop_per_param_per_token=forward_flop_per_param_per_token(sheet),
+            active_params=m.active_params,
         ),
         weight_bytes=m.weights,
         attention_flops=sheet.step(
             sv.PREFILL_ATTENTION_FLOPS,
             name=f"{p}prefill_attention_flops",
             batch=batch,
+            attention_flop_per_pair=sc.attention_flop_per_pair(sheet),
             layers=m.layers,
             attention_dim=m.attention_dim,
             input_tokens=m.input_tokens,
@@ -289,9 +293,11 @@ def phases(ctx: Context, prefix: str, batch: Value, m: ServedModel, hw: dict[str
         ),
         gpu=hw,
     )
-    prefill_sync = sv.sync_time(sheet, f"{p}prefill", "Prefill", tokens=prefill_tokens, gpu=hw)
+    prefill_sync = serving_sync.sync_time(
+        sheet, f"{p}prefill", "Prefill", tokens=prefill_tokens, gpu=hw
+    )
     decode = _decode_roofline(ctx, p, batch, m, hw)
-    decode_sync = sv.sync_time(sheet, f"{p}decode", "Decode step", tokens=batch, gpu=hw)
+    decode_sync = serving_sync.sync_time(sheet, f"{p}decode", "Decode step", batch=batch, gpu=hw)
     return Phases(prefill, prefill_sync, decode, decode_sync)
 
 
@@ -304,6 +310,8 @@ def _decode_roofline(
             sv.WEIGHTS_READ,
             name=f"{p}weights_read_per_step",
             batch=batch,
+            decode_tokens_per_step=decode_tokens_per_step(sheet),
+            tokens_per_route=sc.tokens_per_route(sheet),
             bytes_per_param=m.bytes_per_param,
             **m.experts,
         )
@@ -319,6 +327,8 @@ def _decode_roofline(
             sv.DECODE_LINEAR_FLOPS,
             name=f"{p}decode_linear_flops",
             batch=batch,
+            decode_tokens_per_step=decode_tokens_per_step(sheet),
+            flop_per_param_per_token=forward_flop_per_param_per_token(sheet),
             active_params=m.active_params,
         ),
         weight_bytes=read,
@@ -326,6 +336,8 @@ def _decode_roofline(
             sv.DECODE_ATTENTION_FLOPS,
             name=f"{p}decode_attention_flops",
             batch=batch,
+            decode_tokens_per_step=decode_tokens_per_step(sheet),
+            attention_flop_per_pair=sc.attention_flop_per_pair(sheet),
             layers=m.layers,
             attention_dim=m.attention_dim,
             mean_decode_context=m.mean_decode_context,

@@ -41,13 +41,22 @@ def run_storage(ctx: Context, scn: Scenario) -> None:
     _daily, monthly = storage.interactions(sheet, ctx.dau, per_user, size, overhead)
     if scn.cost:
         price = object_price(ctx, scn.cost.object_storage_usd_per_gb_month)
+        months = sheet.input(
+            "storage_months",
+            scn.cost.storage_months,
+            "month",
+            "Months of interactions held",
+            "scenario"
+            if "storage_months" in scn.cost.model_fields_set
+            else "default: one month (the first month's bill)",
+        )
         ctx.monthly_costs.append(
             storage.object_storage_cost(
                 sheet,
-                monthly,
+                storage.interactions_held(sheet, monthly, months),
                 price,
                 name="interaction_storage_cost_per_month",
-                title="Storage cost for one month of interactions",
+                title="Storage cost of the interactions held",
             )
         )
 

@@ -268,13 +268,13 @@ def _sequence_length(ctx: Context, t: TrainingSection, spec: Any) -> Value:
     sheet = ctx.sheet
     if t.sequence_length is not None or spec is None:
         return sheet.input(
-            "sequence_length", t.sequence_length, "tokens", "Training sequence length"
+            "sequence_length", t.sequence_length, "tokens/sequence", "Training sequence length"
         )
     if spec.pretraining_context_length:  # the model's own, where its report gives it
         return sheet.input(
             "sequence_length",
             spec.pretraining_context_length,
-            "tokens",
+            "tokens/sequence",
             f"{spec.name} pretraining sequence length",
             f"{spec.name}: {spec.source}",
         )
@@ -283,12 +283,12 @@ def _sequence_length(ctx: Context, t: TrainingSection, spec: Any) -> Value:
         context_length=sheet.input(
             "training_context_length",
             spec.context_length,
-            "tokens",
+            "tokens/sequence",
             f"{spec.name} context length",
             f"{spec.name}: {spec.source}",
         ),
         pretraining_context_cap=assumed(
-            ctx, "pretraining_context_cap", None, "tokens", "Pretraining sequence cap"
+            ctx, "pretraining_context_cap", None, "tokens/sequence", "Pretraining sequence cap"
         ),
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
 from botec.estimators import training, verdicts
+from botec.estimators.training_budget import chinchilla_count_unit
 from botec.scenario import TrainingSection
 
 # Chinchilla's fitted loss L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Approach 3, eq. 10)
@@ -41,6 +42,7 @@ def fitted_law(sheet: Sheet, flops: Value, what: str) -> None:
         chinchilla_g=g,
         total_flops=flops,
         flop_per_param_per_token=six,
+        chinchilla_count_unit=chinchilla_count_unit(sheet),
         chinchilla_alpha=c["alpha"],
         chinchilla_beta=c["beta"],
     )

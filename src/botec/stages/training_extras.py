@@ -37,7 +37,10 @@ def _compute_and_energy(
     """Petaflop-days, the FLOPs the hardware runs with recomputation, and the energy drawn."""
     sheet = ctx.sheet
     sheet.step(
-        training.PETAFLOP_DAYS, total_flops=run.total_flops, seconds_per_day=seconds_per_day(sheet)
+        training.PETAFLOP_DAYS,
+        total_flops=run.total_flops,
+        flop_per_pflop=training.flop_per_pflop(sheet),
+        seconds_per_day=seconds_per_day(sheet),
     )
     if t.recompute == "full":
         sheet.step(
@@ -63,6 +66,7 @@ def _compute_and_energy(
         pue=assumed(ctx, "pue", t.pue, "x", "Data-centre PUE"),
         wall_clock=run.wall_clock,
         seconds_per_hour=seconds_per_hour(sheet),
+        watts_per_kilowatt=training.watts_per_kilowatt(sheet),
     )
 
 

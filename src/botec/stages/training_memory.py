@@ -4,6 +4,7 @@ best TP/PP/DP layout (with its communication), and LoRA / QLoRA memory."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from botec.core.errors import BotecInputError
@@ -94,6 +95,23 @@ def _model_shape(
     seq = float(point(t.sequence_length) if t.sequence_length is not None else default_seq.low)
     shape["seq_len"] = seq
     return params_total, shape, cite
+
+
+@dataclass(frozen=True)
+class _TypicalModel:
+    """An unnamed model's shape for the layout search, so the fewest GPUs that hold it count
+    its activations at the run's sequence length too (as a named model's do)."""
+
+    params_total: int
+    layers: int
+    hidden_size: int
+    heads: int
+
+
+def _typical_model(params_total: float, shape: dict[str, float]) -> _TypicalModel:
+    return _TypicalModel(
+        int(params_total), int(shape["layers"]), int(shape["hidden_size"]), int(shape["heads"])
+    )
 
 
 def memory_per_gpu(ctx: Context, t: TrainingSection, spec: Any, gpu: Any) -> None:
@@ -211,7 +229,7 @@ def fitting_counts(
     least = tm.smallest_layout(
         params_total,
         gpu.usable_bytes,
-        model=spec,
+        model=spec or _typical_model(params_total, shape),
         convention=_convention(t),
         sharding=t.zero_stage,
         recompute=t.recompute,
@@ -238,7 +256,7 @@ def _layout_fit_note(
     least = tm.smallest_layout(
         params_total,
         gpu.usable_bytes,
-        model=spec,
+        model=spec or _typical_model(params_total, shape),
         convention=_convention(t),
         sharding=t.zero_stage,
         recompute=t.recompute,
@@ -295,7 +313,7 @@ def _activation_shape(
         "seq_len": inp(
             "seq_len",
             seq,
-            "tokens",
+            "tokens/sequence",
             "Sequence length",
             "scenario"
             if t.sequence_length is not None

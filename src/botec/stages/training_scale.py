@@ -8,10 +8,12 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
 from botec.estimators import training
 from botec.scenario import TrainingSection
+from botec.scenario.fields import MAX_GPU_COUNT
 from botec.stages._inputs import assumed
 from botec.stages.context import Context
 
@@ -39,6 +41,27 @@ def run_gpus(
         deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
         training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
         return t, mfu, gpus, deadline
+    count = _settled_count(ctx, t, gpu, size, flops, peak)
+    raised = _holding(count, fit)
+    t = t.model_copy(update={"gpus": raised})
+    mfu = run_mfu(ctx, t, gpu, size)
+    deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
+    gpus = training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
+    if raised == count:
+        return t, mfu, gpus, deadline
+    sheet.note(
+        "info",
+        f"The deadline needs {count:,} GPUs, but no TP × PP × DP split of them holds the "
+        f"model's training state: {raised:,}, a multiple of the fewest GPUs whose layout does.",
+    )
+    why = "the deadline's count, raised to one whose layout holds the model"
+    return t, mfu, sheet.input("gpus", raised, "GPUs", f"{gpu.name} GPUs", why), deadline
+
+
+def _settled_count(
+    ctx: Context, t: TrainingSection, gpu: Any, size: float, flops: Value, peak: Value
+) -> int:
+    """The fewest whole nodes that meet the deadline, at nominal values, within botec's cap."""
     # The default MFU falls with scale and the count grows as MFU falls: settle the count on
     # nominal values first (it only grows, so this ends), then record the steps at that count.
     count = None
@@ -59,20 +82,14 @@ def run_gpus(
             break
         count = found
     assert count is not None
-    raised = _holding(count, fit)
-    t = t.model_copy(update={"gpus": raised})
-    mfu = run_mfu(ctx, t, gpu, size)
-    deadline = sheet.input("deadline", t.deadline, "s", "Deadline for the run", "scenario")
-    gpus = training.gpus_for_deadline(sheet, flops, peak, mfu, deadline)
-    if raised == count:
-        return t, mfu, gpus, deadline
-    sheet.note(
-        "info",
-        f"The deadline needs {count:,} GPUs, but no TP × PP × DP split of them holds the "
-        f"model's training state: {raised:,}, a multiple of the fewest GPUs whose layout does.",
-    )
-    why = "the deadline's count, raised to one whose layout holds the model"
-    return t, mfu, sheet.input("gpus", raised, "GPUs", f"{gpu.name} GPUs", why), deadline
+    if count > MAX_GPU_COUNT:  # botec's own cap on any GPU count (scenario.fields.WholeCount)
+        raise BotecInputError(
+            "training.deadline",
+            f"{point(t.deadline):g} s, which needs {count:,} GPUs",
+            f"a deadline that at most {MAX_GPU_COUNT:,} GPUs meet (or fewer tokens, a higher MFU "
+            "or a faster GPU)",
+        )
+    return count
 
 
 def _holding(count: int, fit: tuple[Callable[[int], bool], int | None] | None) -> int:

@@ -1,0 +1,77 @@
+"""What a served model's request and layout must satisfy before the roofline runs: a prompt and
+its output within the model's context, and a tensor-parallel degree that splits the heads."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Value
+from botec.core.uncertain import Uncertain
+from botec.estimators.tensor_parallel import KV_REPLICATED
+from botec.scenario import ServingSection
+from botec.stages.context import Context
+from botec.stages.serving_phases import ServedModel
+
+
+def within_context(ctx: Context, srv: ServingSection, spec: Any) -> None:
+    """A prompt and its answer past the model's context are said so, naming it: engines refuse
+    them unless told to allow more (vLLM's max_model_len defaults to the model's) and the model
+    was not trained for them; published benchmarks do run a little past it (LLaMA 7B at 128 +
+    2,048 tokens in TensorRT-LLM's tables), so it is a warning, not a refusal."""
+    if spec is None or not spec.context_length:
+        return
+    longest = _high(srv.input_tokens) + _high(srv.output_tokens)
+    if longest > spec.context_length:
+        ctx.sheet.note(
+            "warn",
+            f"A request of {longest:,.0f} tokens (prompt + output) is past {spec.name}'s context "
+            f"of {spec.context_length:,} tokens: engines refuse it unless their limit is raised "
+            "(vLLM's --max-model-len), and the model was not trained for it.",
+            verdict=True,
+        )
+
+
+def _high(value: Any) -> float:
+    return float(value.high if isinstance(value, Uncertain) else value)
+
+
+def split_heads(
+    ctx: Context, srv: ServingSection, engine: Any, model: ServedModel, tp: Value
+) -> ServedModel:
+    """Tensor parallelism splits attention heads evenly (vLLM and TensorRT-LLM refuse TP that
+    does not divide them); past the KV heads each GPU keeps a copy of one, so the KV cache is
+    counted with its copies."""
+    degree = srv.tensor_parallel
+    # an unnamed model's typical shape is botec's guess (33 heads at some sizes): no engine
+    # would see it, so its head count constrains nothing; MLA caches one latent, no KV heads
+    known = "kv_heads" in ctx.sheet.inputs and ctx.sheet.inputs["heads"].kind == "input"
+    if degree == 1 or engine.multi_gpu != "tensor" or not known:
+        return model
+    heads, kv_heads = int(ctx.sheet.value("heads")), int(ctx.sheet.value("kv_heads"))
+    if heads % degree or (degree > kv_heads and degree % kv_heads):
+        fits = [
+            d for d in range(1, heads + 1) if heads % d == 0 and (d <= kv_heads or not d % kv_heads)
+        ]
+        raise BotecInputError(
+            "serving.tensor_parallel",
+            degree,
+            f"a TP degree that splits the {heads} attention heads and {kv_heads} KV heads "
+            f"evenly: {', '.join(map(str, fits))}",
+        )
+    if degree <= kv_heads:
+        return model
+    sheet = ctx.sheet
+    replicated = sheet.step(
+        KV_REPLICATED,
+        kv_cache_per_token=model.kv_per_token,
+        tensor_parallel=tp,
+        kv_heads=sheet.inputs["kv_heads"],
+    )
+    sheet.note(
+        "info",
+        f"TP {degree} is above the model's {kv_heads} KV heads: each GPU keeps a copy of one, so "
+        f"the group holds {degree // kv_heads} copies of the KV cache.",
+    )
+    return dataclasses.replace(model, kv_per_token=replicated)
