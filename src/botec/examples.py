@@ -17,9 +17,9 @@ def example_names() -> list[str]:
 
 def example_path(name: str) -> Path:
     """Path of a bundled scenario; unknown names get a 'did you mean'."""
-    stem = Path(name).stem.lower().replace("_", "-")
+    stem = Path(name).stem.lower().replace("_", "-") if len(name) < 200 and "\0" not in name else ""
     path = EXAMPLES_DIR / f"{stem}.toml"
-    if path.is_file():
+    if stem and stem in example_names():  # a bundled name, never a path the caller made up
         return path
     names = example_names()
     close = difflib.get_close_matches(stem, names, n=3, cutoff=0.4)

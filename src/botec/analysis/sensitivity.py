@@ -81,6 +81,16 @@ def _ranges(sheet: Sheet) -> list[Value]:
     return out
 
 
+def _weights(swings: Any) -> Any:
+    """Each input's squared swing, scaled by the largest before squaring: a range of many orders
+    of magnitude overflows a square, and a share is a ratio, so the scale cancels."""
+    import numpy
+
+    swings = numpy.nan_to_num(swings, posinf=0.0, neginf=0.0)
+    largest = float(numpy.max(numpy.abs(swings))) if swings.size else 0.0
+    return numpy.square(swings / largest) if largest > 0 else numpy.zeros_like(swings)
+
+
 def analyse(sheet: Sheet, rerun: Any) -> dict[str, Sensitivity]:
     """Sensitivity of every headline result of ``sheet`` that varies.
 
@@ -116,7 +126,7 @@ def analyse(sheet: Sheet, rerun: Any) -> dict[str, Sensitivity]:
         lows, highs = design[0::2], design[1::2]
         positive = bool(numpy.all(design > 0))
         swings = numpy.log(highs / lows) if positive else highs - lows
-        weights = numpy.square(numpy.nan_to_num(swings))
+        weights = _weights(swings)
         total = float(weights.sum())
         result_rank = _rank(result.samples)
         drivers = []

@@ -138,8 +138,12 @@ def parse_vary(text: str, data: dict[str, Any], points: int = DEFAULT_POINTS) ->
         values: list[Any] = [v.strip() for v in spec.split(",") if v.strip()]
         if _whole_number_field(info.annotation):
             values = [_whole(v, name) for v in values]
+    else:
+        values = _numeric_values(spec, quantity.dimension, name, points)
+    if not values:
+        raise BotecInputError("--vary", f"{name}={spec}", "at least one value, e.g. dau=1M,10M")
+    if quantity is None:
         return Axis(name, fields, values, numeric=False)
-    values = _numeric_values(spec, quantity.dimension, name, points)
     return Axis(name, fields, values, True, BASE_UNITS.get(quantity.dimension, ""))
 
 

@@ -23,6 +23,12 @@ Positive = Annotated[float, Gt(0)]
 NonNegative = Annotated[float, Ge(0)]
 Share = Annotated[float, Gt(0), Le(1)]  # a fraction of a peak: above 0, at most 1
 Finite = float  # every float is finite: allow_inf_nan is off below
+# A device's figures within a thousand times of anything sold (a 2026 GPU: ~10^11 B, ~10^13 B/s,
+# ~10^16 FLOP/s; a small CPU or edge chip ~10^9 B, 10^10 B/s, 10^11 FLOP/s): past these a value is
+# a typo in units (GB for B), and downstream divisions overflow.
+DeviceBytes = Annotated[float, Ge(1e6), Le(1e15)]
+DeviceBandwidth = Annotated[float, Ge(1e6), Le(1e16)]
+DevicePeak = Annotated[float, Ge(1e6), Le(1e20)]
 
 
 # An unknown field is an error, named; so is an infinite or NaN number anywhere in an entry.
@@ -46,9 +52,9 @@ class Hardware(_Entry):
 
     name: str
     kind: str = "gpu"  # "gpu", "tpu" or "cpu"
-    memory_bytes: Positive
-    memory_bandwidth_bytes_per_s: Positive
-    peak_flop_per_s: dict[str, Positive]
+    memory_bytes: DeviceBytes
+    memory_bandwidth_bytes_per_s: DeviceBandwidth
+    peak_flop_per_s: dict[str, DevicePeak]
     tdp_w: NonNegative = 0.0
     interconnect: str = ""
     as_of: str
@@ -57,7 +63,7 @@ class Hardware(_Entry):
     matmul_share_source: str = ""
     # The memory the driver gives CUDA (cudaMemGetInfo's total): what software can allocate and
     # engines size their KV cache from; memory_bytes is the capacity as sold.
-    device_memory_bytes: Positive | None = None
+    device_memory_bytes: DeviceBytes | None = None
     device_memory_source: str = ""
 
     @property

@@ -45,13 +45,14 @@ class Catalog:
     2.0
     """
 
-    def __init__(self, tables: Tables, files: tuple[Path, ...] = ()) -> None:
+    def __init__(self, tables: Tables, files: tuple[Path, ...] = (), checked: bool = False) -> None:
         self._tables = tables
         self.files = files  # the user files merged over the bundled ones, in order
         self._memo: dict[tuple[str, ...], Any] = {}
-        # With a user's file every entry is validated as it is built; the bundled entries alone
-        # are built as they stand (the test suite validates them: tests/test_catalog.py).
-        self._checked = bool(files)
+        # With a user's file (or entries given as a mapping) every entry is validated, and
+        # converted, as it is built; the bundled entries alone are built as they stand (the test
+        # suite validates them: tests/test_catalog.py).
+        self._checked = checked or bool(files)
 
     # -- look-ups --------------------------------------------------------------------------------
 
@@ -130,7 +131,7 @@ class Catalog:
         for path, _where, data in items:
             tables = _merge(tables, data if data is not None else _read_user_file(path))
         paths = tuple(p for p, _w, data in items if data is None)
-        merged = Catalog(tables, self.files + paths)
+        merged = Catalog(tables, self.files + paths, checked=True)
         for path, where, data in items:  # every entry a file touches, checked now
             merged.validate(data if data is not None else _read_user_file(path), where)
         return merged

@@ -81,11 +81,16 @@ def shown(value: Any) -> str:
         return str(value)  # not a number: the scenario's validation refuses it, by field
     from botec.core.units import format_quantity
 
-    return format_quantity(value, "")
+    try:
+        return format_quantity(value, "")
+    except OverflowError:  # an integer past float's range: the validation refuses it next
+        return f"{str(value)[:12]}…"
 
 
-def names(value: Names | None) -> list[str]:
+def names(value: Names | None, param: str = "names") -> list[str]:
     """'a, b' or ['a', 'b,c'] -> ['a', 'b'] / ['a', 'b', 'c'] (blanks dropped)."""
+    if value is not None and not isinstance(value, str | list | tuple):
+        raise ParameterError(param, value, "a name, names separated by commas, or a list of them")
     items = [value] if isinstance(value, str) else list(value or ())
     return [n.strip() for item in items for n in str(item).split(",") if n.strip()]
 
@@ -133,7 +138,19 @@ def evaluate(scn: Scenario, samples: int, seed: int, catalog: Catalog | None) ->
     """Point estimate, Monte Carlo ranges and drivers (:func:`botec.analysis.evaluate`)."""
     from botec.analysis.evaluate import evaluate as run_evaluate
 
+    check_sampling(samples, seed)
     return run_evaluate(scn, samples=samples, seed=seed, **with_catalog(catalog))
+
+
+MAX_SAMPLES = 1_000_000  # Monte Carlo draws per run: about 0.6 GB for the SmartPal report
+MAX_SEED = 2**32 - 1  # numpy's seed words
+
+
+def check_sampling(samples: Any, seed: Any) -> None:
+    """Whole numbers in range (the CLI's flags say the same; the library and API get it here)."""
+    for name, value, top in (("samples", samples, MAX_SAMPLES), ("seed", seed, MAX_SEED)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+            raise ParameterError(name, value, f"a whole number from 0 to {top:,}")
 
 
 def load(scenario: ScenarioLike) -> Scenario:

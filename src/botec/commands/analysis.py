@@ -14,6 +14,7 @@ from botec.commands._common import (
     ParameterError,
     Progress,
     Quantity,
+    check_sampling,
     given,
     load_catalog,
     load_data,
@@ -73,7 +74,9 @@ def sweep(
     total = math.prod(len(a.values) for a in axes)
     context = progress(total) if progress else nullcontext(None)
     with context as tick:
-        return run_sweep(data, axes, names(results) or None, tick, **with_catalog(catalog))
+        return run_sweep(
+            data, axes, names(results, "results") or None, tick, **with_catalog(catalog)
+        )
 
 
 def compare(
@@ -105,7 +108,8 @@ def compare(
         raise ParameterError(exc.field, exc.value, exc.allowed) from None
     if limit is not None and not limit > 0:
         raise ParameterError("budget", budget, "a positive amount, e.g. $50K/month")
-    listed = names(gpus)
+    check_sampling(samples, seed)
+    listed = names(gpus, "gpus")
     twice = sorted({g for g in listed if listed.count(g) > 1})
     if twice:
         raise ParameterError("gpus", ", ".join(twice), "each GPU once (it is listed twice)")

@@ -187,7 +187,7 @@ def _plan_data(p: dict[str, Any]) -> dict[str, Any]:
         raise ParameterError("model/params", "missing", "a catalog model or `params=7B`")
     if p["qps"] is None and p["dau"] is None:
         raise ParameterError("qps/dau", "missing", "`qps=50`, or `dau=1M` with `requests_per_user`")
-    gpus, precisions = names(p["gpu"]), names(p["precision"])
+    gpus, precisions = names(p["gpu"], "gpu"), names(p["precision"], "precision")
     if not gpus or not precisions:
         raise ParameterError("gpu/precision", "empty", "a name, or names separated by commas")
     first = {"gpu": gpus[0]}

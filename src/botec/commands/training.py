@@ -114,7 +114,7 @@ def _train_data(p: dict[str, Any]) -> dict[str, Any]:
         **p,
         "params": None if p["model"] else p["params"],
         "gpus": gpus,
-        "lora_targets": names(p["lora_targets"]),
+        "lora_targets": names(p["lora_targets"], "lora_targets"),
     }
     name = p["model"] or f"{shown(p['params'])}-parameter model"
     if gpus is None and p["deadline"]:

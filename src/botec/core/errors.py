@@ -14,4 +14,7 @@ class BotecInputError(ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}: got {value!r}; expected {allowed}")
+        shown = repr(value)
+        if len(shown) > 80:  # a 400-digit number or a pasted file: its start says enough
+            shown = f"{shown[:60]}… ({len(shown):,} characters)"
+        super().__init__(f"{field}: got {shown}; expected {allowed}")

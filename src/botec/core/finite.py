@@ -23,6 +23,31 @@ def check_finite(key: str, formula: Any, result: Any, samples: Any, args: dict[s
         raise BotecInputError(
             key,
             f"{formula.parsed.render()} = {float(result)}",
-            f"inputs that give a finite {formula.title[:1].lower()}{formula.title[1:]} "
-            f"(here {given})",
+            f"inputs that give a finite {_lower(formula.title)} (here {given})",
+        )
+
+
+def _lower(title: str) -> str:
+    """'Training time' -> 'training time'; 'GPU-hours' stays as written."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
+def check_same_input(existing: Any, point: Any, unit: str, spec: Any, section: str) -> None:
+    """An input recorded a second time must be the same number: two sections that take it and
+    disagree are the user's contradiction (named); anything else is botec's own bug."""
+    from botec.core.units import format_quantity
+
+    same = existing.value is point if hasattr(point, "shape") else bool(existing.value == point)
+    if existing.unit == unit and not same:  # two sections of the scenario disagree
+        raise BotecInputError(
+            existing.name,
+            f"{existing.formatted()} ({existing.section or 'first'}) and "
+            f"{format_quantity(float(point), unit)} ({section or 'then'})",
+            "one value wherever it is given (it is recorded twice, once by each section that "
+            "takes it)",
+        )
+    if not same or existing.unit != unit or existing.spec is not spec:
+        raise ValueError(
+            f"input {existing.name!r} recorded twice with different values "
+            f"({existing.value!r} {existing.unit} vs {point!r} {unit})"
         )

@@ -99,6 +99,9 @@ def load_yaml(text: str, field: str) -> Any:
         data = yaml.load(text, Loader=_unique_key_loader())
     except RecursionError:
         raise BotecInputError(field, "the file", f"at most {MAX_NESTING} levels") from None
+    except yaml.YAMLError as exc:  # an unknown tag (!python/object...), a bad value
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BotecInputError(field, "the file", f"plain YAML data ({first})") from None
     check_depth(data, field)  # aliases share objects until something walks them: bound that
     return data
 
@@ -114,6 +117,8 @@ def _unique_key_loader() -> Any:
         keys = set()
         for key_node, _ in node.value:
             key = loader.construct_object(key_node, deep=deep)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise BotecInputError("YAML", repr(key)[:40], "keys that are names (text)")
             if key in keys:
                 raise BotecInputError("YAML", key, "each key once per mapping (it is given twice)")
             keys.add(key)

@@ -17,6 +17,7 @@ in order. Reports only read a sheet; they never compute.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import Any, Literal
 
 from botec.core.display import SheetDisplay
 from botec.core.expr import Expr
-from botec.core.finite import check_finite
+from botec.core.finite import check_finite, check_same_input
 from botec.core.uncertain import Uncertain, stream
 from botec.core.units import format_quantity, format_range
 
@@ -247,15 +248,7 @@ class Sheet(SheetDisplay):
         point = spec.nominal if spec is not None else value
         existing = self.inputs.get(name)
         if existing is not None:
-            if (
-                not _same(existing.value, point)
-                or existing.unit != unit
-                or existing.spec is not spec
-            ):
-                raise ValueError(
-                    f"input {name!r} recorded twice with different values "
-                    f"({existing.value!r} {existing.unit} vs {value!r} {unit})"
-                )
+            check_same_input(existing, point, unit, spec, self._section)
             return existing
         item = Value(name, point, unit, title or name, kind, source, self._section, spec=spec)
         if spec is not None:
@@ -303,15 +296,21 @@ class Sheet(SheetDisplay):
         expected = set(formula.parsed.names)
         if set(args) != expected:
             raise TypeError(f"formula {formula.name} needs {sorted(expected)}, got {sorted(args)}")
+        key = name or formula.name
         env = {key: arg.value for key, arg in args.items()}
-        result = formula.parsed.evaluate(env)
+        try:
+            result = formula.parsed.evaluate(env)
+        except (ZeroDivisionError, OverflowError):  # refused below, naming the inputs
+            result = math.inf
         samples = None
         if any(arg.samples is not None for arg in args.values()):
             drawn = {
                 key: arg.value if arg.samples is None else arg.samples for key, arg in args.items()
             }
-            samples = formula.parsed.evaluate(drawn)
-        key = name or formula.name
+            try:
+                samples = formula.parsed.evaluate(drawn)
+            except (ZeroDivisionError, OverflowError):
+                samples = math.inf  # refused below, naming the inputs
         # a sweep's or a swing's designed draws may cross a branch on purpose: it checks them
         designed = self._draw is not None or self._designed
         check_finite(key, formula, result, None if designed else samples, args)
@@ -360,12 +359,6 @@ class Sheet(SheetDisplay):
 
     def inputs_in(self, section: str) -> list[Value]:
         return [s for s in self.inputs.values() if s.section == section]
-
-
-def _same(a: Any, b: Any) -> bool:
-    if hasattr(a, "shape") or hasattr(b, "shape"):
-        return a is b
-    return bool(a == b)
 
 
 def _p5_p50_p95(samples: Any) -> tuple[float, float, float]:

@@ -30,6 +30,10 @@ from botec.core.units import parse_quantity
 
 Dist = Literal["lognormal", "normal", "uniform", "fixed", "grid"]
 DISTS = ("lognormal", "normal", "uniform", "fixed")
+# A 90% range past twelve orders of magnitude is not an estimate, and a lognormal that wide
+# draws past float's range; ends past 10^30 are past anything botec counts (FLOPs stop near 10^27).
+MAX_RANGE_RATIO = 1e12
+MAX_RANGE_END = 1e30
 
 # z-score of the 95th percentile of a standard normal: a 90% interval spans ±1.6449 σ.
 Z95 = 1.6448536269514722
@@ -146,6 +150,15 @@ def make_range(
         )
     if low == high:
         return float(low)
+    if dist == "lognormal" and high / low > MAX_RANGE_RATIO:
+        raise BotecInputError(
+            field_name,
+            f"{low:g} to {high:g}",
+            f"a range at most {MAX_RANGE_RATIO:g} times wide (its draws would overflow; an "
+            "estimate this uncertain is no estimate)",
+        )
+    if max(abs(low), abs(high)) > MAX_RANGE_END:
+        raise BotecInputError(field_name, f"{low:g} to {high:g}", f"ends within ±{MAX_RANGE_END:g}")
     if nominal is not None and not (low <= nominal <= high) and dist == "uniform":
         raise BotecInputError(field_name, nominal, f"a nominal value inside {low:g} to {high:g}")
     return Uncertain(

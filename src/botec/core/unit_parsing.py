@@ -177,6 +177,13 @@ def _parse_number(text: str) -> float:
     return float(text.replace(",", "").replace("_", ""))
 
 
+def _as_float(raw: float) -> float:
+    try:
+        return float(raw)
+    except OverflowError:  # an integer past float's range (TOML and JSON allow them)
+        return math.inf
+
+
 def parse_quantity(raw: object, dimension: str, field: str = "value") -> float:
     """Parse what a person typed into a float in the dimension's base unit.
 
@@ -197,7 +204,7 @@ def parse_quantity(raw: object, dimension: str, field: str = "value") -> float:
     if isinstance(raw, bool):
         raise BotecInputError(field, raw, allowed)
     if isinstance(raw, int | float):
-        value = float(raw)
+        value = _as_float(raw)
         if not math.isfinite(value):
             raise BotecInputError(field, raw, f"a finite number: {allowed}")
         return value

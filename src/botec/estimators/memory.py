@@ -164,5 +164,5 @@ def kv_cache_memory(
     )
 
 
-def serving_memory(sheet: Sheet, weights: Value, kv_cache: Value) -> Value:
-    return sheet.step(SERVING_MEMORY, weights_memory=weights, kv_cache_memory=kv_cache)
+def serving_memory(sheet: Sheet, weights: Value, kv_cache: Value, name: str = "") -> Value:
+    return sheet.step(SERVING_MEMORY, name=name, weights_memory=weights, kv_cache_memory=kv_cache)

@@ -6,6 +6,7 @@ Phi-3, Granite, and any SwiGLU decoder with the same keys), OPT, GPT-J, Falcon, 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,26 @@ class Config:
             raise BotecInputError(
                 str(self.path), f"no {names[0]!r}", f"a config.json with {names[0]!r}{alternatives}"
             )
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value != int(value)
+        ):
             raise BotecInputError(f"{self.path}: {names[0]}", value, "a whole number")
         if value < 0:
             raise BotecInputError(f"{self.path}: {names[0]}", value, "a non-negative number")
+        top = _LAYER_LIMIT if names[0] in _LAYER_KEYS else _SIZE_LIMIT
+        if value > top:  # a layer loop or a product of sizes must stay finite and quick
+            raise BotecInputError(f"{self.path}: {names[0]}", value, f"at most {top:,}")
         return int(value)
+
+
+# The largest published models have ~160 layers and vocabularies and contexts of ~10^7 at most:
+# bounds a hundred to a thousand times past them refuse only corrupt or hostile files.
+_LAYER_KEYS = {"num_hidden_layers", "n_layer", "num_layers", "n_layers"}
+_LAYER_LIMIT = 100_000
+_SIZE_LIMIT = 10**10
 
 
 LLAMA_LIKE = {  # SwiGLU MLP, RMSNorm, no LayerNorm biases: what _shape_llama_like counts

@@ -14,7 +14,12 @@ from botec.modelspec.spec import ModelSpec
 
 def _is_local_config(name: str) -> bool:
     path = Path(name)
-    return name.lower().endswith(".json") or (path.is_dir() and (path / "config.json").is_file())
+    try:
+        return name.lower().endswith(".json") or (
+            path.is_dir() and (path / "config.json").is_file()
+        )
+    except (OSError, ValueError):  # a name too long for a path, or with a NUL: not a file
+        return False
 
 
 def resolve_model(name: str, field_name: str = "model") -> ModelSpec:

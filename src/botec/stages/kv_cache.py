@@ -21,7 +21,9 @@ def run_kv_cache(ctx: Context, model: ModelSection | None, kvs: KvCacheSection) 
         "concurrent_sequences", kvs.concurrent_sequences, "sequences", "Concurrent sequences"
     )
     cache = memory.kv_cache_memory(sheet, kv, ctx_tokens, seqs)
-    total = memory.serving_memory(sheet, ctx.weights, cache)
+    # beside [inference], whose reality check has its own serving memory (for the batch needed)
+    taken = "serving_memory" in sheet.steps
+    total = memory.serving_memory(sheet, ctx.weights, cache, "kv_cache_serving_memory" * taken)
     verdicts.kv_ratio(sheet, cache, ctx.weights)
     if kvs.gpu:
         verdicts.memory_fit(sheet, total, ctx.catalog.hardware(kvs.gpu, "kv_cache.gpu"))

@@ -116,10 +116,11 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
         kv_cache_per_token=v["kv"],
         batch=sheet.inputs["batch"],
     )
-    if spec is not None and f.context_tokens > spec.context_length:
+    if spec is not None and _high(f.context_tokens) > spec.context_length:
         sheet.note(
             "warn",
-            f"{format_quantity(f.context_tokens, 'tokens')} is past {spec.name}'s context length "
+            f"{format_quantity(_high(f.context_tokens), 'tokens')} is past {spec.name}'s "
+            "context length "
             f"({format_quantity(spec.context_length, 'tokens')}): it was not trained for that.",
         )
     where = f"{count} × {gpu.name}"
@@ -159,3 +160,8 @@ def _levers(
     if float(longest.value) >= 1:
         out.append(f"a shorter context: at most {longest.formatted()} at this batch")
     return out
+
+
+def _high(value: Any) -> float:
+    """A range's high end, or the number."""
+    return float(getattr(value, "high", value))

@@ -67,16 +67,17 @@ def _settled_count(
     count = None
     for _ in range(10):
         mfu_nominal = _nominal_run_mfu(ctx, t, gpu, count, size)
-        found = int(
-            training.GPUS_FOR_DEADLINE.parsed.evaluate(
+        found = _evaluated_count(
+            training.GPUS_FOR_DEADLINE.parsed.evaluate,
+            (
                 {
                     "total_flops": float(flops.value),
                     "peak_flop_per_s": float(peak.value),
                     "mfu": mfu_nominal,
                     "deadline": float(point(t.deadline)),
                     "gpus_per_node": training.GPUS_PER_NODE,
-                }
-            )
+                },
+            ),
         )
         if found == count:
             break
@@ -85,11 +86,22 @@ def _settled_count(
     if count > MAX_GPU_COUNT:  # botec's own cap on any GPU count (scenario.fields.WholeCount)
         raise BotecInputError(
             "training.deadline",
-            f"{point(t.deadline):g} s, which needs {count:,} GPUs",
+            f"{point(t.deadline):g} s, which needs "
+            + ("more than 10,000,000" if count == MAX_GPU_COUNT + 1 else f"{count:,}")
+            + " GPUs",
             f"a deadline that at most {MAX_GPU_COUNT:,} GPUs meet (or fewer tokens, a higher MFU "
             "or a faster GPU)",
         )
     return count
+
+
+def _evaluated_count(evaluate: Callable[[Any], Any], args: tuple[Any, ...]) -> int:
+    """The count a formula gives, or one past botec's cap where it overflows (a deadline of
+    5e-324 s needs infinitely many GPUs): refused by the caller with the reason."""
+    try:
+        return int(evaluate(*args))
+    except (OverflowError, ZeroDivisionError, ValueError):
+        return MAX_GPU_COUNT + 1
 
 
 def _holding(count: int, fit: tuple[Callable[[int], bool], int | None] | None) -> int:

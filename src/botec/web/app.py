@@ -244,6 +244,8 @@ def _validate(app: FastAPI) -> None:
 
         if not 0 <= samples <= limits.MAX_VALIDATE_SAMPLES:
             raise BotecInputError("samples", samples, f"0 to {limits.MAX_VALIDATE_SAMPLES:,}")
+        if not 0 <= seed <= 2**32 - 1:
+            raise BotecInputError("seed", seed, f"0 to {2**32 - 1:,}")
         parts = await run_command(commands.validate, samples=samples, seed=seed, only=only)
         return {k: json.loads(render_backtest(bt, "json")) for k, bt in parts.items()}
 

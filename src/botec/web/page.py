@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 
 from botec import commands
 from botec.core.errors import BotecInputError
-from botec.web.requests import read_json, read_scenario, run_command, sampling
+from botec.web.requests import OBJECT_BODY, read_json, read_scenario, run_command, sampling
 
 STATIC = Path(__file__).parent / "static"
 EXPORTS = {"toml": "application/toml", "markdown": "text/markdown", "html": "text/html",
@@ -42,7 +43,11 @@ def page_endpoints(app: FastAPI) -> None:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    @app.post("/api/export", summary="The scenario as TOML, or its report as Markdown/HTML/JSON")
+    @app.post(
+        "/api/export",
+        summary="The scenario as TOML, or its report as Markdown/HTML/JSON",
+        openapi_extra=OBJECT_BODY,
+    )
     async def export(request: Request) -> Response:
         body = await read_json(request)
         fmt = body.get("format")
@@ -55,7 +60,7 @@ def page_endpoints(app: FastAPI) -> None:
             from botec.scenario import scenario_from_dict
 
             scenario_from_dict(scenario)  # a valid scenario, or the 422 saying what is not
-            text = tomli_w.dumps(scenario)
+            text = tomli_w.dumps(_without_nulls(scenario))
         else:
             from botec.report import render
 
@@ -67,3 +72,12 @@ def page_endpoints(app: FastAPI) -> None:
             media_type=EXPORTS[fmt],
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
+
+
+def _without_nulls(data: Any) -> Any:
+    """A JSON null is a field left to its default: TOML has no null, so the field is left out."""
+    if isinstance(data, dict):
+        return {k: _without_nulls(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_nulls(v) for v in data if v is not None]
+    return data
