@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -340,8 +341,13 @@ def test_cli_exits_0_or_2_without_a_traceback(
         argv = [a.replace(TMP, tmp) for a in args]
         runner = CliRunner()
         # in a folder of its own: a bad value may still name a file to write (-o 7B)
-        with runner.isolated_filesystem(temp_dir=tmp), time_limit():
-            result = runner.invoke(main, argv, input=stdin)
+        before = os.getcwd()
+        os.chdir(tmp)
+        try:
+            with time_limit():
+                result = runner.invoke(main, argv, input=stdin)
+        finally:
+            os.chdir(before)
     note(f"botec {' '.join(argv)}\nexit {result.exit_code}\n{result.output[-2000:]}")
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception  # the traceback a user would have seen
