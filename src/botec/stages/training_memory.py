@@ -226,7 +226,17 @@ def fitting_counts(
             sharding=t.zero_stage, recompute=t.recompute, micro_batch=t.micro_batch,
         ).fits  # fmt: skip
 
-    least = tm.smallest_layout(
+    least = _least_layout(t, spec, gpu, params_total, shape)
+    return fits, (least.gpus if least is not None else None)
+
+
+def _least_layout(
+    t: TrainingSection, spec: Any, gpu: Any, params_total: float, shape: dict[str, float]
+) -> Any:
+    """The layout with the fewest GPUs that holds the run (None past 4,096 GPUs)."""
+    from botec.estimators import training_memory as tm
+
+    return tm.smallest_layout(
         params_total,
         gpu.usable_bytes,
         model=spec or _typical_model(params_total, shape),
@@ -236,7 +246,6 @@ def fitting_counts(
         seq_len=int(shape["seq_len"]),
         micro_batch=t.micro_batch,
     )
-    return fits, (least.gpus if least is not None else None)
 
 
 def _layout_fit_note(
@@ -251,18 +260,8 @@ def _layout_fit_note(
     layout: str,
 ) -> None:
     """Whether the layout fits, with the fewest GPUs that would."""
-    from botec.estimators import training_memory as tm
 
-    least = tm.smallest_layout(
-        params_total,
-        gpu.usable_bytes,
-        model=spec or _typical_model(params_total, shape),
-        convention=_convention(t),
-        sharding=t.zero_stage,
-        recompute=t.recompute,
-        seq_len=int(shape["seq_len"]),
-        micro_batch=t.micro_batch,
-    )
+    least = _least_layout(t, spec, gpu, params_total, shape)
     fix = (
         f"the least that fits is {least.gpus} GPUs as TP {least.tensor_parallel} × "
         + (f"CP {least.context_parallel} × " if least.context_parallel > 1 else "")
