@@ -9,12 +9,13 @@ import json
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from botec import commands
 from botec.core.errors import BotecInputError
 from botec.web import limits
-from botec.web.errors import error_body
+from botec.web.errors import error_body, with_error_schema
 from botec.web.lookups import catalog_endpoints
 from botec.web.page import page_endpoints
 from botec.web.requests import (
@@ -46,8 +47,20 @@ def create_app() -> FastAPI:
     _estimates(app)
     _scenarios(app)
     catalog_endpoints(app)
+    _error_schema(app)
     _warm()
     return app
+
+
+def _error_schema(app: FastAPI) -> None:
+    default = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = with_error_schema(default())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _warm() -> None:
@@ -86,6 +99,15 @@ def _guards(app: FastAPI) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
         )
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own checks (a query parameter's type): the same error shape as botec's
+        first = exc.errors()[0] if exc.errors() else {}
+        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
+        value = first.get("input")
+        allowed = str(first.get("msg", "a valid request")).removeprefix("Input should be ")
+        return _refuse(BotecInputError(field, value, allowed))
 
     @app.exception_handler(BotecInputError)
     async def refused(_request: Request, exc: BotecInputError) -> JSONResponse:

@@ -23,3 +23,35 @@ def error_body(exc: BotecInputError, where: str = "") -> dict[str, Any]:
             "message": f"{field}: got {exc.value!r}; expected {exc.allowed}",
         }
     }
+
+
+# The body of every refusal (422, 413, 503), as the OpenAPI document states it.
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["field", "allowed", "message"],
+            "properties": {
+                "field": {"type": "string"},
+                "value": {},
+                "allowed": {"type": "string"},
+                "message": {"type": "string"},
+            },
+        }
+    },
+}
+
+
+def with_error_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document with every 422 stated as botec's error body (FastAPI's default is
+    its own validation error, which this app never sends)."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            if "422" in operation.get("responses", {}):
+                operation["responses"]["422"] = {
+                    "description": "Refused: the field, the value given and what is allowed",
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                }
+    return document
