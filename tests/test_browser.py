@@ -139,7 +139,7 @@ def test_a_bad_value_shows_its_message_at_the_field_and_no_stale_number(page: Pa
     field.fill("-5")
     page.wait_for_selector(".error", timeout=10_000)
     assert field.get_attribute("aria-invalid") == "true"
-    assert "greater than 0" in page.inner_text(".error")
+    assert "at least 1" in page.inner_text(".error")  # Users: ge=1 (scenario/fields.py)
     assert "Not updated" in page.inner_text("#status")
     assert "stale" in (page.get_attribute("#results", "class") or "")
 

@@ -336,3 +336,80 @@ def test_a_failed_plan_carries_no_fleet_or_cost() -> None:
     fleet = [k for k in document["results"] if "gpus" in k or "cost" in k or "replica" in k]
     assert fleet == []
     assert any("No option meets the targets" in n["text"] for n in document["notes"])
+
+
+# -- found by the red-team pass after the fixes above ----------------------------------------
+
+
+def test_a_config_json_integer_past_python_s_digit_limit_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "config.json"
+    config.write_text('{"model_type": "llama", "hidden_size": ' + "9" * 5000 + "}")
+    assert "valid JSON" in refused("models", "show", str(config))
+
+
+def test_a_sweep_over_an_unpriced_gpu_leaves_its_cost_blank(tmp_path: Path) -> None:
+    code, out, err = cli("sweep", SMARTPAL, "--vary", "gpu=a100-80gb,cpu", "--format", "json")
+    assert code == 0, err
+    import json
+
+    rows = json.loads(out)["rows"]
+    assert [r["gpu"] for r in rows] == ["a100-80gb", "cpu"]
+
+
+def test_a_latency_target_can_be_swept() -> None:
+    plan = str(ROOT / "scenarios" / "llm-serving-plan.toml")
+    code, _, err = cli("sweep", plan, "--vary", "serving_plan.ttft_p99=1s,2s")
+    assert code == 0, err
+
+
+def test_a_second_axis_whose_values_print_alike_still_draws(tmp_path: Path) -> None:
+    out = tmp_path / "s.html"
+    code, _, err = cli(
+        "sweep", SMARTPAL, "--vary", "dau=1M..2M:2", "--vary", "peak_factor=1..1.01:3",
+        "--format", "html", "-o", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.exists()
+
+
+def test_a_price_list_that_is_a_device_is_refused(tmp_path: Path) -> None:
+    recipe = tmp_path / "recipe.toml"
+    recipe.write_text(
+        '[basis.market]\nname = "m"\nkind = "market"\nsource = "s"\nas_of = "2026-08"\n'
+        'files = { lambda = "/dev/zero" }\n'
+    )
+    assert "regular file" in refused("prices", "build", str(recipe))
+
+
+def test_a_device_is_never_replaced_by_o_even_with_force() -> None:
+    assert Path("/dev/null").exists()
+    refused("report", SMARTPAL, "-o", "/dev/null", "--force", names="-o/--output")
+    assert not Path("/dev/null").is_file()
+
+
+def test_a_bundled_example_is_never_an_output() -> None:
+    from botec.examples import EXAMPLES_DIR
+
+    target = str(EXAMPLES_DIR / "smartpal.toml")
+    refused("examples", "show", "smartpal", "-o", target, "--force", names="-o/--output")
+
+
+def test_an_implausible_seed_fleet_is_flagged_in_the_report() -> None:
+    code, out, err = cli(
+        "report", SMARTPAL, "--samples", "0", "--set", "inference.compute_utilization=1e-9"
+    )
+    assert code == 0, err
+    assert "implausible scale" in out
+
+
+def test_brief_says_when_the_model_does_not_fit() -> None:
+    # Llama 2 70B in FP16 is 138 GB: it cannot fit one 24 GB L4
+    code, out, err = cli(
+        "infer", "--model", "llama-2-70b", "--gpu", "l4", "--samples", "0", "--brief"
+    )
+    assert code == 0, err
+    assert "do not fit" in out
+
+
+def test_a_fraction_of_a_token_is_refused() -> None:
+    refused("train", "--params", "7B", "--tokens", "1e-308", "--samples", "0", names="--tokens")

@@ -89,6 +89,22 @@ class SweepResult:
         return importlib.import_module("botec.report.sweep_view").render_sweep(self, "html")
 
 
+def _add_outputs(
+    out: dict[str, list[Any]], names: list[str], values: dict[str, Any], done: int, size: int
+) -> None:
+    """One pass's results into the columns; a result one pass lacks (a GPU with no price has no
+    cost) is NaN there, so every column keeps one value per grid point."""
+    import numpy
+
+    for n in names:
+        if n not in out:
+            out[n] = [numpy.full(done, numpy.nan)] if done else []
+        out[n].append(values[n])
+    for n, parts in out.items():
+        if n not in names:
+            parts.append(numpy.full(size, numpy.nan))
+
+
 def _item(values: Any, i: int) -> Any:
     value = values[i]
     return value.item() if hasattr(value, "item") else value
@@ -133,17 +149,7 @@ def run_sweep(
     loops = [a for a in axes if not a.numeric]
     grid_axes = [a for a in axes if a.numeric]
     total = math.prod(len(a.values) for a in axes)
-    if total > MAX_POINTS:
-        raise BotecInputError("--vary", f"{total:,} points", f"at most {MAX_POINTS:,} in all")
-    cells = total * (len(axes) + (len(outputs) if outputs else DEFAULT_COLUMNS))
-    if cells * SWEEP_BYTES_PER_CELL > MAX_SWEEP_BYTES:  # refused before any memory is taken
-        raise BotecInputError(
-            "--vary",
-            f"{total:,} points × {cells // total} columns (about "
-            f"{cells * SWEEP_BYTES_PER_CELL / 1e9:.1f} GB)",
-            f"a grid within {MAX_SWEEP_BYTES / 1e9:g} GB (BOTEC_MAX_SWEEP_BYTES): fewer points "
-            "or fewer --result columns",
-        )
+    _check_size(total, len(axes) + (len(outputs) if outputs else DEFAULT_COLUMNS))
     mesh = [
         m.ravel()
         for m in numpy.meshgrid(*[numpy.asarray(a.values) for a in grid_axes], indexing="ij")
@@ -152,6 +158,7 @@ def run_sweep(
     result = SweepResult(axes, [])
     columns: dict[str, list[Any]] = {a.name: [] for a in axes}
     out_columns: dict[str, list[Any]] = {}
+    done = 0  # grid points already in the columns
     for combo in itertools.product(*[a.values for a in loops]):
         scn = _checked_at_corners(data, loops, combo, grid_axes, mesh, grid_size)
         for start in range(0, grid_size, CHUNK):
@@ -159,8 +166,8 @@ def run_sweep(
             names, values = _run_pass(
                 result, scn, grid_axes, mesh, start, stop, outputs, run_scenario
             )
-            for n in names:
-                out_columns.setdefault(n, []).append(values[n])
+            _add_outputs(out_columns, names, values, done, stop - start)
+            done += stop - start
             for axis in loops:
                 columns[axis.name].append(
                     numpy.full(stop - start, combo[loops.index(axis)], dtype=object)
@@ -175,6 +182,20 @@ def run_sweep(
     }
     result.rows = total
     return result
+
+
+def _check_size(total: int, columns: int) -> None:
+    """The grid within MAX_POINTS and its table within the memory bound, before any is taken."""
+    if total > MAX_POINTS:
+        raise BotecInputError("--vary", f"{total:,} points", f"at most {MAX_POINTS:,} in all")
+    if total * columns * SWEEP_BYTES_PER_CELL > MAX_SWEEP_BYTES:
+        raise BotecInputError(
+            "--vary",
+            f"{total:,} points × {columns} columns (about "
+            f"{total * columns * SWEEP_BYTES_PER_CELL / 1e9:.1f} GB)",
+            f"a grid within {MAX_SWEEP_BYTES / 1e9:g} GB (BOTEC_MAX_SWEEP_BYTES): fewer points "
+            "or fewer --result columns",
+        )
 
 
 def _checked_at_corners(

@@ -202,6 +202,18 @@ class Assumption:
     nominal: Finite | None = None
     dist: str = "lognormal"
 
+    def __post_init__(self) -> None:
+        # a range must be one: low ≤ nominal ≤ high, positive ends for a lognormal, and no end
+        # past 10^30 (the same rule as a range typed in a scenario, core/uncertain.make_range)
+        if not self.low <= self.high:
+            raise ValueError(f"low ({self.low:g}) at most high ({self.high:g})")
+        if self.nominal is not None and not self.low <= self.nominal <= self.high:
+            raise ValueError(f"a nominal ({self.nominal:g}) between low and high")
+        if self.dist == "lognormal" and self.low <= 0:
+            raise ValueError("positive ends for a lognormal range")
+        if max(abs(self.low), abs(self.high)) > 1e30:
+            raise ValueError("ends within ±1e30")
+
     def as_range(self, nominal: float | None = None) -> Any:
         """The default as an :class:`~botec.core.uncertain.Uncertain` (nominal may be changed)."""
         from botec.core.uncertain import make_range

@@ -304,6 +304,15 @@ def _validated(kind: str, key: str, build: Callable[[], T]) -> T:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
+        if not where:  # a rule across fields (a range's low, nominal and high): the entry
+            raw = err.get("input")
+            shown = (
+                {k: raw[k] for k in ("low", "nominal", "high") if k in raw}
+                if isinstance(raw, dict)
+                else raw
+            )
+            message = err["msg"].removeprefix("Value error, ")
+            raise BotecInputError(f"catalog {kind}.{key}", shown, message) from None
         raise BotecInputError(
             f"catalog {kind}.{key}.{where}", err.get("input"), err["msg"].lower()
         ) from None

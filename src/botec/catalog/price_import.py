@@ -18,6 +18,8 @@ price with the rows it came from. ``botec prices build`` writes them; the bundle
 from __future__ import annotations
 
 import csv
+import io
+import math
 import statistics
 import tomllib
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from botec.core.errors import BotecInputError
+from botec.core.safe_io import read_text
 
 # SkyPilot's accelerator names -> botec's hardware keys. "H100" is the SXM part unless the
 # instance or its GPU description says PCIe (Lambda's gpu_1x_h100_pcie, RunPod's 'H100 PCIe').
@@ -84,16 +87,16 @@ def _number(text: str | None) -> float | None:
         value = float(text or "")
     except ValueError:
         return None
-    return value if value > 0 else None
+    return value if 0 < value < math.inf else None  # a blank, zero or infinite price: none
 
 
 def read_offers(path: Path, provider: str, regions: tuple[str, ...] = ()) -> list[Offer]:
     """Every priced row of a ``vms.csv`` whose accelerator botec knows, in ``regions`` (all when
     empty), as a price per GPU-hour."""
+    text = read_text(path, "prices file", max_bytes=200_000_000)  # a regular file, bounded
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
         raise BotecInputError("prices file", str(path), f"a readable vms.csv ({exc})") from None
     if rows and not {"InstanceType", "AcceleratorName", "AcceleratorCount", "Price"} <= set(
         rows[0]
@@ -174,9 +177,10 @@ def field_name(basis: str) -> str:
 def build(recipe_path: Path, as_of: str | None = None) -> dict[str, Any]:
     """The catalog tables (``{"prices": {"basis": ..., "gpu": ...}}``) a recipe describes; paths
     in it are relative to the recipe; ``as_of`` overrides every basis's date."""
+    text = read_text(recipe_path, "recipe")
     try:
-        recipe = tomllib.loads(recipe_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        recipe = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise BotecInputError(
             "recipe", str(recipe_path), f"a readable TOML recipe ({exc})"
         ) from None

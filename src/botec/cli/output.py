@@ -27,7 +27,7 @@ def check_outputs(values: Mapping[str, Any]) -> None:
         Path(v)
         for k in ("scenario", "catalog_file", "model", "recipe")
         if isinstance(v := values.get(k), str | Path) and str(v) not in ("", "-")
-    )
+    ) + _bundled(values)
     outputs: list[tuple[str, Path]] = []
     if values.get("output") is not None:
         outputs.append(("-o/--output", Path(values["output"])))
@@ -44,6 +44,17 @@ def check_outputs(values: Mapping[str, Any]) -> None:
         if resolved in seen:
             raise BotecInputError(field, str(path), f"a file other than the {seen[resolved]} one")
         seen[resolved] = field
+
+
+def _bundled(values: Mapping[str, Any]) -> tuple[Path, ...]:
+    """The bundled example a name (``examples show NAME``, ``report smartpal``) reads: an input
+    like any file, never an output."""
+    from botec.examples import EXAMPLES_DIR, example_names
+
+    name = values.get("name") or values.get("scenario")
+    if isinstance(name, str | Path) and Path(name).stem in example_names():
+        return (EXAMPLES_DIR / f"{Path(name).stem}.toml",)
+    return ()
 
 
 def emit(text: str, output: Path | None, force: bool) -> None:

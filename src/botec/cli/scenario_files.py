@@ -275,6 +275,10 @@ def hardware_show(
 
     hw = table.call(values, catalog_file)
     bases = [b.key for b in table.call({}, catalog_file, commands.price_bases)]
+    if values.get("price_basis") is not None:  # every basis is shown; a named one must exist
+        chosen = values["price_basis"]
+        table.call({"keys": [hw.key], "price_basis": chosen}, catalog_file, commands.gpu_prices)
+        bases = [chosen, *(b for b in bases if b != chosen)]
     prices = {
         b: table.call({"keys": [hw.key], "price_basis": b}, catalog_file, commands.gpu_prices)[
             hw.key

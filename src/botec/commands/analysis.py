@@ -62,7 +62,16 @@ def sweep(
 
     catalog = load_catalog(catalog_files)
     data = with_overrides(load_data(scenario), overrides)
-    axes = [parse_vary(v, data, points) for v in ([vary] if isinstance(vary, str) else vary)]
+    items = [vary] if isinstance(vary, str) else vary
+    if (
+        not isinstance(items, list | tuple)
+        or not items
+        or not all(isinstance(v, str) for v in items)
+    ):
+        raise ParameterError("vary", vary, "NAME=LOW..HIGH[:POINTS] or NAME=A,B,C, one or more")
+    if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= 10_000_000:
+        raise ParameterError("points", points, "a whole number from 2 to 10,000,000")
+    axes = [parse_vary(v, data, points) for v in items]
     seen: dict[str, str] = {}
     for axis in axes:
         for path in axis.fields:
@@ -110,7 +119,13 @@ def compare(
         raise ParameterError("budget", budget, "a positive amount, e.g. $50K/month")
     check_sampling(samples, seed)
     listed = names(gpus, "gpus")
-    twice = sorted({g for g in listed if listed.count(g) > 1})
+    if not listed:
+        raise ParameterError("gpus", gpus, "one or more GPU names, e.g. a100-80gb,h100-sxm")
+    from botec.catalog import load_catalog as default_catalog
+
+    lookup = catalog or default_catalog()
+    keys = [lookup.hardware(g, "gpus").key for g in listed]  # aliases name the same GPU
+    twice = sorted({g for g, k in zip(listed, keys, strict=True) if keys.count(k) > 1})
     if twice:
         raise ParameterError("gpus", ", ".join(twice), "each GPU once (it is listed twice)")
     return compare_gpus(data, listed, samples, seed, limit, **with_catalog(catalog))

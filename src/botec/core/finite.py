@@ -13,18 +13,25 @@ def check_finite(key: str, formula: Any, result: Any, samples: Any, args: dict[s
     MFU of 1e-308 gives an infinite training time): never printed as an answer."""
     import math
 
-    bad = not math.isfinite(float(result))
-    if not bad and samples is not None:
-        import numpy
-
-        bad = not bool(numpy.isfinite(numpy.asarray(samples, dtype=float)).all())
-    if bad:
-        given = ", ".join(f"{k} = {v.formatted()}" for k, v in args.items())
+    given = ", ".join(f"{k} = {v.formatted()}" for k, v in args.items())
+    if not math.isfinite(float(result)):
         raise BotecInputError(
             key,
             f"{formula.parsed.render()} = {float(result)}",
             f"inputs that give a finite {_lower(formula.title)} (here {given})",
         )
+    if samples is not None:
+        import numpy
+
+        draws = numpy.asarray(samples, dtype=float)
+        bad = int(draws.size - numpy.isfinite(draws).sum())
+        if bad:  # the central value is fine; some draws of the ranges are not
+            raise BotecInputError(
+                key,
+                f"{formula.parsed.render()} not finite in {bad:,} of {draws.size:,} draws",
+                f"input ranges whose every draw gives a finite {_lower(formula.title)} (at "
+                f"the central values {given}): narrow the ranges that reach zero",
+            )
 
 
 def _lower(title: str) -> str:

@@ -135,6 +135,10 @@ def check_output(path: Path, field: str, force: bool, inputs: tuple[Path, ...] =
     for source in inputs:
         if source.exists() and target == source.resolve():
             raise BotecInputError(field, str(path), "a file other than the input being read")
+    if target.exists() and not target.is_file():  # a device, pipe or folder: never replaced
+        raise BotecInputError(
+            field, str(path), "a regular file (not a device, pipe or folder; leave -o out to print)"
+        )
     if (path.exists() or path.is_symlink()) and not force:
         raise BotecInputError(field, str(path), "a file that does not exist yet (or --force)")
     if not target.parent.is_dir():

@@ -307,8 +307,11 @@ class Sheet(SheetDisplay):
             drawn = {
                 key: arg.value if arg.samples is None else arg.samples for key, arg in args.items()
             }
-            try:
-                samples = formula.parsed.evaluate(drawn)
+            import numpy
+
+            try:  # overflow and division by zero in draws: refused below, not warned about
+                with numpy.errstate(all="ignore"):
+                    samples = formula.parsed.evaluate(drawn)
             except (ZeroDivisionError, OverflowError):
                 samples = math.inf  # refused below, naming the inputs
         # a sweep's or a swing's designed draws may cross a branch on purpose: it checks them

@@ -24,7 +24,7 @@ def read_json(path: Path) -> dict[str, Any]:
     text = read_text(path, "config")  # a regular file under the size cap: not /dev/zero, no FIFO
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # not JSON, or an integer past Python's 4,300-digit limit
         raise BotecInputError("config", str(path), f"valid JSON ({exc})") from None
     except RecursionError:
         raise BotecInputError("config", str(path), f"at most {MAX_NESTING} levels") from None

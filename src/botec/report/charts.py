@@ -64,25 +64,32 @@ def sweep_chart(result: Any) -> Any:
         return None
     others = [a for a in result.axes if a is not x_axis]
     x = numpy.asarray(result.columns[x_axis.name], dtype=float)
-    keys = [
-        " · ".join(f"{a.name}={_label(result.columns[a.name][i], a)}" for a in others) or "all"
-        for i in range(result.rows)
-    ]
+    # grouped by the values themselves: two values that print alike (1.00× and 1.004×) are two
+    # series, the second labelled with its place
+    keys = [tuple(_raw(result.columns[a.name][i]) for a in others) for i in range(result.rows)]
     series: dict[str, dict[str, Any]] = {}
     for key in dict.fromkeys(keys):
         if len(series) == MAX_SERIES:
             break
+        label = " · ".join(f"{a.name}={_label(v, a)}" for a, v in zip(others, key, strict=True))
+        label = label or "all"
+        if label in series:
+            label = f"{label} (#{len(series) + 1})"
         mask = numpy.array([k == key for k in keys])
         order = numpy.argsort(x[mask], kind="stable")
-        series[key] = {
+        series[label] = {
             name: numpy.asarray(result.columns[name], dtype=float)[mask][order]
             for name, _, _ in result.outputs
         }
-        series[key]["__x__"] = x[mask][order]
+        series[label]["__x__"] = x[mask][order]
     xs = next(iter(series.values()))["__x__"]
     for values in series.values():
         values.pop("__x__")
     return sweep_figure(x_axis.name, x_axis.unit, xs, series, list(result.outputs))
+
+
+def _raw(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
 
 
 def _label(value: Any, axis: Any) -> str:

@@ -93,9 +93,9 @@ def _ends(value: Any) -> tuple[float, ...]:
 # Quantities as typed by people, checked for sign and for absurd sizes.
 Count = _quantity("count", gt=0, le=1e16)
 CountOrZero = _quantity("count", ge=0, le=1e16)
-Users = _quantity("count", gt=0, le=1e10)  # more than Earth's population
+Users = _quantity("count", ge=1, le=1e10)  # at least one; more is past Earth's population
 Params = _quantity("count", ge=1, le=1e15)  # a model has at least one parameter
-Tokens = _quantity("count", gt=0, le=1e16)
+Tokens = _quantity("count", ge=1, le=1e16)  # at least one token
 Bytes = _quantity("bytes", gt=0, le=1e21)
 ByteRate = _quantity("byte_rate", gt=0, le=1e15)
 FlopRate = _quantity("flop_rate", gt=0, le=1e19)

@@ -4,6 +4,8 @@ the numbers (a user exploring the edges may want them) but says so, and no verdi
 The two marks, each a public figure:
 - GPUs: xAI's Colossus, the largest single training cluster reported in 2025, ran about 200,000
   GPUs (xAI, 2025); a plan past it is past anything built.
+- Bandwidth: all international internet bandwidth in use was about 1,500 Tbit/s in 2024
+  (TeleGeography's Global Bandwidth Research); a service past it is past the internet.
 - Money: Microsoft, Alphabet, Amazon and Meta together guided about $320B of capital spending
   for 2025 (their early-2025 earnings calls), about $27B a month; a bill past it in one month is
   past what the four largest buyers spend.
@@ -17,6 +19,7 @@ from botec.core.units import format_quantity
 LARGEST_CLUSTER_GPUS = 200_000
 LARGEST_SPEND_USD_PER_MONTH = 27e9
 LARGEST_SPEND_USD = 320e9  # one year's spend, for a one-off bill
+INTERNET_BIT_PER_S = 1.5e15  # TeleGeography: used international bandwidth, about 1,500 Tbit/s
 
 
 def check_scale(sheet: Sheet) -> None:
@@ -28,6 +31,8 @@ def check_scale(sheet: Sheet) -> None:
          "capital spending (~$27B/month, 2025)"),
         (("USD",), LARGEST_SPEND_USD, "the four largest cloud buyers' yearly capital spending "
          "(~$320B, 2025)"),
+        (("bit/s",), INTERNET_BIT_PER_S, "all international internet bandwidth (~1.5 Pbit/s, "
+         "TeleGeography 2024)"),
     ):  # fmt: skip
         over = [v for v in sheet.steps.values() if v.unit in marks and float(v.value) > limit]
         if over:
@@ -40,6 +45,11 @@ def check_scale(sheet: Sheet) -> None:
     for note in sheet.notes:
         if note.verdict and note.level == "ok":
             note.level = "warn"
+    with sheet.section("Scale check"):
+        _warn(sheet, past)
+
+
+def _warn(sheet: Sheet, past: list[str]) -> None:
     sheet.note(
         "warn",
         "An implausible scale: " + "; ".join(past) + ". The arithmetic holds, but check the "

@@ -283,6 +283,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
                 "bad",
                 f"The weights ({model.weights.formatted()}) and one sequence's KV cache do not "
                 f"fit in {srv.tensor_parallel} × {gpu.name}: raise --tp or quantise.",
+                verdict=True,
             )
             return {}
         batch = _batch(ctx, srv, fits, chosen_by, engine)
