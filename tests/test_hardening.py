@@ -413,3 +413,13 @@ def test_brief_says_when_the_model_does_not_fit() -> None:
 
 def test_a_fraction_of_a_token_is_refused() -> None:
     refused("train", "--params", "7B", "--tokens", "1e-308", "--samples", "0", names="--tokens")
+
+
+def test_a_config_json_integer_past_float_range_is_refused(tmp_path: Path) -> None:
+    import json
+
+    config = tmp_path / "config.json"
+    shape = {"model_type": "llama", "hidden_size": 10**400, "num_attention_heads": 8}
+    shape |= {"num_hidden_layers": 2, "intermediate_size": 64, "vocab_size": 100}
+    config.write_text(json.dumps(shape))
+    assert "hidden_size" in refused("models", "show", str(config))

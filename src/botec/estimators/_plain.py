@@ -19,6 +19,10 @@ def positive_number(field: str, value: object, allowed: str, whole: bool = False
     """A finite number above 0 (a whole number ≥ 1 when ``whole``), else BotecInputError."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BotecInputError(field, value, allowed)
-    if not math.isfinite(value) or value <= 0 or (whole and value != int(value)):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past float's range
+        raise BotecInputError(field, value, allowed) from None
+    if not math.isfinite(number) or number <= 0 or (whole and number != int(number)):
         raise BotecInputError(field, value, allowed)
-    return float(value)
+    return number

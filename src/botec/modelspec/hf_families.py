@@ -41,7 +41,7 @@ class Config:
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not math.isfinite(value)
+            or (isinstance(value, float) and not math.isfinite(value))
             or value != int(value)
         ):
             raise BotecInputError(f"{self.path}: {names[0]}", value, "a whole number")
