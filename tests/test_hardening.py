@@ -15,6 +15,7 @@ from conftest import ROOT, cli
 
 SMARTPAL = str(ROOT / "scenarios" / "smartpal.toml")
 RANGES = str(ROOT / "scenarios" / "smartpal-ranges.toml")
+PLAN = str(ROOT / "scenarios" / "llm-serving-plan.toml")
 
 
 def refused(*args: str, names: str = "") -> str:
@@ -423,3 +424,21 @@ def test_a_config_json_integer_past_float_range_is_refused(tmp_path: Path) -> No
     shape |= {"num_hidden_layers": 2, "intermediate_size": 64, "vocab_size": 100}
     config.write_text(json.dumps(shape))
     assert "hidden_size" in refused("models", "show", str(config))
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (("infer", "--params", "7B", "--engine", "zzz"), "--engine"),
+        (("infer", "--params", "7B", "--kv-precision", "fp8"), "--kv-precision"),
+        (("report", PLAN, "--set", "serving.tensor_parallel=3"), "serving.tensor_parallel"),
+    ],
+)
+def test_options_a_path_would_ignore_are_refused(args: tuple[str, ...], names: str) -> None:
+    refused(*args, "--samples", "0", names=names)
+
+
+def test_query_heads_must_be_a_multiple_of_kv_heads(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[model]\nparams = '7B'\nheads = 3\nkv_heads = 2\n")
+    refused("report", str(scenario), names="model.heads/model.kv_heads")

@@ -292,7 +292,10 @@ def _lookup(kind: str, name: str, table: Mapping[str, Any], field_name: str) -> 
     close = difflib.get_close_matches(wanted, list(spelt), n=6, cutoff=0.5)
     keys = list(dict.fromkeys(spelt[c] for c in close))[:3]
     hint = f"; did you mean {' or '.join(keys)}?" if keys else ""
-    raise BotecInputError(field_name, name, f"a {kind} in the catalog: {', '.join(names)}{hint}")
+    article = "an" if kind[:1] in "aeiou" else "a"
+    raise BotecInputError(
+        field_name, name, f"{article} {kind} in the catalog: {', '.join(names)}{hint}"
+    )
 
 
 def _validated(kind: str, key: str, build: Callable[[], T]) -> T:

@@ -16,6 +16,7 @@ from botec.commands._common import (
     run,
     shown,
 )
+from botec.core.errors import BotecInputError
 
 if TYPE_CHECKING:
     from botec.core.sheet import Sheet
@@ -34,7 +35,7 @@ INFER_FIELDS: dict[str, tuple[str, ...]] = {
     "gpu": ("serving.gpu", "inference.gpu"),
     "input_tokens": ("serving.input_tokens",),
     "tp": ("serving.tensor_parallel",),
-    "engine": ("serving.engine",),
+    "engine": ("serving.engine", "inference.engine"),
     "method": ("inference.method",),
     "output_tokens": ("serving.output_tokens", "requests.output_tokens"),
     "prompt_tokens": ("requests.prompt_tokens", "serving.input_tokens"),
@@ -115,6 +116,11 @@ def infer(
                     "(a --catalog entry changes a GPU)",
                 )
         return run(_roofline_data(p), samples, seed, catalog_files)
+    if given(kv_precision):  # the seeds' one-line methods hold no KV cache
+        raise ParameterError(
+            "kv_precision/params", kv_precision, "`kv_precision` with `model` or `input_tokens`"
+        )
+    _known_engine(engine, catalog_files)  # used only by the reality check, checked always
     p["method"] = method or "memory-bound"
     data: dict[str, Any] = {
         "title": f"Serving a {shown(params)}-parameter model on {gpu}",
@@ -126,6 +132,16 @@ def infer(
         users = {**p, "peak_factor": peak_factor if given(peak_factor) else 1}
         data["users"] = fill("users", users, INFER_FIELDS)
     return run(data, samples, seed, catalog_files)
+
+
+def _known_engine(engine: str, catalog_files: CatalogFiles) -> None:
+    from botec.catalog import load_catalog as bundled
+    from botec.commands._common import load_catalog
+
+    try:
+        (load_catalog(catalog_files) or bundled()).engine(engine, "engine")
+    except BotecInputError as exc:
+        raise ParameterError(exc.field, exc.value, exc.allowed) from None
 
 
 # Parameters of the seeds' one-line estimate that the roofline model has no use for.

@@ -36,7 +36,21 @@ def check_conflicts(scn: Any) -> None:
                 "both",
                 "one of them: a named model's parameter count comes from its architecture",
             )
+    model = scn.model
+    if model is not None and model.heads and model.kv_heads and model.heads % model.kv_heads:
+        raise BotecInputError(
+            "model.heads/model.kv_heads",
+            f"{model.heads} and {model.kv_heads}",
+            "query heads a multiple of the KV heads (each KV head serves a whole group)",
+        )
     plan = scn.serving_plan
+    if plan is not None and scn.serving is not None and scn.serving.tensor_parallel != 1:
+        raise BotecInputError(
+            "serving.tensor_parallel",
+            scn.serving.tensor_parallel,
+            "serving_plan.tensor_parallel beside a [serving_plan] (the plan chooses TP, or "
+            "keeps the one it is given there)",
+        )
     if plan is not None:
         for kind in ("ttft", "tpot"):
             p50, p99 = getattr(plan, f"{kind}_p50"), getattr(plan, f"{kind}_p99")
