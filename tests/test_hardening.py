@@ -442,3 +442,18 @@ def test_query_heads_must_be_a_multiple_of_kv_heads(tmp_path: Path) -> None:
     scenario = tmp_path / "s.toml"
     scenario.write_text("[model]\nparams = '7B'\nheads = 3\nkv_heads = 2\n")
     refused("report", str(scenario), names="model.heads/model.kv_heads")
+
+
+def test_prices_build_refuses_a_date_that_is_not_one() -> None:
+    from botec.catalog.price_import import BUNDLED_RECIPE
+
+    refused("prices", "build", str(BUNDLED_RECIPE), "--as-of", "2026-13-45", names="--as-of")
+
+
+@pytest.mark.parametrize(
+    ("line", "field"), [('kind = "quantum"', "kind"), ('interconnect = "nope"', "interconnect")]
+)
+def test_catalog_hardware_words_are_checked(tmp_path: Path, line: str, field: str) -> None:
+    catalog = tmp_path / "cat.toml"
+    catalog.write_text(_GPU.format(bandwidth="2e12") + line + "\n")
+    refused("hardware", "show", "mygpu", "--catalog", str(catalog), names=field)

@@ -51,7 +51,7 @@ class Hardware(_Entry):
     """One accelerator or CPU, with dense (no 2:4 sparsity) peak throughput per precision."""
 
     name: str
-    kind: str = "gpu"  # "gpu", "tpu" or "cpu"
+    kind: Literal["gpu", "tpu", "cpu"] = "gpu"
     memory_bytes: DeviceBytes
     memory_bandwidth_bytes_per_s: DeviceBandwidth
     peak_flop_per_s: dict[str, DevicePeak]

@@ -145,6 +145,14 @@ class Catalog:
                 for key in only.get(kind, {}):
                     raw = self._tables[kind][key]
                     _validated(kind, key, lambda b=builder, k=key, r=raw: b(k, r, True))
+                    link = raw.get("interconnect") if kind == "hardware" else None
+                    if link and link not in self._tables["networks"]:
+                        raise BotecInputError(
+                            f"catalog hardware.{key}.interconnect",
+                            link,
+                            "a link in the catalog's networks: "
+                            + ", ".join(self.names("networks")),
+                        )
             for category, table in only.get("prices", {}).items():
                 for key in table:
                     raw = self._tables["prices"][category][key]

@@ -59,6 +59,7 @@ def prices_build(*, recipe: Path, as_of: str | None = None) -> str:
     """
     from botec.catalog.price_import import build, to_toml
 
+    _check_date(as_of)
     tables = build(recipe, as_of)
     header = (
         f"GPU prices per GPU-hour, built by `botec prices build {recipe.name}`"
@@ -66,3 +67,18 @@ def prices_build(*, recipe: Path, as_of: str | None = None) -> str:
         + ".\nDo not edit by hand: change the recipe or its files and rebuild."
     )
     return to_toml(tables, header)
+
+
+def _check_date(as_of: str | None) -> None:
+    """A real calendar date, YYYY-MM-DD or YYYY-MM (the date every basis is stamped with)."""
+    import datetime
+
+    if as_of is None:
+        return
+    for layout in ("%Y-%m-%d", "%Y-%m"):
+        try:
+            datetime.datetime.strptime(as_of, layout)
+            return
+        except ValueError:
+            continue
+    raise ParameterError("as_of", as_of, "a date such as 2026-11-29 or 2026-11")
