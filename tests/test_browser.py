@@ -83,7 +83,7 @@ def _answer(page: Page) -> dict[str, str]:
 
 def _after(page: Page, action) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The answer once the report the action triggers has come back and been shown."""
-    computed = re.compile(r"/api/(report|memory|train|infer|plan)$")
+    computed = re.compile(r"/api/(report|memory|train|infer|plan|image|video)$")
     with page.expect_response(lambda r: bool(computed.search(r.url)), timeout=15_000):
         action()
     page.locator("#results[aria-busy=false]").wait_for(timeout=15_000)
@@ -179,6 +179,20 @@ def test_a_direct_question_has_its_own_short_form(page: Page, server: str) -> No
     api = httpx.post(f"{server}/api/plan", json=body, timeout=60).json()
     gpus = api["results"]["serving_gpus"]
     assert (gpus.get("formatted_median") or gpus["formatted"]) in after["serving_gpus"]
+
+
+def test_the_image_question_and_the_video_preset(page: Page, server: str) -> None:
+    after = _after(page, lambda: page.select_option("#question", "image"))
+    assert "generation_gpus" in after
+    body = {"model": "sdxl", "gpu": "h100-sxm", "steps": 30, "batch": 4,
+            "images_per_day": "1M", "samples": 2000}  # fmt: skip
+    api = httpx.post(f"{server}/api/image", json=body, timeout=60).json()
+    gpus = api["results"]["generation_gpus"]
+    assert (gpus.get("formatted_median") or gpus["formatted"]) in after["generation_gpus"]
+    _after(page, lambda: page.select_option("#question", "scenario"))
+    after = _after(page, lambda: page.select_option("#preset", "video-wan-clips"))
+    assert "generation_gpus" in after
+    assert page.locator('fieldset[data-section="video_generation"]').count() == 1
 
 
 def test_a_slider_moves_its_number_and_the_answer(page: Page) -> None:

@@ -248,6 +248,10 @@ CASES: dict[str, Case] = {
         output_tokens=500,
     ),
     "traffic:mau-qps": _command("traffic", mau="10M", dau_fraction=0.2, requests_per_user=5),
+    # image and video generation: a UNet with an FP32 VAE, a DiT with a fleet, a video clip
+    "image:sdxl": _command("image", model="sdxl", gpu="a100-80gb", images_per_day="1M"),
+    "image:flux-sp": _command("image", model="flux.1-dev", gpu="h100-sxm", gpus_per_job=2),
+    "video:wan": _command("video", model="wan2.1-14b", gpu="h100-sxm", videos_per_day="10K"),
     "storage:all": _command(
         "storage",
         dau="1M",

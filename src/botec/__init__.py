@@ -61,6 +61,8 @@ _LAZY = {
     "plan": ("botec.commands", "plan"),
     "traffic": ("botec.commands", "traffic"),
     "storage": ("botec.commands", "storage"),
+    "image": ("botec.commands", "image"),
+    "video": ("botec.commands", "video"),
     "sweep": ("botec.commands", "sweep"),
     "compare": ("botec.commands", "compare"),
     "validate": ("botec.commands", "validate"),
@@ -124,6 +126,7 @@ __all__ = [
     "get_precision",
     "hardware_list",
     "hardware_show",
+    "image",
     "infer",
     "load_catalog",
     "load_scenario",
@@ -142,4 +145,5 @@ __all__ = [
     "traffic",
     "train",
     "validate",
+    "video",
 ]

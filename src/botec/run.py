@@ -2,9 +2,9 @@
 
 Each section of the scenario is one stage (``botec.stages``), run in cascade order:
 users → requests → model → storage → features → training data → inference / serving → KV cache →
-CPU serving → training → bandwidth → cost. A run loads its catalog once (the bundled one, the
-user's files, the scenario's own ``catalog =``) and hands it to every stage; nothing global
-changes.
+CPU serving → training → image and video generation → bandwidth → cost. A run loads its catalog
+once (the bundled one, the user's files, the scenario's own ``catalog =``) and hands it to every
+stage; nothing global changes.
 """
 
 from __future__ import annotations
@@ -191,6 +191,17 @@ def _training(ctx: Context, scn: Scenario) -> None:
             run_training(ctx, scn.training)
 
 
+def _generation(ctx: Context, scn: Scenario) -> None:
+    from botec.stages.generation import run_generation
+
+    if scn.image_generation:
+        with ctx.sheet.section("Image generation"):
+            run_generation(ctx, scn.image_generation, "image")
+    if scn.video_generation:
+        with ctx.sheet.section("Video generation"):
+            run_generation(ctx, scn.video_generation, "video")
+
+
 def _bandwidth(ctx: Context, scn: Scenario) -> None:
     if scn.requests and (scn.requests.request_size or scn.requests.response_size):
         from botec.stages.bandwidth import run_bandwidth
@@ -211,5 +222,6 @@ _STAGES = (
     _kv_cache,
     _cpu_serving,
     _training,
+    _generation,
     _bandwidth,
 )

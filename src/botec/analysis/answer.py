@@ -39,6 +39,14 @@ ANSWER_RESULTS = (
     "serving_memory",
     "training_memory",
     "weights_memory",
+    # image and video generation
+    "generation_gpus",
+    "cost_per_image",
+    "cost_per_video",
+    "generation_latency",
+    "images_per_second_per_gpu",
+    "gpu_seconds_per_video_second",
+    "generation_memory",
     # traffic, storage, feature store, CPU serving
     "peak_requests_per_second",
     "compressed_retained_bytes",

@@ -26,6 +26,8 @@ _TOP: dict[str, tuple[str, str, str]] = {
     "plan": (_ESTIMATES, "TABLES.plan", "estimate"),
     "traffic": (_ESTIMATES, "TABLES.traffic", "estimate"),
     "storage": (_ESTIMATES, "TABLES.storage", "estimate"),
+    "image": (_ESTIMATES, "TABLES.image", "estimate"),
+    "video": (_ESTIMATES, "TABLES.video", "estimate"),
     "sweep": (_FILES, "SWEEP", "sweep"),
     "compare": (_FILES, "COMPARE", "compare"),
     "validate": (_FILES, "VALIDATE", "validate"),

@@ -18,6 +18,7 @@ from botec.cli.table import Opt, Table
 from botec.commands.serving import Method
 from botec.commands.sizing import Convention
 from botec.commands.training import Finetune, Optimizer, Recompute
+from botec.commands.workloads import Guidance, Runtime
 
 _MODEL_OR_PARAMS = "Parameter count of an unnamed model, e.g. 7B."
 
@@ -269,6 +270,64 @@ STORAGE = Table(
     commands.FIELDS["storage"],
 )
 
+
+def _generation_opts(kind: str, what: str) -> tuple[Opt, ...]:
+    """The options the image and video commands share."""
+    from botec.modelspec.generators import generator_names
+
+    return (
+        Opt("--model", f"The {kind} generator: {', '.join(generator_names(kind))}.",
+            show_default=True),
+        Opt("--gpu", "Accelerator (botec hardware list).", show_default=True),
+        Opt("--precision", "Weights and matmuls: bf16, fp16, fp8 (FP8 peak where the GPU has "
+            "one).", show_default=True),
+        Opt("--width", "Width in pixels (default: the model's).", type=int),
+        Opt("--height", "Height in pixels (default: the model's).", type=int),
+        Opt("--steps", "Denoising steps (default: the model's).", type=int),
+        Opt("--guidance", "Classifier-free guidance: cfg (two passes a step), none, or the "
+            "model's default.", type=click.Choice(get_args(Guidance)), show_default=True),
+        Opt("--runtime", "eager (PyTorch, a kernel launch at a time) or compiled (torch.compile, "
+            "TensorRT: CUDA graphs and fused kernels).", type=click.Choice(get_args(Runtime)),
+            show_default=True),
+        Opt("--batch", f"{what.capitalize()} generated together.", type=int, show_default=True),
+        Opt("--gpus-per-job", "GPUs sharing one batch (sequence parallel).", type=int,
+            show_default=True),
+        Opt("--peak-factor", "Peak ÷ average (default: the catalog's range, nominal 3×)."),
+        Opt("--compute-efficiency", "Denoiser share of dense peak (default: the catalog's "
+            "range)."),
+        Opt("--price", "USD per GPU-hour (default: the GPU's price on --price-basis)."),
+        Opt("--price-basis", "Which prices: market (default), aws-on-demand, aws-spot."),
+    )  # fmt: skip
+
+
+IMAGE = Table(
+    "Image generation by diffusion: FLOPs per image from the model's shape, memory, seconds "
+    "per batch and images per second per GPU by roofline; with --images-per-day, GPUs and "
+    "dollars.",
+    commands.image,
+    (
+        *_generation_opts("image", "images"),
+        Opt("--images-per-day", "Images a day, e.g. 1M: sizes the fleet and its bill."),
+        *ESTIMATING,
+    ),
+    commands.FIELDS["image"],
+)
+
+VIDEO = Table(
+    "Video generation by a diffusion transformer: frames × spatial tokens under full "
+    "attention, seconds per clip, GPU-seconds per second of video; with --videos-per-day, the "
+    "fleet.",
+    commands.video,
+    (
+        *_generation_opts("video", "videos"),
+        Opt("--frames", "Frames per clip (default: the model's).", type=int),
+        Opt("--fps", "Frames per second (default: the model's)."),
+        Opt("--videos-per-day", "Clips a day, e.g. 10K: sizes the fleet and its bill."),
+        *ESTIMATING,
+    ),
+    commands.FIELDS["video"],
+)
+
 TABLES = {
     "memory": MEMORY,
     "train": TRAIN,
@@ -276,6 +335,8 @@ TABLES = {
     "plan": PLAN,
     "traffic": TRAFFIC,
     "storage": STORAGE,
+    "image": IMAGE,
+    "video": VIDEO,
 }
 
 

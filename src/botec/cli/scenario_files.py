@@ -110,13 +110,14 @@ VALIDATE = Table(
             show_default=True,
         ),
         Opt("--seed", type=click.IntRange(0, 2**32 - 1), show_default=True),
-        Opt("--only", "One backtest (default: both).", type=click.Choice(get_args(Part))),
+        Opt("--only", "One backtest (default: all three).", type=click.Choice(get_args(Part))),
         *output_options(("text", "markdown", "json")),
     ),
 )
 _TITLES = {
     "inference": "Inference backtest: published vs botec (default assumptions)",
     "training": "Training backtest: published vs botec (default MFU range, no per-run tuning)",
+    "workloads": "Generation backtest: published image and video timings vs botec (default ranges)",
 }
 
 _BASIS = Opt(

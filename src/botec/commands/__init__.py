@@ -41,6 +41,7 @@ from botec.commands.sizing import (
     traffic,
 )
 from botec.commands.training import TRAIN_FIELDS, train
+from botec.commands.workloads import IMAGE_FIELDS, VIDEO_FIELDS, image, video
 
 # Command name -> {parameter: the scenario fields it fills, in the order a parameter wins one}.
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -50,6 +51,8 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "plan": PLAN_FIELDS,
     "traffic": TRAFFIC_FIELDS,
     "storage": STORAGE_FIELDS,
+    "image": IMAGE_FIELDS,
+    "video": VIDEO_FIELDS,
 }
 
 __all__ = [
@@ -66,6 +69,7 @@ __all__ = [
     "gpu_prices",
     "hardware_list",
     "hardware_show",
+    "image",
     "infer",
     "memory",
     "models_list",
@@ -80,4 +84,5 @@ __all__ = [
     "traffic",
     "train",
     "validate",
+    "video",
 ]

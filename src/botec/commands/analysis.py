@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from botec.analysis.sweep import SweepResult
     from botec.validation.backtest import Backtest
 
-Part = Literal["inference", "training"]
-PARTS: tuple[Part, ...] = ("inference", "training")
+Part = Literal["inference", "training", "workloads"]
+PARTS: tuple[Part, ...] = ("inference", "training", "workloads")
 # Monte Carlo draws per backtest row, as the backtests define them.
 VALIDATE_SAMPLES = BACKTEST_SAMPLES
 
@@ -139,7 +139,8 @@ def validate(
     catalog_files: CatalogFiles = (),
 ) -> dict[str, Backtest]:
     """Backtest botec against the published measurements it can express (shipped with botec):
-    inference (serving roofline) and training (GPU-hours, wall-clock) rows, or ``only`` one.
+    inference (serving roofline), training (GPU-hours, wall-clock) and workload (image and
+    video generation) rows, or ``only`` one.
 
     >>> parts = botec.validate(samples=20, only="training")
     >>> list(parts)
@@ -147,9 +148,14 @@ def validate(
     """
     from botec.validation.backtest import run_inference_backtest
     from botec.validation.training import run_training_backtest
+    from botec.validation.workloads import run_workload_backtest
 
     if only is not None and only not in PARTS:
-        raise ParameterError("only", only, f"one of {', '.join(PARTS)} (default: both)")
+        raise ParameterError("only", only, f"one of {', '.join(PARTS)} (default: all)")
     catalog = with_catalog(load_catalog(catalog_files))
-    runs = {"inference": run_inference_backtest, "training": run_training_backtest}
+    runs = {
+        "inference": run_inference_backtest,
+        "training": run_training_backtest,
+        "workloads": run_workload_backtest,
+    }
     return {part: runs[part](samples, seed, **catalog) for part in PARTS if only in (None, part)}

@@ -163,3 +163,29 @@ def bound(sheet: Sheet, intensity: Value, ridge: Value) -> None:
         sheet.note(
             "info", f"Compute-bound: {sig3(ai)} FLOP/B is past the ridge point ({sig3(rp)})."
         )
+
+
+def generation_fit(sheet: Sheet, need: Value, gpu: Hardware, weights: Value) -> None:
+    """Whether a generator's batch fits, and what people do when it does not."""
+    total, held = _f(need), _f(weights)
+    if total <= gpu.usable_bytes:
+        sheet.note(
+            "ok",
+            f"Fits on one {gpu.name}: {format_memory(total)} of "
+            f"{format_memory(gpu.usable_bytes)} ({total / gpu.usable_bytes:.0%}).",
+            verdict=True,
+        )
+        return
+    fix = (
+        "a smaller batch, or decoding the VAE in tiles"
+        if held <= gpu.usable_bytes
+        else "the text encoders offloaded to the CPU once the prompt is encoded, FP8 weights, or "
+        "a GPU with more memory"
+    )
+    sheet.note(
+        "bad",
+        f"Does not fit on one {gpu.name}: {format_memory(total)} needed "
+        f"(weights {format_memory(held)}), {format_memory(gpu.usable_bytes)} available. "
+        f"Try {fix}.",
+        verdict=True,
+    )

@@ -43,12 +43,14 @@ from botec.scenario.fields import (
     WholeCount,
 )
 from botec.scenario.loading import friendly_error, load_scenario_data
+from botec.scenario.workloads import ImageGenerationSection, VideoGenerationSection
 
 __all__ = [
     "PEAK_FACTORS",
     "CostSection",
     "CpuServingSection",
     "FeatureStoreSection",
+    "ImageGenerationSection",
     "InferenceSection",
     "KvCacheSection",
     "ModelFitSection",
@@ -62,6 +64,7 @@ __all__ = [
     "TrainingDataSection",
     "TrainingSection",
     "UsersSection",
+    "VideoGenerationSection",
     "load_scenario",
     "load_scenario_data",
     "scenario_from_dict",
@@ -345,6 +348,8 @@ class Scenario(_Section):
     training_data: TrainingDataSection | None = None
     cpu_serving: CpuServingSection | None = None
     training: TrainingSection | None = None
+    image_generation: ImageGenerationSection | None = None
+    video_generation: VideoGenerationSection | None = None
     cost: CostSection | None = None
     conclusions: list[str] = []
     seed_check: list[SeedCheckEntry] = []

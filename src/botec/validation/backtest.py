@@ -127,8 +127,13 @@ def _fmt(value: float, unit: str) -> str:
 
 def _label(quantity: str) -> str:
     from botec.validation.training import TRAINING_LABELS
+    from botec.validation.workloads import WORKLOAD_LABELS
 
-    return LABELS.get(quantity) or TRAINING_LABELS.get(quantity, quantity)
+    return (
+        LABELS.get(quantity)
+        or TRAINING_LABELS.get(quantity)
+        or WORKLOAD_LABELS.get(quantity, quantity)
+    )
 
 
 def _summaries(bt: Backtest, role: str = "all") -> list[Summary]:

@@ -1,0 +1,120 @@
+"""Workloads past text LLMs: image and video generation, from parameters."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from botec.commands._common import DEFAULT_SAMPLES, CatalogFiles, Quantity, fill, run, whole
+
+if TYPE_CHECKING:
+    from botec.core.sheet import Sheet
+
+Guidance = Literal["default", "cfg", "none"]
+Runtime = Literal["eager", "compiled"]
+
+_SHARED = {
+    "model": "model",
+    "gpu": "gpu",
+    "precision": "precision",
+    "width": "width",
+    "height": "height",
+    "steps": "steps",
+    "guidance": "guidance",
+    "runtime": "runtime",
+    "batch": "batch",
+    "gpus_per_job": "gpus_per_job",
+    "peak_factor": "peak_factor",
+    "compute_efficiency": "compute_efficiency",
+    "price": "usd_per_gpu_hour",
+    "price_basis": "price_basis",
+}
+IMAGE_FIELDS: dict[str, tuple[str, ...]] = {
+    **{k: (f"image_generation.{v}",) for k, v in _SHARED.items()},
+    "images_per_day": ("image_generation.images_per_day",),
+}
+VIDEO_FIELDS: dict[str, tuple[str, ...]] = {
+    **{k: (f"video_generation.{v}",) for k, v in _SHARED.items()},
+    "frames": ("video_generation.frames",),
+    "fps": ("video_generation.fps",),
+    "videos_per_day": ("video_generation.videos_per_day",),
+}
+_WHOLE = ("width", "height", "steps", "batch", "gpus_per_job", "frames")
+
+
+def image(
+    *,
+    model: str = "sdxl",
+    gpu: str = "h100-sxm",
+    precision: str = "bf16",
+    width: int | None = None,
+    height: int | None = None,
+    steps: int | None = None,
+    guidance: Guidance = "default",
+    runtime: Runtime = "eager",
+    batch: int = 1,
+    gpus_per_job: int = 1,
+    images_per_day: Quantity | None = None,
+    peak_factor: Quantity | None = None,
+    compute_efficiency: Quantity | None = None,
+    price: Quantity | None = None,
+    price_basis: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> Sheet:
+    """Images from a diffusion model: FLOPs per image from its shape, memory, seconds per batch
+    and images per second per GPU by roofline; with ``images_per_day``, the GPUs and dollars.
+
+    >>> botec.image(model="sdxl", gpu="a100-80gb", samples=0)["denoise_flop"].formatted()
+    '360 TFLOP'
+    """
+    p = _whole_numbers(dict(locals()))
+    data = {
+        "title": f"Image generation: {model} on {gpu}",
+        "image_generation": fill("image_generation", p, IMAGE_FIELDS),
+    }
+    return run(data, samples, seed, catalog_files)
+
+
+def video(
+    *,
+    model: str = "wan2.1-14b",
+    gpu: str = "h100-sxm",
+    precision: str = "bf16",
+    width: int | None = None,
+    height: int | None = None,
+    frames: int | None = None,
+    fps: Quantity | None = None,
+    steps: int | None = None,
+    guidance: Guidance = "default",
+    runtime: Runtime = "eager",
+    batch: int = 1,
+    gpus_per_job: int = 1,
+    videos_per_day: Quantity | None = None,
+    peak_factor: Quantity | None = None,
+    compute_efficiency: Quantity | None = None,
+    price: Quantity | None = None,
+    price_basis: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> Sheet:
+    """Video clips from a diffusion transformer: frames × spatial tokens under full attention,
+    seconds per clip and GPU-seconds per second of video; with ``videos_per_day``, the fleet.
+
+    >>> botec.video(model="wan2.1-1.3b", gpu="h100-sxm", samples=0)["image_tokens"].value
+    32760.0
+    """
+    p = _whole_numbers(dict(locals()))
+    data = {
+        "title": f"Video generation: {model} on {gpu}",
+        "video_generation": fill("video_generation", p, VIDEO_FIELDS),
+    }
+    return run(data, samples, seed, catalog_files)
+
+
+def _whole_numbers(p: dict[str, Any]) -> dict[str, Any]:
+    for key in _WHOLE:
+        if key in p:
+            p[key] = whole(p[key], key, "a whole number, e.g. 4")
+    return p
