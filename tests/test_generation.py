@@ -136,3 +136,13 @@ def test_more_steps_or_pixels_never_cost_less(steps: int, side: int) -> None:
     )
     assert bigger["generation_latency"].value > base["generation_latency"].value
     assert more_steps["generation_latency"].value > base["generation_latency"].value
+
+
+def test_a_side_must_fill_whole_latent_patches() -> None:
+    # FLUX: 8 px per latent position × 2×2 patches = 16 px; SDXL (a UNet): 8 px
+    with pytest.raises(BotecInputError, match="multiple of 16 px") as err:
+        _image(model="flux.1-dev", width=1000)
+    assert err.value.field == "image_generation.width"
+    assert _image(model="sdxl", width=1000)["latent_positions"].value == 125 * 128
+    with pytest.raises(BotecInputError):
+        _image(model="sdxl", width=100_000)

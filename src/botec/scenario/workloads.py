@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from botec.scenario.fields import (
     Count,
@@ -14,7 +14,13 @@ from botec.scenario.fields import (
     Sharpness,
     UsdPerHour,
     WholeCount,
+    _whole,
 )
+
+# An image side in pixels: from one latent patch to 64K (past any published generator's size).
+Pixels = Annotated[int, BeforeValidator(_whole), Field(ge=16, le=65_536)]
+Steps = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=10_000)]
+Frames = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=100_000)]  # 55 min at 30 fps
 
 
 class _Section(BaseModel):
@@ -25,9 +31,9 @@ class _Generation(_Section):
     model: str  # a generator from the catalog (botec image --help lists them)
     gpu: str = "h100-sxm"
     precision: str = "bf16"  # the weights' and the matmuls' type (fp8 runs at the FP8 peak)
-    width: WholeCount | None = None  # px (default: the model's)
-    height: WholeCount | None = None
-    steps: WholeCount | None = None  # denoising steps (default: the model's)
+    width: Pixels | None = None  # px (default: the model's)
+    height: Pixels | None = None
+    steps: Steps | None = None  # denoising steps (default: the model's)
     guidance: Literal["default", "cfg", "none"] = "default"  # cfg: two passes a step
     runtime: Literal["eager", "compiled"] = "eager"  # compiled: torch.compile, TensorRT
     step_launch_time: Duration = None  # CPU time to launch a step's kernels (default: runtime's)
@@ -54,6 +60,6 @@ class VideoGenerationSection(_Generation):
     """Video clips from a diffusion transformer: frames × spatial tokens under full attention,
     GPU-seconds per second of video, GPUs and dollars for a daily number of clips."""
 
-    frames: WholeCount | None = None  # default: the model's clip length
+    frames: Frames | None = None  # default: the model's clip length
     fps: Count | None = None  # default: the model's
     videos_per_day: Count | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.units import format_quantity
 from botec.estimators import cost, diffusion, generation, verdicts
@@ -94,6 +95,22 @@ def _flops(
     return shape, sequence, (step, text_flop, vae_flop)
 
 
+def _check_sides(gen: Generator, sec: Section, kind: str) -> None:
+    """A side must fill whole latent positions (and a DiT's whole patches)."""
+    step = gen.vae_downsample * (gen.patch_size if gen.architecture == "dit" else 1)
+    why = f"its VAE's {gen.vae_downsample} pixels per latent position" + (
+        f" × its {gen.patch_size}×{gen.patch_size} patches" if step != gen.vae_downsample else ""
+    )
+    for side in ("width", "height"):
+        value = getattr(sec, side)
+        if value is not None and value % step:
+            raise BotecInputError(
+                f"{kind}_generation.{side}",
+                value,
+                f"a multiple of {step} px for {gen.name} ({why})",
+            )
+
+
 def _shape(sheet: Sheet, gen: Generator, sec: Section, kind: str, cite: str) -> dict[str, Value]:
     """The model's numbers and the request's size, each recorded with where it came from."""
 
@@ -102,6 +119,7 @@ def _shape(sheet: Sheet, gen: Generator, sec: Section, kind: str, cite: str) -> 
             return sheet.input(name, given, unit, title, "scenario")
         return sheet.input(name, default, unit, f"{title} ({gen.name}'s default)", cite)
 
+    _check_sides(gen, sec, kind)
     passes = {"default": gen.guidance_passes, "cfg": 2, "none": 1}[sec.guidance]
     out = {
         "width": given_or_model("width", sec.width, gen.default_width, "px", "Width"),
