@@ -83,7 +83,7 @@ def _answer(page: Page) -> dict[str, str]:
 
 def _after(page: Page, action) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The answer once the report the action triggers has come back and been shown."""
-    computed = re.compile(r"/api/(report|memory|train|infer|plan|image|video)$")
+    computed = re.compile(r"/api/(report|memory|train|infer|plan|image|video|embed)$")
     with page.expect_response(lambda r: bool(computed.search(r.url)), timeout=15_000):
         action()
     page.locator("#results[aria-busy=false]").wait_for(timeout=15_000)
@@ -181,7 +181,7 @@ def test_a_direct_question_has_its_own_short_form(page: Page, server: str) -> No
     assert (gpus.get("formatted_median") or gpus["formatted"]) in after["serving_gpus"]
 
 
-def test_the_image_question_and_the_video_preset(page: Page, server: str) -> None:
+def test_the_workload_questions_and_the_video_preset(page: Page, server: str) -> None:
     after = _after(page, lambda: page.select_option("#question", "image"))
     assert "generation_gpus" in after
     body = {"model": "sdxl", "gpu": "h100-sxm", "steps": 30, "batch": 4,
@@ -189,6 +189,8 @@ def test_the_image_question_and_the_video_preset(page: Page, server: str) -> Non
     api = httpx.post(f"{server}/api/image", json=body, timeout=60).json()
     gpus = api["results"]["generation_gpus"]
     assert (gpus.get("formatted_median") or gpus["formatted"]) in after["generation_gpus"]
+    after = _after(page, lambda: page.select_option("#question", "embed"))
+    assert "index_memory" in after
     _after(page, lambda: page.select_option("#question", "scenario"))
     after = _after(page, lambda: page.select_option("#preset", "video-wan-clips"))
     assert "generation_gpus" in after

@@ -252,6 +252,11 @@ CASES: dict[str, Case] = {
     "image:sdxl": _command("image", model="sdxl", gpu="a100-80gb", images_per_day="1M"),
     "image:flux-sp": _command("image", model="flux.1-dev", gpu="h100-sxm", gpus_per_job=2),
     "video:wan": _command("video", model="wan2.1-14b", gpu="h100-sxm", videos_per_day="10K"),
+    # embeddings: each index kind, with queries to size the search cores
+    "embed:flat": _command("embed", documents="1M", index="flat", qps=10),
+    "embed:hnsw": _command("embed", documents="10M", index="hnsw", qps=1000),
+    "embed:ivf-flat": _command("embed", documents="10M", index="ivf-flat", qps=100),
+    "embed:ivf-pq": _command("embed", documents="100M", index="ivf-pq", nlist=65536, qps=100),
     "storage:all": _command(
         "storage",
         dau="1M",

@@ -2,9 +2,9 @@
 
 Each section of the scenario is one stage (``botec.stages``), run in cascade order:
 users → requests → model → storage → features → training data → inference / serving → KV cache →
-CPU serving → training → image and video generation → bandwidth → cost. A run loads its catalog
-once (the bundled one, the user's files, the scenario's own ``catalog =``) and hands it to every
-stage; nothing global changes.
+CPU serving → training → image and video generation → embeddings → bandwidth → cost. A run loads
+its catalog once (the bundled one, the user's files, the scenario's own ``catalog =``) and hands
+it to every stage; nothing global changes.
 """
 
 from __future__ import annotations
@@ -202,6 +202,14 @@ def _generation(ctx: Context, scn: Scenario) -> None:
             run_generation(ctx, scn.video_generation, "video")
 
 
+def _embeddings(ctx: Context, scn: Scenario) -> None:
+    if scn.embeddings:
+        from botec.stages.embeddings import run_embeddings
+
+        with ctx.sheet.section("Embeddings and retrieval"):
+            run_embeddings(ctx, scn.embeddings)
+
+
 def _bandwidth(ctx: Context, scn: Scenario) -> None:
     if scn.requests and (scn.requests.request_size or scn.requests.response_size):
         from botec.stages.bandwidth import run_bandwidth
@@ -223,5 +231,6 @@ _STAGES = (
     _cpu_serving,
     _training,
     _generation,
+    _embeddings,
     _bandwidth,
 )

@@ -47,6 +47,11 @@ ANSWER_RESULTS = (
     "images_per_second_per_gpu",
     "gpu_seconds_per_video_second",
     "generation_memory",
+    # embeddings and retrieval (a RAG answer first)
+    "rag_latency",
+    "index_memory",
+    "embedding_gpu_hours",
+    "search_cores",
     # traffic, storage, feature store, CPU serving
     "peak_requests_per_second",
     "compressed_retained_bytes",

@@ -28,6 +28,7 @@ _TOP: dict[str, tuple[str, str, str]] = {
     "storage": (_ESTIMATES, "TABLES.storage", "estimate"),
     "image": (_ESTIMATES, "TABLES.image", "estimate"),
     "video": (_ESTIMATES, "TABLES.video", "estimate"),
+    "embed": (_ESTIMATES, "TABLES.embed", "estimate"),
     "sweep": (_FILES, "SWEEP", "sweep"),
     "compare": (_FILES, "COMPARE", "compare"),
     "validate": (_FILES, "VALIDATE", "validate"),

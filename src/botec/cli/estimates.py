@@ -18,7 +18,7 @@ from botec.cli.table import Opt, Table
 from botec.commands.serving import Method
 from botec.commands.sizing import Convention
 from botec.commands.training import Finetune, Optimizer, Recompute
-from botec.commands.workloads import Guidance, Runtime
+from botec.commands.workloads import EncoderRuntime, Guidance, Index, Runtime, VectorPrecision
 
 _MODEL_OR_PARAMS = "Parameter count of an unnamed model, e.g. 7B."
 
@@ -328,6 +328,45 @@ VIDEO = Table(
     commands.FIELDS["video"],
 )
 
+EMBED = Table(
+    "Embeddings and vector retrieval: chunks and vectors, the encoder's tokens per second and "
+    "GPU-hours, index memory (flat, HNSW, IVF, IVF-PQ) and nodes, build time, search cores.",
+    commands.embed,
+    (
+        Opt("--documents", "Documents in the corpus, e.g. 100M.", required=True),
+        Opt("--model", "The encoder (botec embed --help lists them): "
+            + ", ".join(__import__("botec.modelspec.encoders", fromlist=["x"]).encoder_names())
+            + ".", show_default=True),
+        Opt("--gpu", "Device the encoder runs on.", show_default=True),
+        Opt("--precision", "Encoder weights and matmuls.", show_default=True),
+        Opt("--runtime", "optimized (TEI, ONNX, TensorRT) or pytorch (sentence-transformers).",
+            type=click.Choice(get_args(EncoderRuntime)), show_default=True),
+        Opt("--tokens-per-document", "Tokens per document.", show_default=True),
+        Opt("--chunk-tokens", "Tokens per chunk (default 512, or the model's limit).", type=int),
+        Opt("--index", "Index kind.", type=click.Choice(get_args(Index)), show_default=True),
+        Opt("--dim", "Vector dimension (default: the model's; Matryoshka models can cut it).",
+            type=int),
+        Opt("--vector-precision", "Stored vector values.",
+            type=click.Choice(get_args(VectorPrecision)), show_default=True),
+        Opt("--hnsw-m", "HNSW links per node (M).", type=int, show_default=True),
+        Opt("--ef-search", "HNSW search breadth.", type=int, show_default=True),
+        Opt("--ef-construction", "HNSW build breadth.", type=int, show_default=True),
+        Opt("--nlist", "IVF lists (default 4·√vectors).", type=int),
+        Opt("--nprobe", "IVF lists probed per query.", type=int, show_default=True),
+        Opt("--pq-bytes", "IVF-PQ code bytes per vector.", type=int, show_default=True),
+        Opt("--qps", "Peak retrieval queries per second: sizes the search cores."),
+        Opt("--query-tokens", "Tokens per query.", type=int, show_default=True),
+        Opt("--top-k", "Chunks retrieved per query (the context a RAG answer adds).", type=int,
+            show_default=True),
+        Opt("--replicas", "Index replicas.", type=int, show_default=True),
+        Opt("--build-cores", "Cores building the index.", type=int, show_default=True),
+        Opt("--price", "USD per GPU-hour for the encoder (default: the GPU's price)."),
+        Opt("--price-basis", "Which prices: market (default), aws-on-demand, aws-spot."),
+        *ESTIMATING,
+    ),
+    commands.FIELDS["embed"],
+)  # fmt: skip
+
 TABLES = {
     "memory": MEMORY,
     "train": TRAIN,
@@ -337,6 +376,7 @@ TABLES = {
     "storage": STORAGE,
     "image": IMAGE,
     "video": VIDEO,
+    "embed": EMBED,
 }
 
 

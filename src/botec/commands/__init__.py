@@ -41,7 +41,14 @@ from botec.commands.sizing import (
     traffic,
 )
 from botec.commands.training import TRAIN_FIELDS, train
-from botec.commands.workloads import IMAGE_FIELDS, VIDEO_FIELDS, image, video
+from botec.commands.workloads import (
+    EMBED_FIELDS,
+    IMAGE_FIELDS,
+    VIDEO_FIELDS,
+    embed,
+    image,
+    video,
+)
 
 # Command name -> {parameter: the scenario fields it fills, in the order a parameter wins one}.
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -53,6 +60,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "storage": STORAGE_FIELDS,
     "image": IMAGE_FIELDS,
     "video": VIDEO_FIELDS,
+    "embed": EMBED_FIELDS,
 }
 
 __all__ = [
@@ -62,6 +70,7 @@ __all__ = [
     "VALIDATE_SAMPLES",
     "ParameterError",
     "compare",
+    "embed",
     "example_path",
     "example_source",
     "examples_list",

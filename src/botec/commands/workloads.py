@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from botec.commands._common import DEFAULT_SAMPLES, CatalogFiles, Quantity, fill, run, whole
+from botec.commands._common import (
+    DEFAULT_SAMPLES,
+    CatalogFiles,
+    ParameterError,
+    Quantity,
+    fill,
+    run,
+    whole,
+)
 
 if TYPE_CHECKING:
     from botec.core.sheet import Sheet
@@ -39,6 +47,41 @@ VIDEO_FIELDS: dict[str, tuple[str, ...]] = {
     "videos_per_day": ("video_generation.videos_per_day",),
 }
 _WHOLE = ("width", "height", "steps", "batch", "gpus_per_job", "frames")
+EMBED_FIELDS: dict[str, tuple[str, ...]] = {
+    name: (f"embeddings.{field}",)
+    for name, field in {
+        "model": "model",
+        "gpu": "gpu",
+        "precision": "precision",
+        "runtime": "runtime",
+        "documents": "documents",
+        "tokens_per_document": "tokens_per_document",
+        "chunk_tokens": "chunk_tokens",
+        "index": "index",
+        "dim": "dim",
+        "vector_precision": "vector_precision",
+        "hnsw_m": "hnsw_m",
+        "ef_search": "ef_search",
+        "ef_construction": "ef_construction",
+        "nlist": "nlist",
+        "nprobe": "nprobe",
+        "pq_bytes": "pq_bytes",
+        "qps": "queries_per_second",
+        "query_tokens": "query_tokens",
+        "top_k": "top_k",
+        "replicas": "replicas",
+        "build_cores": "build_cores",
+        "price": "usd_per_gpu_hour",
+        "price_basis": "price_basis",
+    }.items()
+}
+Index = Literal["flat", "hnsw", "ivf-flat", "ivf-pq"]
+VectorPrecision = Literal["fp32", "fp16", "int8"]
+EncoderRuntime = Literal["optimized", "pytorch"]
+_EMBED_WHOLE = (
+    "chunk_tokens", "dim", "hnsw_m", "ef_search", "ef_construction", "nlist", "nprobe",
+    "pq_bytes", "query_tokens", "top_k", "replicas", "build_cores",
+)  # fmt: skip
 
 
 def image(
@@ -113,8 +156,51 @@ def video(
     return run(data, samples, seed, catalog_files)
 
 
-def _whole_numbers(p: dict[str, Any]) -> dict[str, Any]:
-    for key in _WHOLE:
+def embed(
+    *,
+    documents: Quantity | None = None,
+    model: str = "bge-base-en-v1.5",
+    gpu: str = "l4",
+    precision: str = "fp16",
+    runtime: EncoderRuntime = "optimized",
+    tokens_per_document: Quantity = 1000,
+    chunk_tokens: int | None = None,
+    index: Index = "hnsw",
+    dim: int | None = None,
+    vector_precision: VectorPrecision = "fp32",
+    hnsw_m: int = 32,
+    ef_search: int = 64,
+    ef_construction: int = 128,
+    nlist: int | None = None,
+    nprobe: int = 16,
+    pq_bytes: int = 64,
+    qps: Quantity | None = None,
+    query_tokens: int = 32,
+    top_k: int = 5,
+    replicas: int = 2,
+    build_cores: int = 32,
+    price: Quantity | None = None,
+    price_basis: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> Sheet:
+    """Embed ``documents`` into a vector ``index``: vectors, the encoder's tokens per second and
+    GPU-hours, index memory and nodes, build time, and with ``qps`` the search cores.
+
+    >>> botec.embed(documents="1M", index="flat", samples=0)["index_memory"].value
+    6758400000.0
+    """
+    if documents is None:
+        raise ParameterError("documents", "missing", "the number of documents, e.g. 100M")
+    p = _whole_numbers(dict(locals()), _EMBED_WHOLE)
+    data = {"title": f"Embeddings: {documents} documents, {model}, {index} index",
+            "embeddings": fill("embeddings", p, EMBED_FIELDS)}  # fmt: skip
+    return run(data, samples, seed, catalog_files)
+
+
+def _whole_numbers(p: dict[str, Any], keys: tuple[str, ...] = _WHOLE) -> dict[str, Any]:
+    for key in keys:
         if key in p:
             p[key] = whole(p[key], key, "a whole number, e.g. 4")
     return p

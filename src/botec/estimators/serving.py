@@ -306,11 +306,12 @@ E2E = Formula(
 
 
 def gpu_compute_efficiency(
-    sheet: Sheet, compute_efficiency: Value, gpu_matmul_share: Value
+    sheet: Sheet, compute_efficiency: Value, gpu_matmul_share: Value, prefix: str = ""
 ) -> Value:
     """The compute efficiency on this GPU: rescaled by its best-matmul share of peak."""
     return sheet.step(
         GPU_COMPUTE_EFFICIENCY,
+        name=f"{prefix}gpu_compute_efficiency",
         compute_efficiency=compute_efficiency,
         gpu_matmul_share=gpu_matmul_share,
         reference_matmul_share=reference_matmul_share(sheet),

@@ -3,15 +3,13 @@ shapes and where each number comes from; look-up by key, name or alias with a "d
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from botec.core.errors import BotecInputError
-from botec.modelspec.spec import normalise
+from botec.modelspec.toml_catalog import find, load_entries
 
 CATALOG = Path(__file__).parent.parent / "catalog" / "generators.toml"
 
@@ -76,23 +74,7 @@ class Generator(BaseModel):
 @cache
 def catalog() -> dict[str, Generator]:
     """Every generator by its normalised key (the bundled file is checked by the test suite)."""
-    data = tomllib.loads(CATALOG.read_text(encoding="utf-8"))
-    out = {}
-    for key, table in data.items():
-        try:
-            out[normalise(key)] = Generator(key=normalise(key), **table)
-        except ValidationError as exc:
-            raise BotecInputError(f"{CATALOG.name} [{key}]", table, str(exc)) from None
-    return out
-
-
-@cache
-def _index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for key, gen in catalog().items():
-        for spelling in (key, gen.name, *gen.aliases):
-            index.setdefault(normalise(spelling), key)
-    return index
+    return load_entries(CATALOG, Generator)
 
 
 def generator_names(kind: str = "") -> list[str]:
@@ -103,14 +85,5 @@ def generator_names(kind: str = "") -> list[str]:
 def get_generator(name: str, field: str = "model", kind: str = "") -> Generator:
     """A generator by key, name or alias; an unknown name (or one of the other kind) is refused
     with the names that would do."""
-    key = _index().get(normalise(str(name)))
-    gen = catalog().get(key or "")
-    if gen is None or kind not in ("", gen.kind):
-        import difflib
-
-        names = generator_names(kind)
-        close = difflib.get_close_matches(normalise(str(name)), names, n=3, cutoff=0.4)
-        hint = f"did you mean {', '.join(close)}? " if close else ""
-        what = f"{kind} generator" if kind else "generator"
-        raise BotecInputError(field, name, f"{hint}a {what}: {', '.join(names)}")
-    return gen
+    what = {"image": "an image generator", "video": "a video generator"}.get(kind, "a generator")
+    return find(catalog(), name, field, what, lambda g: kind in ("", g.kind))

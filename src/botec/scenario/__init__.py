@@ -43,12 +43,17 @@ from botec.scenario.fields import (
     WholeCount,
 )
 from botec.scenario.loading import friendly_error, load_scenario_data
-from botec.scenario.workloads import ImageGenerationSection, VideoGenerationSection
+from botec.scenario.workloads import (
+    EmbeddingsSection,
+    ImageGenerationSection,
+    VideoGenerationSection,
+)
 
 __all__ = [
     "PEAK_FACTORS",
     "CostSection",
     "CpuServingSection",
+    "EmbeddingsSection",
     "FeatureStoreSection",
     "ImageGenerationSection",
     "InferenceSection",
@@ -350,6 +355,7 @@ class Scenario(_Section):
     training: TrainingSection | None = None
     image_generation: ImageGenerationSection | None = None
     video_generation: VideoGenerationSection | None = None
+    embeddings: EmbeddingsSection | None = None
     cost: CostSection | None = None
     conclusions: list[str] = []
     seed_check: list[SeedCheckEntry] = []

@@ -1,4 +1,5 @@
-"""Scenario sections for the workloads past text LLMs: image and video generation."""
+"""Scenario sections for the workloads past text LLMs: image and video generation, embeddings and
+vector retrieval."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from botec.scenario.fields import (
+    ByteRate,
+    Bytes,
     Count,
     Duration,
     Fraction,
+    Overhead,
     PeakFactor,
     Sharpness,
     UsdPerHour,
@@ -63,3 +67,39 @@ class VideoGenerationSection(_Generation):
     frames: Frames | None = None  # default: the model's clip length
     fps: Count | None = None  # default: the model's
     videos_per_day: Count | None = None
+
+
+class EmbeddingsSection(_Section):
+    """A corpus embedded by an encoder into a vector index: vectors, encoder throughput and
+    GPU-hours, index memory, build time, search cores for the queries; with [serving], the whole
+    retrieval-augmented answer."""
+
+    model: str = "bge-base-en-v1.5"  # an encoder from the catalog (botec embed --help)
+    gpu: str = "l4"
+    precision: str = "fp16"
+    runtime: Literal["optimized", "pytorch"] = "optimized"  # optimized: TEI, ONNX, TensorRT
+    encoder_efficiency: Fraction = None  # default: the runtime's range
+    documents: Count
+    tokens_per_document: Count = 1000
+    chunk_tokens: WholeCount | None = None  # default: 512, or the model's limit if shorter
+    index: Literal["flat", "hnsw", "ivf-flat", "ivf-pq"] = "hnsw"
+    dim: WholeCount | None = None  # default: the model's output (Matryoshka models can cut it)
+    vector_precision: Literal["fp32", "fp16", "int8"] = "fp32"
+    hnsw_m: WholeCount = 32
+    ef_construction: WholeCount = 128
+    ef_search: WholeCount = 64
+    nlist: WholeCount | None = None  # default: 4·√vectors
+    nprobe: WholeCount = 16
+    pq_bytes: WholeCount = 64
+    queries_per_second: Count | None = None  # peak; default: [users] peak × queries_per_request
+    queries_per_request: Count = 1
+    query_tokens: WholeCount = 32
+    top_k: WholeCount = 5
+    node_memory: Bytes = 256e9
+    memory_headroom: Overhead = 0.3
+    replicas: WholeCount = 2
+    build_cores: WholeCount = 32
+    candidate_latency: Duration = None  # default: the catalog's range
+    core_bandwidth: ByteRate = None
+    usd_per_gpu_hour: UsdPerHour | None = None
+    price_basis: str = ""

@@ -26,6 +26,11 @@ def assumed(
     ``key``, which defaults to ``name``)."""
     if given is not None:
         return ctx.sheet.input(name, given, unit, title, source)
+    existing = ctx.sheet.inputs.get(name)
+    if existing is not None and existing.unit == unit and nominal is None:
+        # another section recorded it (its default, or the user's figure in [users]): one
+        # symbol, one value and one set of draws
+        return existing
     a = ctx.catalog.assumption(key or name)
     return ctx.sheet.assume(name, a.as_range(nominal), unit, title, f"default range: {a.source}")
 
@@ -39,19 +44,21 @@ def on_this_gpu(
     compute_efficiency: Value,
     gpu: Hardware,
     record: Callable[..., Value] | None = None,
+    prefix: str = "",
 ) -> Value:
     """A default compute efficiency (from A100s and H100s) on ``gpu``: scaled by its published
-    best-matmul share of peak, or unchanged where none is published."""
+    best-matmul share of peak, or unchanged where none is published (``prefix``: as
+    :func:`gpu_inputs`)."""
     if gpu.matmul_share is None:
         return compute_efficiency
     share = (record or ctx.sheet.input)(
-        "gpu_matmul_share",
+        f"{prefix}gpu_matmul_share",
         gpu.matmul_share,
         "fraction",
         f"{gpu.name}: best BF16 matmul as a share of peak",
         gpu.matmul_share_source,
     )
-    return serving.gpu_compute_efficiency(ctx.sheet, compute_efficiency, share)
+    return serving.gpu_compute_efficiency(ctx.sheet, compute_efficiency, share, prefix)
 
 
 def roofline_sharpness(ctx: Context, given: Any) -> Value:
@@ -73,10 +80,12 @@ def gpu_inputs(
     peak_override: float | None = None,
     bandwidth_override: float | None = None,
     engine: Engine | None = None,
+    prefix: str = "",
 ) -> tuple[Hardware, Value, Value, Value]:
     """The device, its dense peak at the precision's compute type (FP16 with FP16 accumulate for
     an ``engine`` that accumulates so, where the device lists that peak), its bandwidth and
-    memory."""
+    memory; recorded under ``prefix``ed names where a section's device may differ from another
+    section's (the encoder's L4 beside the LLM's H100)."""
     sheet = ctx.sheet
     gpu = ctx.catalog.hardware(gpu_name, field)
     prec = ctx.catalog.precision(precision, "model.precision")
@@ -93,7 +102,7 @@ def gpu_inputs(
         )
     cite = catalog_cite(gpu)
     peak = sheet.input(
-        "peak_flop_per_s",
+        f"{prefix}peak_flop_per_s",
         peak_override or gpu.peak_for(compute),
         "FLOP/s",
         f"{gpu.name} dense {compute.upper()} peak"
@@ -101,14 +110,14 @@ def gpu_inputs(
         "scenario" if peak_override else cite,
     )
     bandwidth = sheet.input(
-        "memory_bandwidth",
+        f"{prefix}memory_bandwidth",
         bandwidth_override or gpu.memory_bandwidth_bytes_per_s,
         "B/s",
         f"{gpu.name} memory bandwidth",
         "scenario" if bandwidth_override else cite,
     )
     mem = sheet.input(
-        "gpu_memory", gpu.usable_bytes, "B", f"{gpu.name} memory (as CUDA sees it)", cite
+        f"{prefix}gpu_memory", gpu.usable_bytes, "B", f"{gpu.name} memory (as CUDA sees it)", cite
     )
     return gpu, peak, bandwidth, mem
 

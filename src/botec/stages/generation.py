@@ -18,6 +18,8 @@ from botec.stages.context import Context
 from botec.stages.gpu_price import gpu_price
 
 Section = ImageGenerationSection | VideoGenerationSection
+# A DiT's shape is recorded under the denoiser's name: an LLM in the same scenario has its own.
+_SHARED_NAMES = ("layers", "hidden_size", "ffn_size")
 
 
 def run_generation(ctx: Context, sec: Section, kind: str) -> None:
@@ -26,9 +28,11 @@ def run_generation(ctx: Context, sec: Section, kind: str) -> None:
     sheet = ctx.sheet
     sheet.note("info", f"{gen.name}: {gen.source}")
     shape, sequence, (step, text_flop, vae_flop) = _flops(sheet, gen, sec, kind)
-    gpu, peak, bandwidth, _memory_input = gpu_inputs(ctx, sec.gpu, f"{field}.gpu", sec.precision)
+    gpu, peak, bandwidth, _memory_input = gpu_inputs(
+        ctx, sec.gpu, f"{field}.gpu", sec.precision, prefix="generator_"
+    )
     bytes_per_param = sheet.input(
-        "bytes_per_param",
+        "generator_bytes_per_param",
         ctx.catalog.precision(sec.precision, f"{field}.precision").bytes_per_param,
         "B/param",
         f"Bytes per weight ({sec.precision})",
@@ -36,7 +40,11 @@ def run_generation(ctx: Context, sec: Section, kind: str) -> None:
     )
     noun = kind  # what is generated: images or videos
     batch = sheet.input(
-        "batch", sec.batch, f"{noun}s", f"{noun.capitalize()}s generated together", "scenario"
+        "generation_batch",
+        sec.batch,
+        f"{noun}s",
+        f"{noun.capitalize()}s generated together",
+        "scenario",
     )
     peak_memory = _memory(sheet, gen, shape, sequence, bytes_per_param, batch)
     verdicts.generation_fit(sheet, peak_memory, gpu, sheet["generator_weights_memory"])
@@ -197,7 +205,10 @@ def _pass_flop(
         "joint_text_tokens": (gen.joint_text_tokens, "tokens", "Text tokens in the sequence"),
         "cross_text_tokens": (gen.cross_text_tokens, "tokens", "Text tokens cross-attended"),
     }
-    values = {k: sheet.input(k, v, unit, title, cite) for k, (v, unit, title) in dims.items()}
+    values = {
+        k: sheet.input(f"denoiser_{k}" if k in _SHARED_NAMES else k, v, unit, title, cite)
+        for k, (v, unit, title) in dims.items()
+    }
     _, _, tokens = diffusion.latent_tokens(
         sheet,
         width=shape["width"],
@@ -228,7 +239,11 @@ def _memory(
     batch: Value,
 ) -> Value:
     activation_bytes = sheet.constant(
-        "activation_bytes", 2, "B/value", "Bytes per activation value", "FP16/BF16 activations"
+        "generator_activation_bytes",
+        2,
+        "B/value",
+        "Bytes per activation value",
+        "FP16/BF16 activations",
     )
     live = sheet.constant(
         "vae_live_tensors", 3, "tensors", "Full-resolution tensors alive in the VAE",
@@ -237,8 +252,8 @@ def _memory(
     denoiser = None
     if sequence is not None:
         denoiser = (
-            shape["guidance_passes"], sequence, sheet.inputs["hidden_size"],
-            sheet.inputs["ffn_size"], activation_bytes,
+            shape["guidance_passes"], sequence, sheet.inputs["denoiser_hidden_size"],
+            sheet.inputs["denoiser_ffn_size"], activation_bytes,
         )  # fmt: skip
     return generation.memory(
         sheet,
@@ -273,12 +288,12 @@ def _rates(ctx: Context, sec: Section, gpu: Any, device: tuple[Value, Value]) ->
     peak, bandwidth = device
     runtime = {"eager": "PyTorch eager", "compiled": "compiled: torch.compile or TensorRT"}
     compute = assumed(
-        ctx, "compute_efficiency", sec.compute_efficiency, "fraction",
+        ctx, "denoiser_compute_efficiency", sec.compute_efficiency, "fraction",
         f"Denoiser compute efficiency ({runtime[sec.runtime]}; share of dense peak)",
         key=f"diffusion_compute_efficiency_{sec.runtime}",
     )  # fmt: skip
     if sec.compute_efficiency is None:
-        compute = on_this_gpu(ctx, compute, gpu)  # type: ignore[arg-type]
+        compute = on_this_gpu(ctx, compute, gpu, prefix="generator_")
     jobs = sheet.input("gpus_per_job", sec.gpus_per_job, "GPUs", "GPUs per job", "scenario")
     if sec.gpus_per_job > 1:
         parallel = assumed(
@@ -294,8 +309,8 @@ def _rates(ctx: Context, sec: Section, gpu: Any, device: tuple[Value, Value]) ->
         "memory_bandwidth": bandwidth,
         "compute_efficiency": compute,
         "memory_efficiency": assumed(
-            ctx, "memory_efficiency", sec.memory_efficiency, "fraction",
-            "Memory-bandwidth efficiency",
+            ctx, "denoiser_memory_efficiency", sec.memory_efficiency, "fraction",
+            "Memory-bandwidth efficiency", key="memory_efficiency",
         ),
         "vae_compute_efficiency": assumed(
             ctx, "vae_compute_efficiency", sec.vae_compute_efficiency, "fraction",
@@ -332,7 +347,9 @@ def _fleet(ctx: Context, sec: Section, fleet: tuple[Any, Value, Any], noun: str)
         **{f"peak_{many}_per_second": rate, f"{many}_per_second_per_gpu": per_gpu},
     )  # fmt: skip
     ctx.gpus[field] = gpus
-    price = gpu_price(ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "usd_per_gpu_hour", field)
+    price = gpu_price(
+        ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "generator_usd_per_gpu_hour", field
+    )
     if price is None:
         return
     monthly = cost.fleet_cost(

@@ -236,3 +236,6 @@ def run_serving_plan(ctx: Context, scn: Scenario) -> None:
     ctx.price_basis = scn.cost.price_basis if scn.cost else ""
     gp.basis(ctx.catalog, ctx.price_basis or None, "cost.price_basis")
     run_plan(ctx, scn.serving, scn.serving_plan, ctx.peak_rps, ctx.average_rps, price)
+    fleet = ctx.sheet.steps.get("serving_cost_per_month")
+    if fleet is not None:  # the chosen plan's fleet joins the scenario's monthly total
+        ctx.monthly_costs.append(fleet)

@@ -1,5 +1,7 @@
 """Backtest of the workloads past text LLMs: image and video generation against published
-timings (``botec/data/workload_rows.csv``), each row predicted with the catalog's default ranges.
+timings (``botec/data/workload_rows.csv``), text encoders and vector indexes against published
+throughput, memory, build times and search rates (``botec/data/embedding_rows.csv``), each row
+predicted with the catalog's default ranges.
 
 Rows are split into ``fit`` and ``check`` by the hash rule of :mod:`botec.validation.split`
 (every row id is 200 or above), before any factor was chosen; the diffusion factors in
@@ -25,13 +27,21 @@ WORKLOAD_QUANTITIES = (
     "denoise_step_time",
     "vae_decode_time",
     "images_per_second_per_gpu",
+    "encoder_tokens_per_second",
+    "index_memory",
+    "index_build_time",
+    "queries_per_second_per_core",
 )
 WORKLOAD_LABELS = {
     "generation_latency": "Generation time per batch (image, video)",
     "denoise_step_time": "Denoising step time",
     "vae_decode_time": "VAE decode time",
     "images_per_second_per_gpu": "Images per second per GPU",
-    "workloads": "All generation rows",
+    "encoder_tokens_per_second": "Encoder tokens/s per GPU",
+    "index_memory": "Vector index memory",
+    "index_build_time": "Vector index build time",
+    "queries_per_second_per_core": "Vector search queries/s per core",
+    "workloads": "All workload rows",
 }
 
 
@@ -46,7 +56,17 @@ class WorkloadBacktest(Backtest):
 
 
 def workload_rows() -> list[dict[str, str]]:
-    text = resources.files("botec").joinpath("data/workload_rows.csv").read_text("utf-8")
+    """The generation rows."""
+    return _csv("workload_rows.csv")
+
+
+def embedding_rows() -> list[dict[str, str]]:
+    """The embedding and vector-index rows."""
+    return _csv("embedding_rows.csv")
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    text = resources.files("botec").joinpath(f"data/{name}").read_text("utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 
@@ -57,6 +77,46 @@ def _describe(row: dict[str, str]) -> str:
         f"{row['model']} {row['width']}×{row['height']}{frames}, {row['steps']} steps, batch "
         f"{row['batch']}, {row['precision'].upper()} {row['runtime']} on {row['gpu']}{gpus}"
     )
+
+
+def _describe_embedding(row: dict[str, str]) -> str:
+    if row["model"]:
+        return (
+            f"{row['model']} {row['precision'].upper()} {row['runtime']} on {row['gpu']}, "
+            f"{row['chunk_tokens']}-token inputs"
+        )
+    build = f", {row['build_cores']} cores" if row["build_cores"] else ""
+    return (
+        f"{row['index']} of {float(row['vectors']):,.0f} × {row['dim']}-d "
+        f"{row['vector_precision']} (M {row['hnsw_m'] or '-'}, efC {row['ef_construction'] or '-'}"
+        f", ef {row['ef_search'] or '-'}){build}"
+    )
+
+
+# The encoder an index row is run with: its vectors may be wider than a small encoder's, and the
+# index's memory, build and search do not depend on the encoder.
+_INDEX_ROW_ENCODER = "qwen3-embedding-8b"
+
+
+def embedding_scenario(row: dict[str, str]) -> dict[str, Any]:
+    """The [embeddings] scenario an embedding or index row is predicted with."""
+    if row["model"]:
+        body: dict[str, Any] = {
+            "model": row["model"], "gpu": row["gpu"], "precision": row["precision"],
+            "runtime": row["runtime"], "documents": 1e6,
+            "tokens_per_document": int(row["chunk_tokens"]),
+            "chunk_tokens": int(row["chunk_tokens"]),
+        }  # fmt: skip
+        return {"title": row["id"], "embeddings": body}
+    body = {
+        "model": _INDEX_ROW_ENCODER, "documents": float(row["vectors"]), "tokens_per_document": 512,
+        "chunk_tokens": 512, "index": row["index"], "dim": int(row["dim"]),
+        "vector_precision": row["vector_precision"],
+    }  # fmt: skip
+    for key in ("hnsw_m", "ef_construction", "ef_search", "build_cores", "pq_bytes", "nlist"):
+        if row[key]:
+            body[key] = int(row[key])
+    return {"title": row["id"], "embeddings": body}
 
 
 def scenario_for(row: dict[str, str]) -> dict[str, Any]:
@@ -81,21 +141,23 @@ def scenario_for(row: dict[str, str]) -> dict[str, Any]:
 def run_workload_backtest(
     samples: int = BACKTEST_SAMPLES, seed: int = 0, catalog: Catalog | None = None
 ) -> WorkloadBacktest:
-    """Predict every shipped generation row with the catalog's default ranges."""
+    """Predict every shipped generation, embedding and vector-index row with the catalog's
+    default ranges."""
     from botec.analysis.evaluate import evaluate
     from botec.scenario import scenario_from_dict
 
     result = WorkloadBacktest()
-    for row in workload_rows():
+    cases = [(row, _describe(row), scenario_for(row)) for row in workload_rows()]
+    cases += [(r, _describe_embedding(r), embedding_scenario(r)) for r in embedding_rows()]
+    for row, description, scenario in cases:
         item = RowResult(
-            row["id"], row["quantity"], _describe(row), float(row["published"]), row["unit"],
+            row["id"], row["quantity"], description, float(row["published"]), row["unit"],
             role=row["role"],
         )  # fmt: skip
         try:
             sheet = evaluate(
-                scenario_from_dict(scenario_for(row)), samples, seed, sensitivity=False,
-                catalog=catalog,
-            )  # fmt: skip
+                scenario_from_dict(scenario), samples, seed, sensitivity=False, catalog=catalog
+            )
         except BotecInputError as exc:
             item.skipped = str(exc)
             result.rows.append(item)
