@@ -178,6 +178,8 @@ WORDS: dict[str, str] = {
             "lists",
             "sets",
             "centroids",
+            "windows",
+            "hypotheses",
         ),
         "dimensionless",
     ),

@@ -256,6 +256,10 @@ CASES: dict[str, Case] = {
     "embed:flat": _command("embed", documents="1M", index="flat", qps=10),
     "embed:hnsw": _command("embed", documents="10M", index="hnsw", qps=1000),
     "embed:ivf-flat": _command("embed", documents="10M", index="ivf-flat", qps=100),
+    "speech:turbo-fleet": _command(
+        "speech", model="whisper-large-v3-turbo", batch=8, audio_hours_per_day="1K"
+    ),
+    "speech:small-beam": _command("speech", model="whisper-small", beam=5, runtime="pytorch"),
     "embed:ivf-pq": _command("embed", documents="100M", index="ivf-pq", nlist=65536, qps=100),
     "storage:all": _command(
         "storage",
@@ -305,7 +309,8 @@ def _constant_problem(value: Value) -> str | None:
 def problems(sheet: Sheet) -> list[str]:
     """Every input whose value contradicts its unit, then every step that disagrees with its
     declared unit."""
-    found = [_constant_problem(v) for v in sheet.inputs.values()]
+    # Conversion constants only: a user's '10,000 h/day' of audio is a quantity, not a factor.
+    found = [_constant_problem(v) for v in sheet.inputs.values() if v.kind == "constant"]
     found += [_problem(step) for step in sheet.steps.values()]
     return [p for p in found if p is not None]
 

@@ -2,7 +2,8 @@
 
 Each section of the scenario is one stage (``botec.stages``), run in cascade order:
 users → requests → model → storage → features → training data → inference / serving → KV cache →
-CPU serving → training → image and video generation → embeddings → bandwidth → cost. A run loads
+CPU serving → training → image and video generation → embeddings → speech → bandwidth → cost. A run
+loads
 its catalog once (the bundled one, the user's files, the scenario's own ``catalog =``) and hands
 it to every stage; nothing global changes.
 """
@@ -210,6 +211,14 @@ def _embeddings(ctx: Context, scn: Scenario) -> None:
             run_embeddings(ctx, scn.embeddings)
 
 
+def _speech(ctx: Context, scn: Scenario) -> None:
+    if scn.speech:
+        from botec.stages.speech import run_speech
+
+        with ctx.sheet.section("Speech recognition"):
+            run_speech(ctx, scn.speech)
+
+
 def _bandwidth(ctx: Context, scn: Scenario) -> None:
     if scn.requests and (scn.requests.request_size or scn.requests.response_size):
         from botec.stages.bandwidth import run_bandwidth
@@ -232,5 +241,6 @@ _STAGES = (
     _training,
     _generation,
     _embeddings,
+    _speech,
     _bandwidth,
 )

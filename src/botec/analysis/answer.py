@@ -52,6 +52,11 @@ ANSWER_RESULTS = (
     "index_memory",
     "embedding_gpu_hours",
     "search_cores",
+    # speech recognition
+    "speech_gpus",
+    "cost_per_audio_hour",
+    "real_time_factor",
+    "transcription_latency",
     # traffic, storage, feature store, CPU serving
     "peak_requests_per_second",
     "compressed_retained_bytes",

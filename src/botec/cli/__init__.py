@@ -29,6 +29,7 @@ _TOP: dict[str, tuple[str, str, str]] = {
     "image": (_ESTIMATES, "TABLES.image", "estimate"),
     "video": (_ESTIMATES, "TABLES.video", "estimate"),
     "embed": (_ESTIMATES, "TABLES.embed", "estimate"),
+    "speech": (_ESTIMATES, "TABLES.speech", "estimate"),
     "sweep": (_FILES, "SWEEP", "sweep"),
     "compare": (_FILES, "COMPARE", "compare"),
     "validate": (_FILES, "VALIDATE", "validate"),

@@ -44,9 +44,11 @@ from botec.commands.training import TRAIN_FIELDS, train
 from botec.commands.workloads import (
     EMBED_FIELDS,
     IMAGE_FIELDS,
+    SPEECH_FIELDS,
     VIDEO_FIELDS,
     embed,
     image,
+    speech,
     video,
 )
 
@@ -61,6 +63,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "image": IMAGE_FIELDS,
     "video": VIDEO_FIELDS,
     "embed": EMBED_FIELDS,
+    "speech": SPEECH_FIELDS,
 }
 
 __all__ = [
@@ -88,6 +91,7 @@ __all__ = [
     "prices_build",
     "report",
     "scenario_from_text",
+    "speech",
     "storage",
     "sweep",
     "traffic",

@@ -204,3 +204,45 @@ def _whole_numbers(p: dict[str, Any], keys: tuple[str, ...] = _WHOLE) -> dict[st
         if key in p:
             p[key] = whole(p[key], key, "a whole number, e.g. 4")
     return p
+
+
+SPEECH_FIELDS: dict[str, tuple[str, ...]] = {
+    name: (f"speech.{field}",)
+    for name, field in {
+        "model": "model", "gpu": "gpu", "precision": "precision", "runtime": "runtime",
+        "audio_seconds": "audio_seconds", "batch": "batch", "beam": "beam",
+        "audio_hours_per_day": "audio_hours_per_day", "peak_factor": "peak_factor",
+        "price": "usd_per_gpu_hour", "price_basis": "price_basis",
+    }.items()
+}  # fmt: skip
+AsrRuntime = Literal["whisper.cpp", "ctranslate2", "pytorch"]
+
+
+def speech(
+    *,
+    model: str = "whisper-large-v3",
+    gpu: str = "l4",
+    precision: str = "fp16",
+    runtime: AsrRuntime = "ctranslate2",
+    audio_seconds: Quantity = "60 s",
+    batch: int = 1,
+    beam: int = 1,
+    audio_hours_per_day: Quantity | None = None,
+    peak_factor: Quantity | None = None,
+    price: Quantity | None = None,
+    price_basis: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> Sheet:
+    """Speech recognition: ``audio_seconds`` per request in 30-second windows through the
+    encoder, decoder tokens step by step, the real-time factor (RTFx) and, with
+    ``audio_hours_per_day``, the GPUs and the cost per audio hour.
+
+    >>> botec.speech(model="whisper-small", samples=0)["encoder_window_flop"].formatted()
+    '344 GFLOP'
+    """
+    p = _whole_numbers(dict(locals()), ("batch", "beam"))
+    data = {"title": f"Speech recognition: {model} on {gpu}",
+            "speech": fill("speech", p, SPEECH_FIELDS)}  # fmt: skip
+    return run(data, samples, seed, catalog_files)

@@ -269,4 +269,10 @@ def _is_label(word: str) -> bool:
     return word.isalpha() and word.islower() and word not in _NOT_LABELS
 
 
-_NOT_LABELS = {"bytes", "byte", "bit", "bits", "ms", "s", "h", "us", "ns", "flop", "flops", "x"}
+# Words that are units of another dimension, not labels of a count: '5 min' must not read as 5.
+_NOT_LABELS = {
+    "bytes", "byte", "bit", "bits", "ms", "s", "h", "us", "ns", "flop", "flops", "x",
+    "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hr", "hrs",
+    "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+    "kb", "mb", "gb", "tb", "pb", "kib", "mib", "gib", "tib",
+}  # fmt: skip

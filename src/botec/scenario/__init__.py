@@ -46,6 +46,7 @@ from botec.scenario.loading import friendly_error, load_scenario_data
 from botec.scenario.workloads import (
     EmbeddingsSection,
     ImageGenerationSection,
+    SpeechSection,
     VideoGenerationSection,
 )
 
@@ -65,6 +66,7 @@ __all__ = [
     "SeedCheckEntry",
     "ServingPlanSection",
     "ServingSection",
+    "SpeechSection",
     "StorageSection",
     "TrainingDataSection",
     "TrainingSection",
@@ -356,6 +358,7 @@ class Scenario(_Section):
     image_generation: ImageGenerationSection | None = None
     video_generation: VideoGenerationSection | None = None
     embeddings: EmbeddingsSection | None = None
+    speech: SpeechSection | None = None
     cost: CostSection | None = None
     conclusions: list[str] = []
     seed_check: list[SeedCheckEntry] = []

@@ -103,3 +103,22 @@ class EmbeddingsSection(_Section):
     core_bandwidth: ByteRate = None
     usd_per_gpu_hour: UsdPerHour | None = None
     price_basis: str = ""
+
+
+class SpeechSection(_Section):
+    """Speech recognition by an encoder-decoder model: windows, encoder and decoder time by
+    roofline, real-time factor, and GPUs and dollars for hours of audio a day."""
+
+    model: str = "whisper-large-v3"  # a speech-recognition model (botec speech --help)
+    gpu: str = "l4"
+    precision: str = "fp16"
+    runtime: Literal["whisper.cpp", "ctranslate2", "pytorch"] = "ctranslate2"
+    audio_seconds: Duration = 60  # per request (s)
+    batch: WholeCount = 1  # windows transcribed together
+    beam: WholeCount = 1  # beam search hypotheses (faster-whisper's default is 5)
+    speech_tokens_per_second: Count | None = None  # default: the catalog's range
+    encoder_efficiency: Fraction = None
+    audio_hours_per_day: Count | None = None
+    peak_factor: PeakFactor = None
+    usd_per_gpu_hour: UsdPerHour | None = None
+    price_basis: str = ""

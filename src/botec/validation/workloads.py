@@ -31,6 +31,8 @@ WORKLOAD_QUANTITIES = (
     "index_memory",
     "index_build_time",
     "queries_per_second_per_core",
+    "speech_encode_time",
+    "speech_decode_step_time",
 )
 WORKLOAD_LABELS = {
     "generation_latency": "Generation time per batch (image, video)",
@@ -41,6 +43,8 @@ WORKLOAD_LABELS = {
     "index_memory": "Vector index memory",
     "index_build_time": "Vector index build time",
     "queries_per_second_per_core": "Vector search queries/s per core",
+    "speech_encode_time": "Speech encoder time per window",
+    "speech_decode_step_time": "Speech decoder time per token",
     "workloads": "All workload rows",
 }
 
@@ -63,6 +67,25 @@ def workload_rows() -> list[dict[str, str]]:
 def embedding_rows() -> list[dict[str, str]]:
     """The embedding and vector-index rows."""
     return _csv("embedding_rows.csv")
+
+
+def speech_rows() -> list[dict[str, str]]:
+    """The speech-recognition rows."""
+    return _csv("speech_rows.csv")
+
+
+def speech_scenario(row: dict[str, str]) -> dict[str, Any]:
+    """The [speech] scenario a row is predicted with: one full window."""
+    body = {
+        "model": row["model"], "gpu": row["gpu"], "precision": row["precision"],
+        "runtime": row["runtime"], "audio_seconds": 30, "batch": int(row["batch"]),
+        "beam": int(row["beam"]),
+    }  # fmt: skip
+    return {"title": row["id"], "speech": body}
+
+
+def _describe_speech(row: dict[str, str]) -> str:
+    return f"{row['model']} {row['precision'].upper()} {row['runtime']} on {row['gpu']}, batch 1"
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -149,6 +172,7 @@ def run_workload_backtest(
     result = WorkloadBacktest()
     cases = [(row, _describe(row), scenario_for(row)) for row in workload_rows()]
     cases += [(r, _describe_embedding(r), embedding_scenario(r)) for r in embedding_rows()]
+    cases += [(r, _describe_speech(r), speech_scenario(r)) for r in speech_rows()]
     for row, description, scenario in cases:
         item = RowResult(
             row["id"], row["quantity"], description, float(row["published"]), row["unit"],

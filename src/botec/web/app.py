@@ -30,7 +30,18 @@ from botec.web.requests import (
     sampling,
 )
 
-ESTIMATES = ("memory", "train", "infer", "plan", "traffic", "storage", "image", "video", "embed")
+ESTIMATES = (
+    "memory",
+    "train",
+    "infer",
+    "plan",
+    "traffic",
+    "storage",
+    "image",
+    "video",
+    "embed",
+    "speech",
+)
 # what every estimate request may carry besides the command's parameters
 COMMON = ("samples", "seed", "catalog", "histograms")
 BINS = 30  # histogram bins of an answer figure's draws (the page's distribution charts)
