@@ -260,6 +260,9 @@ CASES: dict[str, Case] = {
         "speech", model="whisper-large-v3-turbo", batch=8, audio_hours_per_day="1K"
     ),
     "speech:small-beam": _command("speech", model="whisper-small", beam=5, runtime="pytorch"),
+    "recsys:dlrm-gpu": _command("recsys", model="dlrm-dcnv2", device="gpu", qps=1000),
+    "recsys:dlrm-cpu": _command("recsys", model="dlrm-criteo-kaggle", qps=1000),
+    "recsys:trees": _command("recsys", kind="trees", trees=500, tree_depth=6, qps=1000),
     "embed:ivf-pq": _command("embed", documents="100M", index="ivf-pq", nlist=65536, qps=100),
     "storage:all": _command(
         "storage",

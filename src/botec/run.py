@@ -2,7 +2,8 @@
 
 Each section of the scenario is one stage (``botec.stages``), run in cascade order:
 users → requests → model → storage → features → training data → inference / serving → KV cache →
-CPU serving → training → image and video generation → embeddings → speech → bandwidth → cost. A run
+CPU serving → training → image and video generation → embeddings → speech → recommender →
+bandwidth → cost. A run
 loads
 its catalog once (the bundled one, the user's files, the scenario's own ``catalog =``) and hands
 it to every stage; nothing global changes.
@@ -219,6 +220,14 @@ def _speech(ctx: Context, scn: Scenario) -> None:
             run_speech(ctx, scn.speech)
 
 
+def _recommender(ctx: Context, scn: Scenario) -> None:
+    if scn.recommender:
+        from botec.stages.recommender import run_recommender
+
+        with ctx.sheet.section("Recommender"):
+            run_recommender(ctx, scn.recommender)
+
+
 def _bandwidth(ctx: Context, scn: Scenario) -> None:
     if scn.requests and (scn.requests.request_size or scn.requests.response_size):
         from botec.stages.bandwidth import run_bandwidth
@@ -242,5 +251,6 @@ _STAGES = (
     _generation,
     _embeddings,
     _speech,
+    _recommender,
     _bandwidth,
 )

@@ -57,6 +57,10 @@ ANSWER_RESULTS = (
     "cost_per_audio_hour",
     "real_time_factor",
     "transcription_latency",
+    # ranking
+    "scoring_gpus",
+    "scoring_cores",
+    "embedding_table_bytes",
     # traffic, storage, feature store, CPU serving
     "peak_requests_per_second",
     "compressed_retained_bytes",

@@ -30,6 +30,7 @@ _TOP: dict[str, tuple[str, str, str]] = {
     "video": (_ESTIMATES, "TABLES.video", "estimate"),
     "embed": (_ESTIMATES, "TABLES.embed", "estimate"),
     "speech": (_ESTIMATES, "TABLES.speech", "estimate"),
+    "recsys": (_ESTIMATES, "TABLES.recsys", "estimate"),
     "sweep": (_FILES, "SWEEP", "sweep"),
     "compare": (_FILES, "COMPARE", "compare"),
     "validate": (_FILES, "VALIDATE", "validate"),

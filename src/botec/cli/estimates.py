@@ -282,6 +282,7 @@ TABLES = {
     "video": workloads.VIDEO,
     "embed": workloads.EMBED,
     "speech": workloads.SPEECH,
+    "recsys": workloads.RECSYS,
 }
 
 

@@ -12,14 +12,18 @@ from botec.cli.common import ESTIMATING
 from botec.cli.table import Opt, Table
 from botec.commands.workloads import (
     AsrRuntime,
+    Device,
     EncoderRuntime,
     Guidance,
     Index,
+    RankerKind,
     Runtime,
+    TablePrecision,
     VectorPrecision,
 )
 from botec.modelspec.encoders import encoder_names
 from botec.modelspec.generators import generator_names
+from botec.modelspec.recommenders import ranker_names
 from botec.modelspec.speech import asr_names
 
 
@@ -139,4 +143,34 @@ SPEECH = Table(
         *ESTIMATING,
     ),
     commands.FIELDS["speech"],
+)  # fmt: skip
+
+
+RECSYS = Table(
+    "A ranking service: embedding tables and their shards, work per scored item (a DLRM-style "
+    "network on CPU or GPU, or a tree ensemble on CPU), cores or GPUs for the peak.",
+    commands.recsys,
+    (
+        Opt("--model", "A catalog ranking model: " + ", ".join(ranker_names()) + "."),
+        Opt("--kind", "dlrm (tables and dense layers) or trees (a tree ensemble).",
+            type=click.Choice(get_args(RankerKind)), show_default=True),
+        Opt("--embedding-rows", "Rows in all embedding tables, e.g. 200M."),
+        Opt("--embedding-dim", "Embedding dimension.", type=int),
+        Opt("--embedding-precision", "Table values.", type=click.Choice(get_args(TablePrecision)),
+            show_default=True),
+        Opt("--lookups-per-sample", "Table rows gathered per scored item."),
+        Opt("--dense-params", "Dense weights (MLPs, cross layers), e.g. 16M."),
+        Opt("--trees", "Trees in the ensemble (--kind trees).", type=int),
+        Opt("--tree-depth", "Levels walked per tree.", type=int, show_default=True),
+        Opt("--device", "Score on CPU cores or GPUs.", type=click.Choice(get_args(Device)),
+            show_default=True),
+        Opt("--gpu", "GPU (with --device gpu).", show_default=True),
+        Opt("--qps", "Peak ranking requests per second, e.g. 2K.", required=True),
+        Opt("--candidates", "Items scored per request.", show_default=True),
+        Opt("--headroom-factor", "Cores with headroom (CPU).", show_default=True),
+        Opt("--price", "USD per GPU-hour (with --device gpu)."),
+        Opt("--price-basis", "Which prices: market (default), aws-on-demand, aws-spot."),
+        *ESTIMATING,
+    ),
+    commands.FIELDS["recsys"],
 )  # fmt: skip

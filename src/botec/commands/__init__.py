@@ -44,10 +44,12 @@ from botec.commands.training import TRAIN_FIELDS, train
 from botec.commands.workloads import (
     EMBED_FIELDS,
     IMAGE_FIELDS,
+    RECSYS_FIELDS,
     SPEECH_FIELDS,
     VIDEO_FIELDS,
     embed,
     image,
+    recsys,
     speech,
     video,
 )
@@ -64,6 +66,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "video": VIDEO_FIELDS,
     "embed": EMBED_FIELDS,
     "speech": SPEECH_FIELDS,
+    "recsys": RECSYS_FIELDS,
 }
 
 __all__ = [
@@ -89,6 +92,7 @@ __all__ = [
     "plan",
     "price_bases",
     "prices_build",
+    "recsys",
     "report",
     "scenario_from_text",
     "speech",

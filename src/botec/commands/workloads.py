@@ -246,3 +246,57 @@ def speech(
     data = {"title": f"Speech recognition: {model} on {gpu}",
             "speech": fill("speech", p, SPEECH_FIELDS)}  # fmt: skip
     return run(data, samples, seed, catalog_files)
+
+
+RECSYS_FIELDS: dict[str, tuple[str, ...]] = {
+    name: (f"recommender.{field}",)
+    for name, field in {
+        "model": "model", "kind": "kind", "embedding_rows": "embedding_rows",
+        "embedding_dim": "embedding_dim", "embedding_precision": "embedding_precision",
+        "lookups_per_sample": "lookups_per_sample", "dense_params": "dense_params",
+        "trees": "trees", "tree_depth": "tree_depth", "device": "device", "gpu": "gpu",
+        "qps": "requests_per_second", "candidates": "candidates_per_request",
+        "headroom_factor": "headroom_factor", "price": "usd_per_gpu_hour",
+        "price_basis": "price_basis",
+    }.items()
+}  # fmt: skip
+RankerKind = Literal["dlrm", "trees"]
+Device = Literal["cpu", "gpu"]
+TablePrecision = Literal["fp32", "fp16", "int8"]
+
+
+def recsys(
+    *,
+    model: str | None = None,
+    kind: RankerKind = "dlrm",
+    embedding_rows: Quantity | None = None,
+    embedding_dim: int | None = None,
+    embedding_precision: TablePrecision = "fp32",
+    lookups_per_sample: Quantity | None = None,
+    dense_params: Quantity | None = None,
+    trees: int | None = None,
+    tree_depth: int = 8,
+    device: Device = "cpu",
+    gpu: str = "h100-sxm",
+    qps: Quantity | None = None,
+    candidates: Quantity = 100,
+    headroom_factor: Quantity = 3,
+    price: Quantity | None = None,
+    price_basis: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> Sheet:
+    """A ranking service: embedding tables and their shards, work per scored item (a DLRM-style
+    network on CPU or GPU, or a tree ensemble on CPU), and the cores or GPUs for ``qps`` peak
+    requests of ``candidates`` items each.
+
+    >>> botec.recsys(model="dlrm-dcnv2", qps=1000, samples=0)["embedding_table_bytes"].value
+    104542509056.0
+    """
+    if qps is None:
+        raise ParameterError("qps", "missing", "the peak ranking requests per second, e.g. 2K")
+    p = _whole_numbers(dict(locals()), ("embedding_dim", "trees", "tree_depth"))
+    data = {"title": f"Ranking: {model or kind} on {device}",
+            "recommender": fill("recommender", p, RECSYS_FIELDS)}  # fmt: skip
+    return run(data, samples, seed, catalog_files)

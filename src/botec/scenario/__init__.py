@@ -46,6 +46,7 @@ from botec.scenario.loading import friendly_error, load_scenario_data
 from botec.scenario.workloads import (
     EmbeddingsSection,
     ImageGenerationSection,
+    RecommenderSection,
     SpeechSection,
     VideoGenerationSection,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "KvCacheSection",
     "ModelFitSection",
     "ModelSection",
+    "RecommenderSection",
     "RequestsSection",
     "Scenario",
     "SeedCheckEntry",
@@ -359,6 +361,7 @@ class Scenario(_Section):
     video_generation: VideoGenerationSection | None = None
     embeddings: EmbeddingsSection | None = None
     speech: SpeechSection | None = None
+    recommender: RecommenderSection | None = None
     cost: CostSection | None = None
     conclusions: list[str] = []
     seed_check: list[SeedCheckEntry] = []

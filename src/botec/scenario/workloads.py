@@ -12,6 +12,7 @@ from botec.scenario.fields import (
     Bytes,
     Count,
     Duration,
+    Factor,
     Fraction,
     Overhead,
     PeakFactor,
@@ -120,5 +121,31 @@ class SpeechSection(_Section):
     encoder_efficiency: Fraction = None
     audio_hours_per_day: Count | None = None
     peak_factor: PeakFactor = None
+    usd_per_gpu_hour: UsdPerHour | None = None
+    price_basis: str = ""
+
+
+class RecommenderSection(_Section):
+    """A ranking service: embedding tables sharded over devices, each request's candidates
+    scored by a DLRM-style network (CPU or GPU) or a tree ensemble (CPU), cores or GPUs for the
+    peak with headroom."""
+
+    model: str = ""  # a catalog ranking model (botec recsys --help), or the fields below
+    kind: Literal["dlrm", "trees"] = "dlrm"
+    embedding_rows: Count | None = None
+    embedding_dim: WholeCount | None = None
+    embedding_precision: Literal["fp32", "fp16", "int8"] = "fp32"
+    lookups_per_sample: Count | None = None
+    dense_params: Count | None = None
+    trees: WholeCount | None = None  # a tree ensemble (kind = "trees")
+    tree_depth: WholeCount = 8
+    device: Literal["cpu", "gpu"] = "cpu"
+    gpu: str = "h100-sxm"
+    requests_per_second: Count | None = None  # peak; default: [users]' peak
+    candidates_per_request: Count = 100
+    headroom_factor: Factor = 3.0
+    cores_per_request: WholeCount = 1
+    cores_per_machine: WholeCount = 32
+    machine_memory: Bytes = 256e9
     usd_per_gpu_hour: UsdPerHour | None = None
     price_basis: str = ""

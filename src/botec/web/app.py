@@ -41,6 +41,7 @@ ESTIMATES = (
     "video",
     "embed",
     "speech",
+    "recsys",
 )
 # what every estimate request may carry besides the command's parameters
 COMMON = ("samples", "seed", "catalog", "histograms")
