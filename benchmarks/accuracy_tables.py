@@ -2,7 +2,7 @@
 
     python benchmarks/accuracy_tables.py [--samples 2000] [--seed 0]
 
-Groups every check row of both backtests by quantity, by engine and by GPU family, and lists the
+Groups every check row of the backtests by quantity, by engine and by GPU family, and lists the
 rows furthest from their published figure, so the document quotes what the code computes today.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from botec.validation.backtest import run_inference_backtest
 from botec.validation.results import summarise
 from botec.validation.training import run_training_backtest
+from botec.validation.workloads import WORKLOAD_LABELS, run_workload_backtest
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "botec" / "data"
 
@@ -112,6 +113,16 @@ def main() -> None:
     def family(cols: dict[str, dict[str, str]]):
         return lambda r: FAMILY.get(cols[r.id]["gpu"], cols[r.id]["gpu"])
 
+    workloads = [
+        r
+        for r in run_workload_backtest(samples=args.samples, seed=args.seed).rows
+        if r.role == "check" and not r.skipped
+    ]
+    _table(
+        "Workloads past text LLMs (check rows)",
+        _grouped(workloads, lambda r: WORKLOAD_LABELS[r.quantity]),
+        full=True,
+    )
     _table("Serving, by engine and quantity", _grouped(serving, engine), full=False)
     _table("Serving, by GPU family", _grouped(serving, family(inference_cols)), full=False)
     fam = family(training_cols)
