@@ -186,6 +186,8 @@ WORDS: dict[str, str] = {
             "rows",
             "trees",
             "levels",
+            "chars",
+            "streams",
         ),
         "dimensionless",
     ),

@@ -83,7 +83,9 @@ def _answer(page: Page) -> dict[str, str]:
 
 def _after(page: Page, action) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The answer once the report the action triggers has come back and been shown."""
-    computed = re.compile(r"/api/(report|memory|train|infer|plan|image|video|embed|speech|recsys)$")
+    computed = re.compile(
+        r"/api/(report|memory|train|infer|plan|image|video|embed|speech|recsys|tts)$"
+    )
     with page.expect_response(lambda r: bool(computed.search(r.url)), timeout=15_000):
         action()
     page.locator("#results[aria-busy=false]").wait_for(timeout=15_000)
@@ -195,6 +197,8 @@ def test_the_workload_questions_and_the_video_preset(page: Page, server: str) ->
     assert "speech_gpus" in after
     after = _after(page, lambda: page.select_option("#question", "recsys"))
     assert "scoring_gpus" in after
+    after = _after(page, lambda: page.select_option("#question", "tts"))
+    assert "synthesis_gpus" in after
     _after(page, lambda: page.select_option("#question", "scenario"))
     after = _after(page, lambda: page.select_option("#preset", "video-wan-clips"))
     assert "generation_gpus" in after

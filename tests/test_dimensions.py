@@ -263,6 +263,8 @@ CASES: dict[str, Case] = {
     "recsys:dlrm-gpu": _command("recsys", model="dlrm-dcnv2", device="gpu", qps=1000),
     "recsys:dlrm-cpu": _command("recsys", model="dlrm-criteo-kaggle", qps=1000),
     "recsys:trees": _command("recsys", kind="trees", trees=500, tree_depth=6, qps=1000),
+    "tts:orpheus-fleet": _command("tts", model="orpheus-3b", streams=8, characters_per_day="1B"),
+    "tts:f5": _command("tts", model="f5-tts", gpu="rtx-3090", precision="fp16", steps=16),
     "embed:ivf-pq": _command("embed", documents="100M", index="ivf-pq", nlist=65536, qps=100),
     "storage:all": _command(
         "storage",

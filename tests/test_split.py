@@ -12,9 +12,16 @@ import pytest
 from botec.validation.backtest import inference_rows
 from botec.validation.split import FIRST_SPLIT_ID, role_for, row_number
 from botec.validation.training import training_rows
-from botec.validation.workloads import embedding_rows, speech_rows, workload_rows
+from botec.validation.workloads import embedding_rows, speech_rows, tts_rows, workload_rows
 
-ROWS = inference_rows() + training_rows() + workload_rows() + embedding_rows() + speech_rows()
+ROWS = (
+    inference_rows()
+    + training_rows()
+    + workload_rows()
+    + embedding_rows()
+    + speech_rows()
+    + tts_rows()
+)
 CATALOG = Path(str(resources.files("botec").joinpath("catalog")))
 
 
@@ -46,7 +53,7 @@ def test_the_hash_splits_new_ids_about_evenly() -> None:
 def test_every_fit_row_of_the_workloads_that_a_factor_cites_says_so() -> None:
     # The workload factors cite their fit rows by id; each of those rows names the factor.
     text = (CATALOG / "assumptions.toml").read_text(encoding="utf-8")
-    cited = set(re.findall(r"\b[SVW]\d{3}\b", text))
+    cited = set(re.findall(r"\b[STVW]\d{3}\b", text))
     for row in ROWS:
         if row["id"] in cited:
             assert row["role"] == "fit" and row["sets"].strip(), row["id"]
@@ -56,7 +63,7 @@ def test_no_catalog_default_cites_a_check_row() -> None:
     # A factor's source may cite fit rows and published measurements, never a held-out row.
     check = {row["id"] for row in ROWS if row["role"] == "check"}
     for path in CATALOG.glob("*.toml"):
-        cited = set(re.findall(r"\b[A-FSVW]\d{3}\b", path.read_text(encoding="utf-8")))
+        cited = set(re.findall(r"\b[A-FSTVW]\d{3}\b", path.read_text(encoding="utf-8")))
         assert not (cited & check), (path.name, sorted(cited & check))
 
 

@@ -66,6 +66,7 @@ _LAZY = {
     "embed": ("botec.commands", "embed"),
     "speech": ("botec.commands", "speech"),
     "recsys": ("botec.commands", "recsys"),
+    "tts": ("botec.commands", "tts"),
     "sweep": ("botec.commands", "sweep"),
     "compare": ("botec.commands", "compare"),
     "validate": ("botec.commands", "validate"),
@@ -150,6 +151,7 @@ __all__ = [
     "sweep",
     "traffic",
     "train",
+    "tts",
     "validate",
     "video",
 ]

@@ -2,7 +2,8 @@
 
 Each section of the scenario is one stage (``botec.stages``), run in cascade order:
 users → requests → model → storage → features → training data → inference / serving → KV cache →
-CPU serving → training → image and video generation → embeddings → speech → recommender →
+CPU serving → training → image and video generation → embeddings → speech → speech synthesis →
+recommender →
 bandwidth → cost. A run
 loads
 its catalog once (the bundled one, the user's files, the scenario's own ``catalog =``) and hands
@@ -220,6 +221,14 @@ def _speech(ctx: Context, scn: Scenario) -> None:
             run_speech(ctx, scn.speech)
 
 
+def _tts(ctx: Context, scn: Scenario) -> None:
+    if scn.speech_synthesis:
+        from botec.stages.tts import run_tts
+
+        with ctx.sheet.section("Speech synthesis"):
+            run_tts(ctx, scn.speech_synthesis)
+
+
 def _recommender(ctx: Context, scn: Scenario) -> None:
     if scn.recommender:
         from botec.stages.recommender import run_recommender
@@ -251,6 +260,7 @@ _STAGES = (
     _generation,
     _embeddings,
     _speech,
+    _tts,
     _recommender,
     _bandwidth,
 )

@@ -57,6 +57,10 @@ ANSWER_RESULTS = (
     "cost_per_audio_hour",
     "real_time_factor",
     "transcription_latency",
+    # speech synthesis
+    "synthesis_gpus",
+    "cost_per_million_characters",
+    "synthesis_real_time_factor",
     # ranking
     "scoring_gpus",
     "scoring_cores",

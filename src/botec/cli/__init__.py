@@ -31,6 +31,7 @@ _TOP: dict[str, tuple[str, str, str]] = {
     "embed": (_ESTIMATES, "TABLES.embed", "estimate"),
     "speech": (_ESTIMATES, "TABLES.speech", "estimate"),
     "recsys": (_ESTIMATES, "TABLES.recsys", "estimate"),
+    "tts": (_ESTIMATES, "TABLES.tts", "estimate"),
     "sweep": (_FILES, "SWEEP", "sweep"),
     "compare": (_FILES, "COMPARE", "compare"),
     "validate": (_FILES, "VALIDATE", "validate"),

@@ -283,6 +283,7 @@ TABLES = {
     "embed": workloads.EMBED,
     "speech": workloads.SPEECH,
     "recsys": workloads.RECSYS,
+    "tts": workloads.TTS,
 }
 
 

@@ -19,12 +19,14 @@ from botec.commands.workloads import (
     RankerKind,
     Runtime,
     TablePrecision,
+    TtsRuntime,
     VectorPrecision,
 )
 from botec.modelspec.encoders import encoder_names
 from botec.modelspec.generators import generator_names
 from botec.modelspec.recommenders import ranker_names
 from botec.modelspec.speech import asr_names
+from botec.modelspec.tts import tts_names
 
 
 def _generation_opts(kind: str, what: str) -> tuple[Opt, ...]:
@@ -173,4 +175,28 @@ RECSYS = Table(
         *ESTIMATING,
     ),
     commands.FIELDS["recsys"],
+)  # fmt: skip
+
+
+TTS = Table(
+    "Text to speech: characters to seconds of speech, decoder steps (autoregressive codec "
+    "models) or spectrogram passes (flow models), real-time factor; with --characters-per-day, "
+    "GPUs and the cost per million characters.",
+    commands.tts,
+    (
+        Opt("--model", "The model: " + ", ".join(tts_names()) + ".", show_default=True),
+        Opt("--gpu", "Accelerator (botec hardware list).", show_default=True),
+        Opt("--precision", "Weights and matmuls.", show_default=True),
+        Opt("--runtime", "graphs (vLLM, TensorRT-LLM: CUDA graphs) or eager (PyTorch).",
+            type=click.Choice(get_args(TtsRuntime)), show_default=True),
+        Opt("--characters", "Characters of text per request.", show_default=True),
+        Opt("--streams", "Requests synthesised together.", type=int, show_default=True),
+        Opt("--steps", "A flow model's ODE steps (default: the model's).", type=int),
+        Opt("--characters-per-day", "Characters a day, e.g. 1B: sizes the fleet."),
+        Opt("--peak-factor", "Peak ÷ average (default: the catalog's range, nominal 3×)."),
+        Opt("--price", "USD per GPU-hour (default: the GPU's price on --price-basis)."),
+        Opt("--price-basis", "Which prices: market (default), aws-on-demand, aws-spot."),
+        *ESTIMATING,
+    ),
+    commands.FIELDS["tts"],
 )  # fmt: skip

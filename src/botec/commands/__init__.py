@@ -46,11 +46,13 @@ from botec.commands.workloads import (
     IMAGE_FIELDS,
     RECSYS_FIELDS,
     SPEECH_FIELDS,
+    TTS_FIELDS,
     VIDEO_FIELDS,
     embed,
     image,
     recsys,
     speech,
+    tts,
     video,
 )
 
@@ -67,6 +69,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "embed": EMBED_FIELDS,
     "speech": SPEECH_FIELDS,
     "recsys": RECSYS_FIELDS,
+    "tts": TTS_FIELDS,
 }
 
 __all__ = [
@@ -100,6 +103,7 @@ __all__ = [
     "sweep",
     "traffic",
     "train",
+    "tts",
     "validate",
     "video",
 ]

@@ -300,3 +300,45 @@ def recsys(
     data = {"title": f"Ranking: {model or kind} on {device}",
             "recommender": fill("recommender", p, RECSYS_FIELDS)}  # fmt: skip
     return run(data, samples, seed, catalog_files)
+
+
+TTS_FIELDS: dict[str, tuple[str, ...]] = {
+    name: (f"speech_synthesis.{field}",)
+    for name, field in {
+        "model": "model", "gpu": "gpu", "precision": "precision", "runtime": "runtime",
+        "characters": "characters", "streams": "streams", "steps": "steps",
+        "characters_per_day": "characters_per_day", "peak_factor": "peak_factor",
+        "price": "usd_per_gpu_hour", "price_basis": "price_basis",
+    }.items()
+}  # fmt: skip
+TtsRuntime = Literal["graphs", "eager"]
+
+
+def tts(
+    *,
+    model: str = "orpheus-3b",
+    gpu: str = "l4",
+    precision: str = "bf16",
+    runtime: TtsRuntime = "graphs",
+    characters: Quantity = 500,
+    streams: int = 1,
+    steps: int | None = None,
+    characters_per_day: Quantity | None = None,
+    peak_factor: Quantity | None = None,
+    price: Quantity | None = None,
+    price_basis: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> Sheet:
+    """Text to speech: ``characters`` per request to seconds of speech, decoder steps or
+    spectrogram passes, the real-time factor for ``streams`` at once and, with
+    ``characters_per_day``, the GPUs and the cost per million characters.
+
+    >>> botec.tts(model="xtts-v2", characters=1520, samples=0)["synthesis_steps"].value
+    2153.0
+    """
+    p = _whole_numbers(dict(locals()), ("streams", "steps"))
+    data = {"title": f"Speech synthesis: {model} on {gpu}",
+            "speech_synthesis": fill("speech_synthesis", p, TTS_FIELDS)}  # fmt: skip
+    return run(data, samples, seed, catalog_files)

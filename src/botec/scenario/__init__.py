@@ -48,6 +48,7 @@ from botec.scenario.workloads import (
     ImageGenerationSection,
     RecommenderSection,
     SpeechSection,
+    SpeechSynthesisSection,
     VideoGenerationSection,
 )
 
@@ -69,6 +70,7 @@ __all__ = [
     "ServingPlanSection",
     "ServingSection",
     "SpeechSection",
+    "SpeechSynthesisSection",
     "StorageSection",
     "TrainingDataSection",
     "TrainingSection",
@@ -361,6 +363,7 @@ class Scenario(_Section):
     video_generation: VideoGenerationSection | None = None
     embeddings: EmbeddingsSection | None = None
     speech: SpeechSection | None = None
+    speech_synthesis: SpeechSynthesisSection | None = None
     recommender: RecommenderSection | None = None
     cost: CostSection | None = None
     conclusions: list[str] = []

@@ -149,3 +149,22 @@ class RecommenderSection(_Section):
     machine_memory: Bytes = 256e9
     usd_per_gpu_hour: UsdPerHour | None = None
     price_basis: str = ""
+
+
+class SpeechSynthesisSection(_Section):
+    """Text to speech: characters to seconds of speech, decoder steps or spectrogram passes,
+    real-time factor, and GPUs and dollars for characters a day."""
+
+    model: str = "orpheus-3b"  # a speech-synthesis model (botec tts --help)
+    gpu: str = "l4"
+    precision: str = "bf16"
+    runtime: Literal["graphs", "eager"] = "graphs"  # graphs: vLLM, TensorRT-LLM, compiled
+    characters: Count = 500  # per request
+    characters_per_second: Count | None = None  # default: the catalog's range (read speech)
+    streams: WholeCount = 1  # requests synthesised together
+    steps: WholeCount | None = None  # a flow model's ODE steps (default: the model's)
+    reference_seconds: Duration = 5.0  # a flow model's reference clip (voice prompt)
+    characters_per_day: Count | None = None
+    peak_factor: PeakFactor = None
+    usd_per_gpu_hour: UsdPerHour | None = None
+    price_basis: str = ""

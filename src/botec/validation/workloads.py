@@ -33,6 +33,7 @@ WORKLOAD_QUANTITIES = (
     "queries_per_second_per_core",
     "speech_encode_time",
     "speech_decode_step_time",
+    "synthesis_real_time_factor",
 )
 WORKLOAD_LABELS = {
     "generation_latency": "Generation time per batch (image, video)",
@@ -45,6 +46,7 @@ WORKLOAD_LABELS = {
     "queries_per_second_per_core": "Vector search queries/s per core",
     "speech_encode_time": "Speech encoder time per window",
     "speech_decode_step_time": "Speech decoder time per token",
+    "synthesis_real_time_factor": "Speech synthesis real-time factor",
     "workloads": "All workload rows",
 }
 
@@ -86,6 +88,31 @@ def speech_scenario(row: dict[str, str]) -> dict[str, Any]:
 
 def _describe_speech(row: dict[str, str]) -> str:
     return f"{row['model']} {row['precision'].upper()} {row['runtime']} on {row['gpu']}, batch 1"
+
+
+def tts_rows() -> list[dict[str, str]]:
+    """The speech-synthesis rows."""
+    return _csv("tts_rows.csv")
+
+
+def tts_scenario(row: dict[str, str]) -> dict[str, Any]:
+    """The [speech_synthesis] scenario a row is predicted with."""
+    body: dict[str, Any] = {
+        "model": row["model"], "gpu": row["gpu"], "precision": row["precision"],
+        "runtime": row["runtime"], "characters": int(row["characters"]),
+        "streams": int(row["streams"]),
+    }  # fmt: skip
+    if row["steps"]:
+        body["steps"] = int(row["steps"])
+    return {"title": row["id"], "speech_synthesis": body}
+
+
+def _describe_tts(row: dict[str, str]) -> str:
+    steps = f", {row['steps']} steps" if row["steps"] else ""
+    return (
+        f"{row['model']} {row['precision'].upper()} {row['runtime']} on {row['gpu']}, "
+        f"{row['streams']} stream(s), {row['characters']} characters{steps}"
+    )
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -173,6 +200,7 @@ def run_workload_backtest(
     cases = [(row, _describe(row), scenario_for(row)) for row in workload_rows()]
     cases += [(r, _describe_embedding(r), embedding_scenario(r)) for r in embedding_rows()]
     cases += [(r, _describe_speech(r), speech_scenario(r)) for r in speech_rows()]
+    cases += [(r, _describe_tts(r), tts_scenario(r)) for r in tts_rows()]
     for row, description, scenario in cases:
         item = RowResult(
             row["id"], row["quantity"], description, float(row["published"]), row["unit"],

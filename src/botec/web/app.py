@@ -42,6 +42,7 @@ ESTIMATES = (
     "embed",
     "speech",
     "recsys",
+    "tts",
 )
 # what every estimate request may carry besides the command's parameters
 COMMON = ("samples", "seed", "catalog", "histograms")

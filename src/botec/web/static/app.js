@@ -4,7 +4,7 @@
 
 const ORDER = ["users", "requests", "model", "inference", "serving", "serving_plan", "model_fit",
   "kv_cache", "storage", "feature_store", "training_data", "cpu_serving", "training",
-  "image_generation", "video_generation", "embeddings", "speech", "recommender", "cost"];
+  "image_generation", "video_generation", "embeddings", "speech", "speech_synthesis", "recommender", "cost"];
 const state = { schema: null, commands: null, question: "scenario", scenario: {}, extras: {},
   params: {}, report: null, pinned: null, timer: null, inflight: null, seq: 0 };
 // The short forms of the direct questions: the parameters shown first, with starting values.
@@ -18,11 +18,12 @@ const QUESTIONS = {
   embed: { documents: "100M", model: "bge-base-en-v1.5", index: "hnsw", qps: "1000" },
   speech: { model: "whisper-large-v3", gpu: "l4", batch: "8", audio_hours_per_day: "10K" },
   recsys: { model: "dlrm-dcnv2", device: "gpu", qps: "10K", candidates: "500" },
+  tts: { model: "orpheus-3b", gpu: "l4", streams: "16", characters_per_day: "2B" },
 };
 
 const $ = (id) => document.getElementById(id);
 const ENDPOINTS = { "/api/memory": 1, "/api/train": 1, "/api/infer": 1, "/api/plan": 1,
-  "/api/image": 1, "/api/video": 1, "/api/embed": 1, "/api/speech": 1, "/api/recsys": 1 };
+  "/api/image": 1, "/api/video": 1, "/api/embed": 1, "/api/speech": 1, "/api/recsys": 1, "/api/tts": 1 };
 const el = (tag, attrs = {}, ...kids) => {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
