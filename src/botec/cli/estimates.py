@@ -220,6 +220,14 @@ PLAN = Table(
             "Which prices: market (the neocloud rental median, default), aws-on-demand, "
             "aws-spot (botec prices bases).",
         ),
+        Opt(
+            "--emit",
+            "Print the chosen plan's launch command for this engine instead of the report: "
+            "vllm, tensorrt-llm or sglang.",
+            param="launch_for",
+            type=click.Choice(["vllm", "tensorrt-llm", "sglang"]),
+            default=None,
+        ),
         *ESTIMATING,
     ),
     commands.FIELDS["plan"],
@@ -295,13 +303,20 @@ def estimate(
     catalog_file: Path | None,
     plot: Path | None,
     brief: bool = False,
+    launch_for: str | None = None,
     **values: Any,
 ) -> None:
-    """Run the table's command function on the option values, then chart and render it."""
+    """Run the table's command function on the option values, then chart and render it (with
+    --emit, the plan's launch command instead of the report)."""
     from botec.report import render
 
     sheet = table.call(values, catalog_file)
-    text = render(sheet, fmt, brief=brief)  # before any file is written: a failure writes none
+    if launch_for:
+        from botec.report.launch import launch_command
+
+        text = launch_command(sheet, launch_for)
+    else:
+        text = render(sheet, fmt, brief=brief)  # before any file is written: none on failure
     if plot is not None:
         write_plot(sheet, plot, force)
     emit(text, output, force)

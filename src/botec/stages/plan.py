@@ -147,6 +147,9 @@ def run_plan(
             headroom_inputs(ctx, plan.target_utilization, plan.spare_replicas),
         )
         _pessimistic_notes(sheet, plan, got)
+        from botec.stages.launch import launch_settings
+
+        launch_settings(ctx, srv, pick)
         if len(options) > 1 or plan.tensor_parallel is None:
             _comparison(ctx, options, pick)
     with sheet.section("The seeds' one-line methods"):
