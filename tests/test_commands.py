@@ -295,7 +295,7 @@ def test_tables_flags_and_fields_agree() -> None:
     from botec.cli.estimates import TABLES
     from botec.scenario import Scenario
 
-    cli_only = {"fmt", "output", "force", "plot", "catalog_file", "brief"}
+    cli_only = {"fmt", "output", "force", "plot", "catalog_file", "brief", "launch_for"}
     for name, table in TABLES.items():
         params = set(inspect.signature(table.func).parameters) - {"catalog_files"}
         options = {opt.name for opt in table.options} - cli_only

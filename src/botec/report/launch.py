@@ -13,9 +13,9 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet
+from botec.stages.launch import TITLE
 
 CATALOG = Path(__file__).parent.parent / "catalog" / "launch.toml"
-TITLE = "Launch settings (botec plan --emit vllm|tensorrt-llm|sglang)"
 
 
 @cache

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from botec.report.launch import TITLE
 from botec.stages.context import Context
 from botec.stages.serving import model_spec
+
+TITLE = "Launch settings (botec plan --emit vllm|tensorrt-llm|sglang)"
 
 
 def launch_settings(ctx: Context, srv: Any, pick: Any) -> None:

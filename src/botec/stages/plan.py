@@ -21,6 +21,7 @@ from botec.core.uncertain import point
 from botec.core.units import format_quantity
 from botec.scenario import Scenario, ServingPlanSection, ServingSection
 from botec.stages.context import Context
+from botec.stages.launch import launch_settings
 from botec.stages.plan_search import (
     TARGETS,
     TP_CHOICES,
@@ -147,8 +148,6 @@ def run_plan(
             headroom_inputs(ctx, plan.target_utilization, plan.spare_replicas),
         )
         _pessimistic_notes(sheet, plan, got)
-        from botec.stages.launch import launch_settings
-
         launch_settings(ctx, srv, pick)
         if len(options) > 1 or plan.tensor_parallel is None:
             _comparison(ctx, options, pick)
