@@ -147,7 +147,7 @@ def test_comparison_table_lists_every_option() -> None:
     sheet = _run(
         _scenario(tpot_p99="60 ms", compare_gpus=["a100-80gb", "l4"], compare_precisions=["fp8"])
     )
-    (table,) = sheet.tables
+    table = sheet.tables[0]  # the comparison comes first (the launch settings after it)
     assert len(table.rows) == 6  # 3 GPUs × 2 precisions
     verdicts = [r[-1] for r in table.rows]
     assert verdicts.count("chosen") == 1

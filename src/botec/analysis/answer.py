@@ -63,6 +63,7 @@ ANSWER_RESULTS = (
     "synthesis_real_time_factor",
     # ranking
     "scoring_gpus",
+    "ranking_machines",
     "scoring_cores",
     "embedding_table_bytes",
     # traffic, storage, feature store, CPU serving

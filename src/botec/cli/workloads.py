@@ -108,7 +108,7 @@ EMBED = Table(
         Opt("--ef-search", "HNSW search breadth.", type=int, show_default=True),
         Opt("--ef-construction", "HNSW build breadth.", type=int, show_default=True),
         Opt("--nlist", "IVF lists (default 4·√vectors).", type=int),
-        Opt("--nprobe", "IVF lists probed per query.", type=int, show_default=True),
+        Opt("--nprobe", "IVF lists probed per query (default 16, at most nlist).", type=int),
         Opt("--pq-bytes", "IVF-PQ code bytes per vector.", type=int, show_default=True),
         Opt("--qps", "Peak retrieval queries per second: sizes the search cores."),
         Opt("--query-tokens", "Tokens per query.", type=int, show_default=True),

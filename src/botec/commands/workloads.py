@@ -172,7 +172,7 @@ def embed(
     ef_search: int = 64,
     ef_construction: int = 128,
     nlist: int | None = None,
-    nprobe: int = 16,
+    nprobe: int | None = None,
     pq_bytes: int = 64,
     qps: Quantity | None = None,
     query_tokens: int = 32,

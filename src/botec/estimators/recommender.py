@@ -86,6 +86,27 @@ GPUS = Formula(
     "GPUs at peak (at least the shards that hold the tables)",
     headline=True,
 )
+MACHINES = Formula(
+    "ranking_machines",
+    "max(ceil(scoring_cores / cores_per_machine), embedding_table_shards)",
+    "machines",
+    "Machines (the scoring cores, and at least those that hold the tables)",
+    headline=True,
+)
+TREE_MACHINES = Formula(
+    "ranking_machines",
+    "ceil(scoring_cores / cores_per_machine)",
+    "machines",
+    "Machines for the scoring cores",
+    headline=True,
+)
+MACHINE_COST = Formula(
+    "ranking_cost_per_month",
+    "ranking_machines * cores_per_machine * usd_per_core_hour * hours_per_month",
+    "USD/month",
+    "Ranking machines per month",
+    headline=True,
+)
 REQUEST_LATENCY = Formula(
     "ranking_latency",
     "candidates_per_request * sample_time_per_core / cores_per_request",

@@ -114,6 +114,16 @@ LATENCY = Formula(
     "it needs takes the whole batch time.",
     headline=True,
 )
+ASR_MEMORY = Formula(
+    "speech_memory",
+    "(encoder_params + decoder_params_per_token) * bytes_per_param + batch * beam * 2 "
+    "* decoder_layers * hidden_size * (encoder_positions + max_decoder_tokens) "
+    "* bytes_per_token_dim",
+    "B",
+    "GPU memory: the weights, and each hypothesis's cross-attention and self-attention keys and "
+    "values",
+    headline=True,
+)
 PEAK_AUDIO = Formula(
     "peak_audio_seconds_per_second",
     "audio_hours_per_day * seconds_per_hour * peak_factor / seconds_per_day",

@@ -41,6 +41,14 @@ TTS_WEIGHT_BYTES = Formula(
     "B",
     "Decoder weights read per step",
 )
+TTS_MEMORY = Formula(
+    "synthesis_memory",
+    "weight_bytes + streams * 2 * layers * kv_dim * synthesis_steps * tokens_per_decoding_step "
+    "* bytes_per_token_dim",
+    "B",
+    "GPU memory: the weights and every stream's keys and values to the end of its speech",
+    headline=True,
+)
 AR_TIME = Formula(
     "synthesis_time",
     "synthesis_steps * synthesis_step_time",

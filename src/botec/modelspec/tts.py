@@ -30,6 +30,7 @@ class TtsModel(BaseModel):
     params_per_token: _Positive
     steps_per_audio_second: _Positive = 1.0
     extra_steps: Annotated[int, Field(ge=0, le=10_000)] = 0
+    kv_dim: Annotated[int, Field(ge=0, le=1_000_000)] = 0
     frames_per_second: _Positive = 1.0
     default_steps: _Whole = 1
     guidance_passes: Literal[1, 2] = 1

@@ -62,6 +62,48 @@ def check_conflicts(scn: Any) -> None:
                     "than the median, 99% faster than the p99)",
                 )
     _whole_tokens(scn)
+    _workloads(scn)
+
+
+def _workloads(scn: Any) -> None:
+    """Contradictions inside the workload sections, and between them."""
+    if scn.image_generation is not None and scn.video_generation is not None:
+        raise BotecInputError(
+            "image_generation/video_generation", "both",
+            "one generation section per scenario (each records the same steps: size, steps, "
+            "FLOPs); put the video in a scenario of its own",
+        )  # fmt: skip
+    emb = scn.embeddings
+    if emb is not None:
+        ivf = emb.index.startswith("ivf")
+        if not ivf and (emb.nlist is not None or emb.nprobe is not None):
+            raise BotecInputError(
+                "embeddings.nlist/embeddings.nprobe", emb.index,
+                "an IVF index (ivf-flat, ivf-pq) for lists to probe",
+            )  # fmt: skip
+        if ivf and None not in (emb.nlist, emb.nprobe) and emb.nprobe > emb.nlist:
+            raise BotecInputError(
+                "embeddings.nprobe", emb.nprobe, f"at most nlist ({emb.nlist}): no more lists "
+                "can be probed than there are",
+            )  # fmt: skip
+        if emb.index == "hnsw" and emb.ef_search < emb.top_k:
+            raise BotecInputError(
+                "embeddings.ef_search", emb.ef_search,
+                f"at least top_k ({emb.top_k}): HNSW keeps ef candidates and returns the best k",
+            )  # fmt: skip
+    rec = scn.recommender
+    if rec is not None:
+        if rec.kind == "trees" and (rec.model or rec.embedding_rows is not None):
+            raise BotecInputError(
+                "recommender.kind/recommender.model", "trees",
+                "a tree ensemble (trees, tree_depth) or a DLRM-style model (model or its "
+                "tables), not both",
+            )  # fmt: skip
+        if rec.requests_per_second is not None and scn.users is not None:
+            raise BotecInputError(
+                "recommender.requests_per_second/users", "both",
+                "one of them: the [users] section's peak is the ranker's traffic",
+            )  # fmt: skip
 
 
 def _one_of(section: Any, name: str, first: str, second: str) -> None:

@@ -96,6 +96,8 @@ CountOrZero = _quantity("count", ge=0, le=1e16)
 Users = _quantity("count", ge=1, le=1e10)  # at least one; more is past Earth's population
 Params = _quantity("count", ge=1, le=1e15)  # a model has at least one parameter
 Tokens = _quantity("count", ge=1, le=1e16)  # at least one token
+# Things counted one by one (documents, characters, rows, images a day): at least one.
+AtLeastOne = _quantity("count", ge=1, le=1e16)
 Bytes = _quantity("bytes", gt=0, le=1e21)
 ByteRate = _quantity("byte_rate", gt=0, le=1e15)
 FlopRate = _quantity("flop_rate", gt=0, le=1e19)
@@ -117,6 +119,8 @@ Deadline = _quantity("duration", gt=0, le=1e10, ranged=False)  # sizes a GPU cou
 
 # Counts that pick a layout or a branch (layers, GPUs per replica) stay exact.
 def _whole(raw: Any) -> Any:
+    if isinstance(raw, bool):  # true is not 1: a switch typed where a count belongs
+        raise ValueError("a whole number, e.g. 64 (not true or false)")
     if isinstance(raw, dict) or (isinstance(raw, str) and (" to " in raw or ".." in raw)):
         raise ValueError(
             "an exact whole number: this count picks a layout or a branch, so it takes no range "

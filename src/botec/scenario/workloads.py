@@ -1,5 +1,5 @@
 """Scenario sections for the workloads past text LLMs: image and video generation, embeddings and
-vector retrieval."""
+vector retrieval, speech recognition and synthesis, ranking."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from botec.scenario.fields import (
+    AtLeastOne,
     ByteRate,
     Bytes,
     Count,
@@ -58,7 +59,7 @@ class ImageGenerationSection(_Generation):
     """Images from a diffusion model: FLOPs per step from its shape, time per image by roofline,
     GPUs and dollars for a daily number of images."""
 
-    images_per_day: Count | None = None
+    images_per_day: AtLeastOne | None = None
 
 
 class VideoGenerationSection(_Generation):
@@ -67,7 +68,7 @@ class VideoGenerationSection(_Generation):
 
     frames: Frames | None = None  # default: the model's clip length
     fps: Count | None = None  # default: the model's
-    videos_per_day: Count | None = None
+    videos_per_day: AtLeastOne | None = None
 
 
 class EmbeddingsSection(_Section):
@@ -80,8 +81,8 @@ class EmbeddingsSection(_Section):
     precision: str = "fp16"
     runtime: Literal["optimized", "pytorch"] = "optimized"  # optimized: TEI, ONNX, TensorRT
     encoder_efficiency: Fraction = None  # default: the runtime's range
-    documents: Count
-    tokens_per_document: Count = 1000
+    documents: AtLeastOne
+    tokens_per_document: AtLeastOne = 1000
     chunk_tokens: WholeCount | None = None  # default: 512, or the model's limit if shorter
     index: Literal["flat", "hnsw", "ivf-flat", "ivf-pq"] = "hnsw"
     dim: WholeCount | None = None  # default: the model's output (Matryoshka models can cut it)
@@ -90,7 +91,7 @@ class EmbeddingsSection(_Section):
     ef_construction: WholeCount = 128
     ef_search: WholeCount = 64
     nlist: WholeCount | None = None  # default: 4·√vectors
-    nprobe: WholeCount = 16
+    nprobe: WholeCount | None = None  # default: 16, at most nlist
     pq_bytes: WholeCount = 64
     queries_per_second: Count | None = None  # peak; default: [users] peak × queries_per_request
     queries_per_request: Count = 1
@@ -132,17 +133,17 @@ class RecommenderSection(_Section):
 
     model: str = ""  # a catalog ranking model (botec recsys --help), or the fields below
     kind: Literal["dlrm", "trees"] = "dlrm"
-    embedding_rows: Count | None = None
+    embedding_rows: AtLeastOne | None = None
     embedding_dim: WholeCount | None = None
     embedding_precision: Literal["fp32", "fp16", "int8"] = "fp32"
-    lookups_per_sample: Count | None = None
-    dense_params: Count | None = None
+    lookups_per_sample: AtLeastOne | None = None
+    dense_params: AtLeastOne | None = None
     trees: WholeCount | None = None  # a tree ensemble (kind = "trees")
     tree_depth: WholeCount = 8
     device: Literal["cpu", "gpu"] = "cpu"
     gpu: str = "h100-sxm"
     requests_per_second: Count | None = None  # peak; default: [users]' peak
-    candidates_per_request: Count = 100
+    candidates_per_request: AtLeastOne = 100
     headroom_factor: Factor = 3.0
     cores_per_request: WholeCount = 1
     cores_per_machine: WholeCount = 32
@@ -159,12 +160,12 @@ class SpeechSynthesisSection(_Section):
     gpu: str = "l4"
     precision: str = "bf16"
     runtime: Literal["graphs", "eager"] = "graphs"  # graphs: vLLM, TensorRT-LLM, compiled
-    characters: Count = 500  # per request
+    characters: AtLeastOne = 500  # per request
     characters_per_second: Count | None = None  # default: the catalog's range (read speech)
     streams: WholeCount = 1  # requests synthesised together
     steps: WholeCount | None = None  # a flow model's ODE steps (default: the model's)
     reference_seconds: Duration = 5.0  # a flow model's reference clip (voice prompt)
-    characters_per_day: Count | None = None
+    characters_per_day: AtLeastOne | None = None
     peak_factor: PeakFactor = None
     usd_per_gpu_hour: UsdPerHour | None = None
     price_basis: str = ""

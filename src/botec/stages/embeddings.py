@@ -107,6 +107,7 @@ def _encoder(
             "catalog: precisions.toml",
         ),
     )  # fmt: skip
+    _fits(sheet, gpu, weights)
     query_tokens = sheet.input(
         "query_tokens", sec.query_tokens, "tokens", "Tokens per query", "scenario"
     )
@@ -129,7 +130,12 @@ def _embedding_cost(ctx: Context, sec: EmbeddingsSection, tokens: Value, rate: V
     )  # fmt: skip
     gpu = ctx.catalog.hardware(sec.gpu, f"{FIELD}.gpu")
     usd = gpu_price(
-        ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "encoder_usd_per_gpu_hour", FIELD
+        ctx,
+        gpu,
+        sec.usd_per_gpu_hour,
+        sec.price_basis,
+        "encoder_usd_per_gpu_hour",
+        f"{FIELD}.price_basis",
     )
     if usd is not None:
         sheet.step(emb.EMBED_COST, embedding_gpu_hours=hours, usd_per_gpu_hour=usd)
@@ -166,24 +172,57 @@ def _index_values(
             "ef_search", sec.ef_search, "candidates", "HNSW search breadth (efSearch)", "scenario"
         )
     if sec.index.startswith("ivf"):
-        v["id_bytes"] = sheet.constant(
-            "id_bytes", vi.ID_BYTES, "B/vector", "Bytes per stored id", "64-bit ids (FAISS IVF)"
-        )
-        v["centroid_bytes_per_dim"] = sheet.constant(
-            "centroid_bytes_per_dim", 4, "B/dim", "Bytes per centroid value", "FP32 centroids"
-        )
-        v["nprobe"] = sheet.input("nprobe", sec.nprobe, "lists", "IVF lists probed", "scenario")
-        v["nlist"] = (
-            sheet.input("nlist", sec.nlist, "lists", "IVF lists", "scenario")
-            if sec.nlist is not None
-            else sheet.step(vi.DEFAULT_NLIST, vectors=vectors)
-        )
+        v.update(_ivf_values(sheet, enc, sec, vectors))
+    v["index_bytes_per_vector"] = vi.per_vector_bytes(sheet, sec.index, v)
+    v.update(_core_values(ctx, sec, v))
+    return v
+
+
+def _ivf_values(
+    sheet: Sheet, enc: Encoder, sec: EmbeddingsSection, vectors: Value
+) -> dict[str, Value]:
+    """An IVF index's ids, centroids, lists and probes (and an IVF-PQ's code length)."""
+    v: dict[str, Value] = {}
+    v["id_bytes"] = sheet.constant(
+        "id_bytes", vi.ID_BYTES, "B/vector", "Bytes per stored id", "64-bit ids (FAISS IVF)"
+    )
+    v["centroid_bytes_per_dim"] = sheet.constant(
+        "centroid_bytes_per_dim", 4, "B/dim", "Bytes per centroid value", "FP32 centroids"
+    )
+    v["nlist"] = (
+        sheet.input("nlist", sec.nlist, "lists", "IVF lists", "scenario")
+        if sec.nlist is not None
+        else sheet.step(vi.DEFAULT_NLIST, vectors=vectors)
+    )
+    lists = float(v["nlist"])
+    if sec.nprobe is not None and sec.nprobe > lists:
+        raise BotecInputError(
+            f"{FIELD}.nprobe", sec.nprobe,
+            f"at most the {lists:,.0f} IVF lists (4·√vectors; set nlist for more)",
+        )  # fmt: skip
+    v["nprobe"] = (
+        sheet.input("nprobe", sec.nprobe, "lists", "IVF lists probed", "scenario")
+        if sec.nprobe is not None
+        else sheet.input("nprobe", min(16, int(lists)), "lists", "IVF lists probed",
+                         "default: 16, at most nlist")
+    )  # fmt: skip
     if sec.index == "ivf-pq":
+        d = int(sec.dim or enc.output_dim)
+        if sec.pq_bytes > d:
+            raise BotecInputError(
+                f"{FIELD}.pq_bytes", sec.pq_bytes,
+                f"at most the dimension {d} (one byte per sub-vector of at least one value; a "
+                "code as long as the vector compresses nothing)",
+            )  # fmt: skip
+        if d % sec.pq_bytes:
+            sheet.note(
+                "warn",
+                f"{sec.pq_bytes} PQ bytes do not divide {d} dimensions: FAISS needs an OPQ "
+                f"rotation to a multiple of {sec.pq_bytes} first (OPQ{sec.pq_bytes}_…).",
+            )
         v["pq_bytes"] = sheet.input(
             "pq_bytes", sec.pq_bytes, "B/vector", "PQ code bytes per vector", "scenario"
         )
-    v["index_bytes_per_vector"] = vi.per_vector_bytes(sheet, sec.index, v)
-    v.update(_core_values(ctx, sec, v))
     return v
 
 
@@ -340,4 +379,18 @@ def _rag(
             f"The LLM's prompt ({float(prompt):,.0f} tokens) is shorter than the retrieved "
             f"context ({float(retrieved):,.0f} tokens = top_k × chunk_tokens): set [serving] "
             "input_tokens to the question plus the context.",
+        )
+
+
+def _fits(sheet: Sheet, gpu: Any, weights: Value) -> None:
+    """The encoder's weights against the device (its activations at a batch are small)."""
+    from botec.core.units import format_memory
+
+    need, have = float(weights), gpu.usable_bytes
+    if need > have:
+        sheet.note(
+            "bad",
+            f"The encoder's weights ({format_memory(need)}) do not fit on one {gpu.name} "
+            f"({format_memory(have)}): a smaller encoder, lower precision or a larger device.",
+            verdict=True,
         )

@@ -348,7 +348,12 @@ def _fleet(ctx: Context, sec: Section, fleet: tuple[Any, Value, Any], noun: str)
     )  # fmt: skip
     ctx.gpus[field] = gpus
     price = gpu_price(
-        ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "generator_usd_per_gpu_hour", field
+        ctx,
+        gpu,
+        sec.usd_per_gpu_hour,
+        sec.price_basis,
+        "generator_usd_per_gpu_hour",
+        f"{field}.price_basis",
     )
     if price is None:
         return

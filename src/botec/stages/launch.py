@@ -23,7 +23,7 @@ def launch_settings(ctx: Context, srv: Any, pick: Any) -> None:
     kv = srv.kv_precision or engine.kv_precision_for(
         precision.bytes_per_param, precision.key, gpu.peak_flop_per_s
     )
-    tokens = int(float(srv.input_tokens) + float(srv.output_tokens))
+    tokens = int(_longest(srv.input_tokens) + _longest(srv.output_tokens))
     rows = [
         ["engine", engine.name],
         ["model", repo or spec.key if spec else "YOUR/MODEL"],
@@ -39,3 +39,8 @@ def launch_settings(ctx: Context, srv: Any, pick: Any) -> None:
         ["replicas", f"{float(sheet.steps['replicas'].value):.0f}"],
     ]
     sheet.table(TITLE, ["Setting", "Value"], rows)
+
+
+def _longest(tokens: Any) -> float:
+    """A length as the engine must hold it: a range's high end (its 95th percentile)."""
+    return float(getattr(tokens, "high", tokens))

@@ -148,9 +148,9 @@ def run_plan(
             headroom_inputs(ctx, plan.target_utilization, plan.spare_replicas),
         )
         _pessimistic_notes(sheet, plan, got)
-        launch_settings(ctx, srv, pick)
         if len(options) > 1 or plan.tensor_parallel is None:
             _comparison(ctx, options, pick)
+        launch_settings(ctx, srv, pick)  # after the comparison: JSON's tables[0] stays the same
     with sheet.section("The seeds' one-line methods"):
         seed_methods(sheet, served, peak_rps)
 

@@ -107,6 +107,7 @@ def _peak_requests(ctx: Context, sec: RecommenderSection) -> Value:
 
 def _on_cpus(ctx: Context, sec: RecommenderSection, v: dict[str, Value]) -> None:
     sheet = ctx.sheet
+    shards = None
     if sec.kind == "trees":
         per_item = sheet.step(
             rc.TREE_TIME, trees=v["trees"], tree_depth=v["tree_depth"],
@@ -127,7 +128,7 @@ def _on_cpus(ctx: Context, sec: RecommenderSection, v: dict[str, Value]) -> None
             embedding_dim=v["embedding_dim"], bytes_per_value=v["bytes_per_value"],
             core_bandwidth=bandwidth,
         )  # fmt: skip
-        _shards(
+        shards = _shards(
             ctx,
             sec,
             v,
@@ -145,13 +146,28 @@ def _on_cpus(ctx: Context, sec: RecommenderSection, v: dict[str, Value]) -> None
         cores_per_request=sheet.input("cores_per_request", sec.cores_per_request, "cores",
                                       "Cores scoring one request's candidates", "scenario"),
     )  # fmt: skip
+    _machines(ctx, sec, cores, shards)
+
+
+def _machines(ctx: Context, sec: RecommenderSection, cores: Value, shards: Value | None) -> None:
+    """Machines for the cores (and at least those holding the tables), and their bill."""
+    sheet = ctx.sheet
+    per_machine = sheet.input("cores_per_machine", sec.cores_per_machine, "cores/machine",
+                              "Cores per machine", "scenario")  # fmt: skip
+    if shards is None:
+        machines = sheet.step(rc.TREE_MACHINES, scoring_cores=cores, cores_per_machine=per_machine)
+    else:
+        machines = sheet.step(
+            rc.MACHINES, scoring_cores=cores, cores_per_machine=per_machine,
+            embedding_table_shards=shards,
+        )  # fmt: skip
     core_price = price(
         ctx, "usd_per_core_hour", None, ("cpu", "generic-core", "usd_per_core_hour"), "USD/h",
         "Price per vCPU-hour",
     )  # fmt: skip
-    ctx.monthly_costs.append(cost.fleet_cost(
-        sheet, cores, core_price, hours_per_month(sheet), "ranking_cost_per_month",
-        "Ranking cores per month",
+    ctx.monthly_costs.append(sheet.step(
+        rc.MACHINE_COST, ranking_machines=machines, cores_per_machine=per_machine,
+        usd_per_core_hour=core_price, hours_per_month=hours_per_month(sheet),
     ))  # fmt: skip
 
 
@@ -196,7 +212,7 @@ def _on_gpus(ctx: Context, sec: RecommenderSection, v: dict[str, Value]) -> None
     )  # fmt: skip
     ctx.gpus[FIELD] = gpus
     usd = gpu_price(ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "ranking_usd_per_gpu_hour",
-                    FIELD)  # fmt: skip
+                    f"{FIELD}.price_basis")  # fmt: skip
     if usd is not None:
         ctx.monthly_costs.append(cost.fleet_cost(
             sheet, gpus, usd, hours_per_month(sheet), "ranking_cost_per_month",

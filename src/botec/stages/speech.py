@@ -33,6 +33,7 @@ def run_speech(ctx: Context, sec: SpeechSection) -> None:
     v.update(sp.window_work(sheet, v))
     v.update(_device(ctx, sec))
     batch_time = sp.batch_time(sheet, v)
+    _memory(ctx, model, v)
     rtfx = sheet.step(
         sp.RTFX,
         batch=v["batch"],
@@ -146,7 +147,7 @@ def _fleet(ctx: Context, sec: SpeechSection, gpu: Any, rtfx: Value) -> None:
     )  # fmt: skip
     ctx.gpus[FIELD] = gpus
     price = gpu_price(ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "asr_usd_per_gpu_hour",
-                      FIELD)  # fmt: skip
+                      f"{FIELD}.price_basis")  # fmt: skip
     if price is None:
         return
     monthly = cost.fleet_cost(
@@ -158,3 +159,29 @@ def _fleet(ctx: Context, sec: SpeechSection, gpu: Any, rtfx: Value) -> None:
         sp.COST_PER_HOUR, speech_cost_per_month=monthly, audio_hours_per_day=hours,
         days_per_month=days_per_month(sheet),
     )  # fmt: skip
+
+
+def _memory(ctx: Context, model: AsrModel, v: dict[str, Any]) -> None:
+    """Weights and the batch's keys and values against the device; a verdict either way."""
+    from botec.core.units import format_memory
+
+    sheet = ctx.sheet
+    need = sheet.step(
+        sp.ASR_MEMORY, encoder_params=v["encoder_params"],
+        decoder_params_per_token=sheet.steps["decoder_params_per_token"],
+        bytes_per_param=v["bytes_per_param"], batch=v["batch"], beam=v["beam"],
+        decoder_layers=v["decoder_layers"], hidden_size=v["hidden_size"],
+        encoder_positions=v["encoder_positions"],
+        max_decoder_tokens=sheet.input("max_decoder_tokens", model.max_decoder_tokens, "tokens",
+                                       "Decoder tokens per window at most", "catalog"),
+        bytes_per_token_dim=sheet.constant("asr_bytes_per_token_dim", 2, "B/token",
+                                           "Bytes per key or value entry", "FP16 caches"),
+    )  # fmt: skip
+    have, gpu = v["gpu"].usable_bytes, v["gpu"]
+    fits = float(need) <= have
+    sheet.note(
+        "ok" if fits else "bad",
+        f"{'Fits' if fits else 'Does not fit'} on one {gpu.name}: {format_memory(float(need))} "
+        f"of {format_memory(have)}" + ("" if fits else ": a smaller batch or beam"),
+        verdict=True,
+    )

@@ -104,6 +104,14 @@ def _autoregressive(
             f"Kernel launch time per layer per step ({runtime[sec.runtime]})",
             key=f"tts_layer_launch_time_{sec.runtime}"),
     )  # fmt: skip
+    _fits(ctx, v, sheet.step(
+        tt.TTS_MEMORY, weight_bytes=weights, streams=v["streams"], layers=v["layers"],
+        kv_dim=sheet.input("kv_dim", model.kv_dim, "dims", "Key or value width cached per layer",
+                           cite),
+        synthesis_steps=steps, tokens_per_decoding_step=sheet.inputs["tokens_per_decoding_step"],
+        bytes_per_token_dim=sheet.constant("tts_bytes_per_token_dim", 2, "B/token",
+                                           "Bytes per key or value entry", "FP16 KV cache"),
+    ))  # fmt: skip
     return sheet.step(tt.AR_TIME, synthesis_steps=steps, synthesis_step_time=step)
 
 
@@ -157,7 +165,7 @@ def _fleet(ctx: Context, sec: SpeechSynthesisSection, gpu: Any, rates: tuple[Val
     )  # fmt: skip
     ctx.gpus[FIELD] = gpus
     usd = gpu_price(ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "tts_usd_per_gpu_hour",
-                    FIELD)  # fmt: skip
+                    f"{FIELD}.price_basis")  # fmt: skip
     if usd is None:
         return
     monthly = cost.fleet_cost(
@@ -171,3 +179,16 @@ def _fleet(ctx: Context, sec: SpeechSynthesisSection, gpu: Any, rates: tuple[Val
         characters_per_million=sheet.constant("characters_per_million", 1e6, "chars",
                                               "Characters per million", "definition"),
     )  # fmt: skip
+
+
+def _fits(ctx: Context, v: dict[str, Any], need: Value) -> None:
+    from botec.core.units import format_memory
+
+    have, gpu = v["gpu"].usable_bytes, v["gpu"]
+    fits = float(need) <= have
+    ctx.sheet.note(
+        "ok" if fits else "bad",
+        f"{'Fits' if fits else 'Does not fit'} on one {gpu.name}: {format_memory(float(need))} "
+        f"of {format_memory(have)}" + ("" if fits else ": fewer streams, or more GPUs"),
+        verdict=True,
+    )

@@ -1,0 +1,83 @@
+"""Hostile and contradictory inputs to the workload sections, as a red-team pass found them:
+each refused with the field named, or answered with a verdict, never a silent absurd number."""
+
+from __future__ import annotations
+
+import pytest
+
+import botec
+from botec.core.errors import BotecInputError
+from botec.scenario import scenario_from_dict
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"image_generation": {"model": "sdxl", "steps": True}}, "image_generation.steps"),
+        ({"video_generation": {"model": "wan2.1-1.3b", "frames": True}}, "video_generation.frames"),
+        ({"embeddings": {"documents": 0.5}}, "embeddings.documents"),
+        ({"speech_synthesis": {"characters": 1e-300}}, "speech_synthesis.characters"),
+        ({"image_generation": {"model": "sdxl", "images_per_day": 1e-300}},
+         "image_generation.images_per_day"),
+        ({"recommender": {"model": "dlrm", "requests_per_second": 5,
+          "candidates_per_request": 0.5}}, "recommender.candidates_per_request"),
+        ({"image_generation": {"model": "sdxl"}, "video_generation": {"model": "wan2.1-1.3b"}},
+         "image_generation/video_generation"),
+        ({"embeddings": {"documents": "1M", "index": "flat", "nlist": 100}},
+         "embeddings.nlist/embeddings.nprobe"),
+        ({"embeddings": {"documents": "1M", "index": "ivf-flat", "nlist": 100, "nprobe": 1000}},
+         "embeddings.nprobe"),
+        ({"embeddings": {"documents": "1M", "ef_search": 10, "top_k": 100}},
+         "embeddings.ef_search"),
+        ({"recommender": {"model": "dlrm", "kind": "trees", "trees": 10, "requests_per_second": 5}},
+         "recommender.kind/recommender.model"),
+        ({"users": {"requests_per_second": 10}, "recommender": {"model": "dlrm",
+          "requests_per_second": 5}}, "recommender.requests_per_second/users"),
+    ],
+)  # fmt: skip
+def test_refused_with_the_field_named(data: dict, field: str) -> None:
+    with pytest.raises(BotecInputError) as err:
+        scenario_from_dict(data)
+    assert err.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"documents": "10M", "index": "ivf-flat", "nprobe": 100_000}, "embeddings.nprobe"),
+        ({"documents": "10M", "index": "ivf-pq", "pq_bytes": 10_000}, "embeddings.pq_bytes"),
+    ],
+)
+def test_index_settings_that_cannot_exist_are_refused(kwargs: dict, field: str) -> None:
+    with pytest.raises(BotecInputError) as err:
+        botec.embed(samples=0, **kwargs)
+    assert err.value.field == field
+
+
+def test_a_code_that_does_not_split_the_vector_asks_for_a_rotation() -> None:
+    sheet = botec.embed(documents="10M", index="ivf-pq", pq_bytes=7, samples=0)
+    assert any("OPQ" in n.text for n in sheet.notes)
+
+
+def _verdicts(sheet: botec.Sheet) -> list[str]:
+    return [n.level for n in sheet.notes if n.verdict]
+
+
+def test_memory_that_does_not_fit_gets_a_verdict() -> None:
+    # Qwen3-Embedding 8B in FP32 is 27.8 GB of matmul weights; a T4 has 15.6 GB
+    big = botec.embed(documents="1M", model="qwen3-embedding-8b", gpu="t4", precision="fp32",
+                      samples=0)  # fmt: skip
+    assert "bad" in _verdicts(big)
+    # ten million windows' keys and values cannot sit on one L4
+    assert "bad" in _verdicts(botec.speech(batch=10_000_000, samples=0))
+    assert "ok" in _verdicts(botec.speech(samples=0))
+    # 100,000 Orpheus streams need terabytes of KV cache
+    assert "bad" in _verdicts(botec.tts(streams=100_000, samples=0))
+
+
+def test_tables_that_need_many_machines_are_billed_for_them() -> None:
+    sheet = botec.recsys(model="dlrm-dcnv2", qps=10, embedding_rows="1T", samples=0)
+    shards = sheet["embedding_table_shards"].value
+    assert shards > sheet["scoring_cores"].value / 32
+    assert sheet["ranking_machines"].value == shards  # the tables, not the cores, set the count
+    assert sheet["ranking_cost_per_month"].value == pytest.approx(shards * 32 * 0.0425 * 720)
