@@ -81,3 +81,12 @@ def test_tables_that_need_many_machines_are_billed_for_them() -> None:
     assert shards > sheet["scoring_cores"].value / 32
     assert sheet["ranking_machines"].value == shards  # the tables, not the cores, set the count
     assert sheet["ranking_cost_per_month"].value == pytest.approx(shards * 32 * 0.0425 * 720)
+
+
+def test_a_whole_number_field_sweeps_over_a_range() -> None:
+    # LOW..HIGH:N on an integer field gives N whole numbers, evenly spaced
+    path = botec.commands.example_path("image-sdxl-service")
+    result = botec.sweep(path, vary=["image_generation.steps=10..50:5"])
+    assert [row["image_generation.steps"] for row in result.records()] == [10, 20, 30, 40, 50]
+    with pytest.raises(BotecInputError, match="LOW at most HIGH"):
+        botec.sweep(path, vary=["image_generation.steps=50..10"])

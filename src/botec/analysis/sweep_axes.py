@@ -137,7 +137,11 @@ def parse_vary(text: str, data: dict[str, Any], points: int = DEFAULT_POINTS) ->
     if quantity is None:
         values: list[Any] = [v.strip() for v in spec.split(",") if v.strip()]
         if _whole_number_field(info.annotation):
-            values = [_whole(v, name) for v in values]
+            values = (
+                _whole_range(spec, name, points)
+                if ".." in spec
+                else [_whole(v, name) for v in values]
+            )
     else:
         values = _numeric_values(spec, quantity.dimension, name, points)
     if not values:
@@ -164,11 +168,27 @@ def _has_section(data: dict[str, Any], path: str) -> bool:
 
 def _whole(text: str, name: str) -> int:
     try:
-        return int(text.replace("_", ""))
+        return int(text.replace("_", "").strip())
     except ValueError:
         raise BotecInputError(
-            "--vary", f"{name}={text}", "whole numbers, e.g. gpus=8,16,64"
+            "--vary", f"{name}={text}", "whole numbers, e.g. gpus=8,16,64 or steps=10..50:5"
         ) from None
+
+
+def _whole_range(spec: str, name: str, points: int) -> list[int]:
+    """LOW..HIGH[:N] over a whole-number field: N evenly spaced whole numbers (repeats dropped)."""
+    bounds, _, count_text = spec.partition(":")
+    low_text, _, high_text = bounds.partition("..")
+    low, high = _whole(low_text, name), _whole(high_text, name)
+    count = _whole(count_text, name) if count_text.strip() else points
+    if low > high or count < 1:
+        raise BotecInputError(
+            "--vary", f"{name}={spec}", "LOW..HIGH with LOW at most HIGH, e.g. steps=10..50:5"
+        )
+    if count == 1:
+        return [low]
+    step = (high - low) / (count - 1)
+    return list(dict.fromkeys(round(low + i * step) for i in range(count)))
 
 
 def _numeric_values(spec: str, dimension: str, name: str, points: int) -> list[float]:

@@ -28,6 +28,7 @@ def run_generation(ctx: Context, sec: Section, kind: str) -> None:
     sheet = ctx.sheet
     sheet.note("info", f"{gen.name}: {gen.source}")
     shape, sequence, (step, text_flop, vae_flop) = _flops(sheet, gen, sec, kind)
+    _split_note(sheet, sec, sequence)
     gpu, peak, bandwidth, _memory_input = gpu_inputs(
         ctx, sec.gpu, f"{field}.gpu", sec.precision, prefix="generator_"
     )
@@ -80,6 +81,32 @@ def run_generation(ctx: Context, sec: Section, kind: str) -> None:
     daily = sec.images_per_day if isinstance(sec, ImageGenerationSection) else sec.videos_per_day
     if daily is not None:
         _fleet(ctx, sec, (gpu, per_gpu, daily), noun)
+
+
+# Below this many tokens per GPU, exchanging keys and values every layer costs more than the split
+# saves (xDiT and ParaAttention publish scaling to 8 GPUs on sequences of 4,000-120,000 tokens).
+_MIN_TOKENS_PER_GPU = 1024
+_MAX_UNET_SPLIT = 8  # DistriFusion's patch parallelism, published to 8 GPUs for SDXL
+
+
+def _split_note(sheet: Sheet, sec: Section, sequence: Value | None) -> None:
+    """A warning when a job is split past what sequence parallelism is known to carry."""
+    n = sec.gpus_per_job
+    if n == 1:
+        return
+    if sequence is None and n > _MAX_UNET_SPLIT:
+        sheet.note(
+            "warn",
+            f"{n} GPUs on one UNet job: patch parallelism is published to "
+            f"{_MAX_UNET_SPLIT} GPUs; the parallel efficiency range does not cover more.",
+        )
+    elif sequence is not None and float(sequence) / n < _MIN_TOKENS_PER_GPU:
+        sheet.note(
+            "warn",
+            f"{n} GPUs share {float(sequence):,.0f} tokens, fewer than {_MIN_TOKENS_PER_GPU:,} "
+            "each: exchanging keys and values every layer then costs more than the split saves, "
+            "and the parallel efficiency range does not cover it.",
+        )  # fmt: skip
 
 
 def _flops(
