@@ -315,6 +315,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sqrt": lambda x: _tidy(_q(x) ** 0.5),
     "log10": _log(math.log10, "log10"),
     "ln": _log(math.log, "ln"),
+    "exp": _log(math.exp, "exp"),
 }
 
 

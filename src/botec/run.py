@@ -237,6 +237,14 @@ def _recommender(ctx: Context, scn: Scenario) -> None:
             run_recommender(ctx, scn.recommender)
 
 
+def _deployment(ctx: Context, scn: Scenario) -> None:
+    if scn.deployment:
+        from botec.stages.deployment import run_deployment
+
+        with ctx.sheet.section("Deployment over a day"):
+            run_deployment(ctx, scn.deployment)
+
+
 def _bandwidth(ctx: Context, scn: Scenario) -> None:
     if scn.requests and (scn.requests.request_size or scn.requests.response_size):
         from botec.stages.bandwidth import run_bandwidth
@@ -253,6 +261,7 @@ _STAGES = (
     _storage,
     _inference,
     _serving,
+    _deployment,
     _model_fit,
     _kv_cache,
     _cpu_serving,

@@ -82,6 +82,10 @@ def _ln(x: Number) -> Number:
     return _np().log(x) if _is_array(x) else math.log(x)
 
 
+def _exp(x: Number) -> Number:
+    return _np().exp(x) if _is_array(x) else math.exp(x)
+
+
 FUNCTIONS: dict[str, Callable[..., Number]] = {
     "ceil": _ceil,
     "floor": _floor,
@@ -90,6 +94,7 @@ FUNCTIONS: dict[str, Callable[..., Number]] = {
     "sqrt": _sqrt,
     "log10": _log10,
     "ln": _ln,
+    "exp": _exp,
 }
 
 _Evaluator = Callable[[Mapping[str, Number]], Number]

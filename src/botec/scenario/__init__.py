@@ -44,6 +44,7 @@ from botec.scenario.fields import (
 )
 from botec.scenario.loading import friendly_error, load_scenario_data
 from botec.scenario.workloads import (
+    DeploymentSection,
     EmbeddingsSection,
     ImageGenerationSection,
     RecommenderSection,
@@ -56,6 +57,7 @@ __all__ = [
     "PEAK_FACTORS",
     "CostSection",
     "CpuServingSection",
+    "DeploymentSection",
     "EmbeddingsSection",
     "FeatureStoreSection",
     "ImageGenerationSection",
@@ -365,6 +367,7 @@ class Scenario(_Section):
     speech: SpeechSection | None = None
     speech_synthesis: SpeechSynthesisSection | None = None
     recommender: RecommenderSection | None = None
+    deployment: DeploymentSection | None = None
     cost: CostSection | None = None
     conclusions: list[str] = []
     seed_check: list[SeedCheckEntry] = []

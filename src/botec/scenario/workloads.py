@@ -169,3 +169,15 @@ class SpeechSynthesisSection(_Section):
     peak_factor: PeakFactor = None
     usd_per_gpu_hour: UsdPerHour | None = None
     price_basis: str = ""
+
+
+class DeploymentSection(_Section):
+    """The serving plan over a day: hourly autoscaling against a fleet sized for peak, and
+    serverless per-second billing against provisioned replicas, with the break-even traffic."""
+
+    hourly_profile: tuple[Annotated[float, Field(ge=0, le=1e6)], ...] | None = None  # 24 values
+    min_replicas: Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10_000)] = 1
+    scale_down_window: Duration = 60.0  # serverless: idle seconds kept warm after a request
+    serverless_usd_per_gpu_hour: UsdPerHour | None = None  # default: the catalog's (Modal's)
+    weights_load_bandwidth: ByteRate = None  # default: the catalog's range
+    engine_startup_time: Duration = None

@@ -28,6 +28,7 @@ class Context:
     price_basis: str = ""  # the [cost] section's price basis ('' = the default)
     # the GPU bill at the serving roofline's count, beside the seed method's (SmartPal)
     roofline_gpu_cost: Value | None = None
+    plan_gpu: str = ""  # the serving plan's chosen GPU (its serverless price, its launch)
 
     def on(self, sheet: Sheet) -> Context:
         """The same run's catalog over another sheet (a planner's scratch evaluations)."""

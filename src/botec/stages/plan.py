@@ -138,6 +138,7 @@ def run_plan(
             _comparison(ctx, options, pick)
             return
         price = _plan_price(ctx, srv, pick, usd_per_gpu_hour)
+        ctx.plan_gpu = pick.gpu
         got = plan_steps(
             sheet,
             served,

@@ -4,7 +4,8 @@
 
 const ORDER = ["users", "requests", "model", "inference", "serving", "serving_plan", "model_fit",
   "kv_cache", "storage", "feature_store", "training_data", "cpu_serving", "training",
-  "image_generation", "video_generation", "embeddings", "speech", "speech_synthesis", "recommender", "cost"];
+  "image_generation", "video_generation", "embeddings", "speech", "speech_synthesis", "recommender",
+  "deployment", "cost"];
 const state = { schema: null, commands: null, question: "scenario", scenario: {}, extras: {},
   params: {}, report: null, pinned: null, timer: null, inflight: null, seq: 0 };
 // The short forms of the direct questions: the parameters shown first, with starting values.

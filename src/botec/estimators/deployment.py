@@ -1,0 +1,118 @@
+"""A serving plan over a day: hourly autoscaling against a fleet sized for peak, and serverless
+per-second billing against provisioned replicas, with the break-even traffic between them.
+
+Autoscaling provisions each hour for the larger of its own load and the next hour's (replicas take
+minutes to start, so capacity must lead the rise), never below a minimum. Serverless bills the
+GPU-seconds requests use at the plan's batch, plus every cold start (the weights read from storage
+and the engine's start-up) and the idle window kept warm after each burst. With requests arriving
+at random (Poisson) at rate λ, a request finds the service cold when the previous one came more
+than the scale-down window w before it: a share e^(-λ·w) of them.
+"""
+
+from __future__ import annotations
+
+from botec.core.sheet import Formula
+
+# The default day: a shape, not a measured trace. A smooth consumer day peaking at 20:00 at 3.0×
+# the mean (seed 002's consumer peak factor) over a floor of 0.1×:
+# w(h) = 0.1 + 0.9·(1 + cos(2π(h − 20)/24))^3.05, normalised to a mean of 1. Give your own
+# hourly_profile from your traffic.
+DIURNAL_PROFILE = (
+    1.308, 0.808, 0.451, 0.241, 0.143, 0.108, 0.101, 0.1, 0.1, 0.1, 0.101, 0.108,
+    0.143, 0.241, 0.451, 0.808, 1.308, 1.89, 2.448, 2.852, 3.0, 2.852, 2.448, 1.89,
+)  # fmt: skip
+
+HOURLY_REPLICAS = Formula(
+    "replicas_hour",
+    "max(min_replicas, ceil(total_requests_per_second * max(hour_weight, next_hour_weight) "
+    "/ (replica_request_rate * target_utilization)))",
+    "replicas",
+    "Replicas this hour (its load or the next hour's, whichever is larger)",
+)
+PEAK_GPU_HOURS = Formula(
+    "peak_sized_gpu_hours_per_day",
+    "replicas * tensor_parallel * hours_per_day",
+    "GPU-h/day",
+    "GPU-hours a day, sized for peak around the clock",
+    headline=True,
+)
+AUTOSCALED_GPU_HOURS = Formula(
+    "autoscaled_gpu_hours_per_day",
+    "replica_count_sum * hour_per_slot * tensor_parallel",
+    "GPU-h/day",
+    "GPU-hours a day, autoscaled hour by hour",
+    headline=True,
+)
+SAVING = Formula(
+    "autoscaling_saving",
+    "1 - autoscaled_gpu_hours_per_day / peak_sized_gpu_hours_per_day",
+    "fraction",
+    "Share of the peak-sized fleet's GPU-hours autoscaling saves",
+    headline=True,
+)
+AUTOSCALED_COST = Formula(
+    "autoscaled_cost_per_day",
+    "autoscaled_gpu_hours_per_day * usd_per_gpu_hour",
+    "USD/day",
+    "Provisioned, autoscaled: cost a day",
+    headline=True,
+)
+REQUESTS_PER_DAY = Formula(
+    "requests_per_day",
+    "total_requests_per_second * seconds_per_day",
+    "req/day",
+    "Requests a day",
+)
+CONCURRENT = Formula(
+    "concurrent_requests",
+    "total_requests_per_second * end_to_end_latency",
+    "req",
+    "Requests in flight at once on average (Little's law)",
+)
+GPU_SECONDS_PER_REQUEST = Formula(
+    "gpu_seconds_per_request",
+    "tensor_parallel * max(1 / (replica_request_rate * target_utilization), end_to_end_latency "
+    "/ max(one_request, concurrent_requests))",
+    "s/req",
+    "GPU-seconds billed per request (serverless)",
+    "Alone, a request holds its GPUs for its whole latency; requests that overlap share one "
+    "batch; busy containers are kept at the same target utilisation as replicas (a platform's "
+    "autoscaler keeps headroom too), never fuller.",
+)
+COLD_START = Formula(
+    "cold_start_time",
+    "weights_memory / weights_load_bandwidth + engine_startup_time",
+    "s",
+    "Cold start (read the weights from storage, start the engine)",
+    headline=True,
+)
+COLD_SHARE = Formula(
+    "cold_start_share",
+    "exp(-total_requests_per_second * scale_down_window / one_request)",
+    "fraction",
+    "Share of requests that find the service cold (Poisson arrivals: e^(−λ·w))",
+)
+SERVERLESS_SECONDS = Formula(
+    "serverless_gpu_seconds_per_day",
+    "requests_per_day * (gpu_seconds_per_request + cold_start_share * tensor_parallel "
+    "* (cold_start_time + scale_down_window) / one_request)",
+    "s/day",
+    "Serverless GPU-seconds billed a day (use, cold starts, idle windows)",
+)
+SERVERLESS_COST = Formula(
+    "serverless_cost_per_day",
+    "serverless_gpu_seconds_per_day / seconds_per_hour * serverless_usd_per_gpu_hour",
+    "USD/day",
+    "Serverless: cost a day",
+    headline=True,
+)
+BREAK_EVEN = Formula(
+    "break_even_requests_per_day",
+    "min_replicas * hours_per_day * seconds_per_hour * usd_per_gpu_hour "
+    "/ (serverless_usd_per_gpu_hour * end_to_end_latency) * one_request",
+    "req/day",
+    "Break-even traffic: above it the always-on minimum fleet costs less than serverless",
+    "Where a day of the always-on replicas costs what serverless bills for requests that each "
+    "hold a replica for their latency (cold starts left out: they only move it lower).",
+    headline=True,
+)

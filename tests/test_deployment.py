@@ -1,0 +1,76 @@
+"""A serving plan over a day: autoscaling, serverless and the break-even, by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import botec
+
+
+def _day(**deployment: object) -> botec.Sheet:
+    scenario = {
+        "users": {"requests_per_second": 5, "peak_factor": 3},
+        "serving": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "precision": "bf16",
+                    "input_tokens": 500, "output_tokens": 300, "engine": "vllm"},
+        "serving_plan": {"ttft_p99": "1 s", "tpot_p99": "50 ms"},
+        "deployment": deployment,
+    }  # fmt: skip
+    return botec.evaluate(botec.scenario_from_dict(scenario), samples=0)
+
+
+def test_a_days_gpu_hours_under_autoscaling_by_hand() -> None:
+    # half the day at 2× the mean, half at nothing: each busy hour (and the hour before it,
+    # which provisions for the rise) needs ceil(5 × 2 / (rate × 0.7)) replicas, the rest the floor
+    profile = [2.0] * 12 + [0.0] * 12
+    sheet = _day(hourly_profile=profile, min_replicas=0)
+    rate = sheet["replica_request_rate"].value
+    busy = math.ceil(5 * 2 / (rate * 0.7))
+    hours = [busy if (profile[h] or profile[(h + 1) % 24]) else 0 for h in range(24)]
+    assert hours.count(busy) == 13  # the 12 busy hours and the one before them
+    assert sheet["autoscaled_gpu_hours_per_day"].value == sum(hours)
+    assert sheet["peak_sized_gpu_hours_per_day"].value == sheet["replicas"].value * 24
+
+
+def test_break_even_by_hand() -> None:
+    sheet = _day()
+    latency = sheet["end_to_end_latency"].value
+    # a day of one always-on H100 at $2.95/h = requests each holding it for their latency at
+    # Modal's $3.9492/h
+    expected = 24 * 3600 * sheet["usd_per_gpu_hour"].value / (3.9492 * latency)
+    assert sheet["break_even_requests_per_day"].value == pytest.approx(expected)
+
+
+def test_serverless_at_a_trickle_is_cold_starts_and_latency() -> None:
+    sheet = _day(serverless_usd_per_gpu_hour=4.0)
+    # rescale to a trickle: one request every 10 minutes
+    trickle = botec.evaluate(
+        botec.scenario_from_dict({
+            "users": {"requests_per_second": 1 / 600, "peak_factor": 3},
+            "serving": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "precision": "bf16",
+                        "input_tokens": 500, "output_tokens": 300, "engine": "vllm"},
+            "serving_plan": {"ttft_p99": "1 s", "tpot_p99": "50 ms"},
+            "deployment": {"serverless_usd_per_gpu_hour": 4.0},
+        }), samples=0,
+    )  # fmt: skip
+    lam, latency = 1 / 600, trickle["end_to_end_latency"].value
+    cold = 16.06e9 / 1.5e9 + 40  # Llama 3.1 8B's 16.06 GB at 1.5 GB/s, then 40 s of start-up
+    share = math.exp(-lam * 60)  # a request finds it cold when the last came over 60 s before
+    per_day = 86_400 * lam * (latency + share * (cold + 60))
+    assert trickle["cold_start_time"].value == pytest.approx(cold, rel=1e-3)
+    assert trickle["serverless_gpu_seconds_per_day"].value == pytest.approx(per_day, rel=1e-3)
+    assert trickle["serverless_cost_per_day"].value == pytest.approx(per_day / 3600 * 4.0, 1e-3)
+    assert sheet["serverless_cost_per_day"].value > 0
+
+
+def test_a_profile_must_have_24_hours() -> None:
+    with pytest.raises(botec.BotecInputError) as err:
+        _day(hourly_profile=[1.0] * 23)
+    assert err.value.field == "deployment.hourly_profile"
+
+
+def test_a_deployment_needs_a_plan() -> None:
+    with pytest.raises(botec.BotecInputError) as err:
+        botec.evaluate(botec.scenario_from_dict({"deployment": {}}), samples=0)
+    assert err.value.field == "deployment"
