@@ -18,19 +18,40 @@ if TYPE_CHECKING:
 
 GPU_FIELDS = (
     "inference.gpu", "model.gpu", "kv_cache.gpu", "training.gpu", "serving.gpu", "model_fit.gpu",
+    "image_generation.gpu", "video_generation.gpu", "embeddings.gpu", "speech.gpu",
+    "speech_synthesis.gpu", "recommender.gpu",
+)  # fmt: skip
+# Sections whose GPU field is set even when the file leaves it to the default.
+_ALWAYS_SET = (
+    "inference", "training", "serving", "image_generation", "video_generation", "embeddings",
+    "speech", "speech_synthesis", "recommender",
 )  # fmt: skip
 # The first result present is the one compared, most decision-relevant first.
 GPU_COUNT = (
     "serving_gpus", "gpus_needed", "realistic_gpus_required", "gpus_required", "total_gpus",
-    "gpus_for_tokens", "gpus",
+    "gpus_for_tokens", "gpus", "generation_gpus", "speech_gpus", "synthesis_gpus",
+    "scoring_gpus", "query_encoder_gpus",
 )  # fmt: skip
 COST = (
     "total_monthly_cost_roofline", "total_monthly_cost", "serving_cost_per_month",
-    "gpu_cost_per_month", "cost",
+    "gpu_cost_per_month", "cost", "generation_cost_per_month", "speech_cost_per_month",
+    "synthesis_cost_per_month", "ranking_cost_per_month", "embedding_cost",
 )  # fmt: skip
 LATENCY = (
     "ttft_p99", "request_latency", "time_to_first_token", "inference_time", "wall_clock",
-    "time_per_token",
+    "time_per_token", "rag_latency", "generation_latency", "transcription_latency",
+    "synthesis_time",
+)  # fmt: skip
+
+
+# A workload's GPU time, named for the binding-constraint column (the first present wins).
+_WORKLOAD_STEPS = (
+    ("denoise_step_time", "denoising steps: FLOPs, weight reads and launches at the generator's "
+     "efficiency"),
+    ("speech_batch_time", "a batch of 30-second windows: encoder FLOPs and decoder steps"),
+    ("synthesis_step_time", "decoder steps per second of speech"),
+    ("sample_time_per_gpu", "the ranker's dense FLOPs and table gathers per candidate"),
+    ("encoder_tokens_per_second", "encoder FLOPs per token at the runtime's efficiency"),
 )  # fmt: skip
 
 
@@ -68,7 +89,7 @@ def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]
     """Which limit sets the answer on this GPU, and the numbers that show it."""
     from botec.core.units import format_memory, format_quantity
 
-    weights = _first(sheet, ("weights_memory", "model_storage"))
+    weights = _first(sheet, ("weights_memory", "model_storage", "generator_weights_memory"))
     if "training_memory" in sheet and float(sheet["training_memory"]) > gpu_memory_bytes:
         need = format_memory(float(sheet["training_memory"]))
         return (
@@ -108,6 +129,15 @@ def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]
         )
     if "time_per_token" in sheet:
         return "bandwidth", "memory-bound method: every token reads all the weights"
+    for memory in ("generation_memory", "speech_memory", "synthesis_memory"):
+        if memory in sheet and float(sheet[memory]) > gpu_memory_bytes:
+            return "memory", (
+                f"{memory.replace('_', ' ')} {format_memory(float(sheet[memory]))} exceeds one "
+                f"GPU's {format_memory(gpu_memory_bytes)}"
+            )
+    for step, what in _WORKLOAD_STEPS:
+        if step in sheet:
+            return "compute", what
     if "inference_time" in sheet or "wall_clock" in sheet:
         return "compute", "FLOPs at the stated utilisation"
     return "—", "nothing in this scenario runs on the GPU"
@@ -127,13 +157,19 @@ def compare_gpus(
     from botec.catalog import load_catalog
     from botec.scenario import scenario_from_dict
 
-    fields = [f for f in GPU_FIELDS if isinstance(data.get(f.split(".")[0]), dict)]
+    fields = [
+        f
+        for f in GPU_FIELDS
+        if isinstance(data.get(f.split(".")[0]), dict)
+        and not (f == "recommender.gpu" and data["recommender"].get("device", "cpu") != "gpu")
+    ]
     if not fields:
         raise BotecInputError(
             "FILE",
             "no GPU",
-            "a scenario with an [inference], [serving], [model_fit], [model], [kv_cache] or "
-            "[training] section",
+            "a scenario with an [inference], [serving], [model_fit], [model], [kv_cache], "
+            "[training], [image_generation], [video_generation], [embeddings], [speech], "
+            "[speech_synthesis] or GPU [recommender] section",
         )
     cat = catalog or load_catalog()
     options = []
@@ -143,7 +179,7 @@ def compare_gpus(
         variant = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
         for path in fields:
             section, _, key = path.partition(".")
-            if key in variant[section] or section in ("inference", "training", "serving"):
+            if key in variant[section] or section in _ALWAYS_SET:
                 variant[section][key] = hardware.key
         if isinstance(variant.get("serving_plan"), dict):  # the plan on this GPU only
             variant["serving_plan"] = {**variant["serving_plan"], "compare_gpus": []}
