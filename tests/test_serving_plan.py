@@ -17,7 +17,7 @@ from botec.scenario import scenario_from_dict
 from botec.stages.plan import plan_steps
 
 
-def _served(sheet: Sheet) -> dict:
+def _served(sheet: Sheet, batch: int = 256) -> dict:
     i = sheet.input
     return {
         "decode_step_time": i("decode_step", 0.020, "s", "step"),
@@ -29,7 +29,7 @@ def _served(sheet: Sheet) -> dict:
         # one sequence per request: the same lengths as the engine holds them
         "output_tokens_per_sequence": i("output_tokens_per_sequence", 300, "tokens/sequence", "o"),
         "input_tokens_per_sequence": i("input_tokens_per_sequence", 1000, "tokens/sequence", "i"),
-        "batch": i("batch", 256, "sequences", "batch"),
+        "batch": i("batch", batch, "sequences", "batch"),
         "tensor_parallel": i("tensor_parallel", 1, "GPUs", "tp"),
     }
 
@@ -70,10 +70,34 @@ def test_plan_formulas_by_hand() -> None:
 
 def test_chunked_prefill_bounds_the_worst_step() -> None:
     sheet = Sheet()
-    served = _served(sheet)
+    served = _served(sheet, batch=16)
     one = sheet.input("one", 1.0, "req/s", "x")
     plan_steps(sheet, served, one, one, one, 250, (one, one))  # a 1,000-token prompt in 4 chunks
+    # 16 prompts per lifetime of 300 steps: 0.8 ms of prefill a step on average, under a chunk's
+    # 3.75 ms, so the worst step is a decode step plus one chunk
+    assert sheet.value("tpot_p50") == pytest.approx((300 * 0.020 + 16 * 0.015) / 300)
     assert sheet.value("tpot_p99") == pytest.approx(0.020 + 0.015 / 4)
+
+
+def test_the_worst_steps_carry_at_least_the_average_prefill() -> None:
+    # 256 prompts per 300 steps: 12.8 ms of prefill a step on average, more than one 250-token
+    # chunk (3.75 ms), so no step is as short as a decode step plus one chunk: p99 ≥ p50
+    sheet = Sheet()
+    one = sheet.input("one", 1.0, "req/s", "x")
+    plan_steps(sheet, _served(sheet), one, one, one, 250, (one, one))
+    assert sheet.value("tpot_p99") == pytest.approx((300 * 0.020 + 256 * 0.015) / 300)
+
+
+@given(
+    batch=st.integers(1, 4096),
+    chunk=st.sampled_from([0, 256, 512, 2048, 8192]),
+)
+@settings(max_examples=60, deadline=None)
+def test_tpot_p99_is_never_below_p50(batch: int, chunk: int) -> None:
+    sheet = Sheet()
+    one = sheet.input("one", 1.0, "req/s", "x")
+    plan_steps(sheet, _served(sheet, batch=batch), one, one, one, chunk, (one, one))
+    assert sheet.value("tpot_p99") >= sheet.value("tpot_p50")
 
 
 def _scenario(**plan: object) -> dict:
@@ -279,10 +303,12 @@ def test_the_plan_takes_the_largest_prefill_chunk_that_meets_the_targets() -> No
     # spreads it over steps that also decode the batch), and the worst step carries one chunk's
     # prefill: TTFT p99 += (⌈input / chunk⌉ − 1) × step, TPOT p99 = step + prefill × chunk / input.
     sheet = Sheet()
-    served = _served(sheet)  # 1,000-token prompts, a 20 ms step, 15 ms of prefill per prompt
+    # 1,000-token prompts, a 20 ms step, 15 ms of prefill per prompt; 16 in flight, so a step
+    # carries less than a chunk's prefill on average (TPOT p99 is never below p50)
+    served = _served(sheet, batch=16)
     one = sheet.input("one", 1.0, "req/s", "x")
     got = plan_steps(sheet, served, one, one, one, 256, (one, one))
-    base = plan_steps(Sheet(), _served(Sheet()), one, one, one, 0, (one, one))
+    base = plan_steps(Sheet(), _served(Sheet(), batch=16), one, one, one, 0, (one, one))
     assert float(got["ttft_p99"]) == pytest.approx(float(base["ttft_p99"]) + 3 * 0.020)
     assert float(got["tpot_p99"]) == pytest.approx(0.020 + 0.015 * 256 / 1000)
 

@@ -34,6 +34,7 @@ _TOP: dict[str, tuple[str, str, str]] = {
     "tts": (_ESTIMATES, "TABLES.tts", "estimate"),
     "sweep": (_FILES, "SWEEP", "sweep"),
     "compare": (_FILES, "COMPARE", "compare"),
+    "optimise": ("botec.cli.optimising", "OPTIMISE", "optimise"),
     "validate": (_FILES, "VALIDATE", "validate"),
 }
 _PLAIN = {"web": ("botec.cli.web", "web")}  # commands written as plain click commands

@@ -23,6 +23,7 @@ from botec.commands._common import (
 )
 from botec.commands.analysis import DEFAULT_POINTS, VALIDATE_SAMPLES, compare, sweep, validate
 from botec.commands.lookups import hardware_list, hardware_show, models_list, models_show
+from botec.commands.optimising import Optimisation, optimise
 from botec.commands.prices import gpu_prices, price_bases, prices_build
 from botec.commands.scenarios import (
     example_path,
@@ -77,6 +78,7 @@ __all__ = [
     "DEFAULT_SAMPLES",
     "FIELDS",
     "VALIDATE_SAMPLES",
+    "Optimisation",
     "ParameterError",
     "compare",
     "embed",
@@ -92,6 +94,7 @@ __all__ = [
     "memory",
     "models_list",
     "models_show",
+    "optimise",
     "plan",
     "price_bases",
     "prices_build",

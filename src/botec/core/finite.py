@@ -13,12 +13,14 @@ def check_finite(key: str, formula: Any, result: Any, samples: Any, args: dict[s
     MFU of 1e-308 gives an infinite training time): never printed as an answer."""
     import math
 
-    given = ", ".join(f"{k} = {v.formatted()}" for k, v in args.items())
+    def given() -> str:  # formatted only for the message: a finite step costs nothing here
+        return ", ".join(f"{k} = {v.formatted()}" for k, v in args.items())
+
     if not math.isfinite(float(result)):
         raise BotecInputError(
             key,
             f"{formula.parsed.render()} = {float(result)}",
-            f"inputs that give a finite {_lower(formula.title)} (here {given})",
+            f"inputs that give a finite {_lower(formula.title)} (here {given()})",
         )
     if samples is not None:
         import numpy
@@ -30,7 +32,7 @@ def check_finite(key: str, formula: Any, result: Any, samples: Any, args: dict[s
                 key,
                 f"{formula.parsed.render()} not finite in {bad:,} of {draws.size:,} draws",
                 f"input ranges whose every draw gives a finite {_lower(formula.title)} (at "
-                f"the central values {given}): narrow the ranges that reach zero",
+                f"the central values {given()}): narrow the ranges that reach zero",
             )
 
 

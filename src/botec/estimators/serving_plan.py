@@ -65,11 +65,14 @@ TPOT_P50 = Formula(
 )
 TPOT_P99 = Formula(
     "tpot_p99",
-    "decode_step_time + prefill_gpu_time * min(1, prefill_chunk_tokens / input_tokens)",
+    "max(tpot_p50, decode_step_time + prefill_gpu_time * min(1, prefill_chunk_tokens / "
+    "input_tokens))",
     "s",
     "Time per output token, worst steps (p99)",
     "A step that carries one prefill chunk (a whole prompt without chunked prefill); a new "
-    "prompt arrives every few steps at these rates, so more than 1% of steps do.",
+    "prompt arrives every few steps at these rates, so more than 1% of steps do. Never below "
+    "the typical gap: when prompts arrive faster than one per step, the worst steps carry at "
+    "least the average prefill work.",
     headline=True,
 )
 TTFT_P50 = Formula(

@@ -112,17 +112,19 @@ def _latencies(
         "prefill_chunk_tokens": chunk,
         "input_tokens": served["input_tokens_per_sequence"],
     }
+    typical = step(
+        sp.TPOT_P50,
+        request_lifetime=life,
+        output_tokens=served["output_tokens_per_sequence"],
+        decode_tokens_per_step=decode_tokens_per_step(sheet),
+    )
     return parts | {
         "ttft_p50": step(sp.TTFT_P50, **parts),
         "ttft_p99": step(sp.TTFT_P99, **parts),
-        "tpot_p50": step(
-            sp.TPOT_P50,
-            request_lifetime=life,
-            output_tokens=served["output_tokens_per_sequence"],
-            decode_tokens_per_step=decode_tokens_per_step(sheet),
-        ),
+        "tpot_p50": typical,
         "tpot_p99": step(
             sp.TPOT_P99,
+            tpot_p50=typical,
             decode_step_time=decode,
             prefill_gpu_time=gpu_time,
             prefill_chunk_tokens=chunk,

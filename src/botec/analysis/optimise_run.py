@@ -1,0 +1,234 @@
+"""``botec optimise FILE``: the scenario's serving problem handed to the optimiser, the cheapest
+plan recorded on a sheet with its ranges (the same steps ``botec plan`` records), and the search
+laid out beside it: the cheapest plans, what each change saves against the scenario's own plan,
+the Pareto front of cost against latency, and the constraint that binds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from botec.analysis.optimise import (
+    DEFAULT_ENGINES,
+    DEFAULT_PRECISIONS,
+    SCENARIO_PRICE,
+    Search,
+    Space,
+    search,
+)
+from botec.analysis.optimise_tables import record_search
+from botec.catalog import Catalog, load_catalog
+from botec.catalog import gpu_prices as gp
+from botec.core.errors import BotecInputError
+from botec.core.sheet import Sheet
+from botec.core.uncertain import point
+from botec.modelspec.catalog_models import find_model
+from botec.scenario import Scenario, scenario_from_dict
+from botec.stages.context import Context
+
+# When a scenario states no latency target: MLPerf Inference's server-scenario constraints for
+# Llama 2 70B (v4.0 rules: TTFT p99 ≤ 2 s, TPOT p99 ≤ 200 ms), a common published bar for chat.
+DEFAULT_TARGETS = {"ttft_p99": 2.0, "tpot_p99": 0.2}
+DEFAULT_TARGETS_SOURCE = (
+    "no target in the scenario: MLPerf Inference's server-scenario latency constraints for "
+    "Llama 2 70B (v4.0: TTFT p99 ≤ 2 s, TPOT p99 ≤ 200 ms)"
+)
+PLAN_KEYS = (
+    "ttft_p50", "ttft_p99", "tpot_p50", "tpot_p99", "max_batch", "target_utilization",
+    "spare_replicas",
+)  # fmt: skip
+
+
+@dataclass
+class Problem:
+    """The serving problem the optimiser solves, in scenario form, and the scenario's own plan."""
+
+    data: dict[str, Any]  # users, serving, serving_plan (targets), cost
+    scenario: Scenario  # the same, validated
+    notes: list[str]
+    own: dict[str, Any]  # the scenario's gpu, precision, engine, basis (and TP when fixed)
+
+
+def problem_from(data: dict[str, Any], catalog: Catalog) -> Problem:
+    """The [users] traffic and the served model: a [serving] section, or a seed-style [model]
+    with [requests] lengths and an [inference] GPU."""
+    if not isinstance(data.get("users"), dict):
+        raise BotecInputError(
+            "users", "missing", "a [users] section (daily_active_users or requests_per_second)"
+        )
+    notes: list[str] = []
+    serving = _serving(data, catalog, notes)
+    plan = {k: v for k, v in (data.get("serving_plan") or {}).items() if k in PLAN_KEYS}
+    if not any(k in plan for k in ("ttft_p50", "ttft_p99", "tpot_p50", "tpot_p99")):
+        plan.update(DEFAULT_TARGETS)
+        notes.append("Latency targets: " + DEFAULT_TARGETS_SOURCE + ".")
+    cost = data.get("cost") if isinstance(data.get("cost"), dict) else {}
+    out: dict[str, Any] = {
+        "title": f"Optimised serving plan: {data.get('title') or 'scenario'}",
+        "users": data["users"],
+        "serving": serving,
+        "serving_plan": plan,
+    }
+    basis = cost.get("price_basis") or gp.DEFAULT_BASIS
+    price = cost.get("usd_per_gpu_hour")
+    out["cost"] = {"usd_per_gpu_hour": price} if price is not None else {"price_basis": basis}
+    scn = scenario_from_dict(out, "the optimised scenario")  # errors name the fields
+    assert scn.serving is not None and scn.serving_plan is not None
+    own = {
+        "gpu": catalog.hardware(scn.serving.gpu, "serving.gpu").key,
+        "precision": scn.serving.precision,
+        "engine": catalog.engine(scn.serving.engine, "serving.engine").key,
+        "basis": SCENARIO_PRICE if price is not None else basis,
+    }
+    if scn.serving_plan.tensor_parallel:
+        own["tensor_parallel"] = scn.serving_plan.tensor_parallel
+    return Problem(out, scn, notes, own)
+
+
+def _serving(data: dict[str, Any], catalog: Catalog, notes: list[str]) -> dict[str, Any]:
+    if isinstance(data.get("serving"), dict):
+        return {k: v for k, v in data["serving"].items() if k != "batch"}
+    model, requests = data.get("model"), data.get("requests")
+    if not isinstance(model, dict) or not isinstance(requests, dict):
+        raise BotecInputError(
+            "FILE",
+            "no served model",
+            "a [serving] section, or [model] with [requests] prompt_tokens and output_tokens",
+        )
+    for key in ("prompt_tokens", "output_tokens"):
+        if requests.get(key) is None:
+            raise BotecInputError(f"requests.{key}", "missing", "the tokens each request carries")
+    inference = data.get("inference") if isinstance(data.get("inference"), dict) else {}
+    name = str(model.get("name", ""))
+    known = bool(name) and find_model(name) is not None
+    serving: dict[str, Any] = {"model": name} if known else {"params": model.get("params")}
+    if not known:
+        notes.append(
+            f"The [model] section's {model.get('params')} parameters are served with botec's "
+            "typical shape for that size (botec models: a catalog name gives the exact one)."
+        )
+    engine = inference.get("engine", "generic")
+    return serving | {
+        "gpu": inference.get("gpu") or model.get("gpu") or "a100-80gb",
+        "precision": model.get("precision", "fp16"),
+        "engine": engine,
+        "input_tokens": requests["prompt_tokens"],
+        "output_tokens": requests["output_tokens"],
+    }
+
+
+def space_for(
+    problem: Problem,
+    catalog: Catalog,
+    gpus: list[str] | None = None,
+    precisions: list[str] | None = None,
+    engines: list[str] | None = None,
+    bases: list[str] | None = None,
+) -> Space:
+    """The axes: the scenario's own choices first, then the defaults (every priced GPU; 16-bit,
+    FP8, INT8, INT4 and FP4 weights; vLLM and TensorRT-LLM; every price basis)."""
+    own = problem.own
+    all_bases = gp.basis_names(catalog)
+    if bases is None:
+        bases = all_bases
+    for b in bases:
+        if b != SCENARIO_PRICE:
+            gp.basis(catalog, b, "--bases")
+    if own["basis"] == SCENARIO_PRICE:
+        bases = [SCENARIO_PRICE, *bases]
+    if gpus is None:
+        gpus = [key for key in catalog.names("hardware") if _priced(catalog, key, bases)]
+    gpus = [catalog.hardware(g, "--gpus").key for g in gpus]
+    if precisions is None:
+        sixteen = "bf16" if own["precision"] == "bf16" else "fp16"
+        precisions = [sixteen if p == "fp16" else p for p in DEFAULT_PRECISIONS]
+    for p in precisions:
+        catalog.precision(p, "--precisions")
+    engines = [catalog.engine(e, "--engines").key for e in (engines or DEFAULT_ENGINES)]
+    cost = problem.scenario.cost
+    price = None if cost is None else cost.usd_per_gpu_hour
+    return Space(
+        gpus=_own_first(own["gpu"], gpus),
+        precisions=_own_first(own["precision"], precisions),
+        engines=_own_first(own["engine"], engines),
+        bases=_own_first(own["basis"], list(bases)),
+        scenario_price=None if price is None else float(point(price)),
+        scenario_gpu=own["gpu"],
+    )
+
+
+def _priced(catalog: Catalog, key: str, bases: list[str]) -> bool:
+    hardware = catalog.hardware(key)
+    if hardware.kind != "gpu":
+        return False
+    return any(b != SCENARIO_PRICE and gp.gpu_rate(catalog, key, b) for b in bases)
+
+
+def _own_first(own: str, names: list[str]) -> tuple[str, ...]:
+    return (own, *[n for n in dict.fromkeys(names) if n != own])
+
+
+def optimise_scenario(
+    data: dict[str, Any],
+    *,
+    gpus: list[str] | None = None,
+    precisions: list[str] | None = None,
+    engines: list[str] | None = None,
+    bases: list[str] | None = None,
+    latency: str = "tpot_p99",
+    top: int = 10,
+    samples: int = 0,
+    seed: int = 0,
+    catalog: Catalog | None = None,
+) -> tuple[Sheet, Search]:
+    """Search the plans for ``data`` (a scenario mapping) and record the cheapest on a sheet."""
+    from botec.analysis.evaluate import evaluate
+
+    cat = catalog or load_catalog()
+    problem = problem_from(data, cat)
+    space = space_for(problem, cat, gpus, precisions, engines, bases)
+    scn = problem.scenario
+    assert scn.serving is not None and scn.serving_plan is not None and scn.users is not None
+    traffic = _traffic(cat, scn)
+    ctx = Context(Sheet(samples=0), cat)
+    found = search(ctx, scn.serving, scn.serving_plan, traffic, space, latency)
+    best = found.plans[0] if found.plans else None
+    chosen = _pinned(problem, best) if best else problem.data
+    sheet = evaluate(
+        scenario_from_dict(chosen, "the optimised scenario"),
+        samples=samples,
+        seed=seed,
+        catalog=catalog,
+    )
+    record_search(sheet, cat, found, problem.own, problem.notes, top)
+    return sheet, found
+
+
+def _traffic(catalog: Catalog, scn: Any) -> tuple[float, float]:
+    """Peak and average requests per second at nominal values (the traffic stage's steps)."""
+    from botec.stages.traffic import run_traffic
+
+    ctx = Context(Sheet(samples=0), catalog)
+    run_traffic(ctx, scn.users)
+    assert ctx.peak_rps is not None and ctx.average_rps is not None
+    return float(ctx.peak_rps.value), float(ctx.average_rps.value)
+
+
+def _pinned(problem: Problem, plan: Any) -> dict[str, Any]:
+    """The scenario with the chosen plan's GPU, precision, engine, TP, batch cap, chunk and
+    price basis fixed: ``botec plan`` then records exactly that plan."""
+    layout = plan.layout
+    data = dict(problem.data)
+    data["serving"] = data["serving"] | {
+        "gpu": layout.gpu,
+        "precision": layout.precision,
+        "engine": layout.engine,
+    }
+    data["serving_plan"] = data["serving_plan"] | {
+        "tensor_parallel": layout.tensor_parallel,
+        "max_batch": plan.batch,
+        "prefill_chunk_tokens": plan.chunk,
+    }
+    if plan.basis != SCENARIO_PRICE:
+        data["cost"] = {"price_basis": plan.basis}
+    return data

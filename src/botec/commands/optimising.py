@@ -1,0 +1,91 @@
+"""The deployment-cost optimiser as a function: a scenario in, the cheapest plan (recorded with its
+ranges) and the search's tables out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from botec.commands._common import (
+    DEFAULT_SAMPLES,
+    CatalogFiles,
+    Names,
+    ParameterError,
+    check_sampling,
+    given,
+    load_catalog,
+    load_data,
+    names,
+    with_overrides,
+)
+
+if TYPE_CHECKING:
+    from botec.analysis.optimise import Search
+    from botec.core.sheet import Sheet
+
+LATENCY_CHOICES = ("ttft_p50", "ttft_p99", "tpot_p50", "tpot_p99")
+
+
+@dataclass
+class Optimisation:
+    """The cheapest plan's report (``sheet``) and everything the search tried (``search``)."""
+
+    sheet: Sheet
+    search: Search
+
+    def _repr_html_(self) -> str:  # in a notebook: the report
+        return self.sheet._repr_html_()
+
+
+def optimise(
+    scenario: str | Path | Mapping[str, Any],
+    *,
+    gpus: Names | None = None,
+    precisions: Names | None = None,
+    engines: Names | None = None,
+    bases: Names | None = None,
+    latency: str = "tpot_p99",
+    top: int = 10,
+    overrides: Sequence[str] = (),
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    catalog_files: CatalogFiles = (),
+) -> Optimisation:
+    """The cheapest serving plan for a scenario's traffic and model under its latency targets,
+    searched over GPU × precision × engine × TP × batch × prefill chunk × price basis (``gpus``,
+    ``precisions``, ``engines``, ``bases``: comma-separated lists; default every priced GPU,
+    16-bit to 4-bit weights, vLLM and TensorRT-LLM, every basis); ``latency``: the Pareto front's
+    axis; ``top``: rows of the cheapest-plans table.
+
+    >>> found = botec.optimise("scenarios/smartpal-daily.toml", gpus="a100-80gb,h100-sxm",
+    ...                        samples=0)
+    >>> found.search.plans[0].layout.gpu in ("a100-80gb", "h100-sxm")
+    True
+    """
+    from botec.analysis.optimise_run import optimise_scenario
+
+    if latency not in LATENCY_CHOICES:
+        raise ParameterError("latency", latency, ", ".join(LATENCY_CHOICES))
+    if not 1 <= top <= 1000:
+        raise ParameterError("top", top, "a whole number of rows from 1 to 1,000")
+    check_sampling(samples, seed)
+    data = with_overrides(load_data(scenario), overrides)
+    lists = {}
+    for param, value in (("gpus", gpus), ("precisions", precisions), ("engines", engines),
+                         ("bases", bases)):  # fmt: skip
+        listed = names(value, param) if given(value) else None
+        if listed is not None and not listed:
+            raise ParameterError(param, value, "one or more names separated by commas")
+        lists[param] = listed
+    sheet, search = optimise_scenario(
+        data,
+        **lists,
+        latency=latency,
+        top=top,
+        samples=samples,
+        seed=seed,
+        catalog=load_catalog(catalog_files),
+    )
+    return Optimisation(sheet, search)

@@ -1,0 +1,221 @@
+"""botec optimise: the vectorised search replays the plan's own formulas (a replayed candidate is
+the same number a direct evaluation gives), the cheapest plan is the one a brute-force loop finds
+and the report records, the front is a Pareto front, and bad input is refused by name."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+from conftest import SCENARIOS, cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from botec.analysis.optimise import Layout, Space, _record, search
+from botec.catalog import load_catalog
+from botec.commands import ParameterError, optimise
+from botec.core.errors import BotecInputError
+from botec.core.replay import replay
+from botec.core.sheet import Sheet
+from botec.scenario import ServingPlanSection, ServingSection
+from botec.stages.context import Context
+from botec.stages.plan_steps import headroom_inputs, plan_steps
+from botec.stages.serving import run_serving
+
+CATALOG = load_catalog()
+SERVED = ServingSection(
+    model="llama-3.2-3b", gpu="h100-sxm", precision="fp16", input_tokens=500,
+    output_tokens=500, engine="vllm", batch=1,
+)  # fmt: skip
+TRAFFIC = (300.0, 100.0)  # peak and average requests per second
+KEYS = ("ttft_p99", "tpot_p50", "tpot_p99", "replica_request_rate", "serving_gpus")
+
+
+def _direct(batch: int, chunk: int, plan: ServingPlanSection) -> dict[str, float]:
+    """The plan's figures at one batch and chunk, evaluated directly (no replay)."""
+    sheet = Sheet(samples=0)
+    ctx = Context(sheet, CATALOG)
+    served = run_serving(ctx, SERVED.model_copy(update={"batch": batch}))
+    got = plan_steps(
+        sheet, served,
+        sheet.input("peak_requests_per_second", TRAFFIC[0], "req/s"),
+        sheet.input("total_requests_per_second", TRAFFIC[1], "req/s"),
+        sheet.input("usd_per_gpu_hour", 1.0, "USD/h"),
+        chunk, headroom_inputs(ctx, plan.target_utilization, plan.spare_replicas),
+    )  # fmt: skip
+    return {k: float(got[k].value) for k in KEYS}
+
+
+@given(batch=st.integers(1, 256), chunk=st.sampled_from([256, 512, 2048, 8192]))
+@settings(max_examples=25, deadline=None)
+def test_a_replayed_candidate_is_the_direct_evaluation(batch: int, chunk: int) -> None:
+    plan = ServingPlanSection()
+    recorded = _record(Context(Sheet(samples=0), CATALOG), SERVED, plan, TRAFFIC)
+    assert recorded is not None
+    results = recorded[0]
+    got = replay([results[k] for k in KEYS], {"batch": batch, "prefill_chunk_tokens": chunk})
+    direct = _direct(batch, chunk, plan)
+    for key in KEYS:
+        assert float(got[key]) == pytest.approx(direct[key], rel=1e-12), key
+
+
+def _small_space() -> Space:
+    return Space(
+        gpus=("h100-sxm", "a100-80gb"), precisions=("fp16", "fp8"), engines=("vllm",),
+        bases=("market", "aws-spot"), tensor_parallel=(1, 2), chunks=(0, 2048, 512),
+    )  # fmt: skip
+
+
+def test_the_search_finds_what_a_brute_force_loop_finds() -> None:
+    plan = ServingPlanSection(ttft_p99=0.5, tpot_p99=0.03, max_batch=64)
+    space = _small_space()
+    found = search(Context(Sheet(samples=0), CATALOG), SERVED, plan, TRAFFIC, space)
+    best = math.inf
+    for gpu in space.gpus:
+        for precision in space.precisions:
+            for tp in space.tensor_parallel:
+                srv = SERVED.model_copy(
+                    update={"gpu": gpu, "precision": precision, "tensor_parallel": tp}
+                )
+                best = min(best, _brute_force(srv, plan, space))
+    assert found.plans[0].cost == pytest.approx(best, rel=1e-12)
+
+
+def _brute_force(srv: ServingSection, plan: ServingPlanSection, space: Space) -> float:
+    """The cheapest monthly cost of one layout: every batch and chunk evaluated directly."""
+    from botec.catalog import gpu_prices as gp
+
+    best = math.inf
+    for batch in range(1, (plan.max_batch or 0) + 1):
+        for chunk in space.chunks:
+            sheet = Sheet(samples=0)
+            ctx = Context(sheet, CATALOG)
+            served = run_serving(ctx, srv.model_copy(update={"batch": batch}))
+            if not served or batch > served["max_batch"].value:
+                break
+            got = plan_steps(
+                sheet, served,
+                sheet.input("peak_requests_per_second", TRAFFIC[0], "req/s"),
+                sheet.input("total_requests_per_second", TRAFFIC[1], "req/s"),
+                sheet.input("usd_per_gpu_hour", 1.0, "USD/h"),
+                chunk, headroom_inputs(ctx, None, 0),
+            )  # fmt: skip
+            if got["ttft_p99"].value > plan.ttft_p99 or got["tpot_p99"].value > plan.tpot_p99:
+                continue
+            for basis in space.bases:
+                rate = gp.gpu_rate(CATALOG, srv.gpu, basis)
+                if rate is not None:
+                    best = min(best, got["serving_cost_per_month"].value * rate.usd_per_hour)
+    return best
+
+
+def test_every_plan_meets_the_targets_and_the_front_is_pareto() -> None:
+    plan = ServingPlanSection(ttft_p99=1.0, tpot_p99=0.05)
+    found = search(Context(Sheet(samples=0), CATALOG), SERVED, plan, TRAFFIC, _small_space())
+    assert found.plans and found.candidates > 0
+    for p in found.plans:
+        assert p.metrics["ttft_p99"] <= 1.0 and p.metrics["tpot_p99"] <= 0.05
+        assert 1 <= p.batch <= min(p.max_batch, p.cap)
+    front = found.front
+    latencies = [p.metrics["latency"] for p in front]
+    costs = [p.cost for p in front]
+    assert latencies == sorted(latencies)  # fastest first ...
+    assert all(a > b for a, b in itertools.pairwise(costs))  # ... each one cheaper
+    assert costs[-1] == pytest.approx(found.plans[0].cost)  # the cheapest plan ends the front
+    for p in found.plans:  # no plan is both faster and cheaper than a front point
+        assert not any(
+            p.metrics["tpot_p99"] < f.metrics["latency"] and p.cost < f.cost for f in front
+        )
+
+
+def test_a_layout_that_cannot_fit_is_left_out_with_its_reason() -> None:
+    big = SERVED.model_copy(update={"model": "llama-3.1-70b"})
+    space = Space(gpus=("l4",), precisions=("fp16",), engines=("vllm",), bases=("market",),
+                  tensor_parallel=(1,))  # fmt: skip
+    found = search(Context(Sheet(samples=0), CATALOG), big, ServingPlanSection(), TRAFFIC, space)
+    assert found.plans == []
+    assert "do not fit" in found.rejected[Layout("l4", "fp16", "vllm", 1)]
+
+
+def test_optimise_records_the_cheapest_plan_with_the_same_figures() -> None:
+    found = optimise(
+        SCENARIOS / "smartpal-daily.toml", gpus="a100-80gb,h100-sxm", precisions="fp16,fp8",
+        bases="market", samples=0,
+    )  # fmt: skip
+    best = found.search.plans[0]
+    sheet = found.sheet
+    assert sheet.value("serving_gpus") == best.metrics["serving_gpus"]
+    assert sheet.value("serving_cost_per_month") == pytest.approx(best.cost, rel=1e-9)
+    assert sheet.value("batch") == best.batch
+    assert sheet.sections[0] == "Optimisation"
+    saving = next(t for t in sheet.tables if t.title.startswith("What each change saves"))
+    yours = saving.rows[0]
+    assert yours[0] == "Your plan" and yours[9] == "same"
+    # every other row's saving is its cost against the first row's, by hand
+    own = found.search.cheapest(gpu="a100-80gb", precision="fp16", engine="vllm", basis="market")
+    for row in saving.rows[1:]:
+        plan = next(p for p in found.search.plans if _money(p.cost) == row[8])
+        assert row[9] == f"−{(own.cost - plan.cost) / own.cost:.0%}"
+
+
+def _money(usd: float) -> str:
+    from botec.core.units import format_quantity
+
+    return format_quantity(usd, "USD/month")
+
+
+def test_the_seed_scenario_is_optimised_with_default_targets() -> None:
+    # smartpal.toml has no [serving]: its [model], [requests] and [inference] make the problem,
+    # and with no latency target the MLPerf server bar applies (TTFT p99 2 s, TPOT p99 200 ms).
+    found = optimise(SCENARIOS / "smartpal.toml", gpus="a100-80gb,h100-sxm,l4", samples=0)
+    notes = " ".join(n.text for n in found.sheet.notes)
+    assert "MLPerf" in notes and "typical shape" in notes
+    best = found.search.plans[0]
+    assert best.metrics["ttft_p99"] <= 2.0 and best.metrics["tpot_p99"] <= 0.2
+    yours = found.search.cheapest(gpu="a100-80gb", precision="fp16", engine="generic",
+                                  basis="market")  # fmt: skip
+    assert yours is not None and best.cost <= yours.cost
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"users": None}, "users"),
+        ({"model": None, "inference": None}, "FILE"),
+        ({"requests": {"prompt_tokens": 500}}, "requests.output_tokens"),
+    ],
+)
+def test_a_scenario_without_the_problem_is_refused_by_name(change: dict, field: str) -> None:
+    import tomllib
+
+    data = tomllib.loads((SCENARIOS / "smartpal.toml").read_text())
+    data.update({k: v for k, v in change.items() if v is not None})
+    for key in [k for k, v in change.items() if v is None]:
+        data.pop(key)
+    data.pop("storage", None)
+    with pytest.raises(BotecInputError) as err:
+        optimise(data, gpus="a100-80gb", samples=0)
+    assert err.value.field == field
+
+
+def test_bad_parameters_are_refused_by_name() -> None:
+    path = SCENARIOS / "smartpal-daily.toml"
+    with pytest.raises(ParameterError, match="latency"):
+        optimise(path, latency="p42", samples=0)
+    with pytest.raises(ParameterError, match="gpus"):
+        optimise(path, gpus=" , ", samples=0)
+    with pytest.raises(BotecInputError, match="h100"):  # a "did you mean"
+        optimise(path, gpus="h100-sxn", samples=0)
+
+
+def test_the_cli_prints_the_plans_and_the_search_speed(tmp_path) -> None:
+    chart = tmp_path / "front.svg"
+    code, out, err = cli(
+        "optimise", str(SCENARIOS / "smartpal-daily.toml"), "--gpus", "a100-80gb,h100-sxm",
+        "--samples", "0", "--plot", str(chart),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Cheapest plan meeting" in out.splitlines()[1] or "Cheapest plan meeting" in out
+    assert "candidate plans in" in err
+    assert chart.read_text().startswith("<?xml")
