@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-run
 	$(BIN)/python benchmarks/report_speed.py
 	$(BIN)/python benchmarks/cold_start.py
 	$(BIN)/python benchmarks/uncertainty_speed.py
+	$(BIN)/python benchmarks/optimise_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -218,3 +218,17 @@ def test_the_distribution_chart_draws_the_answers_draws(page: Page) -> None:
         "() => document.getElementById('chart-distribution').data[0].y.reduce((a, b) => a + b, 0)"
     )
     assert bars == 2000  # every draw of the first varying answer figure, binned
+
+
+def test_a_deployment_preset_draws_its_day_and_break_even(page: Page, server: str) -> None:
+    assert page.locator("#chart-day").is_hidden()  # SmartPal's seed scenario has no day
+    _after(page, lambda: page.select_option("#preset", "smartpal-daily"))
+    page.wait_for_function("() => !document.getElementById('chart-day').hidden")
+    hours = page.evaluate("() => document.getElementById('chart-day').data[0].y")
+    daily = httpx.get(f"{server}/api/examples/smartpal-daily", timeout=60).json()["scenario"]
+    body = {"scenario": daily, "samples": 0, "histograms": True}
+    api = httpx.post(f"{server}/api/report", json=body, timeout=60).json()
+    assert hours == api["curves"]["day"]["autoscaled_replicas"]  # the report's own hours
+    assert api["results"]["replicas_20"]["value"] == hours[20]
+    even = page.evaluate("() => document.getElementById('chart-break-even').data.length")
+    assert even == 2  # serverless and provisioned

@@ -219,3 +219,19 @@ def test_the_cli_prints_the_plans_and_the_search_speed(tmp_path) -> None:
     assert "Cheapest plan meeting" in out.splitlines()[1] or "Cheapest plan meeting" in out
     assert "candidate plans in" in err
     assert chart.read_text().startswith("<?xml")
+
+
+def test_emit_prints_the_cheapest_plan_this_engine_runs() -> None:
+    code, out, err = cli(
+        "optimise", str(SCENARIOS / "smartpal-daily.toml"), "--gpus", "a100-80gb,h100-sxm",
+        "--bases", "market", "--samples", "0", "--emit", "vllm",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("# vLLM") and "vllm serve meta-llama/Llama-3.2-3B" in out
+    assert "sized with" not in out  # searched on vLLM's own factors, not another engine's
+    code, out, err = cli(
+        "optimise", str(SCENARIOS / "smartpal-daily.toml"), "--gpus", "h100-sxm",
+        "--bases", "market", "--samples", "0", "--emit", "trtllm",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "trtllm-serve meta-llama/Llama-3.2-3B" in out

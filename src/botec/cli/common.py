@@ -28,7 +28,8 @@ SAMPLING = (
 PLOT = Opt(
     "--plot",
     "Also write charts: the tornado of the main result to this .png or .svg file, the result "
-    "distributions beside it (NAME-distributions.svg).",
+    "distributions beside it (NAME-distributions.svg); with a [deployment] day, NAME-day.svg "
+    "and NAME-break-even.svg.",
     type=FILE,
     default=None,
 )
@@ -72,3 +73,5 @@ BRIEF = Opt(
     default=False,
 )
 ESTIMATING = (*SAMPLING, PLOT, BRIEF, *OUTPUT)
+# --emit: engines whose launch command a plan can print (botec.report.launch), short names too.
+EMIT_CHOICES = ["vllm", "tensorrt-llm", "trtllm", "sglang"]

@@ -13,7 +13,7 @@ import click
 
 from botec import commands
 from botec.cli import workloads
-from botec.cli.common import ESTIMATING
+from botec.cli.common import EMIT_CHOICES, ESTIMATING
 from botec.cli.output import emit, write_plot
 from botec.cli.table import Opt, Table
 from botec.commands.serving import Method
@@ -223,9 +223,9 @@ PLAN = Table(
         Opt(
             "--emit",
             "Print the chosen plan's launch command for this engine instead of the report: "
-            "vllm, tensorrt-llm or sglang.",
+            "vllm, tensorrt-llm (or trtllm) or sglang.",
             param="launch_for",
-            type=click.Choice(["vllm", "tensorrt-llm", "sglang"]),
+            type=click.Choice(EMIT_CHOICES),
             default=None,
         ),
         *ESTIMATING,

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from botec import commands
-from botec.cli.common import BRIEF, FILE, OUTPUT, SAMPLING
+from botec.cli.common import BRIEF, EMIT_CHOICES, FILE, OUTPUT, SAMPLING
 from botec.cli.output import check_plot_suffix, emit, save_chart
 from botec.cli.scenario_files import _SCENARIO, _SET, _read_stdin
 from botec.cli.table import Opt, Table
@@ -50,6 +50,14 @@ OPTIMISE = Table(
             default=None,
         ),
         BRIEF,
+        Opt(
+            "--emit",
+            "Print the cheapest plan's launch command for this engine instead of the report: "
+            "vllm, tensorrt-llm (or trtllm) or sglang.",
+            param="launch_for",
+            type=click.Choice(EMIT_CHOICES),
+            default=None,
+        ),
         *OUTPUT,
     ),
 )
@@ -63,6 +71,7 @@ def optimise(
     catalog_file: Path | None,
     plot: Path | None,
     brief: bool = False,
+    launch_for: str | None = None,
     **values: Any,
 ) -> None:
     """The cheapest plan's report with the search first; the front as a chart with --plot; the
@@ -70,17 +79,29 @@ def optimise(
     from botec.report import render
 
     _read_stdin(values)
+    if launch_for and not values.get("engines"):  # the cheapest plan this engine can run
+        from botec.catalog import load_catalog
+        from botec.report.launch import ENGINE_ALIASES
+
+        engine = ENGINE_ALIASES.get(launch_for, launch_for)
+        if engine in load_catalog().names("engines"):
+            values["engines"] = engine
     found = table.call(values, catalog_file)
-    text = render(found.sheet, fmt, brief=brief)
+    if launch_for:
+        from botec.report.launch import launch_command
+
+        text = launch_command(found.sheet, launch_for)
+    else:
+        text = render(found.sheet, fmt, brief=brief)
     if plot is not None:
         from botec.report.deployment_charts import pareto_chart
 
         check_plot_suffix(plot)
         save_chart(pareto_chart(found.search), plot)
+    emit(text, output, force)
     search = found.search
     click.echo(
         f"searched {search.candidates:,} candidate plans in {search.seconds:.2f} s "
         f"({search.per_second:,.0f} per second)",
         err=True,
     )
-    emit(text, output, force)

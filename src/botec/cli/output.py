@@ -74,18 +74,28 @@ def distributions_path(path: Path) -> Path:
 
 
 def write_plot(sheet: Any, path: Path, force: bool) -> None:
-    """FILE gets the tornado of the main result; FILE-distributions the result histograms."""
+    """FILE gets the tornado of the main result; FILE-distributions the result histograms; a
+    serving plan's day adds FILE-day (replicas hour by hour) and FILE-break-even (serverless
+    against provisioned over traffic)."""
     from botec.report import charts
+    from botec.report.deployment_charts import break_even_chart, day_chart
 
     check_plot_suffix(path)
     if not sheet.sensitivity:
         raise BotecInputError(
             "--plot", str(path), "a scenario with at least one range input (nothing varies here)"
         )
-    second = distributions_path(path)
-    for target in (path, second):
+    figures = [
+        (path, charts.tornado(sheet)),
+        (distributions_path(path), charts.distributions(sheet)),
+    ]
+    for suffix, draw in (("day", day_chart), ("break-even", break_even_chart)):
+        figure = draw(sheet)
+        if figure is not None:
+            figures.append((path.with_name(f"{path.stem}-{suffix}{path.suffix}"), figure))
+    for target, _ in figures:
         check_output(target, "--plot", force)
-    for target, figure in ((path, charts.tornado(sheet)), (second, charts.distributions(sheet))):
+    for target, figure in figures:
         if figure is not None:
             save_chart(figure, target)
 

@@ -34,9 +34,14 @@ def settings(sheet: Sheet) -> dict[str, str]:
     )  # fmt: skip
 
 
+# The short names people type for an engine (the issue's and TensorRT-LLM's own `trtllm-serve`).
+ENGINE_ALIASES = {"trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm"}
+
+
 def launch_command(sheet: Sheet, engine: str) -> str:
     """The command line for ``engine``, with comments saying what each value comes from."""
     known = engines()
+    engine = ENGINE_ALIASES.get(engine, engine)
     if engine not in known:
         raise BotecInputError("--emit", engine, f"one of {', '.join(known)}")
     spec, s = known[engine], settings(sheet)

@@ -141,12 +141,21 @@ def _plain(value: Any) -> bool:
 
 def _sheet_json(sheet: Any, histograms: bool = False) -> Response:
     """The report document, serialised once (FastAPI's encoder would walk it again); with
-    ``histograms``, the draws of each answer figure binned, for distribution charts."""
+    ``histograms``, the draws of each answer figure binned, for distribution charts, and the
+    deployment curves (``curves``: ``day`` and ``break_even``) where the scenario has them."""
     from botec.report.json_report import sheet_dict
 
     document = sheet_dict(sheet)
     if histograms:
+        from botec.analysis.deployment_curves import break_even_curve, day_curve
+
         document["histograms"] = _histograms(sheet)
+        # a [deployment] day's replicas hour by hour and the serverless break-even, for charts
+        document["curves"] = {
+            name: curve
+            for name, curve in (("day", day_curve(sheet)), ("break_even", break_even_curve(sheet)))
+            if curve is not None
+        }
     body = json.dumps(document, ensure_ascii=False, allow_nan=False)
     return Response(body, media_type="application/json")
 

@@ -292,6 +292,34 @@ function charts(report) {
     { title: { text: h ? `Distribution of ${report.results[name].title}` : "No ranges: one value", font: { size: 13 } },
       height: 260, margin: { l: 40, r: 10, t: 30, b: 30 }, bargap: 0 },
     { displayModeBar: false, staticPlot: true, responsive: true });
+  deployment(report.curves || {});
+}
+
+// A [deployment] day: replicas hour by hour against the fleet sized for peak, and the cost per
+// day of serverless against provisioned over traffic (the report's own formulas, replayed).
+function deployment(curves) {
+  const still = { displayModeBar: false, staticPlot: true, responsive: true };
+  const day = curves.day, even = curves.break_even;
+  const dayChart = document.getElementById("chart-day");
+  const evenChart = document.getElementById("chart-break-even");
+  dayChart.hidden = !day;
+  evenChart.hidden = !even;
+  if (day) {
+    Plotly.react("chart-day", [
+      { x: day.hours, y: day.autoscaled_replicas, name: "autoscaled", line: { shape: "hv" } },
+      { x: [0, 23], y: [day.peak_replicas, day.peak_replicas], name: "sized for peak", mode: "lines" },
+    ], { title: { text: `Replicas hour by hour: autoscaling saves ${(day.autoscaling_saving * 100).toFixed(0)}%`, font: { size: 13 } },
+      height: 260, margin: { l: 50, r: 10, t: 30, b: 30 }, xaxis: { title: "hour" } }, still);
+  } else Plotly.purge("chart-day");
+  if (even) {
+    Plotly.react("chart-break-even", [
+      { x: even.requests_per_day, y: even.serverless_usd_per_day, name: "serverless", mode: "lines" },
+      { x: even.requests_per_day, y: even.provisioned_usd_per_day, name: "provisioned", mode: "lines" },
+    ], { title: { text: "Cost per day (USD) against requests per day", font: { size: 13 } },
+      xaxis: { type: "log" }, yaxis: { type: "log" }, height: 260, margin: { l: 50, r: 10, t: 30, b: 30 },
+      shapes: [{ type: "line", x0: even.scenario_requests_per_day, x1: even.scenario_requests_per_day,
+        yref: "paper", y0: 0, y1: 1, line: { dash: "dash", width: 1 } }] }, still);
+  } else Plotly.purge("chart-break-even");
 }
 
 async function traffic(scenario, report) {
