@@ -42,6 +42,7 @@ web: $(VENV)/.installed-run
 ## make readme: regenerate every example output in README.md from the code (cog)
 readme: $(VENV)/.installed-test
 	$(BIN)/cog -r -I tools README.md
+	$(BIN)/python tools/charts.py
 	$(BIN)/python tools/screenshot.py
 
 bench: $(VENV)/.installed-run

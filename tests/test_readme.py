@@ -38,3 +38,13 @@ def test_each_common_question_is_answered_in_the_first_five_lines() -> None:
         assert code == 0, (command, err)
         head = out.splitlines()[:5]
         assert any(re.search(r": \$?[\d.,]+\S* ?\S", line) for line in head), (command, head)
+
+
+def test_every_picture_the_readme_shows_is_in_the_repository() -> None:
+    # `make readme` draws docs/*.svg and docs/playground.png; a link to a missing file shows
+    # nothing on the page.
+    readme = (ROOT / "README.md").read_text()
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert any(p.endswith("deployment-day.svg") for p in pictures)
+    for picture in pictures:
+        assert (ROOT / picture).is_file(), picture

@@ -51,7 +51,9 @@ def record_search(
     notes: list[str],
     top: int,
 ) -> None:
-    """Add the optimisation section to ``sheet`` (ahead of the recorded plan)."""
+    """Add the optimisation section to ``sheet`` (ahead of the recorded plan, whose own 'Chosen'
+    note, written for a search over its batches alone, the optimiser's verdict replaces)."""
+    sheet.notes = [n for n in sheet.notes if not n.text.startswith("Chosen: ")]
     with sheet.section(SECTION):
         yours = found.cheapest(**own)
         best = found.plans[0] if found.plans else None
