@@ -231,4 +231,4 @@ def test_a_deployment_preset_draws_its_day_and_break_even(page: Page, server: st
     assert hours == api["curves"]["day"]["autoscaled_replicas"]  # the report's own hours
     assert api["results"]["replicas_20"]["value"] == hours[20]
     even = page.evaluate("() => document.getElementById('chart-break-even').data.length")
-    assert even == 2  # serverless and provisioned
+    assert even == 3  # serverless, provisioned and a hosted API (Llama 3.2 3B on Bedrock)

@@ -74,3 +74,47 @@ def test_a_deployment_needs_a_plan() -> None:
     with pytest.raises(botec.BotecInputError) as err:
         botec.evaluate(botec.scenario_from_dict({"deployment": {}}), samples=0)
     assert err.value.field == "deployment"
+
+
+def test_a_hosted_api_day_and_its_break_even_by_hand() -> None:
+    # DeepInfra's list price for Llama 3.1 8B (the catalog's cheapest for that model):
+    # $0.03 per million input tokens, $0.05 per million output tokens
+    sheet = _day()
+    per_request = (500 * 0.03 + 300 * 0.05) / 1e6  # $3.0e-5 a request
+    assert sheet["hosted_cost_per_day"].value == pytest.approx(5 * 86_400 * per_request)
+    assert sheet["hosted_usd_per_million_tokens"].value == pytest.approx(
+        (500 * 0.03 + 300 * 0.05) / 800
+    )
+    # one always-on replica's day over one request's API price
+    expected = 24 * sheet["usd_per_gpu_hour"].value / per_request
+    assert sheet["hosted_break_even_requests_per_day"].value == pytest.approx(expected)
+    assert "deepinfra" in sheet.inputs["hosted_usd_per_million_input_tokens"].source.lower()
+
+
+def test_your_own_api_price_wins_and_none_leaves_it_out() -> None:
+    sheet = _day(hosted_usd_per_million_input_tokens="$1/Mtoken",
+                 hosted_usd_per_million_output_tokens="$2/Mtoken")  # fmt: skip
+    assert sheet["hosted_cost_per_day"].value == pytest.approx(5 * 86_400 * (500 + 600) / 1e6)
+    verdict = next(n.text for n in sheet.notes if n.text.startswith("Cheaper"))
+    assert "provisioning can beat the hosted API" in verdict  # $1.38/Mtoken is dear
+    assert "hosted_cost_per_day" not in _day(hosted_api="none").steps
+    with pytest.raises(botec.BotecInputError) as err:
+        _day(hosted_usd_per_million_input_tokens="$1/Mtoken")
+    assert err.value.field == "deployment.hosted_usd_per_million_output_tokens"
+    with pytest.raises(botec.BotecInputError) as err:
+        _day(hosted_api="llama-3.1-8b@nowhere")
+    assert err.value.field == "deployment.hosted_api"
+
+
+@pytest.mark.parametrize(("delay", "ready_from"), [("0 s", 12), ("10 min", 11), ("3 h", 9)])
+def test_the_scale_up_delay_decides_how_early_a_spike_is_provisioned(
+    delay: str, ready_from: int
+) -> None:
+    # one busy hour at noon: with instant scaling only noon carries it; a delay of up to an hour
+    # needs it from 11:00, three hours from 09:00 (each hour provisioned for the busiest it reaches)
+    profile = [0.0] * 12 + [24.0] + [0.0] * 11  # the day's mean is 1
+    sheet = _day(hourly_profile=profile, min_replicas=0, scale_up_delay=delay)
+    rate = sheet["replica_request_rate"].value
+    spike = math.ceil(5 * 24 / (rate * 0.7))
+    hours = [sheet[f"replicas_{h:02d}"].value for h in range(24)]
+    assert hours == [spike if ready_from <= h <= 12 else 0 for h in range(24)]

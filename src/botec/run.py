@@ -242,7 +242,7 @@ def _deployment(ctx: Context, scn: Scenario) -> None:
         from botec.stages.deployment import run_deployment
 
         with ctx.sheet.section("Deployment over a day"):
-            run_deployment(ctx, scn.deployment)
+            run_deployment(ctx, scn.deployment, scn.serving.model if scn.serving else "")
 
 
 def _bandwidth(ctx: Context, scn: Scenario) -> None:

@@ -33,8 +33,8 @@ def day_curve(sheet: Sheet) -> dict[str, Any] | None:
 
 
 def break_even_curve(sheet: Sheet, points: int = BREAK_EVEN_POINTS) -> dict[str, Any] | None:
-    """Cost per day, serverless and provisioned (autoscaled), against requests per day; None
-    without a serverless comparison."""
+    """Cost per day, serverless, provisioned (autoscaled) and a hosted API where priced, against
+    requests per day; None without a serverless comparison."""
     import numpy
 
     if "serverless_cost_per_day" not in sheet.steps:
@@ -42,18 +42,24 @@ def break_even_curve(sheet: Sheet, points: int = BREAK_EVEN_POINTS) -> dict[str,
     now = float(sheet.steps["requests_per_day"].value)
     even = float(sheet.steps["break_even_requests_per_day"].value)
     per_day = numpy.geomspace(min(now, even) / 100, max(now, even) * 10, points)
+    names = ["serverless_cost_per_day", "autoscaled_cost_per_day", "hosted_cost_per_day"]
     got = replay(
-        [sheet.steps["serverless_cost_per_day"], sheet.steps["autoscaled_cost_per_day"]],
+        [sheet.steps[n] for n in names if n in sheet.steps],
         {"total_requests_per_second": per_day / DAY},
     )
     serverless = numpy.broadcast_to(got["serverless_cost_per_day"], per_day.shape)
     provisioned = numpy.broadcast_to(got["autoscaled_cost_per_day"], per_day.shape)
+    hosted = got.get("hosted_cost_per_day")
     cheaper = serverless < provisioned
     flips = numpy.flatnonzero(cheaper[:-1] != cheaper[1:])
     return {
         "requests_per_day": per_day.tolist(),
         "serverless_usd_per_day": serverless.tolist(),
         "provisioned_usd_per_day": provisioned.tolist(),
+        # a hosted API priced per token, where the scenario has one (else None)
+        "hosted_usd_per_day": None
+        if hosted is None
+        else numpy.broadcast_to(hosted, per_day.shape).tolist(),
         "scenario_requests_per_day": now,
         "break_even_requests_per_day": even,
         # where the curves cross (the first change of the cheaper option, between two points)

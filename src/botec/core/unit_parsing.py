@@ -127,6 +127,9 @@ def _flop_units(per_second: bool) -> dict[str, float]:
     return table
 
 
+_PRICES = ("usd_per_hour", "usd_per_gb_month", "usd_per_gb", "usd_per_mtoken")  # '$' allowed
+
+
 def _money(per: dict[str, float]) -> dict[str, float]:
     """Unit strings for a price per something: '$2/h', '2 USD/h'."""
     table: dict[str, float] = {"": 1.0, "USD": 1.0, "$": 1.0}
@@ -152,6 +155,8 @@ _TABLES: dict[str, dict[str, float]] = {
     "usd_per_hour": _money({"h": 1.0, "hr": 1.0, "hour": 1.0, "GPU-hour": 1.0, "GPU-h": 1.0}),
     "usd_per_gb_month": _money({"GB-month": 1.0, "GB/month": 1.0, "GB/mo": 1.0, "GB-mo": 1.0}),
     "usd_per_gb": _money({"GB": 1.0}),
+    # API prices per million tokens: the value stays per million (usd_per_mtoken)
+    "usd_per_mtoken": _money({"Mtoken": 1.0, "Mtok": 1.0, "M tokens": 1.0, "1M tokens": 1.0}),
     "power": {"W": 1.0, "kW": 1e3, "MW": 1e6, "watts": 1.0, "watt": 1.0},
 }
 
@@ -167,6 +172,7 @@ DIMENSION_HELP: dict[str, str] = {
     "usd_per_hour": "a price per hour, e.g. $2/h, 3.5 USD/h",
     "usd_per_gb_month": "a price per GB-month, e.g. $0.023/GB-month",
     "usd_per_gb": "a price per GB, e.g. $0.09/GB",
+    "usd_per_mtoken": "a price per million tokens, e.g. $0.15/Mtoken",
     "fraction": "a fraction or percentage, e.g. 0.4 or 40%",
     "factor": "a multiplier, e.g. 3, 3x or 3× (peak factors also: consumer, payments, advertising)",
     "power": "a power with its unit, e.g. 700 W, 1.2 kW",
@@ -227,16 +233,11 @@ def parse_quantity(raw: object, dimension: str, field: str = "value") -> float:
     else:
         table = _TABLES[dimension]
         factor = table.get(unit, table.get(unit.replace(" ", ""), math.nan))
-        if math.isnan(factor) and dimension in ("usd_per_hour", "usd_per_gb_month", "usd_per_gb"):
+        if math.isnan(factor) and dimension in _PRICES:
             factor = table.get(unit.replace("USD", "").strip(), math.nan)
     if math.isnan(factor):
         raise BotecInputError(field, raw, allowed)
-    if match["dollar"] and dimension not in (
-        "usd",
-        "usd_per_hour",
-        "usd_per_gb_month",
-        "usd_per_gb",
-    ):
+    if match["dollar"] and dimension not in ("usd", *_PRICES):
         raise BotecInputError(field, raw, allowed)
     value = number * factor
     if not math.isfinite(value):

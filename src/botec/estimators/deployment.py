@@ -24,10 +24,10 @@ DIURNAL_PROFILE = (
 
 HOURLY_REPLICAS = Formula(
     "replicas_hour",
-    "max(min_replicas, ceil(total_requests_per_second * max(hour_weight, next_hour_weight) "
+    "max(min_replicas, ceil(total_requests_per_second * max(hour_weight, ahead_weight) "
     "/ (replica_request_rate * target_utilization)))",
     "replicas",
-    "Replicas this hour (its load or the next hour's, whichever is larger)",
+    "Replicas this hour (its load or, within the scale-up delay, a later hour's: the larger)",
 )
 PEAK_GPU_HOURS = Formula(
     "peak_sized_gpu_hours_per_day",
@@ -115,4 +115,35 @@ BREAK_EVEN = Formula(
     "Where a day of the always-on replicas costs what serverless bills for requests that each "
     "hold a replica for their latency (cold starts left out: they only move it lower).",
     headline=True,
+)
+
+HOSTED_COST = Formula(
+    "hosted_cost_per_day",
+    "requests_per_day * (input_tokens * hosted_usd_per_million_input_tokens "
+    "+ output_tokens * hosted_usd_per_million_output_tokens) / tokens_per_mtoken",
+    "USD/day",
+    "A hosted API priced per token, per day",
+    "Every request's prompt and answer tokens at the provider's list prices: no GPUs, no idle "
+    "time, no cold starts (the provider carries them in its price).",
+    headline=True,
+)
+HOSTED_BREAK_EVEN = Formula(
+    "hosted_break_even_requests_per_day",
+    "min_replicas * hours_per_day * usd_per_gpu_hour * tokens_per_mtoken "
+    "/ (input_tokens * hosted_usd_per_million_input_tokens "
+    "+ output_tokens * hosted_usd_per_million_output_tokens)",
+    "req/day",
+    "Traffic above which the always-on minimum fleet beats the hosted API",
+    "The minimum fleet's day over one request's API price: below it, paying per token is "
+    "cheaper than keeping even one replica warm (and the fleet grows with traffic too, so "
+    "this is where provisioning can start to pay, not where it surely does).",
+)
+HOSTED_PER_MTOKEN = Formula(
+    "hosted_usd_per_million_tokens",
+    "(input_tokens * hosted_usd_per_million_input_tokens "
+    "+ output_tokens * hosted_usd_per_million_output_tokens) / (input_tokens + output_tokens)",
+    "USD/Mtoken",
+    "The hosted API's price per million tokens in and out, at this request's mix",
+    "To set beside usd_per_million_tokens_at_full_load: when the API charges less than a replica "
+    "always busy costs, no traffic makes provisioning cheaper.",
 )

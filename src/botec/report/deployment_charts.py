@@ -119,14 +119,18 @@ def break_even_chart(sheet: Sheet) -> Figure | None:
             label="serverless (per-second billing, cold starts)")  # fmt: skip
     ax.plot(x, curve["provisioned_usd_per_day"], color=SERIES_COLOURS[1], linewidth=1.6,
             label="provisioned, autoscaled hour by hour")  # fmt: skip
+    if curve["hosted_usd_per_day"] is not None:
+        ax.plot(x, curve["hosted_usd_per_day"], color=SERIES_COLOURS[3], linewidth=1.6,
+                label="hosted API (per token)")  # fmt: skip
     ax.axvline(curve["scenario_requests_per_day"], color=NOMINAL_COLOUR, linestyle="--",
                linewidth=0.9, label="this scenario's traffic")  # fmt: skip
     if curve["crossing_requests_per_day"] is not None:
         ax.axvline(curve["crossing_requests_per_day"], color=SERIES_COLOURS[2], linestyle=":",
-                   linewidth=1.2, label="the curves cross")  # fmt: skip
+                   linewidth=1.2, label="serverless and provisioned cross")  # fmt: skip
     ys = curve["serverless_usd_per_day"] + curve["provisioned_usd_per_day"]
+    ys += curve["hosted_usd_per_day"] or []
     positive = [v for v in ys if v > 0]
-    ax.set_title("Cost per day against traffic: where serverless stops paying off", loc="left")
+    ax.set_title("Cost per day against traffic: serverless, provisioned, hosted", loc="left")
     _unit_axis(ax.xaxis, "req/day", True, min(x), max(x), 6.0)
     _unit_axis(ax.yaxis, "USD/day", True, min(positive), max(positive))
     ax.legend(fontsize=LEGEND_SIZE, frameon=False)

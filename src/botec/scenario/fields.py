@@ -102,11 +102,13 @@ Bytes = _quantity("bytes", gt=0, le=1e21)
 ByteRate = _quantity("byte_rate", gt=0, le=1e15)
 FlopRate = _quantity("flop_rate", gt=0, le=1e19)
 Duration = _quantity("duration", gt=0, le=1e10)
+DurationOrZero = _quantity("duration", ge=0, le=1e7, ranged=False)  # a delay that may be none
 Target = _quantity("duration", gt=0, le=1e6, ranged=False)  # a latency goal is one number
 Usd = _quantity("usd", gt=0, le=1e13)
 UsdPerHour = _quantity("usd_per_hour", ge=0, le=1e4)
 UsdPerGbMonth = _quantity("usd_per_gb_month", ge=0, le=1e3)
 UsdPerGb = _quantity("usd_per_gb", ge=0, le=1e3)
+UsdPerMtoken = _quantity("usd_per_mtoken", ge=0, le=1e4)
 Fraction = _quantity("fraction", gt=0, le=1)
 Overhead = _quantity("fraction", ge=0, le=10)  # 25% index overhead
 Factor = _quantity("factor", ge=1, le=1000)

@@ -13,12 +13,14 @@ from botec.scenario.fields import (
     Bytes,
     Count,
     Duration,
+    DurationOrZero,
     Factor,
     Fraction,
     Overhead,
     PeakFactor,
     Sharpness,
     UsdPerHour,
+    UsdPerMtoken,
     WholeCount,
     _whole,
 )
@@ -177,7 +179,15 @@ class DeploymentSection(_Section):
 
     hourly_profile: tuple[Annotated[float, Field(ge=0, le=1e6)], ...] | None = None  # 24 values
     min_replicas: Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10_000)] = 1
+    # how long a new replica takes to serve (node, weights, engine): each hour is provisioned for
+    # the busiest hour it reaches into (default 1 h: one hour ahead; 0: scaling is instant)
+    scale_up_delay: DurationOrZero = 3600.0
     scale_down_window: Duration = 60.0  # serverless: idle seconds kept warm after a request
     serverless_usd_per_gpu_hour: UsdPerHour | None = None  # default: the catalog's (Modal's)
     weights_load_bandwidth: ByteRate = None  # default: the catalog's range
     engine_startup_time: Duration = None
+    # a hosted API priced per token ("MODEL@PROVIDER", prices.toml [hosted_api]): default the
+    # cheapest the catalog lists for the served model; "none" leaves hosted APIs out
+    hosted_api: str = ""
+    hosted_usd_per_million_input_tokens: UsdPerMtoken | None = None  # your own API price
+    hosted_usd_per_million_output_tokens: UsdPerMtoken | None = None

@@ -3,6 +3,9 @@ same traffic on serverless GPUs billed by the second, with the break-even betwee
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.units import format_quantity
@@ -17,7 +20,8 @@ FIELD = "deployment"
 HOURS = 24
 
 
-def run_deployment(ctx: Context, sec: DeploymentSection) -> None:
+def run_deployment(ctx: Context, sec: DeploymentSection, model: str = "") -> None:
+    """The day, serverless, and a hosted API for ``model`` (the [serving] model's name)."""
     sheet = ctx.sheet
     if "replica_request_rate" not in sheet.steps or not ctx.plan_gpu:
         raise BotecInputError(
@@ -39,7 +43,11 @@ def run_deployment(ctx: Context, sec: DeploymentSection) -> None:
     )  # fmt: skip
     replica_hours = _day(sheet, sec, plan, minimum)
     _autoscaled(sheet, plan, replica_hours, hours_per_day)
-    _serverless(ctx, sec, plan, minimum, hours_per_day)
+    options = _serverless(ctx, sec, plan, minimum, hours_per_day)
+    hosted = _hosted(ctx, sec, model, plan["usd_per_gpu_hour"], hours_per_day)
+    if hosted is not None:
+        options["a hosted API"] = hosted
+    _verdict(sheet, options)
 
 
 def _weights(sheet: Sheet, sec: DeploymentSection) -> list[float]:
@@ -62,6 +70,21 @@ def _day(sheet: Sheet, sec: DeploymentSection, plan: dict, minimum: Value) -> Va
         sheet.input(f"hour_weight_{h:02d}", weights[h], "x", f"Traffic {h:02d}:00 (× mean)", cite)
         for h in range(HOURS)
     ]
+    reach = min(HOURS - 1, math.ceil(sec.scale_up_delay / 3600))  # whole hours the delay spans
+    delay = sheet.input("scale_up_delay", sec.scale_up_delay, "s",
+                        "Time a new replica takes to serve", "scenario" if "scale_up_delay" in
+                        sec.model_fields_set else "default: one hour ahead")  # fmt: skip
+    shown = format_quantity(float(delay.value), "s")
+    ahead = [
+        sheet.input(
+            f"ahead_weight_{h:02d}",
+            max([weights[(h + k) % HOURS] for k in range(1, reach + 1)], default=weights[h]),
+            "x",
+            f"Busiest traffic {h:02d}:00 must be ready for (× mean)",
+            f"the largest hourly weight within the scale-up delay ({shown}: {reach} hour(s) ahead)",
+        )
+        for h in range(HOURS)
+    ]
     hourly = [
         sheet.step(
             dp.HOURLY_REPLICAS,
@@ -69,7 +92,7 @@ def _day(sheet: Sheet, sec: DeploymentSection, plan: dict, minimum: Value) -> Va
             title=f"Replicas {h:02d}:00",
             min_replicas=minimum,
             hour_weight=inputs[h],
-            next_hour_weight=inputs[(h + 1) % HOURS],
+            ahead_weight=ahead[h],
             total_requests_per_second=plan["total_requests_per_second"],
             replica_request_rate=plan["replica_request_rate"],
             target_utilization=plan["target_utilization"],
@@ -140,7 +163,7 @@ def _serverless(
         dp.SERVERLESS_COST, serverless_gpu_seconds_per_day=seconds,
         seconds_per_hour=seconds_per_hour(sheet), serverless_usd_per_gpu_hour=price,
     )  # fmt: skip
-    even = sheet.step(
+    sheet.step(
         dp.BREAK_EVEN, min_replicas=sheet.constant(
             "always_on_replicas", max(1, sec.min_replicas), "replicas",
             "Replicas always on (at least one)", "the minimum fleet, or one replica"),
@@ -148,15 +171,121 @@ def _serverless(
         usd_per_gpu_hour=plan["usd_per_gpu_hour"], serverless_usd_per_gpu_hour=price,
         end_to_end_latency=latency, one_request=one,
     )  # fmt: skip
-    auto = sheet.steps["autoscaled_cost_per_day"]
-    cheaper = "serverless" if float(serverless) < float(auto) else "provisioned, autoscaled"
-    sheet.note(
-        "ok",
-        f"Cheaper at this traffic: {cheaper} ({format_quantity(float(serverless), 'USD/day')} "
-        f"serverless against {format_quantity(float(auto), 'USD/day')} provisioned). Serverless "
-        f"stops paying off above about {format_quantity(float(even), 'req/day')}.",
-        verdict=True,
+    return {
+        "serverless": serverless,
+        "provisioned, autoscaled": sheet.steps["autoscaled_cost_per_day"],
+    }
+
+
+def _verdict(sheet: Sheet, options: dict[str, Value]) -> None:
+    """The cheapest way to serve the day, against the others, and where serverless (and a
+    hosted API) stop paying off."""
+    cheapest = min(options, key=lambda k: float(options[k]))
+    others = ", ".join(
+        f"{format_quantity(float(v), 'USD/day')} {k}" for k, v in options.items() if k != cheapest
     )
+    text = (
+        f"Cheaper at this traffic: {cheapest} "
+        f"({format_quantity(float(options[cheapest]), 'USD/day')} against {others}). "
+        f"Serverless stops paying off above about "
+        f"{format_quantity(float(sheet.steps['break_even_requests_per_day']), 'req/day')}"
+    )
+    if "hosted_usd_per_million_tokens" in sheet.steps:
+        text += _hosted_verdict(sheet)
+    sheet.note("ok", text + ".", verdict=True)
+
+
+def _hosted_verdict(sheet: Sheet) -> str:
+    """Whether any traffic makes provisioning cheaper than the hosted API, and from where."""
+    api = float(sheet.steps["hosted_usd_per_million_tokens"])
+    busy = float(sheet.steps["usd_per_million_tokens_at_full_load"])
+    if api <= busy:
+        return (
+            f"; the hosted API is cheaper at any traffic: its "
+            f"{format_quantity(api, 'USD/Mtoken')} is below the "
+            f"{format_quantity(busy, 'USD/Mtoken')} of a replica always busy"
+        )
+    even = float(sheet.steps["hosted_break_even_requests_per_day"])
+    return (
+        f"; provisioning can beat the hosted API ({format_quantity(api, 'USD/Mtoken')} against "
+        f"{format_quantity(busy, 'USD/Mtoken')} a replica always busy) above about "
+        f"{format_quantity(even, 'req/day')}, where one always-on replica costs what the API does"
+    )
+
+
+def _hosted(
+    ctx: Context, sec: DeploymentSection, model: str, price: Value, hours_per_day: Value
+) -> Value | None:
+    """The day's requests on a hosted API priced per token, and the break-even traffic above
+    which the always-on minimum fleet beats it; None without a price for the model."""
+    prices = _hosted_prices(ctx, sec, model)
+    if prices is None:
+        return None
+    sheet = ctx.sheet
+    tokens = {"input_tokens": sheet.inputs["input_tokens"],
+              "output_tokens": sheet.inputs["output_tokens"]}  # fmt: skip
+    per_mtoken = sheet.steps["tokens_per_mtoken"] if "tokens_per_mtoken" in sheet.steps else (
+        sheet.inputs["tokens_per_mtoken"])  # fmt: skip
+    cost = sheet.step(
+        dp.HOSTED_COST, requests_per_day=sheet.steps["requests_per_day"], **tokens, **prices,
+        tokens_per_mtoken=per_mtoken,
+    )  # fmt: skip
+    sheet.step(dp.HOSTED_PER_MTOKEN, **tokens, **prices)
+    sheet.step(
+        dp.HOSTED_BREAK_EVEN, min_replicas=sheet.inputs["always_on_replicas"],
+        hours_per_day=hours_per_day, usd_per_gpu_hour=price, tokens_per_mtoken=per_mtoken,
+        **tokens, **prices,
+    )  # fmt: skip
+    return cost
+
+
+def _hosted_prices(ctx: Context, sec: DeploymentSection, model: str) -> dict[str, Value] | None:
+    """The API's prices per million input and output tokens: the scenario's, the named catalog
+    entry's, or the cheapest entry for the model (for this request's mix of tokens)."""
+    sheet, given = ctx.sheet, (sec.hosted_usd_per_million_input_tokens,
+                               sec.hosted_usd_per_million_output_tokens)  # fmt: skip
+    if sec.hosted_api == "none":
+        return None
+    names = ("hosted_usd_per_million_input_tokens", "hosted_usd_per_million_output_tokens")
+    if any(g is not None for g in given):
+        missing = [n for n, g in zip(names, given, strict=True) if g is None]
+        if missing:
+            raise BotecInputError(
+                f"{FIELD}.{missing[0]}", "missing",
+                "both API prices, per million input and output tokens",
+            )  # fmt: skip
+        label = sec.hosted_api or "your hosted API"
+        return {n: sheet.input(n, g, "USD/Mtoken", f"{label}: {n.split('_', 5)[-1]}", "scenario")
+                for n, g in zip(names, given, strict=True)}  # fmt: skip
+    entry = _hosted_entry(ctx, sec, model)
+    if entry is None:
+        return None
+    cite = f"catalog: {entry.name}, {entry.as_of}: {entry.source}"
+    return {
+        n: sheet.input(n, entry.get(n.removeprefix("hosted_")), "USD/Mtoken",
+                       f"{entry.name}: price per million {kind} tokens", cite)
+        for n, kind in zip(names, ("input", "output"), strict=True)
+    }  # fmt: skip
+
+
+def _hosted_entry(ctx: Context, sec: DeploymentSection, model: str) -> Any:
+    if sec.hosted_api:
+        return ctx.catalog.price("hosted_api", sec.hosted_api, f"{FIELD}.hosted_api")
+    listed = [
+        ctx.catalog.price("hosted_api", key)
+        for key in ctx.catalog.price_names("hosted_api")
+        if model and key.partition("@")[0] == model
+    ]
+    if not listed:
+        return None
+    tokens = (float(ctx.sheet.inputs["input_tokens"]), float(ctx.sheet.inputs["output_tokens"]))
+
+    def per_request(entry: Any) -> float:
+        return tokens[0] * entry.get("usd_per_million_input_tokens") + tokens[1] * entry.get(
+            "usd_per_million_output_tokens"
+        )
+
+    return min(listed, key=per_request)
 
 
 def _serverless_price(ctx: Context, sec: DeploymentSection) -> Value:

@@ -315,6 +315,7 @@ function deployment(curves) {
     Plotly.react("chart-break-even", [
       { x: even.requests_per_day, y: even.serverless_usd_per_day, name: "serverless", mode: "lines" },
       { x: even.requests_per_day, y: even.provisioned_usd_per_day, name: "provisioned", mode: "lines" },
+      ...(even.hosted_usd_per_day ? [{ x: even.requests_per_day, y: even.hosted_usd_per_day, name: "hosted API", mode: "lines" }] : []),
     ], { title: { text: "Cost per day (USD) against requests per day", font: { size: 13 } },
       xaxis: { type: "log" }, yaxis: { type: "log" }, height: 260, margin: { l: 50, r: 10, t: 30, b: 30 },
       shapes: [{ type: "line", x0: even.scenario_requests_per_day, x1: even.scenario_requests_per_day,
