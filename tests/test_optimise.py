@@ -235,3 +235,22 @@ def test_emit_prints_the_cheapest_plan_this_engine_runs() -> None:
     )  # fmt: skip
     assert code == 0, err
     assert "trtllm-serve meta-llama/Llama-3.2-3B" in out
+
+
+def test_a_committed_basis_of_your_own_is_searched(tmp_path) -> None:
+    # a one-year reserved H100 at $2.35/h (SemiAnalysis, March 2026), below the market's rate
+    catalog = tmp_path / "reserved.toml"
+    catalog.write_text(
+        '[prices.basis.reserved-1yr]\nname = "1-year reserved"\nkind = "on-demand"\n'
+        'as_of = "2026-03"\nsource = "SemiAnalysis via techreaderdaily.com"\n\n'
+        "[prices.gpu.h100-sxm]\nreserved_1yr_usd_per_hour = 2.35\n"
+    )
+    found = optimise(SCENARIOS / "smartpal-daily.toml", gpus="h100-sxm", precisions="fp16",
+                     engines="vllm", bases="reserved-1yr,market", samples=0,
+                     catalog_files=[catalog])  # fmt: skip
+    reserved = found.search.cheapest(gpu="h100-sxm", basis="reserved-1yr")
+    market = found.search.cheapest(gpu="h100-sxm", basis="market")
+    assert reserved is not None and market is not None
+    # the same plan on both bases: the cost scales with the price per GPU-hour
+    assert reserved.batch == market.batch
+    assert reserved.cost / market.cost == pytest.approx(2.35 / market.usd_per_gpu_hour)
