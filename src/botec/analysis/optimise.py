@@ -22,12 +22,9 @@ from typing import Any
 from botec.catalog import gpu_prices as gp
 from botec.core.errors import BotecInputError
 from botec.core.replay import replay
-from botec.core.sheet import Sheet
 from botec.scenario import ServingPlanSection, ServingSection
 from botec.stages.context import Context
-from botec.stages.plan_search import CHUNK_CHOICES, START_CHUNK, TARGETS, TP_CHOICES
-from botec.stages.plan_steps import headroom_inputs, plan_steps
-from botec.stages.serving import run_serving
+from botec.stages.plan_search import CHUNK_CHOICES, TARGETS, TP_CHOICES, record_plan
 
 METRICS = (
     "ttft_p50", "ttft_p99", "tpot_p50", "tpot_p99", "replica_request_rate", "replicas",
@@ -256,24 +253,15 @@ def _evaluate(
 def _record(
     ctx: Context, srv: ServingSection, plan: ServingPlanSection, traffic: tuple[float, float]
 ) -> tuple[dict[str, Any], int, float] | None:
-    """The serving steps and the plan's formulas on a scratch sheet, as ``botec plan`` records
-    them: (the plan's results, the sequences that fit, the prompt tokens); None when not even
-    one sequence fits."""
-    sheet = Sheet(samples=0)
-    scratch = ctx.on(sheet)
-    served = run_serving(scratch, srv)
-    if not served:
-        return None
-    peak, average = traffic
-    results = plan_steps(
-        sheet,
-        served,
-        sheet.input("peak_requests_per_second", peak, "req/s"),
-        sheet.input("total_requests_per_second", average, "req/s"),
-        sheet.input("usd_per_gpu_hour", 1.0, "USD/h"),
-        START_CHUNK,
-        headroom_inputs(scratch, plan.target_utilization, plan.spare_replicas),
+    """The serving steps and the plan's formulas as ``botec plan`` records them, at $1 per
+    GPU-hour: (the plan's results, the sequences that fit, the prompt tokens); None when not
+    even one sequence fits."""
+    got = record_plan(
+        ctx, srv, plan.model_copy(update={"prefill_chunk_tokens": None}), traffic, 1.0
     )
+    if got is None:
+        return None
+    results, served = got
     prompt = float(served["input_tokens_per_sequence"].value)
     return results, int(served["max_batch"].value), prompt
 

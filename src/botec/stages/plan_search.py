@@ -9,7 +9,7 @@ from typing import Any
 
 from botec.catalog import gpu_prices as gp
 from botec.core.errors import BotecInputError
-from botec.core.sheet import Sheet
+from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
 from botec.core.units import format_quantity
 from botec.estimators import serving_plan as sp
@@ -85,14 +85,15 @@ def _misses(plan: ServingPlanSection, metrics: dict[str, float]) -> str:
     return "; ".join(out)
 
 
-def _scratch(
+def record_plan(
     ctx: Context,
     srv: ServingSection,
     plan: ServingPlanSection,
     traffic: tuple[float, float],
     price: float,
-) -> tuple[dict[str, float], int] | None:
-    """Nominal plan metrics of one configuration (None when the weights do not fit);
+) -> tuple[dict[str, Value], dict[str, Value]] | None:
+    """One configuration's serving steps and plan formulas on a scratch sheet at nominal values:
+    (the plan's results, the serving values); None when not even one sequence fits.
     ``traffic``: peak and average requests per second."""
     sheet = Sheet(samples=0)
     scratch = ctx.on(sheet)
@@ -101,7 +102,7 @@ def _scratch(
         return None
     peak, average = traffic
     chunk = START_CHUNK if plan.prefill_chunk_tokens is None else plan.prefill_chunk_tokens
-    r = plan_steps(
+    results = plan_steps(
         sheet,
         served,
         sheet.input("peak_requests_per_second", peak, "req/s", "Peak requests per second"),
@@ -110,7 +111,22 @@ def _scratch(
         chunk,
         headroom_inputs(scratch, plan.target_utilization, plan.spare_replicas),
     )
-    return {k: float(v.value) for k, v in r.items()}, int(served["max_batch"].value)
+    return results, served
+
+
+def _scratch(
+    ctx: Context,
+    srv: ServingSection,
+    plan: ServingPlanSection,
+    traffic: tuple[float, float],
+    price: float,
+) -> tuple[dict[str, float], int] | None:
+    """Nominal plan metrics of one configuration (None when the weights do not fit)."""
+    got = record_plan(ctx, srv, plan, traffic, price)
+    if got is None:
+        return None
+    results, served = got
+    return {k: float(v.value) for k, v in results.items()}, int(served["max_batch"].value)
 
 
 def _batches(max_batch: int, cap: int) -> list[int]:
