@@ -254,3 +254,45 @@ def test_a_committed_basis_of_your_own_is_searched(tmp_path) -> None:
     # the same plan on both bases: the cost scales with the price per GPU-hour
     assert reserved.batch == market.batch
     assert reserved.cost / market.cost == pytest.approx(2.35 / market.usd_per_gpu_hour)
+
+
+def test_the_lists_given_are_the_search_and_your_plan_stays_yours() -> None:
+    # --gpus h100-sxm leaves the scenario's A100 out of the candidates, but "your plan" is still
+    # the A100 one, at the TP the scenario fixes
+    import tomllib
+
+    data = tomllib.loads((SCENARIOS / "smartpal-daily.toml").read_text())
+    data["serving_plan"]["tensor_parallel"] = 2
+    found = optimise(data, gpus="h100-sxm", precisions="fp16", engines="vllm", bases="market",
+                     samples=0)  # fmt: skip
+    assert {p.layout.gpu for p in found.search.plans} == {"h100-sxm"}
+    saving = next(t for t in found.sheet.tables if t.title.startswith("What each change"))
+    assert saving.rows[0][1] == "NVIDIA A100 80GB SXM · fp16 · vllm · TP 2"
+    notes = " ".join(n.text for n in found.sheet.notes)
+    assert "Not part of the search: [deployment]" in notes
+
+
+@pytest.mark.parametrize(
+    ("gpu", "precision", "engine", "why"),
+    [
+        ("a100-80gb", "fp8", "tensorrt-llm", "only on GPUs with fp8 tensor cores"),
+        ("v100", "fp8", "vllm", "no weight-only fp8 kernels before Ampere"),
+        ("t4", "fp16", "tensorrt-llm", "no longer supports GPUs before Ampere"),
+        ("mi300x", "fp16", "tensorrt-llm", "NVIDIA GPUs only"),
+    ],
+)
+def test_a_layout_the_engine_cannot_run_is_refused_with_why(
+    gpu: str, precision: str, engine: str, why: str
+) -> None:
+    space = Space(gpus=(gpu,), precisions=(precision,), engines=(engine,),
+                  bases=("market", "aws-on-demand"), tensor_parallel=(1,))  # fmt: skip
+    found = search(Context(Sheet(samples=0), CATALOG), SERVED, ServingPlanSection(), TRAFFIC,
+                   space)  # fmt: skip
+    assert found.plans == []
+    assert why in found.rejected[Layout(gpu, precision, engine, 1)]
+
+
+def test_the_scenario_basis_needs_a_scenario_price() -> None:
+    with pytest.raises(BotecInputError) as err:
+        optimise(SCENARIOS / "smartpal-daily.toml", bases="scenario", samples=0)
+    assert err.value.field == "--bases"

@@ -41,6 +41,8 @@ def break_even_curve(sheet: Sheet, points: int = BREAK_EVEN_POINTS) -> dict[str,
         return None
     now = float(sheet.steps["requests_per_day"].value)
     even = float(sheet.steps["break_even_requests_per_day"].value)
+    if not (now > 0 and even > 0):  # a free fleet (a $0/h price) breaks even nowhere
+        return None
     per_day = numpy.geomspace(min(now, even) / 100, max(now, even) * 10, points)
     names = ["serverless_cost_per_day", "autoscaled_cost_per_day", "hosted_cost_per_day"]
     got = replay(
@@ -50,8 +52,6 @@ def break_even_curve(sheet: Sheet, points: int = BREAK_EVEN_POINTS) -> dict[str,
     serverless = numpy.broadcast_to(got["serverless_cost_per_day"], per_day.shape)
     provisioned = numpy.broadcast_to(got["autoscaled_cost_per_day"], per_day.shape)
     hosted = got.get("hosted_cost_per_day")
-    cheaper = serverless < provisioned
-    flips = numpy.flatnonzero(cheaper[:-1] != cheaper[1:])
     return {
         "requests_per_day": per_day.tolist(),
         "serverless_usd_per_day": serverless.tolist(),
@@ -62,8 +62,6 @@ def break_even_curve(sheet: Sheet, points: int = BREAK_EVEN_POINTS) -> dict[str,
         else numpy.broadcast_to(hosted, per_day.shape).tolist(),
         "scenario_requests_per_day": now,
         "break_even_requests_per_day": even,
-        # where the curves cross (the first change of the cheaper option, between two points)
-        "crossing_requests_per_day": float(numpy.sqrt(per_day[flips[0]] * per_day[flips[0] + 1]))
-        if flips.size
-        else None,
+        # where the curves cross: the break-even the report solved on the same formulas
+        "crossing_requests_per_day": even,
     }

@@ -132,8 +132,9 @@ def search(
     targets = {k: float(getattr(plan, k)) for k, _ in TARGETS if getattr(plan, k) is not None}
     out = Search(targets, list(space.bases), latency=latency)
     front_points: list[tuple[Any, Any, Any, Plan]] = []
-    for layout in _layouts(ctx, space):
-        prices = numpy.array([_price(ctx, space, layout.gpu, b) for b in space.bases])
+    layouts, out.rejected = _layouts(ctx, space)
+    for layout in layouts:
+        prices = numpy.array([_price(ctx, space, layout.gpu, b) for b in space.bases], float)
         if not numpy.isfinite(prices).any():
             out.rejected[layout] = "no price on the bases searched"
             continue
@@ -154,17 +155,43 @@ def search(
     return out
 
 
-def _layouts(ctx: Context, space: Space) -> list[Layout]:
-    out = []
+# GPUs before Ampere (compute capability below 8.0): TensorRT-LLM's support matrix lists only
+# Blackwell, Hopper, Ada and Ampere, and the weight-only FP8/FP4 kernels that let other engines
+# read those formats on GPUs without FP8/FP4 tensor cores (vLLM's Marlin) need 8.0 too.
+PRE_AMPERE = ("v100", "t4")
+
+
+def _layouts(ctx: Context, space: Space) -> tuple[list[Layout], dict[Layout, str]]:
+    """Every layout to evaluate, and those an engine cannot run with why."""
+    out, refused = [], {}
     for gpu in space.gpus:
         hardware = ctx.catalog.hardware(gpu, "--gpus")
         for engine in space.engines:
-            if engine.startswith("tensorrt-llm") and not hardware.name.startswith("NVIDIA"):
-                continue  # TensorRT-LLM builds for NVIDIA GPUs only
             for precision in space.precisions:
+                why = _engine_cannot(ctx, engine, hardware, precision)
                 for tp in space.tensor_parallel:
-                    out.append(Layout(hardware.key, precision, engine, tp))
-    return out
+                    layout = Layout(hardware.key, precision, engine, tp)
+                    if why:
+                        refused[layout] = why
+                    else:
+                        out.append(layout)
+    return out, refused
+
+
+def _engine_cannot(ctx: Context, engine: str, hardware: Any, precision: str) -> str:
+    """Why ``engine`` cannot serve ``precision`` weights on ``hardware`` ('' when it can)."""
+    trt = engine.startswith("tensorrt-llm")
+    if trt and not hardware.name.startswith("NVIDIA"):
+        return "TensorRT-LLM builds for NVIDIA GPUs only"
+    if trt and hardware.key in PRE_AMPERE:
+        return "TensorRT-LLM no longer supports GPUs before Ampere"
+    _, dequantised = ctx.catalog.precision(precision).compute_on(hardware.peak_flop_per_s)
+    if dequantised and precision in ("fp8", "fp4"):
+        if trt:
+            return f"TensorRT-LLM runs {precision} only on GPUs with {precision} tensor cores"
+        if hardware.key in PRE_AMPERE:
+            return f"no weight-only {precision} kernels before Ampere"
+    return ""
 
 
 def _price(ctx: Context, space: Space, gpu: str, basis: str) -> float:
@@ -193,6 +220,7 @@ class _Layout:
     fits: int
     cap: int
     points: int
+    capped_by: str  # the engine's cap, or the plan's max_batch
 
 
 def _evaluate(
@@ -222,6 +250,7 @@ def _evaluate(
     results, fits, prompt = recorded
     engine_cap = variant.max_concurrency or ctx.catalog.engine(layout.engine).max_concurrency
     cap = int(min(engine_cap, plan.max_batch or engine_cap))
+    capped_by = "serving_plan.max_batch" if cap < engine_cap else f"{layout.engine}'s"
     top = min(fits, cap)
     got = replay(
         [results[k] for k in METRICS],
@@ -247,7 +276,7 @@ def _evaluate(
         return _missed(plan, {k: grid[k][b, pick[b]] for k in LATENCIES})
 
     points = top * len(chunks) * len(prices)
-    return _Layout(per_batch, numpy.array(chunks)[pick], ok, misses, fits, cap, points)
+    return _Layout(per_batch, numpy.array(chunks)[pick], ok, misses, fits, cap, points, capped_by)
 
 
 def _record(
@@ -273,8 +302,14 @@ def _targets(plan: ServingPlanSection) -> dict[str, float]:
 def _missed(plan: ServingPlanSection, latencies: dict[str, float]) -> str:
     from botec.core.units import format_quantity
 
+    def pair(value: float, goal: float) -> str:
+        shown, target = format_quantity(value, "s"), format_quantity(goal, "s")
+        if shown == target:  # 50.04 ms against 50 ms: show the digits that differ
+            shown, target = f"{value * 1e3:.4g} ms", f"{goal * 1e3:.4g} ms"
+        return f"{shown} > {target}"
+
     return "; ".join(
-        f"{label} {format_quantity(latencies[key], 's')} > {format_quantity(goal, 's')}"
+        f"{label} {pair(latencies[key], goal)}"
         for key, label in TARGETS
         if (goal := getattr(plan, key)) is not None and latencies[key] > goal
     )
@@ -323,7 +358,7 @@ def _binding(got: _Layout, layout: Layout, b: int) -> str:
     elif got.fits <= got.cap:
         limit = f"memory: {got.fits:,} sequences fit"
     else:
-        limit = f"{layout.engine} cap: {got.cap:,} sequences"
+        limit = f"{got.capped_by} cap: {got.cap:,} sequences"
     if last > b:  # whole replicas: the larger batches save no GPU, the smaller one is faster
         limit += f"; batches to {last + 1} need no fewer GPUs"
     return limit

@@ -35,8 +35,11 @@ DEFAULT_TARGETS_SOURCE = (
 )
 PLAN_KEYS = (
     "ttft_p50", "ttft_p99", "tpot_p50", "tpot_p99", "max_batch", "target_utilization",
-    "spare_replicas",
+    "spare_replicas", "tensor_parallel",
 )  # fmt: skip
+# What the optimiser reads; any other section is the report's (botec report runs it).
+READ = ("title", "description", "source", "conclusions", "seed_check", "catalog", "users",
+        "serving", "serving_plan", "cost", "model", "requests", "inference")  # fmt: skip
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Problem:
     scenario: Scenario  # the same, validated
     notes: list[str]
     own: dict[str, Any]  # the scenario's gpu, precision, engine, basis (and TP when fixed)
+    own_why: str = ""  # why the scenario's own plan meets no target, when it does not
 
 
 def problem_from(data: dict[str, Any], catalog: Catalog) -> Problem:
@@ -58,6 +62,13 @@ def problem_from(data: dict[str, Any], catalog: Catalog) -> Problem:
         )
     notes: list[str] = []
     serving = _serving(data, catalog, notes)
+    left = [f"[{k}]" for k in data if k not in READ]
+    if left:
+        notes.append(
+            f"Not part of the search: {', '.join(left)} (botec report runs them on the plan)."
+        )
+    if isinstance(data.get("serving"), dict) and "batch" in data["serving"]:
+        notes.append(f"[serving] batch {data['serving']['batch']} is searched, not kept.")
     plan = {k: v for k, v in (data.get("serving_plan") or {}).items() if k in PLAN_KEYS}
     if not any(k in plan for k in ("ttft_p50", "ttft_p99", "tpot_p50", "tpot_p99")):
         plan.update(DEFAULT_TARGETS)
@@ -97,7 +108,10 @@ def _serving(data: dict[str, Any], catalog: Catalog, notes: list[str]) -> dict[s
         )
     for key in ("prompt_tokens", "output_tokens"):
         if requests.get(key) is None:
-            raise BotecInputError(f"requests.{key}", "missing", "the tokens each request carries")
+            raise BotecInputError(
+                f"requests.{key}", "missing",
+                f"the tokens each request carries (e.g. --set requests.{key}=500)",
+            )  # fmt: skip
     inference = data.get("inference") if isinstance(data.get("inference"), dict) else {}
     name = str(model.get("name", ""))
     known = bool(name) and find_model(name) is not None
@@ -125,36 +139,54 @@ def space_for(
     engines: list[str] | None = None,
     bases: list[str] | None = None,
 ) -> Space:
-    """The axes: the scenario's own choices first, then the defaults (every priced GPU; 16-bit,
-    FP8, INT8, INT4 and FP4 weights; vLLM and TensorRT-LLM; every price basis)."""
+    """The axes: each list given is searched as given; each left out is the defaults (every
+    priced GPU; 16-bit, FP8, INT8, INT4 and FP4 weights; vLLM and TensorRT-LLM; every price
+    basis) with the scenario's own choice added."""
     own = problem.own
-    all_bases = gp.basis_names(catalog)
-    if bases is None:
-        bases = all_bases
-    for b in bases:
+    cost = problem.scenario.cost
+    price = None if cost is None else cost.usd_per_gpu_hour
+    for b in bases or ():
+        if b == SCENARIO_PRICE and price is None:
+            raise BotecInputError(
+                "--bases", b, "a price basis (botec prices bases); 'scenario' needs a price "
+                "in the scenario ([cost] usd_per_gpu_hour)",
+            )  # fmt: skip
         if b != SCENARIO_PRICE:
             gp.basis(catalog, b, "--bases")
-    if own["basis"] == SCENARIO_PRICE:
-        bases = [SCENARIO_PRICE, *bases]
+    if bases is None:
+        bases = _with_own(own["basis"], gp.basis_names(catalog))
     if gpus is None:
         gpus = [key for key in catalog.names("hardware") if _priced(catalog, key, bases)]
+        gpus = _with_own(own["gpu"], gpus)
     gpus = [catalog.hardware(g, "--gpus").key for g in gpus]
     if precisions is None:
         sixteen = "bf16" if own["precision"] == "bf16" else "fp16"
-        precisions = [sixteen if p == "fp16" else p for p in DEFAULT_PRECISIONS]
+        defaults = [sixteen if p == "fp16" else p for p in DEFAULT_PRECISIONS]
+        precisions = _with_own(own["precision"], defaults)
     for p in precisions:
         catalog.precision(p, "--precisions")
-    engines = [catalog.engine(e, "--engines").key for e in (engines or DEFAULT_ENGINES)]
-    cost = problem.scenario.cost
-    price = None if cost is None else cost.usd_per_gpu_hour
+    if engines is None:
+        engines = _with_own(own["engine"], list(DEFAULT_ENGINES))
     return Space(
-        gpus=_own_first(own["gpu"], gpus),
-        precisions=_own_first(own["precision"], precisions),
-        engines=_own_first(own["engine"], engines),
-        bases=_own_first(own["basis"], list(bases)),
+        gpus=tuple(dict.fromkeys(gpus)),
+        precisions=tuple(dict.fromkeys(precisions)),
+        engines=tuple(dict.fromkeys(catalog.engine(e, "--engines").key for e in engines)),
+        bases=tuple(dict.fromkeys(bases)),
         scenario_price=None if price is None else float(point(price)),
         scenario_gpu=own["gpu"],
     )
+
+
+def own_space(problem: Problem, space: Space) -> Space:
+    """The scenario's own GPU, precision, engine and basis (and TP, when it fixes one): where
+    'your plan' is searched when the lists given leave it out."""
+    own = problem.own
+    tp = (own["tensor_parallel"],) if "tensor_parallel" in own else space.tensor_parallel
+    return Space(
+        gpus=(own["gpu"],), precisions=(own["precision"],), engines=(own["engine"],),
+        bases=(own["basis"],), tensor_parallel=tp, chunks=space.chunks,
+        scenario_price=space.scenario_price, scenario_gpu=space.scenario_gpu,
+    )  # fmt: skip
 
 
 def _priced(catalog: Catalog, key: str, bases: list[str]) -> bool:
@@ -164,8 +196,8 @@ def _priced(catalog: Catalog, key: str, bases: list[str]) -> bool:
     return any(b != SCENARIO_PRICE and gp.gpu_rate(catalog, key, b) for b in bases)
 
 
-def _own_first(own: str, names: list[str]) -> tuple[str, ...]:
-    return (own, *[n for n in dict.fromkeys(names) if n != own])
+def _with_own(own: str, names: list[str]) -> list[str]:
+    return [own, *[n for n in dict.fromkeys(names) if n != own]]
 
 
 def optimise_scenario(
@@ -192,6 +224,11 @@ def optimise_scenario(
     traffic = _traffic(cat, scn)
     ctx = Context(Sheet(samples=0), cat)
     found = search(ctx, scn.serving, scn.serving_plan, traffic, space, latency)
+    yours = found.cheapest(**problem.own)
+    if yours is None:  # outside the lists given, or it meets no target: searched on its own
+        alone = search(ctx, scn.serving, scn.serving_plan, traffic, own_space(problem, space))
+        yours = alone.plans[0] if alone.plans else None
+        problem.own_why = _why_not(alone)
     best = found.plans[0] if found.plans else None
     chosen = _pinned(problem, best) if best else problem.data
     sheet = evaluate(
@@ -200,8 +237,15 @@ def optimise_scenario(
         seed=seed,
         catalog=catalog,
     )
-    record_search(sheet, cat, found, problem.own, problem.notes, top)
+    record_search(sheet, cat, found, (yours, problem.own, problem.own_why), problem.notes, top)
     return sheet, found
+
+
+def _why_not(alone: Search) -> str:
+    """Why the scenario's own layouts give no plan: the first refusal or miss."""
+    for why in (*alone.rejected.values(), *alone.near_misses.values()):
+        return why
+    return ""
 
 
 def _traffic(catalog: Catalog, scn: Any) -> tuple[float, float]:

@@ -35,7 +35,7 @@ def _money(usd: float) -> str:
 
 def _saving(cost: float, own: Plan | None) -> str:
     """'−35%' cheaper than the scenario's own plan, '+12%' dearer."""
-    if own is None:
+    if own is None or own.cost <= 0:
         return "–"
     change = (cost - own.cost) / own.cost
     if abs(change) < 0.005:
@@ -47,17 +47,17 @@ def record_search(
     sheet: Sheet,
     catalog: Catalog,
     found: Search,
-    own: dict[str, Any],
+    mine: tuple[Plan | None, dict[str, Any], str],
     notes: list[str],
     top: int,
 ) -> None:
     """Add the optimisation section to ``sheet`` (ahead of the recorded plan, whose own 'Chosen'
     note, written for a search over its batches alone, the optimiser's verdict replaces)."""
     sheet.notes = [n for n in sheet.notes if not n.text.startswith("Chosen: ")]
+    yours, own, why = mine  # the scenario's own plan, its choices, why it has none
     with sheet.section(SECTION):
-        yours = found.cheapest(**own)
         best = found.plans[0] if found.plans else None
-        _verdict(sheet, catalog, found, yours, best, own)
+        _verdict(sheet, catalog, found, (yours, own, why), best)
         if best is not None:
             _cheapest(sheet, catalog, found, yours, top)
             _changes(sheet, catalog, found, yours)
@@ -74,39 +74,55 @@ def _verdict(
     sheet: Sheet,
     catalog: Catalog,
     found: Search,
-    yours: Plan | None,
+    mine: tuple[Plan | None, dict[str, Any], str],
     best: Plan | None,
-    own: dict[str, Any],
 ) -> None:
+    yours, own, why = mine
     targets = ", ".join(
         f"{LATENCY_LABEL[k]} ≤ {format_quantity(v, 's')}" for k, v in found.targets.items()
     )
     if best is None:
+        reasons = _reasons(found)
         sheet.note(
             "bad",
-            f"No plan of the {found.candidates:,} searched meets {targets}: relax a target, "
-            "or search more GPUs (--gpus) and precisions (--precisions).",
+            f"No plan of the {found.candidates:,} searched meets {targets}"
+            + (f" ({reasons})" if reasons else "")
+            + ": relax a target, or search more GPUs (--gpus), precisions (--precisions) or "
+            "price bases (--bases).",
             verdict=True,
         )
+        if yours is not None:
+            sheet.note("info", "The report below is your own plan, as botec plan records it.")
         return
     text = (
         f"Cheapest plan meeting {targets}: {describe(catalog, best.layout)}, batch {best.batch}, "
         f"on the {_basis(best.basis)} price basis: {_money(best.cost)} "
-        f"({best.metrics['serving_gpus']:,.0f} GPUs). Binding: {best.binding}."
+        f"({format_quantity(best.metrics['serving_gpus'], 'GPUs')}). Binding: {best.binding}."
     )
     if yours is None:
         text += (
-            f" Your plan ({own['gpu']}, {own['precision']}, {own['engine']}) meets the targets "
-            "at no batch."
+            f" Your plan ({own['gpu']}, {own['precision']}, {own['engine']}, "
+            f"{_basis(own['basis'])} prices) has no plan that meets them"
+            + (f": {why}." if why else ".")
         )
-    elif yours is not best:
+    elif yours.cost > 0 and best.cost < yours.cost:
         text += (
             f" Against your plan ({describe(catalog, yours.layout)}, {_money(yours.cost)}) it "
             f"saves {_money(yours.cost - best.cost)} ({(yours.cost - best.cost) / yours.cost:.0%})."
         )
-    else:
+    elif best.layout == yours.layout and best.basis == yours.basis:
         text += " It is your own plan's layout: no change saves more."
     sheet.note("ok", text, verdict=True)
+
+
+def _reasons(found: Search) -> str:
+    """The commonest reasons layouts were left out, e.g. '40 no price on the bases searched'."""
+    counts: dict[str, int] = {}
+    for why in (*found.rejected.values(), *found.near_misses.values()):
+        key = why.split(":")[0] if why.startswith("even batch 1") else why
+        counts[key] = counts.get(key, 0) + 1
+    top = sorted(counts.items(), key=lambda x: -x[1])[:3]
+    return "; ".join(f"{n} layout(s): {why}" for why, n in top)
 
 
 def _basis(name: str) -> str:

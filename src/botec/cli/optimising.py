@@ -93,7 +93,9 @@ def optimise(
         text = launch_command(found.sheet, launch_for)
     else:
         text = render(found.sheet, fmt, brief=brief)
-    if plot is not None:
+    if plot is not None and not found.search.front:  # the report says why; no chart to draw
+        click.echo(f"{plot} not written: no plan meets the targets", err=True)
+    elif plot is not None:
         from botec.report.deployment_charts import pareto_chart
 
         check_plot_suffix(plot)

@@ -72,6 +72,9 @@ def optimise(
         raise ParameterError("top", top, "a whole number of rows from 1 to 1,000")
     check_sampling(samples, seed)
     data = with_overrides(load_data(scenario), overrides)
+    from botec.scenario import scenario_from_dict
+
+    scenario_from_dict(data, "scenario")  # the whole file valid, --set values included
     lists = {}
     for param, value in (("gpus", gpus), ("precisions", precisions), ("engines", engines),
                          ("bases", bases)):  # fmt: skip

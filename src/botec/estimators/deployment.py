@@ -94,10 +94,16 @@ COLD_SHARE = Formula(
 )
 SERVERLESS_SECONDS = Formula(
     "serverless_gpu_seconds_per_day",
-    "requests_per_day * (gpu_seconds_per_request + cold_start_share * tensor_parallel "
-    "* (cold_start_time + scale_down_window) / one_request)",
+    "requests_per_day * (gpu_seconds_per_request + tensor_parallel * (cold_start_share "
+    "* cold_start_time / one_request + exp(-total_requests_per_second * end_to_end_latency "
+    "/ one_request) * (1 - cold_start_share) / total_requests_per_second))",
     "s/day",
     "Serverless GPU-seconds billed a day (use, cold starts, idle windows)",
+    "Each request's GPU-seconds; a cold start for the share that finds nothing warm; and the "
+    "idle time kept warm after a request that ends a busy spell (no arrival during its "
+    "latency, e^(−λ·latency)): the wait for the next arrival, cut at the window, "
+    "E[min(gap, w)] = (1 − e^(−λ·w))/λ. At a trickle that is the whole window; when arrivals "
+    "overlap the container is never idle.",
 )
 SERVERLESS_COST = Formula(
     "serverless_cost_per_day",
@@ -108,12 +114,12 @@ SERVERLESS_COST = Formula(
 )
 BREAK_EVEN = Formula(
     "break_even_requests_per_day",
-    "min_replicas * hours_per_day * seconds_per_hour * usd_per_gpu_hour "
-    "/ (serverless_usd_per_gpu_hour * end_to_end_latency) * one_request",
+    "serverless_crossing_requests_per_day",
     "req/day",
-    "Break-even traffic: above it the always-on minimum fleet costs less than serverless",
-    "Where a day of the always-on replicas costs what serverless bills for requests that each "
-    "hold a replica for their latency (cold starts left out: they only move it lower).",
+    "Break-even traffic: above it the autoscaled fleet costs less than serverless",
+    "Where serverless_cost_per_day and autoscaled_cost_per_day, the formulas above, are equal: "
+    "solved by replaying them over traffic (cold starts, idle windows and whole replicas "
+    "included), the plan's replica rate held.",
     headline=True,
 )
 
@@ -129,7 +135,7 @@ HOSTED_COST = Formula(
 )
 HOSTED_BREAK_EVEN = Formula(
     "hosted_break_even_requests_per_day",
-    "min_replicas * hours_per_day * usd_per_gpu_hour * tokens_per_mtoken "
+    "min_replicas * tensor_parallel * hours_per_day * usd_per_gpu_hour * tokens_per_mtoken "
     "/ (input_tokens * hosted_usd_per_million_input_tokens "
     "+ output_tokens * hosted_usd_per_million_output_tokens)",
     "req/day",

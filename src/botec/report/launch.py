@@ -34,6 +34,10 @@ def settings(sheet: Sheet) -> dict[str, str]:
     )  # fmt: skip
 
 
+REPLAN = (
+    "re-plan with this engine (plan --engine, optimise --engines; botec has no factors for "
+    "SGLang) for its own batch cap and overheads"
+)
 # The short names people type for an engine (the issue's and TensorRT-LLM's own `trtllm-serve`).
 ENGINE_ALIASES = {"trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm"}
 
@@ -81,8 +85,7 @@ def launch_command(sheet: Sheet, engine: str) -> str:
             extra["enable_chunked_prefill"] = True
         put("prefill_chunk", chunk)
     if s["engine"] != spec["name"].split(" (")[0]:
-        notes.append(f"the plan was sized with {s['engine']}'s factors: re-plan with this "
-                     "engine (--engine) for its own batch cap and overheads")  # fmt: skip
+        notes.append(f"the plan was sized with {s['engine']}'s factors: {REPLAN}")
     notes.append(f"max model length {s['max_model_len']}: the plan's prompt and answer; raise it "
                  "for longer requests (the KV cache then holds fewer sequences)")  # fmt: skip
     lines = [

@@ -108,7 +108,8 @@ Usd = _quantity("usd", gt=0, le=1e13)
 UsdPerHour = _quantity("usd_per_hour", ge=0, le=1e4)
 UsdPerGbMonth = _quantity("usd_per_gb_month", ge=0, le=1e3)
 UsdPerGb = _quantity("usd_per_gb", ge=0, le=1e3)
-UsdPerMtoken = _quantity("usd_per_mtoken", ge=0, le=1e4)
+UsdPerMtoken = _quantity("usd_per_mtoken", gt=0, le=1e4)  # a free API compares with nothing
+PricePerHour = _quantity("usd_per_hour", gt=0, le=1e4)  # a price something is divided by
 Fraction = _quantity("fraction", gt=0, le=1)
 Overhead = _quantity("fraction", ge=0, le=10)  # 25% index overhead
 Factor = _quantity("factor", ge=1, le=1000)

@@ -18,6 +18,7 @@ from botec.scenario.fields import (
     Fraction,
     Overhead,
     PeakFactor,
+    PricePerHour,
     Sharpness,
     UsdPerHour,
     UsdPerMtoken,
@@ -183,7 +184,7 @@ class DeploymentSection(_Section):
     # the busiest hour it reaches into (default 1 h: one hour ahead; 0: scaling is instant)
     scale_up_delay: DurationOrZero = 3600.0
     scale_down_window: Duration = 60.0  # serverless: idle seconds kept warm after a request
-    serverless_usd_per_gpu_hour: UsdPerHour | None = None  # default: the catalog's (Modal's)
+    serverless_usd_per_gpu_hour: PricePerHour | None = None  # default: the catalog's (Modal's)
     weights_load_bandwidth: ByteRate = None  # default: the catalog's range
     engine_startup_time: Duration = None
     # a hosted API priced per token ("MODEL@PROVIDER", prices.toml [hosted_api]): default the

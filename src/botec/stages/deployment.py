@@ -43,6 +43,7 @@ def run_deployment(ctx: Context, sec: DeploymentSection, model: str = "") -> Non
     )  # fmt: skip
     replica_hours = _day(sheet, sec, plan, minimum)
     _autoscaled(sheet, plan, replica_hours, hours_per_day)
+    _check_peak(sheet, sec)
     options = _serverless(ctx, sec, plan, minimum, hours_per_day)
     hosted = _hosted(ctx, sec, model, plan["usd_per_gpu_hour"], hours_per_day)
     if hosted is not None:
@@ -157,24 +158,90 @@ def _serverless(
     seconds = sheet.step(
         dp.SERVERLESS_SECONDS, requests_per_day=per_day, gpu_seconds_per_request=per_request,
         cold_start_share=share, tensor_parallel=plan["tensor_parallel"], cold_start_time=cold,
-        scale_down_window=window, one_request=one,
+        total_requests_per_second=plan["total_requests_per_second"],
+        end_to_end_latency=latency, one_request=one,
     )  # fmt: skip
     serverless = sheet.step(
         dp.SERVERLESS_COST, serverless_gpu_seconds_per_day=seconds,
         seconds_per_hour=seconds_per_hour(sheet), serverless_usd_per_gpu_hour=price,
     )  # fmt: skip
-    sheet.step(
-        dp.BREAK_EVEN, min_replicas=sheet.constant(
-            "always_on_replicas", max(1, sec.min_replicas), "replicas",
-            "Replicas always on (at least one)", "the minimum fleet, or one replica"),
-        hours_per_day=hours_per_day, seconds_per_hour=seconds_per_hour(sheet),
-        usd_per_gpu_hour=plan["usd_per_gpu_hour"], serverless_usd_per_gpu_hour=price,
-        end_to_end_latency=latency, one_request=one,
-    )  # fmt: skip
+    _break_even(sheet, sec)
     return {
         "serverless": serverless,
         "provisioned, autoscaled": sheet.steps["autoscaled_cost_per_day"],
     }
+
+
+def _break_even(sheet: Sheet, sec: DeploymentSection) -> None:
+    """The always-on minimum, and the traffic where serverless stops being cheaper."""
+    sheet.constant(
+        "always_on_replicas",
+        max(1, sec.min_replicas),
+        "replicas",
+        "Replicas always on (at least one)",
+        "the minimum fleet, or one replica",
+    )
+    crossing = sheet.input(
+        "serverless_crossing_requests_per_day", _crossing(sheet), "req/day",
+        "Traffic where serverless and the autoscaled fleet cost the same",
+        "solved: the two costs per day replayed over 1 to 10^12 requests a day, the first where "
+        "serverless stops being cheaper, refined by bisection to 0.1% (0: serverless is never "
+        "cheaper; 10^12: always)",
+    )  # fmt: skip
+    sheet.step(dp.BREAK_EVEN, serverless_crossing_requests_per_day=crossing)
+
+
+def _crossing(sheet: Sheet) -> float:
+    """Requests a day where serverless stops being cheaper than the autoscaled fleet."""
+    import numpy
+
+    from botec.core.replay import replay
+
+    costs = [sheet.steps["serverless_cost_per_day"], sheet.steps["autoscaled_cost_per_day"]]
+
+    def cheaper(per_day: Any) -> Any:
+        got = replay(costs, {"total_requests_per_second": per_day / (HOURS * 3600)})
+        less = got["serverless_cost_per_day"] < got["autoscaled_cost_per_day"]
+        return numpy.broadcast_to(less, numpy.shape(per_day))
+
+    grid = numpy.geomspace(1.0, 1e12, 241)  # 20 points a decade
+    ok = cheaper(grid)
+    if not ok[0]:
+        return 0.0
+    flips = numpy.flatnonzero(ok[:-1] & ~ok[1:])
+    if not flips.size:
+        return float(grid[-1])
+    low, high = float(grid[flips[0]]), float(grid[flips[0] + 1])
+    while high / low > 1.001:
+        middle = (low * high) ** 0.5
+        low, high = (middle, high) if cheaper(numpy.array([middle]))[0] else (low, middle)
+    return (low * high) ** 0.5
+
+
+def _check_peak(sheet: Sheet, sec: DeploymentSection) -> None:
+    """The day's busiest hour against the fleet sized for peak: a profile that peaks above
+    [users] peak_factor (or a floor above the peak fleet) makes the "saving" a loss."""
+    busiest = max(float(sheet.steps[f"replicas_{h:02d}"]) for h in range(HOURS))
+    peak = float(sheet.steps["replicas"])
+    if busiest <= peak:
+        return
+    profile = max(float(sheet.inputs[f"ahead_weight_{h:02d}"]) for h in range(HOURS))
+    factor = float(sheet.inputs["peak_factor"]) if "peak_factor" in sheet.inputs else None
+    why = (
+        f"min_replicas ({sec.min_replicas:,}) is above it"
+        if sec.min_replicas >= busiest
+        else f"the day's profile reaches {profile:.2f}× the mean where users.peak_factor is "
+        f"{factor:.2f}×"
+        if factor is not None
+        else "the day's profile peaks above the peak factor"
+    )
+    sheet.note(
+        "warn",
+        f"The day's busiest hour needs {busiest:,.0f} replicas, more than the {peak:,.0f} sized "
+        f"for peak ({why}): the two disagree, so the saving against the peak fleet means "
+        "nothing. Make users.peak_factor match the profile's peak (with the scale-up delay), "
+        "or lower deployment.min_replicas.",
+    )
 
 
 def _verdict(sheet: Sheet, options: dict[str, Value]) -> None:
@@ -233,6 +300,7 @@ def _hosted(
     sheet.step(dp.HOSTED_PER_MTOKEN, **tokens, **prices)
     sheet.step(
         dp.HOSTED_BREAK_EVEN, min_replicas=sheet.inputs["always_on_replicas"],
+        tensor_parallel=sheet.inputs["tensor_parallel"],
         hours_per_day=hours_per_day, usd_per_gpu_hour=price, tokens_per_mtoken=per_mtoken,
         **tokens, **prices,
     )  # fmt: skip
