@@ -193,3 +193,10 @@ def test_a_day_busier_than_the_peak_fleet_is_flagged() -> None:
     warning = next(n.text for n in sheet.notes if "busiest hour" in n.text)
     assert "3.00× the mean where users.peak_factor is 1.20×" in warning
     assert not any("busiest hour" in n.text for n in _day().notes)  # 3× peak agrees
+
+
+def test_no_api_beside_api_prices_is_a_contradiction() -> None:
+    with pytest.raises(botec.BotecInputError) as err:
+        _day(hosted_api="none", hosted_usd_per_million_input_tokens="$1/Mtoken",
+             hosted_usd_per_million_output_tokens="$1/Mtoken")  # fmt: skip
+    assert err.value.field == "deployment.hosted_api"

@@ -296,3 +296,12 @@ def test_the_scenario_basis_needs_a_scenario_price() -> None:
     with pytest.raises(BotecInputError) as err:
         optimise(SCENARIOS / "smartpal-daily.toml", bases="scenario", samples=0)
     assert err.value.field == "--bases"
+
+
+def test_a_day_without_ranges_still_draws_its_two_charts(tmp_path) -> None:
+    chart = tmp_path / "day.svg"
+    code, _, err = cli("report", str(SCENARIOS / "smartpal-daily.toml"), "--samples", "0",
+                       "--plot", str(chart))  # fmt: skip
+    assert code == 0, err
+    assert (tmp_path / "day-day.svg").is_file() and (tmp_path / "day-break-even.svg").is_file()
+    assert not chart.exists()  # no range input: no tornado to draw

@@ -81,18 +81,20 @@ def write_plot(sheet: Any, path: Path, force: bool) -> None:
     from botec.report.deployment_charts import break_even_chart, day_chart
 
     check_plot_suffix(path)
-    if not sheet.sensitivity:
-        raise BotecInputError(
-            "--plot", str(path), "a scenario with at least one range input (nothing varies here)"
-        )
-    figures = [
-        (path, charts.tornado(sheet)),
-        (distributions_path(path), charts.distributions(sheet)),
-    ]
+    figures: list[tuple[Path, Any]] = []
+    if sheet.sensitivity:  # a deployment day draws its two charts even with nothing varying
+        figures = [
+            (path, charts.tornado(sheet)),
+            (distributions_path(path), charts.distributions(sheet)),
+        ]
     for suffix, draw in (("day", day_chart), ("break-even", break_even_chart)):
         figure = draw(sheet)
         if figure is not None:
             figures.append((path.with_name(f"{path.stem}-{suffix}{path.suffix}"), figure))
+    if not figures:
+        raise BotecInputError(
+            "--plot", str(path), "a scenario with at least one range input (nothing varies here)"
+        )
     for target, _ in figures:
         check_output(target, "--plot", force)
     for target, figure in figures:

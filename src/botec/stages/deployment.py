@@ -313,6 +313,11 @@ def _hosted_prices(ctx: Context, sec: DeploymentSection, model: str) -> dict[str
     sheet, given = ctx.sheet, (sec.hosted_usd_per_million_input_tokens,
                                sec.hosted_usd_per_million_output_tokens)  # fmt: skip
     if sec.hosted_api == "none":
+        if any(g is not None for g in given):
+            raise BotecInputError(
+                f"{FIELD}.hosted_api", "none",
+                "an API to compare (or leave out the hosted_usd_per_million_* prices)",
+            )  # fmt: skip
         return None
     names = ("hosted_usd_per_million_input_tokens", "hosted_usd_per_million_output_tokens")
     if any(g is not None for g in given):
