@@ -10,15 +10,23 @@ import pytest
 import botec
 
 
-def _day(**deployment: object) -> botec.Sheet:
+def _served(
+    per_second: float = 5, peak: float = 3, plan: dict | None = None, **deployment: object
+) -> botec.Sheet:
+    """Llama 3.1 8B on H100s with vLLM for ``per_second`` requests (peak × ``peak``), planned for
+    TTFT p99 1 s and TPOT p99 50 ms (and ``plan``), followed through a day (``deployment``)."""
     scenario = {
-        "users": {"requests_per_second": 5, "peak_factor": 3},
+        "users": {"requests_per_second": per_second, "peak_factor": peak},
         "serving": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "precision": "bf16",
                     "input_tokens": 500, "output_tokens": 300, "engine": "vllm"},
-        "serving_plan": {"ttft_p99": "1 s", "tpot_p99": "50 ms"},
+        "serving_plan": {"ttft_p99": "1 s", "tpot_p99": "50 ms", **(plan or {})},
         "deployment": deployment,
     }  # fmt: skip
     return botec.evaluate(botec.scenario_from_dict(scenario), samples=0)
+
+
+def _day(**deployment: object) -> botec.Sheet:
+    return _served(**deployment)
 
 
 def test_a_days_gpu_hours_under_autoscaling_by_hand() -> None:
@@ -35,15 +43,7 @@ def test_a_days_gpu_hours_under_autoscaling_by_hand() -> None:
 
 
 def _at(per_second: float) -> botec.Sheet:
-    return botec.evaluate(
-        botec.scenario_from_dict({
-            "users": {"requests_per_second": per_second, "peak_factor": 3},
-            "serving": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "precision": "bf16",
-                        "input_tokens": 500, "output_tokens": 300, "engine": "vllm"},
-            "serving_plan": {"ttft_p99": "1 s", "tpot_p99": "50 ms"},
-            "deployment": {},
-        }), samples=0,
-    )  # fmt: skip
+    return _served(per_second)
 
 
 def test_the_break_even_is_where_the_two_costs_cross() -> None:
@@ -59,15 +59,7 @@ def test_the_break_even_is_where_the_two_costs_cross() -> None:
 def test_serverless_at_a_trickle_is_cold_starts_and_latency() -> None:
     sheet = _day(serverless_usd_per_gpu_hour=4.0)
     # rescale to a trickle: one request every 10 minutes
-    trickle = botec.evaluate(
-        botec.scenario_from_dict({
-            "users": {"requests_per_second": 1 / 600, "peak_factor": 3},
-            "serving": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "precision": "bf16",
-                        "input_tokens": 500, "output_tokens": 300, "engine": "vllm"},
-            "serving_plan": {"ttft_p99": "1 s", "tpot_p99": "50 ms"},
-            "deployment": {"serverless_usd_per_gpu_hour": 4.0},
-        }), samples=0,
-    )  # fmt: skip
+    trickle = _served(1 / 600, serverless_usd_per_gpu_hour=4.0)
     lam, latency = 1 / 600, trickle["end_to_end_latency"].value
     cold = 16.06e9 / 1.5e9 + 40  # Llama 3.1 8B's 16.06 GB at 1.5 GB/s, then 40 s of start-up
     share = math.exp(-lam * 60)  # a request finds it cold when the last came over 60 s before
@@ -143,15 +135,7 @@ def test_serverless_never_gets_cheaper_as_a_trickle_grows_into_a_stream() -> Non
     # requests a day it was billed as a third of 2K's).
     costs = []
     for per_second in (2e-3, 1e-2, 2.5e-2, 5e-2, 1e-1, 0.3, 1.0):
-        sheet = botec.evaluate(
-            botec.scenario_from_dict({
-                "users": {"requests_per_second": per_second, "peak_factor": 3},
-                "serving": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "precision": "bf16",
-                            "input_tokens": 500, "output_tokens": 300, "engine": "vllm"},
-                "serving_plan": {"ttft_p99": "1 s", "tpot_p99": "50 ms"},
-                "deployment": {},
-            }), samples=0,
-        )  # fmt: skip
+        sheet = _served(per_second)
         costs.append(sheet["serverless_cost_per_day"].value)
     assert all(later >= 0.9 * earlier for earlier, later in itertools.pairwise(costs))
 
@@ -159,16 +143,9 @@ def test_serverless_never_gets_cheaper_as_a_trickle_grows_into_a_stream() -> Non
 def test_the_hosted_break_even_counts_every_gpu_of_a_replica() -> None:
     # a TP-2 replica costs two GPUs' hours: the traffic at which one always-on replica costs
     # what the API does doubles against TP 1
-    sheet = botec.evaluate(
-        botec.scenario_from_dict({
-            "users": {"requests_per_second": 5, "peak_factor": 3},
-            "serving": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "precision": "bf16",
-                        "input_tokens": 500, "output_tokens": 300, "engine": "vllm"},
-            "serving_plan": {"ttft_p99": "1 s", "tpot_p99": "50 ms", "tensor_parallel": 2},
-            "deployment": {"hosted_usd_per_million_input_tokens": "$10/Mtoken",
-                           "hosted_usd_per_million_output_tokens": "$10/Mtoken"},
-        }), samples=0,
-    )  # fmt: skip
+    sheet = _served(plan={"tensor_parallel": 2},
+                    hosted_usd_per_million_input_tokens="$10/Mtoken",
+                    hosted_usd_per_million_output_tokens="$10/Mtoken")  # fmt: skip
     assert sheet["tensor_parallel"].value == 2
     per_request = 800 * 10 / 1e6
     assert sheet["hosted_break_even_requests_per_day"].value == pytest.approx(
@@ -179,15 +156,7 @@ def test_the_hosted_break_even_counts_every_gpu_of_a_replica() -> None:
 def test_a_day_busier_than_the_peak_fleet_is_flagged() -> None:
     # peak_factor 1.2 sizes the peak fleet for 120 req/s; the default day reaches 3× the mean
     # (300 req/s) at 20:00, so its busiest hour needs more replicas than the "peak" fleet has
-    sheet = botec.evaluate(
-        botec.scenario_from_dict({
-            "users": {"requests_per_second": 100, "peak_factor": 1.2},
-            "serving": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "precision": "bf16",
-                        "input_tokens": 500, "output_tokens": 300, "engine": "vllm"},
-            "serving_plan": {"ttft_p99": "1 s", "tpot_p99": "50 ms"},
-            "deployment": {},
-        }), samples=0,
-    )  # fmt: skip
+    sheet = _served(100, peak=1.2)
     busiest = max(sheet[f"replicas_{h:02d}"].value for h in range(24))
     assert busiest > sheet["replicas"].value
     warning = next(n.text for n in sheet.notes if "busiest hour" in n.text)

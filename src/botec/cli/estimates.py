@@ -14,7 +14,7 @@ import click
 from botec import commands
 from botec.cli import workloads
 from botec.cli.common import EMIT_CHOICES, ESTIMATING
-from botec.cli.output import emit, write_plot
+from botec.cli.output import emit, report_text, write_plot
 from botec.cli.table import Opt, Table
 from botec.commands.serving import Method
 from botec.commands.sizing import Convention
@@ -308,15 +308,8 @@ def estimate(
 ) -> None:
     """Run the table's command function on the option values, then chart and render it (with
     --emit, the plan's launch command instead of the report)."""
-    from botec.report import render
-
     sheet = table.call(values, catalog_file)
-    if launch_for:
-        from botec.report.launch import launch_command
-
-        text = launch_command(sheet, launch_for)
-    else:
-        text = render(sheet, fmt, brief=brief)  # before any file is written: none on failure
+    text = report_text(sheet, fmt, brief, launch_for)  # before any file is written
     if plot is not None:
         write_plot(sheet, plot, force)
     emit(text, output, force)

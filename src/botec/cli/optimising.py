@@ -9,7 +9,7 @@ import click
 
 from botec import commands
 from botec.cli.common import BRIEF, EMIT_CHOICES, FILE, OUTPUT, SAMPLING
-from botec.cli.output import check_plot_suffix, emit, save_chart
+from botec.cli.output import check_plot_suffix, emit, report_text, save_chart
 from botec.cli.scenario_files import _SCENARIO, _SET, _read_stdin
 from botec.cli.table import Opt, Table
 
@@ -76,8 +76,6 @@ def optimise(
 ) -> None:
     """The cheapest plan's report with the search first; the front as a chart with --plot; the
     search's size and speed on standard error."""
-    from botec.report import render
-
     _read_stdin(values)
     if launch_for and not values.get("engines"):  # the cheapest plan this engine can run
         from botec.catalog import load_catalog
@@ -87,12 +85,7 @@ def optimise(
         if engine in load_catalog().names("engines"):
             values["engines"] = engine
     found = table.call(values, catalog_file)
-    if launch_for:
-        from botec.report.launch import launch_command
-
-        text = launch_command(found.sheet, launch_for)
-    else:
-        text = render(found.sheet, fmt, brief=brief)
+    text = report_text(found.sheet, fmt, brief, launch_for)
     if plot is not None and not found.search.front:  # the report says why; no chart to draw
         click.echo(f"{plot} not written: no plan meets the targets", err=True)
     elif plot is not None:

@@ -73,6 +73,18 @@ def distributions_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-distributions{path.suffix}")
 
 
+def report_text(sheet: Any, fmt: str, brief: bool, launch_for: str | None) -> str:
+    """The report in ``fmt`` (the answer alone with ``brief``), or with ``launch_for`` the
+    plan's launch command for that engine instead; rendered before any file is written."""
+    if launch_for:
+        from botec.report.launch import launch_command
+
+        return launch_command(sheet, launch_for)
+    from botec.report import render
+
+    return render(sheet, fmt, brief=brief)
+
+
 def write_plot(sheet: Any, path: Path, force: bool) -> None:
     """FILE gets the tornado of the main result; FILE-distributions the result histograms; a
     serving plan's day adds FILE-day (replicas hour by hour) and FILE-break-even (serverless
