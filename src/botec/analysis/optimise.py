@@ -257,20 +257,22 @@ def _evaluate(
         {
             "batch": numpy.arange(1, top + 1, dtype=float)[:, None],  # (B, 1)
             "prefill_chunk_tokens": numpy.array([c or prompt for c in chunks], float)[None, :],
-            "usd_per_gpu_hour": 1.0,
+            "usd_per_gpu_hour": prices[:, None, None],  # (K, 1, 1): the cost is (K, B, 1)
         },
     )
     shape = (top, len(chunks))
-    grid = {k: numpy.broadcast_to(numpy.asarray(got[k], float), shape) for k in METRICS}
+    latency_and_rate = [k for k in METRICS if k != "serving_cost_per_month"]
+    grid = {k: numpy.broadcast_to(numpy.asarray(got[k], float), shape) for k in latency_and_rate}
     meets = numpy.ones(shape, dtype=bool)
     for key, goal in _targets(plan).items():
         meets &= grid[key] <= goal
     ok = meets.any(axis=1)
     pick = meets.argmax(axis=1)  # the first (largest) chunk meeting every target
     pick[~ok] = len(chunks) - 1  # none does: the smallest chunk, for the misses shown
-    per_batch = {k: grid[k][numpy.arange(top), pick] for k in METRICS}
-    # (K, B): the cost recorded at $1 per GPU-hour, times each basis's price
-    per_batch["serving_cost_per_month"] = prices[:, None] * per_batch["serving_cost_per_month"]
+    per_batch = {k: grid[k][numpy.arange(top), pick] for k in latency_and_rate}
+    # (K, B): the monthly cost on each basis (it does not depend on the prefill chunk)
+    cost = numpy.asarray(got["serving_cost_per_month"], float)
+    per_batch["serving_cost_per_month"] = numpy.broadcast_to(cost, (len(prices), top, 1))[:, :, 0]
 
     def misses(b: int) -> str:  # the targets batch index b misses at its chunk
         return _missed(plan, {k: grid[k][b, pick[b]] for k in LATENCIES})

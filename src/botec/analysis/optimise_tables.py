@@ -10,6 +10,7 @@ from botec.analysis.optimise import LOW_BIT, SCENARIO_PRICE, Layout, Plan, Searc
 from botec.catalog import Catalog
 from botec.core.sheet import Sheet
 from botec.core.units import format_quantity
+from botec.stages.plan import CHOSEN
 
 SECTION = "Optimisation"
 LATENCY_LABEL = {
@@ -53,7 +54,7 @@ def record_search(
 ) -> None:
     """Add the optimisation section to ``sheet`` (ahead of the recorded plan, whose own 'Chosen'
     note, written for a search over its batches alone, the optimiser's verdict replaces)."""
-    sheet.notes = [n for n in sheet.notes if not n.text.startswith("Chosen: ")]
+    sheet.notes = [n for n in sheet.notes if not n.text.startswith(CHOSEN)]
     yours, own, why = mine  # the scenario's own plan, its choices, why it has none
     with sheet.section(SECTION):
         best = found.plans[0] if found.plans else None

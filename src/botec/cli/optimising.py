@@ -77,14 +77,7 @@ def optimise(
     """The cheapest plan's report with the search first; the front as a chart with --plot; the
     search's size and speed on standard error."""
     _read_stdin(values)
-    if launch_for and not values.get("engines"):  # the cheapest plan this engine can run
-        from botec.catalog import load_catalog
-        from botec.report.launch import ENGINE_ALIASES
-
-        engine = ENGINE_ALIASES.get(launch_for, launch_for)
-        if engine in load_catalog().names("engines"):
-            values["engines"] = engine
-    found = table.call(values, catalog_file)
+    found = table.call({**values, "for_engine": launch_for}, catalog_file)
     text = report_text(found.sheet, fmt, brief, launch_for)
     if plot is not None and not found.search.front:  # the report says why; no chart to draw
         click.echo(f"{plot} not written: no plan meets the targets", err=True)

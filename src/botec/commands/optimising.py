@@ -48,6 +48,7 @@ def optimise(
     bases: Names | None = None,
     latency: str = "tpot_p99",
     top: int = 10,
+    for_engine: str | None = None,
     overrides: Sequence[str] = (),
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
@@ -57,7 +58,9 @@ def optimise(
     searched over GPU × precision × engine × TP × batch × prefill chunk × price basis (``gpus``,
     ``precisions``, ``engines``, ``bases``: comma-separated lists; default every priced GPU,
     16-bit to 4-bit weights, vLLM and TensorRT-LLM, every basis); ``latency``: the Pareto front's
-    axis; ``top``: rows of the cheapest-plans table.
+    axis; ``top``: rows of the cheapest-plans table; ``for_engine``: the engine whose launch
+    command is wanted (without ``engines``, only its plans are searched, where botec has its
+    factors).
 
     >>> found = botec.optimise("scenarios/smartpal-daily.toml", gpus="a100-80gb,h100-sxm",
     ...                        samples=0)
@@ -82,6 +85,8 @@ def optimise(
         if listed is not None and not listed:
             raise ParameterError(param, value, "one or more names separated by commas")
         lists[param] = listed
+    if for_engine and lists["engines"] is None:
+        lists["engines"] = _only(for_engine, catalog_files)
     sheet, search = optimise_scenario(
         data,
         **lists,
@@ -92,3 +97,13 @@ def optimise(
         catalog=load_catalog(catalog_files),
     )
     return Optimisation(sheet, search)
+
+
+def _only(engine: str, catalog_files: CatalogFiles) -> list[str] | None:
+    """The engines searched for a launch command: that engine alone, where botec has its
+    factors (SGLang has none: every engine is searched and the command says so)."""
+    from botec.catalog import load_catalog as bundled
+    from botec.report.launch import ENGINE_ALIASES
+
+    key = ENGINE_ALIASES.get(engine, engine)
+    return [key] if key in (load_catalog(catalog_files) or bundled()).names("engines") else None

@@ -351,14 +351,16 @@ def _hosted_entry(ctx: Context, sec: DeploymentSection, model: str) -> Any:
     ]
     if not listed:
         return None
-    tokens = (float(ctx.sheet.inputs["input_tokens"]), float(ctx.sheet.inputs["output_tokens"]))
+    tokens = {k: float(ctx.sheet.inputs[k]) for k in ("input_tokens", "output_tokens")}
 
-    def per_request(entry: Any) -> float:
-        return tokens[0] * entry.get("usd_per_million_input_tokens") + tokens[1] * entry.get(
-            "usd_per_million_output_tokens"
-        )
+    def per_mtoken(entry: Any) -> float:  # the price at this request's mix, as the report shows
+        return float(dp.HOSTED_PER_MTOKEN.parsed.evaluate({
+            **tokens,
+            "hosted_usd_per_million_input_tokens": entry.get("usd_per_million_input_tokens"),
+            "hosted_usd_per_million_output_tokens": entry.get("usd_per_million_output_tokens"),
+        }))  # fmt: skip
 
-    return min(listed, key=per_request)
+    return min(listed, key=per_mtoken)
 
 
 def _serverless_price(ctx: Context, sec: DeploymentSection) -> Value:

@@ -33,7 +33,10 @@ from botec.stages.plan_search import (
 from botec.stages.plan_steps import headroom_inputs, plan_steps, seed_methods
 from botec.stages.serving import run_serving
 
+CHOSEN = "Chosen:"  # how the plan's own choice note begins (the optimiser replaces it)
+
 __all__ = [
+    "CHOSEN",
     "TARGETS",
     "TP_CHOICES",
     "PlanOption",
@@ -170,7 +173,7 @@ def _chosen_note(
         if getattr(plan, key) is not None
     ]
     how = (
-        f"Chosen: {ctx.catalog.hardware(pick.gpu).name}, {pick.precision}, "
+        f"{CHOSEN} {ctx.catalog.hardware(pick.gpu).name}, {pick.precision}, "
         f"TP {pick.tensor_parallel}, "
         f"batch {pick.batch} (of {pick.max_batch} that fit; cap {plan.max_batch}), prefill chunk "
         f"{_chunk_text(pick.chunk)} — the "
