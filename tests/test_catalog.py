@@ -122,6 +122,10 @@ def test_aliases_and_did_you_mean() -> None:
     assert "did you mean" in str(info.value) and "a100-80gb" in str(info.value)
     with pytest.raises(BotecInputError):
         catalog.get_hardware("quantum-9000")
+    # a name like none of them gets no suggestion (it once offered cpu-modern for "nosuchgpu")
+    with pytest.raises(BotecInputError) as info:
+        catalog.get_hardware("nosuchgpu")
+    assert "did you mean" not in str(info.value)
     with pytest.raises(BotecInputError):
         catalog.get_hardware("cpu-modern").peak_for("fp8")
 

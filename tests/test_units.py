@@ -146,3 +146,12 @@ def test_bytes_round_trip_through_formatting(x: float) -> None:
 
 def test_unit_constants() -> None:
     assert GB == 10**9 and GiB == 2**30 and TB == 10**12
+
+
+def test_a_count_of_one_is_singular_and_other_counts_plural() -> None:
+    assert format_quantity(1, "GPUs") == "1 GPU"
+    assert format_quantity(1, "replicas") == "1 replica"
+    assert format_quantity(2, "GPUs") == "2 GPUs"
+    assert format_quantity(0, "GPUs") == "0 GPUs"
+    # a rate or a count per something keeps its unit as written
+    assert format_quantity(1, "tokens/req") == "1 tokens/req"

@@ -297,7 +297,7 @@ def _lookup(kind: str, name: str, table: Mapping[str, Any], field_name: str) -> 
     for key, entry in table.items():
         for alias in entry.get("aliases", ()):
             spelt.setdefault(normalise(alias), key)
-    close = difflib.get_close_matches(wanted, list(spelt), n=6, cutoff=0.5)
+    close = difflib.get_close_matches(wanted, list(spelt), n=6, cutoff=0.6)
     keys = list(dict.fromkeys(spelt[c] for c in close))[:3]
     hint = f"; did you mean {' or '.join(keys)}?" if keys else ""
     article = "an" if kind[:1] in "aeiou" else "a"

@@ -191,7 +191,42 @@ def format_quantity(value: float, unit: str) -> str:
         return f"{sig3(value)}×"
     if unit in ("", "1"):
         return format_count(value)
-    return f"{format_count(value)} {unit}"
+    count = format_count(value)
+    if count == "1" and unit in _SINGULAR:  # "1 GPU", not "1 GPUs"
+        unit = _SINGULAR[unit]
+    return f"{count} {unit}"
+
+
+# Plural count units and their singular, for a count that prints as exactly 1. Compound units
+# ("tokens/req") keep their plural: the count is per one of the second.
+_SINGULAR = {
+    plural: plural[:-1]
+    for plural in (
+        "GPUs",
+        "replicas",
+        "nodes",
+        "machines",
+        "servers",
+        "cores",
+        "stages",
+        "shards",
+        "requests",
+        "tokens",
+        "images",
+        "videos",
+        "layers",
+        "heads",
+        "experts",
+        "users",
+        "sequences",
+        "containers",
+        "instances",
+        "chips",
+        "devices",
+        "cards",
+        "steps",
+    )
+}
 
 
 def _format_factor(value: float, unit: str) -> str:
