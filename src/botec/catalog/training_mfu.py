@@ -48,6 +48,9 @@ class Generation:
     high: float
     evidence: tuple[Evidence, ...]
     source: str  # how low, nominal and high were obtained
+    # the share of a whole run's GPU time spent training on this generation, where its own fit
+    # rows set one (else the catalog assumption ``whole_run_efficiency``)
+    whole_run: Uncertain | None = None
 
     def evidence_median(self) -> float | None:
         return statistics.median(e.mfu for e in self.evidence) if self.evidence else None
@@ -97,6 +100,14 @@ def _generation(key: str, e: dict[str, Any], factor: float) -> Generation:
         )
     else:
         source = e["derivation"]
+    run = e.get("whole_run")
+    whole_run = (
+        Uncertain(
+            float(run["low"]), float(run["high"]), "lognormal", float(run["nominal"]), run["source"]
+        )
+        if run
+        else None
+    )
     return Generation(
         key=key,
         title=e["title"],
@@ -106,6 +117,7 @@ def _generation(key: str, e: dict[str, Any], factor: float) -> Generation:
         high=float(e["high"]),
         evidence=evidence,
         source=source,
+        whole_run=whole_run,
     )
 
 
@@ -194,6 +206,16 @@ def kernel_mfu(gpu_name: str, gpus: int | None = None, params: float | None = No
     return Uncertain(low, high, "lognormal", nominal, source)
 
 
+def whole_run_efficiency(gpu_name: str) -> Uncertain | None:
+    """The share of a whole run's GPU time spent training on ``gpu_name``'s generation, where
+    the generation sets its own (Hopper and Blackwell); None: the catalog assumption's.
+
+    >>> whole_run_efficiency("a100-80gb") is None, whole_run_efficiency("h100").nominal
+    (True, 0.65)
+    """
+    return generation_for(gpu_name).whole_run
+
+
 __all__ = [
     "FALLBACK",
     "Evidence",
@@ -204,4 +226,5 @@ __all__ = [
     "generation_for",
     "kernel_mfu",
     "table",
+    "whole_run_efficiency",
 ]

@@ -10,7 +10,7 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
-from botec.core.uncertain import point
+from botec.core.uncertain import Uncertain, point
 from botec.estimators import training
 from botec.scenario import TrainingSection
 from botec.scenario.fields import MAX_GPU_COUNT
@@ -134,10 +134,25 @@ def _nominal_run_mfu(
                 ),
             }
         )
-    efficiency = _nominal(ctx, t.whole_run_efficiency, "whole_run_efficiency")
+    if t.whole_run_efficiency is not None:
+        efficiency = float(point(t.whole_run_efficiency))
+    else:
+        efficiency = _whole_run_default(ctx, gpu).nominal
     return float(
         training.RUN_MFU.parsed.evaluate({"kernel_mfu": kernel, "whole_run_efficiency": efficiency})
     )
+
+
+def _whole_run_default(ctx: Context, gpu: Any) -> Uncertain:
+    """The default share of a run's GPU time spent training: the GPU generation's own range
+    where its fit rows set one (training_mfu.toml), else the catalog assumption's."""
+    from botec.catalog.training_mfu import whole_run_efficiency
+
+    own = whole_run_efficiency(gpu.key)
+    if own is not None:
+        return own
+    a = ctx.catalog.assumption("whole_run_efficiency")
+    return a.as_range()
 
 
 def deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -> None:
@@ -192,11 +207,14 @@ def run_mfu(ctx: Context, t: TrainingSection, gpu: Any, params: float) -> Value:
                     "MoE training's share of a dense model's sustained MFU",
                 ),
             )
-    efficiency = assumed(
-        ctx,
-        "whole_run_efficiency",
-        t.whole_run_efficiency,
-        "fraction",
-        "Share of the run's GPU time spent training",
-    )
+    title = "Share of the run's GPU time spent training"
+    if t.whole_run_efficiency is not None:
+        efficiency = sheet.input(
+            "whole_run_efficiency", t.whole_run_efficiency, "fraction", title, "scenario"
+        )
+    else:
+        rng = _whole_run_default(ctx, gpu)
+        efficiency = sheet.assume(
+            "whole_run_efficiency", rng, "fraction", title, f"default range: {rng.source}"
+        )
     return sheet.step(training.RUN_MFU, kernel_mfu=kernel, whole_run_efficiency=efficiency)
