@@ -109,3 +109,27 @@ def test_moe_decodes_on_active_parameters() -> None:
     assert r["weights_memory"]["value"] == pytest.approx(46.7e9 * 2, rel=0.01)
     dense = _infer("--params", "46.7B", "--input-tokens", "512", "--tp", "2")
     assert r["time_to_first_token"]["value"] < dense["time_to_first_token"]["value"]
+
+
+def test_docs_accuracy_quotes_the_tables_the_backtest_prints_today() -> None:
+    # docs/accuracy.md's tables are printed by benchmarks/accuracy_tables.py (2,000 draws, seed
+    # 0); a change that moves a figure must regenerate them, as the README's examples are.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    printed = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "accuracy_tables.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
+    doc = (root / "docs" / "accuracy.md").read_text(encoding="utf-8")
+    rows = [line for line in printed.splitlines() if line.startswith("|")]
+    assert len(rows) > 40
+    stale = [line for line in rows if line not in doc]
+    assert not stale, "docs/accuracy.md drifted: rerun benchmarks/accuracy_tables.py\n" + "\n".join(
+        stale[:5]
+    )
