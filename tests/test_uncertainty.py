@@ -273,6 +273,12 @@ def test_json_has_p5_p50_p95_beside_every_value_spread_only_where_results_vary()
     assert set(drivers[:2]) == {"kernel_mfu", "whole_run_efficiency"}
     kernel = out["inputs"]["kernel_mfu"]["range"]  # the default's 0.32 and 0.45 ÷ 0.9; high kept
     assert kernel["low"] == pytest.approx(0.32 / 0.9) and kernel["high"] == 0.65
+    # the whole-run share's range reaches 170% before the cap, but its draws and its swing stop
+    # at 100%, and so does the p95 the drivers table prints for it
+    share = next(
+        d for d in out["sensitivity"]["cost"]["drivers"] if d["input"] == "whole_run_efficiency"
+    )
+    assert share["input_p95"] == 1.0 and share["input_p5"] == pytest.approx(0.47)
 
 
 def test_cli_seed_reproduces_and_samples_zero_turns_sampling_off() -> None:

@@ -362,7 +362,7 @@ def _binding(got: _Layout, layout: Layout, b: int) -> str:
     else:
         limit = f"{got.capped_by} cap: {got.cap:,} sequences"
     if last > b:  # whole replicas: the larger batches save no GPU, the smaller one is faster
-        limit += f"; batches to {last + 1} need no fewer GPUs"
+        limit += f"; batches to {last + 1:,} need no fewer GPUs"
     return limit
 
 

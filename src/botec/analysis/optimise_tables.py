@@ -98,7 +98,9 @@ def _verdict(
     text = (
         f"Cheapest plan meeting {targets}: {describe(catalog, best.layout)}, batch {best.batch}, "
         f"on the {_basis(best.basis)} price basis: {_money(best.cost)} "
-        f"({format_quantity(best.metrics['serving_gpus'], 'GPUs')}). Binding: {best.binding}."
+        f"({format_quantity(best.metrics['serving_gpus'], 'GPUs')} at the nominal figures the "
+        f"search ranks on; a headline with a range gives the draws' median). "
+        f"Binding: {best.binding}."
     )
     if yours is None:
         text += (

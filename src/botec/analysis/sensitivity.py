@@ -138,8 +138,9 @@ def analyse(sheet: Sheet, rerun: Any) -> dict[str, Sensitivity]:
                 Driver(
                     name=v.name,
                     title=v.title,
-                    input_low=v.spec.percentile(5),
-                    input_high=v.spec.percentile(95),
+                    # a fraction's draws stop at 1 (the sheet caps them), and so does its swing
+                    input_low=_capped(v.spec.percentile(5), v.unit),
+                    input_high=_capped(v.spec.percentile(95), v.unit),
                     input_unit=v.unit,
                     result_at_low=float(lows[k]),
                     result_at_high=float(highs[k]),
@@ -150,6 +151,11 @@ def analyse(sheet: Sheet, rerun: Any) -> dict[str, Sensitivity]:
         drivers.sort(key=lambda d: (-d.share, -abs(d.rank_correlation)))
         out[name] = Sensitivity(name, result.title, result.unit, float(result), drivers)
     return out
+
+
+def _capped(value: float, unit: str) -> float:
+    """An input's percentile as the sheet draws it: a share or efficiency never passes 1."""
+    return min(value, 1.0) if unit == "fraction" else value
 
 
 def _rank(samples: Any) -> Any:
