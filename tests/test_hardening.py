@@ -457,3 +457,42 @@ def test_catalog_hardware_words_are_checked(tmp_path: Path, line: str, field: st
     catalog = tmp_path / "cat.toml"
     catalog.write_text(_GPU.format(bandwidth="2e12") + line + "\n")
     refused("hardware", "show", "mygpu", "--catalog", str(catalog), names=field)
+
+
+def test_a_value_one_section_states_and_another_takes_as_the_catalog_range_is_named() -> None:
+    # [image_generation] states roofline_sharpness; [serving] leaves it out and takes the
+    # catalog's range. One symbol, two meanings: refused with both, never a traceback (the fuzz
+    # test found a ValueError here).
+    from botec.analysis.evaluate import evaluate
+    from botec.core.errors import BotecInputError
+    from botec.scenario import scenario_from_dict
+
+    serving = {
+        "model": "llama-3.1-8b",
+        "gpu": "h100-sxm",
+        "input_tokens": 200,
+        "output_tokens": 100,
+    }
+    image = {"model": "sdxl", "gpu": "h100-sxm", "images_per_day": "1M"}
+    for stated in (3, 4):
+        scenario = scenario_from_dict(
+            {
+                "title": "mixed",
+                "serving": serving,
+                "image_generation": {**image, "roofline_sharpness": stated},
+            }
+        )
+        with pytest.raises(BotecInputError) as info:
+            evaluate(scenario, samples=0)
+        text = str(info.value)
+        assert "roofline_sharpness" in text and f"{stated} (Image generation)" in text
+        assert "(Serving)" in text
+    # stated alike in both, it is one input again
+    both = scenario_from_dict(
+        {
+            "title": "mixed",
+            "serving": {**serving, "roofline_sharpness": "2 to 5"},
+            "image_generation": {**image, "roofline_sharpness": "2 to 5"},
+        }
+    )
+    evaluate(both, samples=200)

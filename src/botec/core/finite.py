@@ -46,17 +46,40 @@ def check_same_input(existing: Any, point: Any, unit: str, spec: Any, section: s
     disagree are the user's contradiction (named); anything else is botec's own bug."""
     from botec.core.units import format_quantity
 
-    same = existing.value is point if hasattr(point, "shape") else bool(existing.value == point)
-    if existing.unit == unit and not same:  # two sections of the scenario disagree
+    # an array of draws is the same input only as the same object; a number (a numpy scalar
+    # included, whose shape is ()) by its value
+    same = existing.value is point if getattr(point, "ndim", 0) else bool(existing.value == point)
+    same_spec = existing.spec is spec or (
+        existing.spec is not None and spec is not None and _same_range(existing.spec, spec)
+    )
+    if existing.unit == unit and not (same and same_spec):
+        # two sections of the scenario disagree, or one states it and another took the
+        # catalog's range: which one holds is the user's choice, so ask rather than pick
+
+        def shown(value: Any, rng: Any, where: str | None, default: str) -> str:
+            if rng is None:
+                return f"{format_quantity(float(value), unit)} ({where or default})"
+            low, high = format_quantity(rng.low, unit), format_quantity(rng.high, unit)
+            return f"{low} to {high} ({where or default})"
+
         raise BotecInputError(
             existing.name,
-            f"{existing.formatted()} ({existing.section or 'first'}) and "
-            f"{format_quantity(float(point), unit)} ({section or 'then'})",
+            f"{shown(existing.value, existing.spec, existing.section, 'first')} and "
+            f"{shown(point, spec, section, 'then')}",
             "one value wherever it is given (it is recorded twice, once by each section that "
-            "takes it)",
+            "takes it; a section that leaves it out takes the catalog's range)",
         )
-    if not same or existing.unit != unit or existing.spec is not spec:
+    if not same or existing.unit != unit or not same_spec:
         raise ValueError(
             f"input {existing.name!r} recorded twice with different values "
             f"({existing.value!r} {existing.unit} vs {point!r} {unit})"
         )
+
+
+def _same_range(a: Any, b: Any) -> bool:
+    """Two ranges parsed from the same text (each section parses its own copy) are one input."""
+    if (a.low, a.high, a.dist, a.nominal) != (b.low, b.high, b.dist, b.nominal):
+        return False
+    if a.values is None or b.values is None:
+        return a.values is b.values
+    return [float(x) for x in a.values] == [float(x) for x in b.values]
