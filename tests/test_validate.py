@@ -39,9 +39,10 @@ def test_held_out_accuracy(backtest: dict) -> None:
     assert throughput["median_abs_log_error"] <= 0.20 and throughput["coverage"] >= 0.80
     ttft = check["time_to_first_token"]
     assert ttft["rows"] >= 16
-    # short of the goal since vLLM's first held-out TTFT rows (B958-B961, client-side through
-    # its OpenAI server, 1.5-3.4x slower than predicted): no fit row sets vLLM's request overhead
-    assert ttft["median_abs_log_error"] <= 0.25 and ttft["coverage"] >= 0.75
+    # vLLM's first TTFT rows (B958-B961) were seen before its request overhead was sourced
+    # (engines.toml, vLLM issue #770), so they are no longer blind: docs/accuracy.md quotes the
+    # twelve blind rows apart (18%, 83%)
+    assert ttft["median_abs_log_error"] <= 0.20 and ttft["coverage"] >= 0.80
     decode = check["decode_tokens_per_second"]
     assert decode["median_abs_log_error"] <= 0.20 and decode["coverage"] >= 0.60
     for s in check.values():  # a range of x10 would be useless
