@@ -61,3 +61,23 @@ def test_a_scenario_on_standard_input() -> None:
     assert result.stdout.startswith("SmartPal")
     bad = CliRunner().invoke(main, ["report", "-"], input="x = [")
     assert bad.exit_code == 2 and "TOML or YAML" in bad.stderr
+
+
+def test_a_scenario_asking_two_questions_leads_with_an_answer_to_each(tmp_path) -> None:
+    # An LLM beside an image service: the serving figures fill the first three places, and the
+    # image service's first answer (its GPUs) is not dropped from the lead or from --brief.
+    path = tmp_path / "two.toml"
+    path.write_text(
+        'title = "chat and images"\n'
+        '[serving]\nmodel = "llama-3.1-8b"\ngpu = "h100-sxm"\ninput_tokens = 200\n'
+        "output_tokens = 100\n"
+        '[image_generation]\nmodel = "sdxl"\ngpu = "h100-sxm"\nimages_per_day = "1M"\n',
+        encoding="utf-8",
+    )
+    code, out, _ = cli("report", str(path), "--samples", "0", "--brief", "--format", "json")
+    assert code == 0
+    results = json.loads(out)["results"]
+    assert "time_to_first_token" in results and "generation_gpus" in results
+    # a single-question scenario keeps its three
+    code, out, _ = cli("report", SMARTPAL, "--samples", "0", "--brief", "--format", "json")
+    assert len(json.loads(out)["results"]) == 3
