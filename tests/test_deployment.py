@@ -5,7 +5,10 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import botec
 
@@ -56,21 +59,49 @@ def test_the_break_even_is_where_the_two_costs_cross() -> None:
     assert above["serverless_cost_per_day"].value > above["autoscaled_cost_per_day"].value
 
 
-def test_serverless_at_a_trickle_is_cold_starts_and_latency() -> None:
-    sheet = _day(serverless_usd_per_gpu_hour=4.0)
-    # rescale to a trickle: one request every 10 minutes
+def _billed_hour(lam: float, latency: float, cold: float, window: float = 60.0) -> float:
+    """One hour at a trickle by hand: each request's latency, a cold start for the share e^(-λw)
+    that finds nothing warm, and after each request that ends a busy spell (none arrives during
+    its latency) the wait for the next arrival, at most the window: E[min(gap, w)] =
+    (1 − e^(−λw))/λ, so λ·E = 1 − e^(−λw) of each second."""
+    share = math.exp(-lam * window)
+    use = 3600 * lam * (latency + share * cold)
+    idle = 3600 * math.exp(-lam * latency) * (1 - share)
+    return use + idle
+
+
+def test_serverless_at_a_trickle_is_cold_starts_and_latency_hour_by_hour() -> None:
+    # One request every 10 minutes on average, shaped by the default consumer day: each hour is
+    # billed at its own rate (a quiet hour starts cold more often than the day's mean says).
+    from botec.estimators.deployment import DIURNAL_PROFILE
+
     trickle = _served(1 / 600, serverless_usd_per_gpu_hour=4.0)
     lam, latency = 1 / 600, trickle["end_to_end_latency"].value
     cold = 16.06e9 / 1.5e9 + 40  # Llama 3.1 8B's 16.06 GB at 1.5 GB/s, then 40 s of start-up
-    share = math.exp(-lam * 60)  # a request finds it cold when the last came over 60 s before
-    # after each request that ends a busy spell (none arrives during its latency), the container
-    # waits for the next arrival, at most the 60 s window: E[min(gap, 60 s)] = (1 − e^(−60λ))/λ
-    idle = math.exp(-lam * latency) * (1 - share) / lam
-    per_day = 86_400 * lam * (latency + share * cold + idle)
+    assert latency * lam * 3 < 1  # never two requests at once: each holds its GPU alone
+    per_day = sum(_billed_hour(lam * w, latency, cold) for w in DIURNAL_PROFILE)
     assert trickle["cold_start_time"].value == pytest.approx(cold, rel=1e-3)
     assert trickle["serverless_gpu_seconds_per_day"].value == pytest.approx(per_day, rel=1e-3)
     assert trickle["serverless_cost_per_day"].value == pytest.approx(per_day / 3600 * 4.0, 1e-3)
-    assert sheet["serverless_cost_per_day"].value > 0
+    # the same requests spread evenly over the day cost more: at the mean rate every hour pays
+    # the cold starts and idle windows a busy hour shares out
+    flat = _served(1 / 600, serverless_usd_per_gpu_hour=4.0, hourly_profile=[1.0] * 24)
+    even = 24 * _billed_hour(lam, latency, cold)
+    assert flat["serverless_gpu_seconds_per_day"].value == pytest.approx(even, rel=1e-3)
+    assert even > per_day
+
+
+def test_an_hour_without_requests_costs_nothing_and_a_busy_one_no_more_than_kept_warm() -> None:
+    # Office hours only: the night bills nothing (serverless scales to zero); and at 3 requests
+    # a second in the busy hours the containers never sleep, so an hour bills what the load
+    # needs kept warm all hour (at least one container), not use + idle windows on top of it.
+    profile = [0.0] * 8 + [3.0] * 8 + [0.0] * 8
+    quiet = _served(1.0, hourly_profile=profile)
+    for h in (0, 7, 16, 23):
+        assert quiet[f"serverless_gpu_seconds_{h:02d}"].value == 0
+    rate, tp = quiet["replica_request_rate"].value, quiet["tensor_parallel"].value
+    busy = quiet["serverless_gpu_seconds_12"].value
+    assert busy == pytest.approx(3600 * tp * max(1.0, 3.0 / (rate * 0.7)))
 
 
 def test_a_profile_must_have_24_hours() -> None:
@@ -138,6 +169,27 @@ def test_serverless_never_gets_cheaper_as_a_trickle_grows_into_a_stream() -> Non
         sheet = _served(per_second)
         costs.append(sheet["serverless_cost_per_day"].value)
     assert all(later >= 0.9 * earlier for earlier, later in itertools.pairwise(costs))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    low=st.floats(1e-4, 50.0),
+    more=st.floats(1.0, 100.0),
+    profile=st.lists(st.floats(0.0, 5.0), min_size=24, max_size=24).filter(lambda p: sum(p) > 0),
+)
+def test_an_hour_billed_by_the_second_never_costs_less_for_more_requests(
+    low: float, more: float, profile: list[float]
+) -> None:
+    # Hour by hour, more requests never bill fewer serverless GPU-seconds: use grows with
+    # traffic, cold starts and idle windows only give way to use, and a busy hour is capped at
+    # the containers its load keeps warm, which also grows with traffic.
+    from botec.core.replay import replay
+
+    sheet = _served(1.0, hourly_profile=profile)
+    billed = sheet["serverless_gpu_seconds_per_day"]
+    got = replay([billed], {"total_requests_per_second": np.array([low, low * more])})
+    seconds = np.broadcast_to(got["serverless_gpu_seconds_per_day"], (2,))
+    assert seconds[1] >= seconds[0] * (1 - 1e-9)
 
 
 def test_the_hosted_break_even_counts_every_gpu_of_a_replica() -> None:

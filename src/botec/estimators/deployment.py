@@ -63,22 +63,6 @@ REQUESTS_PER_DAY = Formula(
     "req/day",
     "Requests a day",
 )
-CONCURRENT = Formula(
-    "concurrent_requests",
-    "total_requests_per_second * end_to_end_latency",
-    "req",
-    "Requests in flight at once on average (Little's law)",
-)
-GPU_SECONDS_PER_REQUEST = Formula(
-    "gpu_seconds_per_request",
-    "tensor_parallel * max(1 / (replica_request_rate * target_utilization), end_to_end_latency "
-    "/ max(one_request, concurrent_requests))",
-    "s/req",
-    "GPU-seconds billed per request (serverless)",
-    "Alone, a request holds its GPUs for its whole latency; requests that overlap share one "
-    "batch; busy containers are kept at the same target utilisation as replicas (a platform's "
-    "autoscaler keeps headroom too), never fuller.",
-)
 COLD_START = Formula(
     "cold_start_time",
     "weights_memory / weights_load_bandwidth + engine_startup_time",
@@ -90,20 +74,33 @@ COLD_SHARE = Formula(
     "cold_start_share",
     "exp(-total_requests_per_second * scale_down_window / one_request)",
     "fraction",
-    "Share of requests that find the service cold (Poisson arrivals: e^(−λ·w))",
+    "Share of requests that find the service cold at the day's mean rate (Poisson: e^(−λ·w))",
+    "For a feel of the trickle; the bill is computed hour by hour, each hour at its own rate.",
 )
-SERVERLESS_SECONDS = Formula(
-    "serverless_gpu_seconds_per_day",
-    "requests_per_day * (gpu_seconds_per_request + tensor_parallel * (cold_start_share "
-    "* cold_start_time / one_request + exp(-total_requests_per_second * end_to_end_latency "
-    "/ one_request) * (1 - cold_start_share) / total_requests_per_second))",
+HOURLY_SERVERLESS_SECONDS = Formula(
+    "serverless_gpu_seconds_hour",
+    "min(hour_seconds * tensor_parallel * max(1, total_requests_per_second * hour_weight "
+    "/ (replica_request_rate * target_utilization)), "
+    "hour_seconds * (total_requests_per_second * hour_weight * tensor_parallel * (max(1 / "
+    "(replica_request_rate * target_utilization), end_to_end_latency / max(one_request, "
+    "total_requests_per_second * hour_weight * end_to_end_latency)) "
+    "+ exp(-total_requests_per_second * hour_weight * scale_down_window / one_request) "
+    "* cold_start_time / one_request) "
+    "+ tensor_parallel * exp(-total_requests_per_second * hour_weight * end_to_end_latency "
+    "/ one_request) * (1 - exp(-total_requests_per_second * hour_weight * scale_down_window "
+    "/ one_request))))",
     "s/day",
-    "Serverless GPU-seconds billed a day (use, cold starts, idle windows)",
-    "Each request's GPU-seconds; a cold start for the share that finds nothing warm; and the "
-    "idle time kept warm after a request that ends a busy spell (no arrival during its "
-    "latency, e^(−λ·latency)): the wait for the next arrival, cut at the window, "
-    "E[min(gap, w)] = (1 − e^(−λ·w))/λ. At a trickle that is the whole window; when arrivals "
-    "overlap the container is never idle.",
+    "Serverless GPU-seconds billed in this hour of the day",
+    "At this hour's rate λ: each request's GPU-seconds (alone its whole latency, or its share of "
+    "a batch when requests overlap, never fuller than the replicas' target utilisation); a cold "
+    "start for the share e^(−λ·w) that finds nothing warm; and after each request that ends a "
+    "busy spell (none arrives during its latency, e^(−λ·latency)) the wait for the next arrival, "
+    "cut at the window: λ · E[min(gap, w)] = 1 − e^(−λ·w) of each second. Never more than "
+    "keeping the containers this hour's load needs (at the replicas' target utilisation, at "
+    "least one) warm the whole hour: once requests come that often the service never sleeps. "
+    "Hour by hour, because cold starts and idle windows fall as traffic rises: a quiet night "
+    "costs more per request than the day's average rate says, and an hour without traffic "
+    "costs nothing.",
 )
 SERVERLESS_COST = Formula(
     "serverless_cost_per_day",

@@ -128,16 +128,6 @@ def _serverless(
     price = _serverless_price(ctx, sec)
     latency = sheet.steps["end_to_end_latency"]
     one = sheet.constant("one_request", 1, "req", "One request", "definition")
-    concurrent = sheet.step(
-        dp.CONCURRENT, total_requests_per_second=plan["total_requests_per_second"],
-        end_to_end_latency=latency,
-    )  # fmt: skip
-    per_request = sheet.step(
-        dp.GPU_SECONDS_PER_REQUEST, tensor_parallel=plan["tensor_parallel"],
-        replica_request_rate=plan["replica_request_rate"], end_to_end_latency=latency,
-        one_request=one, concurrent_requests=concurrent,
-        target_utilization=plan["target_utilization"],
-    )  # fmt: skip
     window = sheet.input("scale_down_window", sec.scale_down_window, "s",
                          "Idle time kept warm after a request", "scenario")  # fmt: skip
     cold = sheet.step(
@@ -147,20 +137,15 @@ def _serverless(
         engine_startup_time=assumed(ctx, "engine_startup_time", sec.engine_startup_time, "s",
                                     "Engine start-up besides the weights"),
     )  # fmt: skip
-    share = sheet.step(
+    sheet.step(
         dp.COLD_SHARE, total_requests_per_second=plan["total_requests_per_second"],
         scale_down_window=window, one_request=one,
     )  # fmt: skip
-    per_day = sheet.step(
+    sheet.step(
         dp.REQUESTS_PER_DAY, total_requests_per_second=plan["total_requests_per_second"],
         seconds_per_day=seconds_per_day(sheet),
     )  # fmt: skip
-    seconds = sheet.step(
-        dp.SERVERLESS_SECONDS, requests_per_day=per_day, gpu_seconds_per_request=per_request,
-        cold_start_share=share, tensor_parallel=plan["tensor_parallel"], cold_start_time=cold,
-        total_requests_per_second=plan["total_requests_per_second"],
-        end_to_end_latency=latency, one_request=one,
-    )  # fmt: skip
+    seconds = _serverless_hours(sheet, plan, latency, one, window, cold)
     serverless = sheet.step(
         dp.SERVERLESS_COST, serverless_gpu_seconds_per_day=seconds,
         seconds_per_hour=seconds_per_hour(sheet), serverless_usd_per_gpu_hour=price,
@@ -170,6 +155,37 @@ def _serverless(
         "serverless": serverless,
         "provisioned, autoscaled": sheet.steps["autoscaled_cost_per_day"],
     }
+
+
+def _serverless_hours(
+    sheet: Sheet, plan: dict, latency: Value, one: Value, window: Value, cold: Value
+) -> Value:
+    """Serverless GPU-seconds hour by hour, each hour at its own rate, added up for the day."""
+    hour_seconds = sheet.input("hour_seconds", 3600, "s/day", "Seconds in each hour of the day",
+                               "definition: each hour comes once a day")  # fmt: skip
+    hourly = [
+        sheet.step(
+            dp.HOURLY_SERVERLESS_SECONDS,
+            name=f"serverless_gpu_seconds_{h:02d}",
+            title=f"Serverless GPU-seconds {h:02d}:00",
+            hour_seconds=hour_seconds,
+            total_requests_per_second=plan["total_requests_per_second"],
+            hour_weight=sheet.inputs[f"hour_weight_{h:02d}"],
+            tensor_parallel=plan["tensor_parallel"],
+            replica_request_rate=plan["replica_request_rate"],
+            target_utilization=plan["target_utilization"],
+            end_to_end_latency=latency,
+            one_request=one,
+            scale_down_window=window,
+            cold_start_time=cold,
+        )
+        for h in range(HOURS)
+    ]
+    return sum_of(
+        sheet, "serverless_gpu_seconds_per_day",
+        "Serverless GPU-seconds billed a day (use, cold starts, idle windows), hour by hour",
+        "s/day", hourly,
+    )  # fmt: skip
 
 
 def _break_even(sheet: Sheet, sec: DeploymentSection) -> None:
