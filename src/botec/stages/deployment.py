@@ -86,23 +86,27 @@ def _day(sheet: Sheet, sec: DeploymentSection, plan: dict, minimum: Value) -> Va
         )
         for h in range(HOURS)
     ]
-    hourly = [
-        sheet.step(
-            dp.HOURLY_REPLICAS,
-            name=f"replicas_{h:02d}",
-            title=f"Replicas {h:02d}:00",
-            min_replicas=minimum,
-            hour_weight=inputs[h],
-            ahead_weight=ahead[h],
-            total_requests_per_second=plan["total_requests_per_second"],
-            replica_request_rate=plan["replica_request_rate"],
-            target_utilization=plan["target_utilization"],
-        )
-        for h in range(HOURS)
-    ]
+    hourly = _each_hour(
+        sheet, dp.HOURLY_REPLICAS, "replicas", "Replicas",
+        lambda h: {"hour_weight": inputs[h], "ahead_weight": ahead[h]},
+        min_replicas=minimum, total_requests_per_second=plan["total_requests_per_second"],
+        replica_request_rate=plan["replica_request_rate"],
+        target_utilization=plan["target_utilization"],
+    )  # fmt: skip
     return sum_of(
         sheet, "replica_count_sum", "The hourly replica counts added up", "replicas", hourly
     )
+
+
+def _each_hour(
+    sheet: Sheet, formula: Any, name: str, title: str, own: Any, **common: Value
+) -> list[Value]:
+    """One step of ``formula`` for each hour of the day, ``name_HH``: the inputs every hour
+    shares, and ``own(h)``, the hour's own."""
+    return [
+        sheet.step(formula, name=f"{name}_{h:02d}", title=f"{title} {h:02d}:00", **common, **own(h))
+        for h in range(HOURS)
+    ]
 
 
 def _autoscaled(sheet: Sheet, plan: dict, replica_hours: Value, hours_per_day: Value) -> None:
@@ -163,24 +167,14 @@ def _serverless_hours(
     """Serverless GPU-seconds hour by hour, each hour at its own rate, added up for the day."""
     hour_seconds = sheet.input("hour_seconds", 3600, "s/day", "Seconds in each hour of the day",
                                "definition: each hour comes once a day")  # fmt: skip
-    hourly = [
-        sheet.step(
-            dp.HOURLY_SERVERLESS_SECONDS,
-            name=f"serverless_gpu_seconds_{h:02d}",
-            title=f"Serverless GPU-seconds {h:02d}:00",
-            hour_seconds=hour_seconds,
-            total_requests_per_second=plan["total_requests_per_second"],
-            hour_weight=sheet.inputs[f"hour_weight_{h:02d}"],
-            tensor_parallel=plan["tensor_parallel"],
-            replica_request_rate=plan["replica_request_rate"],
-            target_utilization=plan["target_utilization"],
-            end_to_end_latency=latency,
-            one_request=one,
-            scale_down_window=window,
-            cold_start_time=cold,
-        )
-        for h in range(HOURS)
-    ]
+    hourly = _each_hour(
+        sheet, dp.HOURLY_SERVERLESS_SECONDS, "serverless_gpu_seconds", "Serverless GPU-seconds",
+        lambda h: {"hour_weight": sheet.inputs[f"hour_weight_{h:02d}"]},
+        hour_seconds=hour_seconds, total_requests_per_second=plan["total_requests_per_second"],
+        tensor_parallel=plan["tensor_parallel"], replica_request_rate=plan["replica_request_rate"],
+        target_utilization=plan["target_utilization"], end_to_end_latency=latency,
+        one_request=one, scale_down_window=window, cold_start_time=cold,
+    )  # fmt: skip
     return sum_of(
         sheet, "serverless_gpu_seconds_per_day",
         "Serverless GPU-seconds billed a day (use, cold starts, idle windows), hour by hour",
