@@ -8,14 +8,14 @@ from typing import Any
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.units import format_quantity
-from botec.estimators import cost, diffusion, generation, verdicts
-from botec.estimators._constants import days_per_month, hours_per_month, seconds_per_day
+from botec.estimators import diffusion, generation, verdicts
+from botec.estimators._constants import days_per_month, seconds_per_day
 from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.modelspec.generators import Generator, get_generator
 from botec.scenario.workloads import ImageGenerationSection, VideoGenerationSection
 from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
-from botec.stages.gpu_price import gpu_price
+from botec.stages.gpu_price import monthly_fleet_cost
 
 Section = ImageGenerationSection | VideoGenerationSection
 # A DiT's shape is recorded under the denoiser's name: an LLM in the same scenario has its own.
@@ -374,21 +374,18 @@ def _fleet(ctx: Context, sec: Section, fleet: tuple[Any, Value, Any], noun: str)
         **{f"peak_{many}_per_second": rate, f"{many}_per_second_per_gpu": per_gpu},
     )  # fmt: skip
     ctx.gpus[field] = gpus
-    price = gpu_price(
+    monthly = monthly_fleet_cost(
         ctx,
+        gpus,
         gpu,
-        sec.usd_per_gpu_hour,
-        sec.price_basis,
+        sec,
+        field,
         "generator_usd_per_gpu_hour",
-        f"{field}.price_basis",
-    )
-    if price is None:
-        return
-    monthly = cost.fleet_cost(
-        sheet, gpus, price, hours_per_month(sheet), "generation_cost_per_month",
+        "generation_cost_per_month",
         f"Generation GPUs per month ({many})",
-    )  # fmt: skip
-    ctx.monthly_costs.append(monthly)
+    )
+    if monthly is None:
+        return
     each = sheet.step(
         formulas["cost_per"], generation_cost_per_month=monthly,
         days_per_month=days_per_month(sheet), **{f"{many}_per_day": per_day},

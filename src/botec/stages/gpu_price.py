@@ -10,6 +10,8 @@ from botec.catalog import gpu_prices as gp
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
 from botec.core.units import format_quantity
+from botec.estimators import cost
+from botec.estimators._constants import hours_per_month
 from botec.stages.context import Context
 
 
@@ -45,6 +47,22 @@ def gpu_price(
         f"{gpu.name} (other bases: botec prices bases; --price-basis to choose).",
     )
     return value
+
+
+def monthly_fleet_cost(
+    ctx: Context, gpus: Value, gpu: Any, sec: Any, field: str, price_name: str, name: str,
+    title: str,
+) -> Value | None:  # fmt: skip
+    """A workload fleet's month: ``gpus`` at the section's price (its ``usd_per_gpu_hour``, else
+    its ``price_basis``), added to the scenario's monthly costs; None (with the note saying
+    why) when nothing prices the GPU."""
+    price = gpu_price(ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, price_name,
+                      f"{field}.price_basis")  # fmt: skip
+    if price is None:
+        return None
+    monthly = cost.fleet_cost(ctx.sheet, gpus, price, hours_per_month(ctx.sheet), name, title)
+    ctx.monthly_costs.append(monthly)
+    return monthly
 
 
 def spot_price(ctx: Context, gpu: Any, basis_name: str, name: str) -> Value | None:

@@ -7,14 +7,13 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
-from botec.estimators import cost
 from botec.estimators import recommender as rc
 from botec.estimators._constants import hours_per_month
 from botec.modelspec.recommenders import get_ranker
 from botec.scenario.workloads import RecommenderSection
 from botec.stages._inputs import assumed, gpu_inputs, price, roofline_sharpness
 from botec.stages.context import Context
-from botec.stages.gpu_price import gpu_price
+from botec.stages.gpu_price import monthly_fleet_cost
 
 FIELD = "recommender"
 _BYTES = {"fp32": 4, "fp16": 2, "int8": 1}
@@ -211,10 +210,13 @@ def _on_gpus(ctx: Context, sec: RecommenderSection, v: dict[str, Value]) -> None
                                    "Target utilisation at peak"),
     )  # fmt: skip
     ctx.gpus[FIELD] = gpus
-    usd = gpu_price(ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "ranking_usd_per_gpu_hour",
-                    f"{FIELD}.price_basis")  # fmt: skip
-    if usd is not None:
-        ctx.monthly_costs.append(cost.fleet_cost(
-            sheet, gpus, usd, hours_per_month(sheet), "ranking_cost_per_month",
-            "Ranking GPUs per month",
-        ))  # fmt: skip
+    monthly_fleet_cost(
+        ctx,
+        gpus,
+        gpu,
+        sec,
+        FIELD,
+        "ranking_usd_per_gpu_hour",
+        "ranking_cost_per_month",
+        "Ranking GPUs per month",
+    )

@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from botec.core.sheet import Value
-from botec.estimators import cost
 from botec.estimators import speech as sp
 from botec.estimators._constants import (
     days_per_month,
-    hours_per_month,
     seconds_per_day,
     seconds_per_hour,
 )
@@ -20,7 +18,7 @@ from botec.modelspec.speech import AsrModel, get_asr_model
 from botec.scenario.workloads import SpeechSection
 from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
-from botec.stages.gpu_price import gpu_price
+from botec.stages.gpu_price import monthly_fleet_cost
 
 FIELD = "speech"
 
@@ -146,15 +144,18 @@ def _fleet(ctx: Context, sec: SpeechSection, gpu: Any, rtfx: Value) -> None:
         ),
     )  # fmt: skip
     ctx.gpus[FIELD] = gpus
-    price = gpu_price(ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "asr_usd_per_gpu_hour",
-                      f"{FIELD}.price_basis")  # fmt: skip
-    if price is None:
-        return
-    monthly = cost.fleet_cost(
-        sheet, gpus, price, hours_per_month(sheet), "speech_cost_per_month",
+    monthly = monthly_fleet_cost(
+        ctx,
+        gpus,
+        gpu,
+        sec,
+        FIELD,
+        "asr_usd_per_gpu_hour",
+        "speech_cost_per_month",
         "Speech-recognition GPUs per month",
-    )  # fmt: skip
-    ctx.monthly_costs.append(monthly)
+    )
+    if monthly is None:
+        return
     sheet.step(
         sp.COST_PER_HOUR, speech_cost_per_month=monthly, audio_hours_per_day=hours,
         days_per_month=days_per_month(sheet),

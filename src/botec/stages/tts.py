@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from botec.core.sheet import Value
-from botec.estimators import cost
 from botec.estimators import tts as tt
-from botec.estimators._constants import days_per_month, hours_per_month, seconds_per_day
+from botec.estimators._constants import days_per_month, seconds_per_day
 from botec.estimators.diffusion import attention_flop_per_token_pair
 from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.estimators.speech import tokens_per_decoding_step
@@ -16,7 +15,7 @@ from botec.modelspec.tts import TtsModel, get_tts_model
 from botec.scenario.workloads import SpeechSynthesisSection
 from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
-from botec.stages.gpu_price import gpu_price
+from botec.stages.gpu_price import monthly_fleet_cost
 
 FIELD = "speech_synthesis"
 
@@ -164,15 +163,18 @@ def _fleet(ctx: Context, sec: SpeechSynthesisSection, gpu: Any, rates: tuple[Val
                                    "Target utilisation at peak"),
     )  # fmt: skip
     ctx.gpus[FIELD] = gpus
-    usd = gpu_price(ctx, gpu, sec.usd_per_gpu_hour, sec.price_basis, "tts_usd_per_gpu_hour",
-                    f"{FIELD}.price_basis")  # fmt: skip
-    if usd is None:
-        return
-    monthly = cost.fleet_cost(
-        sheet, gpus, usd, hours_per_month(sheet), "synthesis_cost_per_month",
+    monthly = monthly_fleet_cost(
+        ctx,
+        gpus,
+        gpu,
+        sec,
+        FIELD,
+        "tts_usd_per_gpu_hour",
+        "synthesis_cost_per_month",
         "Speech-synthesis GPUs per month",
-    )  # fmt: skip
-    ctx.monthly_costs.append(monthly)
+    )
+    if monthly is None:
+        return
     sheet.step(
         tt.COST_PER_MCHAR, synthesis_cost_per_month=monthly, characters_per_day=per_day,
         days_per_month=days_per_month(sheet),
