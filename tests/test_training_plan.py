@@ -363,3 +363,17 @@ def test_a_stated_mfu_leaves_no_moe_share_to_set_and_a_budget_says_its_laws_are_
     assert code == 2 and "--moe-efficiency" in err and "stated MFU" in err
     out = _train("--params", "22B", "--total-params", "235B", "--tokens", "1T", "--budget", "2M")
     assert any("dense-model laws" in n["text"] for n in out["notes"])
+
+
+def test_one_gpu_reads_in_the_singular() -> None:
+    # 125M params × 2 B/param weights + 2 B grads + 12 B optimizer = 2 GB: one A100 holds it, and
+    # 6 × 125e6 × 1e9 = 7.5e17 FLOP at 312e12 × 40% take 6,010 s
+    # = 1.67 h (attention adds a few per cent), well inside a 30-day deadline.
+    out = _train(
+        "--params", "125M", "--tokens", "1B", "--mfu", "40%", "--gpus", "1",
+        "--deadline", "30 days", "--seq-len", "1024",
+    )  # fmt: skip
+    texts = json.dumps([n["text"] for n in out["notes"]])
+    assert "1 GPU finishes in" in texts
+    assert "the least that fits is 1 GPU as TP 1" in texts
+    assert "1 GPUs" not in texts

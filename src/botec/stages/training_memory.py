@@ -10,6 +10,7 @@ from typing import Any
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
+from botec.core.unit_format import format_quantity
 from botec.estimators import memory, verdicts
 from botec.estimators.training_layout import CP_SEQUENCE, CP_SHARD_GROUP, PIPELINE_SHARE
 from botec.scenario import TrainingSection
@@ -263,7 +264,8 @@ def _layout_fit_note(
 
     least = _least_layout(t, spec, gpu, params_total, shape)
     fix = (
-        f"the least that fits is {least.gpus} GPUs as TP {least.tensor_parallel} × "
+        f"the least that fits is {format_quantity(least.gpus, 'GPUs')} as "
+        f"TP {least.tensor_parallel} × "
         + (f"CP {least.context_parallel} × " if least.context_parallel > 1 else "")
         + f"PP {least.pipeline_parallel} × DP {least.data_parallel}"
         if least is not None

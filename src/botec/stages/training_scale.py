@@ -11,6 +11,7 @@ from typing import Any
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import Uncertain, point
+from botec.core.unit_format import format_quantity
 from botec.estimators import training
 from botec.scenario import TrainingSection
 from botec.scenario.fields import MAX_GPU_COUNT
@@ -157,11 +158,12 @@ def _whole_run_default(ctx: Context, gpu: Any) -> Uncertain:
 
 def deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -> None:
     needed = sheet.steps["gpus_for_deadline"]
+    finish = "finishes" if t.gpus == 1 else "finish"
     if run.wall_clock.value <= deadline.value:
         sheet.note(
             "ok",
-            f"{t.gpus:,} GPUs finish in {run.wall_clock.formatted()}, within the "
-            f"{deadline.formatted()} deadline"
+            f"{format_quantity(t.gpus, 'GPUs')} {finish} in {run.wall_clock.formatted()}, "
+            f"within the {deadline.formatted()} deadline"
             + (
                 f" (the fewest whole 8-GPU nodes that do: {needed.formatted()})."
                 if needed.value < t.gpus
@@ -172,7 +174,8 @@ def deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -
     else:
         sheet.note(
             "bad",
-            f"On {t.gpus:,} GPUs the run takes {run.wall_clock.formatted()}, past the "
+            f"On {format_quantity(t.gpus, 'GPUs')} the run takes {run.wall_clock.formatted()}, "
+            "past the "
             f"{deadline.formatted()} deadline: {needed.formatted()} finish in time at this MFU "
             "(the GPU-hours and the bill stay the same).",
             verdict=True,
