@@ -90,3 +90,47 @@ def test_a_whole_number_field_sweeps_over_a_range() -> None:
     assert [row["image_generation.steps"] for row in result.records()] == [10, 20, 30, 40, 50]
     with pytest.raises(BotecInputError, match="LOW at most HIGH"):
         botec.sweep(path, vary=["image_generation.steps=50..10"])
+
+
+@pytest.mark.parametrize(
+    ("command", "kwargs", "field"),
+    [
+        # whisper.cpp reads ggml files (F32, F16, integer blocks); no FP8 Whisper exists for it
+        ("speech", {"runtime": "whisper.cpp", "precision": "fp8"}, "speech.precision"),
+        # CTranslate2's compute types stop at int8: a GGUF block format is not one of them
+        ("speech", {"runtime": "ctranslate2", "precision": "q4_0"}, "speech.precision"),
+        # eager PyTorch has no FP4 matmul for a diffusion model; TensorRT on Blackwell does
+        ("image", {"runtime": "eager", "precision": "nvfp4"}, "image_generation.precision"),
+        # GGUF is diffusers' eager loader, not a compiled runtime's format
+        ("video", {"runtime": "compiled", "precision": "q4_k_m"}, "video_generation.precision"),
+        ("tts", {"runtime": "eager", "precision": "fp8"}, "speech_synthesis.precision"),
+        (
+            "embed",
+            {"documents": "1M", "runtime": "pytorch", "precision": "int8"},
+            "embeddings.precision",
+        ),
+    ],
+)
+def test_a_precision_the_runtime_cannot_load_is_refused(
+    command: str, kwargs: dict, field: str
+) -> None:
+    with pytest.raises(BotecInputError) as err:
+        getattr(botec, command)(samples=0, **kwargs)
+    assert err.value.field == field
+    assert "runtime loads" in err.value.allowed
+
+
+@pytest.mark.parametrize(
+    ("command", "kwargs"),
+    [
+        ("speech", {"runtime": "whisper.cpp", "precision": "q4_0"}),
+        ("speech", {"runtime": "ctranslate2", "precision": "int8"}),
+        ("image", {"runtime": "compiled", "precision": "fp4", "gpu": "b200"}),
+        ("image", {"runtime": "eager", "precision": "q8_0"}),
+        ("tts", {"runtime": "graphs", "precision": "awq"}),  # an alias of int4
+        ("embed", {"documents": "1M", "runtime": "optimized", "precision": "int8"}),
+    ],
+)
+def test_a_precision_the_runtime_loads_runs(command: str, kwargs: dict) -> None:
+    sheet = getattr(botec, command)(samples=0, **kwargs)
+    assert sheet.steps  # it ran
