@@ -146,18 +146,27 @@ def test_your_own_api_price_wins_and_none_leaves_it_out() -> None:
     assert err.value.field == "deployment.hosted_api"
 
 
-@pytest.mark.parametrize(("delay", "ready_from"), [("0 s", 12), ("10 min", 11), ("3 h", 9)])
+@pytest.mark.parametrize(
+    ("delay", "share"),
+    [
+        ("0 s", {12: 1}),
+        ("10 min", {11: 1 / 6, 12: 1}),
+        ("90 min", {10: 0.5, 11: 1, 12: 1}),
+        ("3 h", {9: 1, 10: 1, 11: 1, 12: 1}),
+    ],
+)
 def test_the_scale_up_delay_decides_how_early_a_spike_is_provisioned(
-    delay: str, ready_from: int
+    delay: str, share: dict[int, float]
 ) -> None:
-    # one busy hour at noon: with instant scaling only noon carries it; a delay of up to an hour
-    # needs it from 11:00, three hours from 09:00 (each hour provisioned for the busiest it reaches)
+    # One busy hour at noon. With instant scaling only noon carries it. A replica that takes
+    # 10 minutes to start must be running from 11:50: a sixth of 11:00's hour. 90 minutes: all of
+    # 11:00 and the second half of 10:00. Three hours: from 09:00.
     profile = [0.0] * 12 + [24.0] + [0.0] * 11  # the day's mean is 1
     sheet = _day(hourly_profile=profile, min_replicas=0, scale_up_delay=delay)
     rate = sheet["replica_request_rate"].value
     spike = math.ceil(5 * 24 / (rate * 0.7))
     hours = [sheet[f"replicas_{h:02d}"].value for h in range(24)]
-    assert hours == [spike if ready_from <= h <= 12 else 0 for h in range(24)]
+    assert hours == pytest.approx([spike * share.get(h, 0) for h in range(24)])
 
 
 def test_serverless_never_gets_cheaper_as_a_trickle_grows_into_a_stream() -> None:

@@ -22,12 +22,21 @@ DIURNAL_PROFILE = (
     0.143, 0.241, 0.451, 0.808, 1.308, 1.89, 2.448, 2.852, 3.0, 2.852, 2.448, 1.89,
 )  # fmt: skip
 
+# A scale-up delay of k whole hours and a fraction f of one: through the first 1 − f of the hour
+# the replicas must carry the busiest of this hour and the next k (ahead_weight); in its last f
+# the hour after those too (later_weight) is within reach. The hour's replica count is the
+# time-weighted mean of the two (replica-hours in the hour), so a 10-minute start-up buys the
+# next hour's replicas for 10 minutes, not the whole hour.
 HOURLY_REPLICAS = Formula(
     "replicas_hour",
-    "max(min_replicas, ceil(total_requests_per_second * max(hour_weight, ahead_weight) "
+    "(1 - lead_share) * max(min_replicas, ceil(total_requests_per_second "
+    "* max(hour_weight, ahead_weight) / (replica_request_rate * target_utilization))) "
+    "+ lead_share * max(min_replicas, ceil(total_requests_per_second "
+    "* max(hour_weight, ahead_weight, later_weight) "
     "/ (replica_request_rate * target_utilization)))",
     "replicas",
-    "Replicas this hour (its load or, within the scale-up delay, a later hour's: the larger)",
+    "Replicas this hour, on average (its load or, within the scale-up delay, a later hour's: "
+    "the larger)",
 )
 PEAK_GPU_HOURS = Formula(
     "peak_sized_gpu_hours_per_day",

@@ -3,7 +3,6 @@ same traffic on serverless GPUs billed by the second, with the break-even betwee
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from botec.core.errors import BotecInputError
@@ -71,24 +70,42 @@ def _day(sheet: Sheet, sec: DeploymentSection, plan: dict, minimum: Value) -> Va
         sheet.input(f"hour_weight_{h:02d}", weights[h], "x", f"Traffic {h:02d}:00 (× mean)", cite)
         for h in range(HOURS)
     ]
-    reach = min(HOURS - 1, math.ceil(sec.scale_up_delay / 3600))  # whole hours the delay spans
     delay = sheet.input("scale_up_delay", sec.scale_up_delay, "s",
                         "Time a new replica takes to serve", "scenario" if "scale_up_delay" in
                         sec.model_fields_set else "default: one hour ahead")  # fmt: skip
+    # a delay of `reach` whole hours and a `lead` share of one more; a day ahead is the most a
+    # daily profile can say
+    reach, lead = divmod(min(float(sec.scale_up_delay), (HOURS - 1) * 3600.0) / 3600, 1)
+    reach = int(reach)
     shown = format_quantity(float(delay.value), "s")
+    lead_share = sheet.input(
+        "lead_share", lead, "fraction", "Share of each hour the hour after the delay is in reach",
+        f"the scale-up delay ({shown}) past its whole hours, as a share of an hour",
+    )  # fmt: skip
     ahead = [
         sheet.input(
             f"ahead_weight_{h:02d}",
             max([weights[(h + k) % HOURS] for k in range(1, reach + 1)], default=weights[h]),
             "x",
             f"Busiest traffic {h:02d}:00 must be ready for (× mean)",
-            f"the largest hourly weight within the scale-up delay ({shown}: {reach} hour(s) ahead)",
+            f"the largest hourly weight within the scale-up delay's whole hours ({reach})",
+        )
+        for h in range(HOURS)
+    ]
+    later = [
+        sheet.input(
+            f"later_weight_{h:02d}",
+            weights[(h + reach + 1) % HOURS] if lead > 0 else weights[h],
+            "x",
+            f"Traffic {(h + reach + 1) % HOURS:02d}:00, ready by the end of {h:02d}:00 (× mean)",
+            f"the hour the scale-up delay ({shown}) reaches into before {h:02d}:00 ends",
         )
         for h in range(HOURS)
     ]
     hourly = _each_hour(
         sheet, dp.HOURLY_REPLICAS, "replicas", "Replicas",
-        lambda h: {"hour_weight": inputs[h], "ahead_weight": ahead[h]},
+        lambda h: {"hour_weight": inputs[h], "ahead_weight": ahead[h], "later_weight": later[h],
+                   "lead_share": lead_share},
         min_replicas=minimum, total_requests_per_second=plan["total_requests_per_second"],
         replica_request_rate=plan["replica_request_rate"],
         target_utilization=plan["target_utilization"],
