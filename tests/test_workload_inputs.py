@@ -134,3 +134,24 @@ def test_a_precision_the_runtime_cannot_load_is_refused(
 def test_a_precision_the_runtime_loads_runs(command: str, kwargs: dict) -> None:
     sheet = getattr(botec, command)(samples=0, **kwargs)
     assert sheet.steps  # it ran
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "expected"),
+    [
+        ({"model": {"name": 5}}, "model.name", "text (in quotes)"),
+        ({"deployment": {"hourly_profile": "x"}}, "deployment.hourly_profile", "a list of values"),
+        ({"image_generation": {"runtime": "fast"}}, "image_generation.runtime", "one of 'eager'"),
+        ({"training": {"gpus": 2.5}}, "training.gpus", "a whole number"),
+        # a wrong value the user wrote is reported before a field they left out (input_tokens)
+        ({"serving": {"batch": "abc"}}, "serving.batch", "a whole number"),
+    ],
+)
+def test_type_errors_say_what_to_write_in_a_scenario_file(
+    data: dict, field: str, expected: str
+) -> None:
+    with pytest.raises(BotecInputError) as err:
+        scenario_from_dict(data)
+    assert err.value.field == field
+    assert err.value.allowed.startswith(expected)
+    assert "valid" not in err.value.allowed and "Input" not in err.value.allowed

@@ -5,6 +5,7 @@ into a :class:`~botec.core.errors.BotecInputError` naming the field, the value a
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,40 @@ def load_scenario_data(path: str | Path) -> dict[str, Any]:
     return data
 
 
+# pydantic's type errors, said for people who write TOML or YAML rather than Python
+_EXPECTED = {
+    "string_type": "text (in quotes)",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "tuple_type": "a list of values, e.g. [1, 2]",
+    "list_type": "a list of values, e.g. [1, 2]",
+    "dict_type": "a table of fields (a section)",
+    "model_type": "a table of fields (a section)",
+    "model_attributes_type": "a table of fields (a section)",
+}
+
+
+def expected_text(error: Mapping[str, Any]) -> str:
+    """What one pydantic error says was expected, in a user's words."""
+    kind = str(error.get("type", ""))
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    message = str(error.get("msg", "a valid value")).removeprefix("Value error, ")
+    if kind == "literal_error":
+        return "one of " + message.removeprefix("Input should be ")
+    return message.replace("Input should be", "a value").replace("Input", "a value")
+
+
 def friendly_error(exc: ValidationError, origin: str, root: type[BaseModel]) -> BotecInputError:
-    """The first validation error, said for people; ``root`` is the model that was validated."""
-    error = exc.errors(include_url=False)[0]
+    """A validation error said for people; ``root`` is the model that was validated. A field the
+    user wrote wrongly comes before one they left out: the value they gave is what to fix first."""
+    errors = exc.errors(include_url=False)
+    error = next((e for e in errors if e["type"] != "missing"), errors[0])
     loc = ".".join(str(part) for part in error["loc"])
     kind = error["type"]
     value = error.get("input")
@@ -53,9 +85,7 @@ def friendly_error(exc: ValidationError, origin: str, root: type[BaseModel]) -> 
         return BotecInputError(loc, value, f"no such field; allowed here: {allowed}")
     if kind == "missing":
         return BotecInputError(loc, "nothing", "this field is required")
-    message = error["msg"].removeprefix("Value error, ")
-    message = message.replace("Input should be", "a value").replace("Input", "a value")
-    return BotecInputError(loc, value, message)
+    return BotecInputError(loc, value, expected_text(error))
 
 
 def _section_model(loc: tuple[Any, ...], root: type[BaseModel]) -> type[BaseModel] | None:

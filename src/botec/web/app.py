@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from botec import commands
 from botec.core.errors import BotecInputError
+from botec.scenario.loading import expected_text
 from botec.web import limits
 from botec.web.errors import error_body, with_error_schema
 from botec.web.lookups import catalog_endpoints
@@ -119,7 +120,7 @@ def _guards(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "request"
         value = first.get("input")
-        allowed = str(first.get("msg", "a valid request")).removeprefix("Input should be ")
+        allowed = expected_text(first) if first else "a valid request"
         return _refuse(BotecInputError(field, value, allowed))
 
     @app.exception_handler(BotecInputError)
