@@ -18,7 +18,7 @@ def backtest() -> dict:
 def test_every_shipped_row_is_predicted(backtest: dict) -> None:
     ids = [r["id"] for r in inference_rows()]
     assert [r["id"] for r in backtest["rows"]] == ids
-    assert len(ids) == 326
+    assert len(ids) == 344
     for row in backtest["rows"]:
         assert row["skipped"] is None, row
         assert row["p5"] <= row["p95"]
@@ -44,7 +44,8 @@ def test_held_out_accuracy(backtest: dict) -> None:
     # twelve blind rows apart (18%, 83%)
     assert ttft["median_abs_log_error"] <= 0.20 and ttft["coverage"] >= 0.80
     decode = check["decode_tokens_per_second"]
-    assert decode["median_abs_log_error"] <= 0.20 and decode["coverage"] >= 0.60
+    assert decode["rows"] >= 24
+    assert decode["median_abs_log_error"] <= 0.20 and decode["coverage"] >= 0.80
     for s in check.values():  # a range of x10 would be useless
         assert s["median_width"] < 3, s
 
