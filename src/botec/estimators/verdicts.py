@@ -97,10 +97,19 @@ def chinchilla(sheet: Sheet, tokens: Value, optimal: Value) -> None:
 
 
 def budget(sheet: Sheet, ratio: Value) -> None:
-    """The seeds' order-of-magnitude rule: one order off is feasible with care, two is misscaled."""
-    r = _f(ratio)
+    """The seeds' order-of-magnitude rule: one order off is feasible with care, two is misscaled.
+    Judged at the median, the figure the headline prints (the nominal point can sit on the other
+    side of 100% from it), with a warning when the pessimistic end (p95) is over."""
+    _, r, p95 = ratio.percentiles()
     if r <= 1:
         sheet.note("ok", f"Within budget: the run costs {sig3(r * 100)}% of it.", verdict=True)
+        if p95 > 1:
+            sheet.note(
+                "warn",
+                f"At the pessimistic end of the ranges (p95) the run costs {sig3(p95)}× the "
+                "budget: keep headroom, or measure the MFU on a short run first.",
+                verdict=True,
+            )
         return
     orders = math.log10(r)
     if orders < 0.5:

@@ -4,7 +4,6 @@ the compute-optimal size by Chinchilla's fitted law."""
 from __future__ import annotations
 
 from botec.core.sheet import Sheet, Value
-from botec.core.uncertain import point
 from botec.estimators import training, verdicts
 from botec.estimators.training_budget import chinchilla_count_unit
 from botec.scenario import TrainingSection
@@ -113,8 +112,7 @@ def over_budget_advice(
     finetune: bool = False,
 ) -> None:
     """Over budget: the levers, each with the number it gives (the seed's 'what to change')."""
-    r = float(point(ratio.value))
-    if r <= 1:
+    if ratio.percentiles()[1] <= 1:  # the median, as the verdict judges it
         return
     levers = [
         f"fewer tokens: this model on {buys['affordable_tokens'].formatted()} instead of "
