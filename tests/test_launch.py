@@ -91,3 +91,44 @@ def test_a_plan_that_meets_nothing_has_no_command() -> None:
         launch_command(sheet, "vllm")
     with pytest.raises(BotecInputError):
         launch_command(sheet, "tgi")
+
+
+def _plan_7b(**kwargs: str) -> botec.Sheet:
+    return botec.plan(model="llama-2-7b", qps=10, samples=0, **kwargs)
+
+
+@pytest.mark.parametrize("engine", ["vllm", "tensorrt-llm", "sglang"])
+def test_a_kv_cache_type_the_engine_cannot_store_is_said_in_the_command(engine: str) -> None:
+    # vLLM's --kv-cache-dtype takes auto or fp8, SGLang's fp8_e4m3/e5m2, trtllm-serve's
+    # kv_cache_config.dtype fp8: an INT8 cache is none of them (the pages in launch.toml)
+    text = launch_command(_plan_7b(gpu="h100-sxm", kv_precision="int8"), engine)
+    assert "WARNING: the plan keeps its KV cache in int8" in text
+    # and only the engine botec has no entry for is said to lack factors
+    assert "no factors for SGLang" not in text
+
+
+def test_a_fp4_plan_names_an_fp4_checkpoint_not_awq() -> None:
+    text = launch_command(_plan_7b(gpu="b200", precision="fp4"), "vllm")
+    assert "NVFP4 or MXFP4" in text and "AWQ" not in text
+
+
+def test_a_gguf_plan_has_no_server_command() -> None:
+    with pytest.raises(BotecInputError) as err:
+        launch_command(_plan_7b(gpu="a100-80gb", precision="q4_k_m"), "tensorrt-llm")
+    assert err.value.field == "--emit" and "llama-server" in err.value.allowed
+
+
+def test_a_plan_never_picks_a_format_no_engine_runs_on_the_gpu() -> None:
+    # FP4 on a V100: no FP4 tensor cores, and the weight-only FP4 kernels need Ampere (vLLM's
+    # Marlin, compute capability 8.0); the plan falls back to a format the GPU can run
+    sheet = botec.plan(
+        model="llama-2-7b", qps=10, samples=0, precision="fp4,int4", gpu="v100,a100-80gb"
+    )
+    chosen = next(n.text for n in sheet.notes if n.text.startswith("Chosen"))
+    assert "V100" not in chosen or "fp4" not in chosen
+    with pytest.raises(BotecInputError) as err:
+        botec.infer(model="llama-2-7b", gpu="v100", precision="fp4", samples=0)
+    assert "before Ampere" in err.value.allowed
+    # llama.cpp dequantises MXFP4 in its own kernels, which run on Volta
+    assert botec.infer(model="llama-2-7b", gpu="v100", precision="fp4", engine="llama.cpp",
+                       samples=0).steps  # fmt: skip

@@ -305,3 +305,15 @@ def test_a_day_without_ranges_still_draws_its_two_charts(tmp_path) -> None:
     assert code == 0, err
     assert (tmp_path / "day-day.svg").is_file() and (tmp_path / "day-break-even.svg").is_file()
     assert not chart.exists()  # no range input: no tornado to draw
+
+
+def test_a_search_that_finds_nothing_neither_titles_nor_emits_an_optimised_plan() -> None:
+    # A CPU has no price on any basis and TensorRT-LLM does not build for it: nothing is
+    # searched, so the report is the user's own plan and no launch command is printed for it.
+    found = optimise(SCENARIOS / "llm-serving-plan.toml", gpus="cpu-modern", samples=0)
+    assert found.search.plans == []
+    assert found.sheet.title.startswith("No optimised plan found")
+    with pytest.raises(BotecInputError) as err:
+        optimise(SCENARIOS / "llm-serving-plan.toml", gpus="cpu-modern", samples=0,
+                 for_engine="vllm")  # fmt: skip
+    assert err.value.field == "--emit"

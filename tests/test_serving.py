@@ -346,8 +346,13 @@ def test_the_kv_cache_type_follows_the_engine_with_low_bit_weights() -> None:
     assert trt.inputs["kv_bytes_per_value"].kind == "assumption"
     vllm = _serve(engine="vllm", gpu="h100-sxm", precision="fp8")
     assert vllm.value("kv_cache_per_token") == 2 * 32 * 32 * 128 * 2
-    # An A100 has no FP8 math: TensorRT-LLM's KV cache stays FP16 there.
-    assert _serve(engine="tensorrt-llm", precision="fp8").value("kv_cache_per_token") == (
+    # An A100 has no FP8 math and TensorRT-LLM no weight-only FP8 kernel (its support matrix
+    # lists FP8 for Ada, Hopper and Blackwell): refused, naming why. vLLM dequantises FP8 weights
+    # there (Marlin) and keeps its 16-bit KV cache.
+    with pytest.raises(botec.BotecInputError) as err:
+        _serve(engine="tensorrt-llm", precision="fp8")
+    assert "fp8 tensor cores" in err.value.allowed
+    assert _serve(engine="vllm", precision="fp8").value("kv_cache_per_token") == (
         2 * 32 * 32 * 128 * 2
     )
     # A stated KV type always wins.

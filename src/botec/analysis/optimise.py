@@ -25,6 +25,7 @@ from botec.core.replay import replay
 from botec.scenario import ServingPlanSection, ServingSection
 from botec.stages.context import Context
 from botec.stages.plan_search import CHUNK_CHOICES, TARGETS, TP_CHOICES, record_plan
+from botec.stages.serving_checks import engine_cannot
 
 METRICS = (
     "ttft_p50", "ttft_p99", "tpot_p50", "tpot_p99", "replica_request_rate", "replicas",
@@ -155,12 +156,6 @@ def search(
     return out
 
 
-# GPUs before Ampere (compute capability below 8.0): TensorRT-LLM's support matrix lists only
-# Blackwell, Hopper, Ada and Ampere, and the weight-only FP8/FP4 kernels that let other engines
-# read those formats on GPUs without FP8/FP4 tensor cores (vLLM's Marlin) need 8.0 too.
-PRE_AMPERE = ("v100", "t4")
-
-
 def _layouts(ctx: Context, space: Space) -> tuple[list[Layout], dict[Layout, str]]:
     """Every layout to evaluate, and those an engine cannot run with why."""
     out, refused = [], {}
@@ -168,7 +163,7 @@ def _layouts(ctx: Context, space: Space) -> tuple[list[Layout], dict[Layout, str
         hardware = ctx.catalog.hardware(gpu, "--gpus")
         for engine in space.engines:
             for precision in space.precisions:
-                why = _engine_cannot(ctx, engine, hardware, precision)
+                why = engine_cannot(ctx, engine, hardware, precision)
                 for tp in space.tensor_parallel:
                     layout = Layout(hardware.key, precision, engine, tp)
                     if why:
@@ -176,22 +171,6 @@ def _layouts(ctx: Context, space: Space) -> tuple[list[Layout], dict[Layout, str
                     else:
                         out.append(layout)
     return out, refused
-
-
-def _engine_cannot(ctx: Context, engine: str, hardware: Any, precision: str) -> str:
-    """Why ``engine`` cannot serve ``precision`` weights on ``hardware`` ('' when it can)."""
-    trt = engine.startswith("tensorrt-llm")
-    if trt and not hardware.name.startswith("NVIDIA"):
-        return "TensorRT-LLM builds for NVIDIA GPUs only"
-    if trt and hardware.key in PRE_AMPERE:
-        return "TensorRT-LLM no longer supports GPUs before Ampere"
-    _, dequantised = ctx.catalog.precision(precision).compute_on(hardware.peak_flop_per_s)
-    if dequantised and precision in ("fp8", "fp4"):
-        if trt:
-            return f"TensorRT-LLM runs {precision} only on GPUs with {precision} tensor cores"
-        if hardware.key in PRE_AMPERE:
-            return f"no weight-only {precision} kernels before Ampere"
-    return ""
 
 
 def _price(ctx: Context, space: Space, gpu: str, basis: str) -> float:

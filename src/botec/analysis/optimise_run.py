@@ -230,7 +230,11 @@ def optimise_scenario(
         yours = alone.plans[0] if alone.plans else None
         problem.own_why = _why_not(alone)
     best = found.plans[0] if found.plans else None
-    chosen = _pinned(problem, best) if best else problem.data
+    if best:
+        chosen = _pinned(problem, best)
+    else:  # nothing to recommend: the report is the user's own plan, and its title says so
+        title = str(data.get("title") or "scenario")
+        chosen = {**problem.data, "title": f"No optimised plan found; your own plan: {title}"}
     sheet = evaluate(
         scenario_from_dict(chosen, "the optimised scenario"),
         samples=samples,

@@ -20,6 +20,7 @@ from botec.commands._common import (
     names,
     with_overrides,
 )
+from botec.core.errors import BotecInputError
 
 if TYPE_CHECKING:
     from botec.analysis.optimise import Search
@@ -96,6 +97,12 @@ def optimise(
         seed=seed,
         catalog=load_catalog(catalog_files),
     )
+    if for_engine and not search.plans:  # the sheet holds the user's own plan, not a found one
+        raise BotecInputError(
+            "--emit", "a search that found no plan",
+            "a plan that meets the targets: relax them, or search more GPUs (--gpus), "
+            "precisions (--precisions) or price bases (--bases)",
+        )  # fmt: skip
     return Optimisation(sheet, search)
 
 

@@ -35,9 +35,18 @@ def settings(sheet: Sheet) -> dict[str, str]:
 
 
 REPLAN = (
-    "re-plan with this engine (plan --engine, optimise --engines; botec has no factors for "
-    "SGLang) for its own batch cap and overheads"
+    "re-plan with this engine (plan --engine, optimise --engines) for its own batch cap and "
+    "overheads"
 )
+# Where a precision has no flag of its own, what checkpoint to load (the engine reads the format
+# from its config); GGUF block formats are llama.cpp's, which these servers do not load as such.
+CHECKPOINTS = {
+    "int4": "an AWQ or GPTQ 4-bit checkpoint",
+    "int8": "a W8A8 (SmoothQuant) or GPTQ 8-bit checkpoint",
+    "fp4": "an NVFP4 or MXFP4 checkpoint (NVIDIA ModelOpt, or the model's own MXFP4 release)",
+    "fp8": "an FP8 checkpoint (llm-compressor or ModelOpt)",
+}
+GGUF = ("q8-0", "q4-0", "q4-k-m")
 # The short names people type for an engine (the issue's and TensorRT-LLM's own `trtllm-serve`).
 ENGINE_ALIASES = {"trtllm": "tensorrt-llm", "trt-llm": "tensorrt-llm"}
 
@@ -69,14 +78,28 @@ def launch_command(sheet: Sheet, engine: str) -> str:
         put("quantization", spec["quantizations"][precision])
         if engine == "tensorrt-llm":
             extra["quant_config"] = {"quant_algo": spec["quantizations"][precision]}
+    elif precision.replace("_", "-") in GGUF:
+        raise BotecInputError(
+            "--emit", f"{engine} for {precision} weights",
+            f"an engine that loads them: {precision} is a llama.cpp (GGUF) format; plan with "
+            "int4 or int8 weights for this engine, or serve the GGUF file with llama-server",
+        )  # fmt: skip
     else:
-        notes.append(f"{precision} weights: load a checkpoint quantised to {precision} "
-                     "(AWQ or GPTQ); the engine reads its format from the checkpoint")  # fmt: skip
+        what = CHECKPOINTS.get(precision, f"a checkpoint quantised to {precision}")
+        notes.append(f"{precision} weights: load {what}; the engine reads its format from the "
+                     "checkpoint")  # fmt: skip
     if kv in spec.get("kv_dtypes", {}):
         if spec.get("kv_cache_dtype"):
             put("kv_cache_dtype", spec["kv_dtypes"][kv])
         else:
             extra["kv_cache_config"] = {"dtype": spec["kv_dtypes"][kv]}
+    elif kv not in ("fp16", "bf16", precision):
+        stores = ", ".join(["the weights' dtype", *spec.get("kv_dtypes", {})])
+        notes.append(
+            f"WARNING: the plan keeps its KV cache in {kv}, which {spec['name']} cannot store "
+            f"(its KV types: {stores}): with this command it keeps a 16-bit cache and holds "
+            f"fewer sequences than planned; re-plan with --kv-precision fp8 or fp16"
+        )
     chunk = s["prefill_chunk"]
     if chunk != "none":
         if spec.get("chunked_prefill"):

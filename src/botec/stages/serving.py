@@ -20,7 +20,7 @@ from botec.scenario import ServingSection
 from botec.stages._inputs import gpu_inputs
 from botec.stages.context import Context
 from botec.stages.model_params import record_param_count
-from botec.stages.serving_checks import split_heads, within_context
+from botec.stages.serving_checks import engine_runs, split_heads, within_context
 from botec.stages.serving_phases import (
     ServedModel,
     engine_batch,
@@ -254,6 +254,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     gpu, peak, bandwidth, gpu_mem = gpu_inputs(
         ctx, srv.gpu, "serving.gpu", srv.precision, engine=engine
     )
+    engine_runs(ctx, srv, gpu)
     source = chosen_by or "scenario"
     tp = sheet.input("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs", source)
     model = split_heads(ctx, srv, engine, model, tp)

@@ -14,6 +14,39 @@ from botec.scenario import ServingSection
 from botec.stages.context import Context
 from botec.stages.serving_phases import ServedModel
 
+# GPUs before Ampere (compute capability below 8.0): TensorRT-LLM's support matrix lists only
+# Blackwell, Hopper, Ada and Ampere, and the weight-only FP8/FP4 kernels that let other engines
+# read those formats on GPUs without FP8/FP4 tensor cores (vLLM's Marlin) need 8.0 too.
+# llama.cpp dequantises its own formats (MXFP4 included) in CUDA kernels that run on Volta.
+PRE_AMPERE = ("v100", "t4")
+
+
+def engine_cannot(ctx: Context, engine: str, hardware: Any, precision: str) -> str:
+    """Why ``engine`` cannot serve ``precision`` weights on ``hardware`` ('' when it can)."""
+    trt = engine.startswith("tensorrt-llm")
+    if trt and not hardware.name.startswith("NVIDIA"):
+        return "TensorRT-LLM builds for NVIDIA GPUs only"
+    if trt and hardware.key in PRE_AMPERE:
+        return "TensorRT-LLM no longer supports GPUs before Ampere"
+    key = ctx.catalog.precision(precision).key
+    _, dequantised = ctx.catalog.precision(precision).compute_on(hardware.peak_flop_per_s)
+    if dequantised and key in ("fp8", "fp4"):
+        if trt:
+            return f"TensorRT-LLM runs {precision} only on GPUs with {precision} tensor cores"
+        if hardware.key in PRE_AMPERE and not engine.startswith("llama.cpp"):
+            return f"no weight-only {precision} kernels before Ampere"
+    return ""
+
+
+def engine_runs(ctx: Context, srv: ServingSection, hardware: Any, section: str = "serving") -> None:
+    """Refuse a precision the engine has no kernels for on this GPU, naming why."""
+    why = engine_cannot(ctx, srv.engine, hardware, srv.precision)
+    if why:
+        raise BotecInputError(
+            f"{section}.precision", f"{srv.precision} on {hardware.key} with {srv.engine}",
+            f"a precision the engine runs on this GPU ({why})",
+        )  # fmt: skip
+
 
 def within_context(ctx: Context, srv: ServingSection, spec: Any) -> None:
     """A prompt and its answer past the model's context are said so, naming it: engines refuse
