@@ -115,3 +115,98 @@ def test_the_cost_headline_names_its_basis_and_date() -> None:
     code, out, _ = cli("train", "--params", "7B", "--tokens", "1T", "--gpus", "64", "--price",
                        "2", "--samples", "0", "--brief")  # fmt: skip
     assert "at your price" in out
+
+
+# -- a bad recipe is refused with its field named, never a traceback or an empty catalog ------
+
+_GOOD = {
+    "name": '"x"',
+    "kind": '"spot"',
+    "source": '"s"',
+    "as_of": '"2024"',
+    "files": '{ aws = "aws_vms.csv" }',
+}
+
+
+def _basis(key: str = "x", **lines: str) -> str:
+    """A [basis.KEY] table: a good one, with ``lines`` (TOML values) changed or added; a line
+    given as "" is left out."""
+    body = "".join(f"{k} = {v}\n" for k, v in {**_GOOD, **lines}.items() if v)
+    return f"[basis.{key}]\n{body}"
+
+
+def _recipe(tmp_path, text: str):  # type: ignore[no-untyped-def]
+    """A recipe beside a copy of the shipped AWS price list."""
+    (tmp_path / "aws_vms.csv").write_bytes((PRICES / "aws_vms.csv").read_bytes())
+    recipe = tmp_path / "recipe.toml"
+    recipe.write_text(text)
+    return recipe
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # the red-team pass's recipes: each was a traceback, or a catalog botec then refused
+        ("basis = 5\n", "recipe basis: got 5; expected a [basis.NAME] table"),
+        ("[basis]\nfoo = 5\n", "recipe basis.foo: got 5; expected a table [basis.foo]"),
+        (_basis(name="", source="", as_of=""), "recipe basis.x.name: got 'nothing'"),
+        (_basis(regions="5"), "recipe basis.x.regions: got 5; expected a list of region names"),
+        (
+            _basis(files='["aws_vms.csv"]'),
+            "recipe basis.x.files: got ['aws_vms.csv']; expected a table of provider",
+        ),
+        (_basis(name="5", as_of="2024-01-01"), "recipe basis.x.name: got 5; expected"),
+        # nothing to build: refused, never an empty catalog
+        ("", "recipe basis: got 'nothing'"),
+        ("x = 1\n", "recipe x: got 1; expected no such key; allowed here: basis"),
+        ('[[source]]\nfile = "aws_vms.csv"\n', "recipe source:"),
+        ("[basis]\n", "recipe basis: got {}"),
+        # an unknown key in a basis, with the keys it may have
+        (_basis(foo="1"), "recipe basis.x.foo: got 1; expected no such key; allowed here: name"),
+        # a basis that prices nothing, and why
+        (_basis(regions='["eu-nowhere"]'), "recipe basis.x.regions: got ['eu-nowhere']"),
+        # what the catalog would not find: a name it does not look up, a date that is not one,
+        # a spot basis that is not one
+        (_basis("AWS_Spot"), "recipe basis.AWS_Spot: got 'AWS_Spot'"),
+        (_basis(as_of='"last week"'), "recipe basis.x.as_of: got 'last week'"),
+        (_basis(as_of='"2024-13"'), "recipe basis.x.as_of: got '2024-13'"),
+        (
+            _basis(kind='"on-demand"', spot_basis='"x"'),
+            "recipe basis.x.spot_basis: got 'x'; expected the name of a spot basis",
+        ),
+        (_basis(kind='"spotty"'), "recipe basis.x.kind: got 'spotty'; expected one of"),
+        (_basis(files='{ aws = "missing.csv" }'), "recipe basis.x.files.aws: got '/"),
+        (_basis(files="{ aws = 5 }"), "recipe basis.x.files.aws: got 5"),
+        (_basis(files='{ a = "aws_vms.csv", b = "aws_vms.csv" }'), "recipe basis.x.files"),
+    ],
+)
+def test_a_bad_recipe_is_refused_naming_its_field(tmp_path, text: str, names: str) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "prices.toml"
+    code, stdout, err = cli("prices", "build", str(_recipe(tmp_path, text)), "-o", str(out))
+    assert code == 2, (stdout, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err + stdout
+    assert names in lines[0] and "; expected " in lines[0], lines[0]
+    assert not out.exists()  # no catalog, not even an empty one
+
+
+def test_what_the_builder_writes_the_catalog_loads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # a TOML date, and a name with a newline, quotes, a backslash and a control character
+    name = r'"AWS spot\nzone \"a\" \\ \u0001"'
+    recipe = _recipe(tmp_path, _basis(name=name, as_of="2024-01-02"))
+    out = tmp_path / "prices.toml"
+    code, _, err = cli("prices", "build", str(recipe), "-o", str(out))
+    assert code == 0, err
+    bases = {b["key"]: b for b in cli_json("prices", "bases", "--catalog", str(out))["bases"]}
+    assert bases["x"]["name"] == 'AWS spot\nzone "a" \\ \x01'
+    assert bases["x"]["as_of"] == "2024-01-02"
+
+
+def test_the_output_is_never_a_price_list_the_recipe_reads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    recipe = _recipe(tmp_path, _basis())
+    before = (tmp_path / "aws_vms.csv").read_bytes()
+    target = str(tmp_path / "aws_vms.csv")
+    code, _, err = cli("prices", "build", str(recipe), "-o", target, "--force")
+    assert code == 2 and "-o/--output" in err and "input being read" in err, err
+    assert (tmp_path / "aws_vms.csv").read_bytes() == before
