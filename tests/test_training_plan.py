@@ -393,3 +393,22 @@ def test_the_budget_verdict_agrees_with_the_printed_cost(budget_share: float) ->
     assert within == (budget_share > 1), verdicts
     if within:  # the p95 of the cost is well above 1.3 × the median: the warning says so
         assert any("pessimistic end" in t for t in verdicts), verdicts
+
+
+def test_a_distillation_teacher_s_weights_are_in_every_gpu_s_memory() -> None:
+    # Llama 3.1 8B (8,030,261,248 params, catalog) scoring tokens for Llama 2 7B on 64 A100s:
+    # the layout stays TP 1 × PP 1, so each GPU holds the whole teacher in BF16 beside the
+    # student's states: 8,030,261,248 × 2 B = 16.06 GB more per GPU.
+    import botec
+
+    args = {"model": "llama-2-7b", "tokens": "1T", "samples": 0}
+    alone = botec.train(**args)
+    taught = botec.train(teacher="llama-3.1-8b", **args)
+    assert taught.value("training_tensor_parallel") == alone.value("training_tensor_parallel") == 1
+    extra = taught.value("memory_per_gpu") - alone.value("memory_per_gpu")
+    assert extra == pytest.approx(8_030_261_248 * 2)
+    # a 405B teacher (810 GB in BF16) cannot sit whole on an 80 GB GPU: the layout splits it
+    big = botec.train(teacher="llama-3.1-405b", **args)
+    tp = big.value("training_tensor_parallel")
+    assert tp * big.value("pipeline_stages") >= 811e9 / 80e9
+    assert big.value("memory_per_gpu") <= 80e9

@@ -162,6 +162,7 @@ def layout_for_gpus(
     micro_batch: int = 1,
     gpus_per_node: int = 8,
     context_parallel: bool = True,
+    frozen_bytes: float = 0.0,
 ) -> Split:
     """The TP × CP × PP × DP split of ``gpus`` that fits ``usable_bytes`` per GPU with the least
     model parallelism (TP·CP·PP, then the least PP); if none fits, the one needing the least
@@ -170,6 +171,8 @@ def layout_for_gpus(
     optimizer over the DP × CP group, as Megatron's distributed optimizer does.
 
     ``shape`` gives layers, hidden_size, heads and seq_len; sequence parallelism goes with TP > 1.
+    ``frozen_bytes``: weights held beside the model and never trained (a distillation teacher),
+    split by TP and PP as the model is.
     """
     best: tuple[tuple[Any, ...], Split] | None = None
     layers = int(shape["layers"])
@@ -185,7 +188,7 @@ def layout_for_gpus(
                     seq / cp, micro_batch, shape["hidden_size"], shape["heads"], layers,
                     tp, share, pp, recompute, tp > 1,
                 )  # fmt: skip
-                total = states["total_bytes"] + acts
+                total = states["total_bytes"] + acts + frozen_bytes / (share * tp)
                 fits = total <= usable_bytes
                 key = (False, tp * cp * pp, pp, cp, total) if fits else (True, 0, 0, 0, total)
                 if best is None or key < best[0]:
@@ -237,6 +240,7 @@ class TrainingLayout:
     pp_comm_bytes_per_step: float
     notes: tuple[str, ...] = ()
     context_parallel: int = 1  # GPUs each sequence is split over (long context)
+    frozen_bytes: float = 0.0  # weights held but not trained (a distillation teacher's share)
 
 
 class LayoutModel(Protocol):
@@ -267,6 +271,7 @@ def smallest_layout(
     micro_batches: int | None = None,
     max_gpus: int = 4096,
     gpus_per_node: int = 8,
+    frozen_bytes: float = 0.0,
 ) -> TrainingLayout | None:
     """The layout with the fewest GPUs whose per-GPU memory fits; None if none within max_gpus.
 
@@ -275,6 +280,7 @@ def smallest_layout(
     least PP (TP inside a node first: Narayanan et al. 2021, takeaway 1). With ``model`` and no
     ``params``, params are its total; without ``model``, activations and TP/PP traffic are not
     counted. ``micro_batches`` per step per pipeline defaults to PP, the fewest that fill 1F1B.
+    ``frozen_bytes``: as :func:`layout_for_gpus` (a teacher's weights, split by TP and PP).
     """
     counts = {"seq_len": seq_len, "micro_batch": micro_batch, "max_gpus": max_gpus}
     counts |= {"gpus_per_node": gpus_per_node, "micro_batches": micro_batches}
@@ -298,6 +304,7 @@ def smallest_layout(
         env |= {"pipeline_stages": p, "data_parallel": 1, "micro_batches": micro_batches or p}
         env |= {"activation_bytes": ACTIVATION_BYTES, "activations": 0.0, "context_parallel": cp}
         env["score_values_per_key"] = SCORE_VALUES_PER_KEY
+        env["frozen_bytes"] = frozen_bytes / (share * t)  # a teacher's weights: no ZeRO or grads
         if shape is not None:
             env |= shape | {"seq_len": seq_len / cp}  # each GPU holds 1/CP of a sequence
             env["activation_bytes_per_layer"] = _eval(per_layer, env)
@@ -360,14 +367,13 @@ def _fewest_data_parallel(
     # total(d) = fixed + sharded / d: solve for the least d, then step past rounding.
     parts = [_eval(f, env) for f in _STATE_FORMULAS]
     sharded = sum(part for part, flag in zip(parts, flags, strict=True) if flag)
-    fixed = sum(parts) - sharded + env["activations"]
+    fixed = sum(parts) - sharded + env["activations"] + env.get("frozen_bytes", 0.0)
     if fixed > usable or (sharded and fixed >= usable):
         return None
     d = max(1, math.ceil(sharded / (usable - fixed))) if sharded else 1
-    while (
-        sum(_eval(f, env | {"data_parallel": d}) for f in _STATE_FORMULAS)
-        > usable - env["activations"]
-    ):  # rounding at the boundary
+    while sum(_eval(f, env | {"data_parallel": d}) for f in _STATE_FORMULAS) > usable - env[
+        "activations"
+    ] - env.get("frozen_bytes", 0.0):  # rounding at the boundary
         d += 1
     return d
 
@@ -382,8 +388,9 @@ def _layout(env: dict[str, Any], usable: float, with_model: bool, recompute: str
     if with_model:
         env["tp_all_reduces_per_layer"] = 6 if recompute == "full" else 4
         tp_comm, pp_comm, notes = _eval(TP_COMM_BYTES, env), _eval(PP_COMM_BYTES, env), ()
-    acts = float(env["activations"])
+    acts, frozen = float(env["activations"]), float(env.get("frozen_bytes", 0.0))
     return TrainingLayout(
-        t, p, d, t * cp * p * d, weights, grads, opt, acts, weights + grads + opt + acts, usable,
-        float(_eval(DP_COMM_BYTES, env)), float(tp_comm), float(pp_comm), notes, cp,
+        t, p, d, t * cp * p * d, weights, grads, opt, acts, weights + grads + opt + acts + frozen,
+        usable, float(_eval(DP_COMM_BYTES, env)), float(tp_comm), float(pp_comm), notes, cp,
+        frozen,
     )  # fmt: skip

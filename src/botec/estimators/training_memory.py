@@ -81,8 +81,10 @@ __all__ = [
     "PP_COMM_BYTES",
     "RECOMPUTE",
     "SHARDING",
+    "TEACHER_WEIGHTS_PER_GPU",
     "TP_COMM_BYTES",
     "TRAINING_BYTES_PER_GPU",
+    "TRAINING_BYTES_PER_GPU_WITH_TEACHER",
     "WEIGHT_BYTES_PER_GPU",
     "LayoutModel",
     "LoraMemory",
@@ -115,6 +117,25 @@ TRAINING_BYTES_PER_GPU = Formula(
     "buffers, which the usable-memory fraction covers.",
     headline=True,
 )
+TEACHER_WEIGHTS_PER_GPU = Formula(
+    "teacher_weight_bytes_per_gpu",
+    "teacher_total_params * teacher_bytes_per_param "
+    "/ (training_tensor_parallel * pipeline_parallel)",
+    "B",
+    "Distillation teacher's weights per GPU",
+    "Every GPU that trains the student also runs the teacher's forward pass, so it holds its share "
+    "of the teacher's weights (split by TP and PP as the student is; frozen: no gradients or "
+    "optimizer states, and no ZeRO sharding).",
+)
+TRAINING_BYTES_PER_GPU_WITH_TEACHER = Formula(
+    "memory_per_gpu",
+    "model_state_bytes_per_gpu + activation_bytes_per_gpu + teacher_weight_bytes_per_gpu",
+    "B",
+    "Training memory per GPU",
+    "Model states, activations and the teacher's weights; excludes CUDA context, allocator "
+    "fragmentation and temporary buffers, which the usable-memory fraction covers.",
+    headline=True,
+)
 MEMORY_UTILIZATION = Formula(
     "training_memory_utilization",
     "memory_per_gpu / (gpu_memory * usable_memory_fraction)",
@@ -131,13 +152,22 @@ def training_memory_per_gpu(
     activation_bytes_per_gpu: Value,
     gpu_memory: Value,
     usable_memory_fraction: Value,
+    teacher_weight_bytes_per_gpu: Value | None = None,
 ) -> tuple[Value, Value]:
     """Total per GPU and the share of usable memory it needs (above 1: it does not fit)."""
-    total = sheet.step(
-        TRAINING_BYTES_PER_GPU,
-        model_state_bytes_per_gpu=states.total,
-        activation_bytes_per_gpu=activation_bytes_per_gpu,
-    )
+    if teacher_weight_bytes_per_gpu is None:
+        total = sheet.step(
+            TRAINING_BYTES_PER_GPU,
+            model_state_bytes_per_gpu=states.total,
+            activation_bytes_per_gpu=activation_bytes_per_gpu,
+        )
+    else:
+        total = sheet.step(
+            TRAINING_BYTES_PER_GPU_WITH_TEACHER,
+            model_state_bytes_per_gpu=states.total,
+            activation_bytes_per_gpu=activation_bytes_per_gpu,
+            teacher_weight_bytes_per_gpu=teacher_weight_bytes_per_gpu,
+        )
     ratio = sheet.step(
         MEMORY_UTILIZATION,
         memory_per_gpu=total,

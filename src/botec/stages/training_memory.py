@@ -139,6 +139,21 @@ def memory_per_gpu(ctx: Context, t: TrainingSection, spec: Any, gpu: Any) -> Non
     _layout_memory_per_gpu(ctx, t, spec, gpu, params_total, shape, cite, gpu_memory, usable)
 
 
+# A distillation teacher's weights are held in 16 bits: it only scores tokens (no gradients or
+# optimizer states), as the BF16 checkpoints distillation runs load.
+TEACHER_BYTES_PER_PARAM = 2
+
+
+def _teacher_bytes(t: TrainingSection) -> float:
+    """A distillation teacher's weights, in bytes (0 without one): every expert of an MoE."""
+    if not t.teacher:
+        return 0.0
+    from botec.modelspec import resolve_model
+
+    params = resolve_model(t.teacher, "training.teacher").params_total
+    return float(params) * TEACHER_BYTES_PER_PARAM
+
+
 def _layout_memory_per_gpu(
     ctx: Context,
     t: TrainingSection,
@@ -159,7 +174,7 @@ def _layout_memory_per_gpu(
     split = tm.layout_for_gpus(
         t.gpus, params_total, shape, gpu.usable_bytes * float(usable.value),
         convention=convention, sharding=t.zero_stage, recompute=t.recompute,
-        micro_batch=t.micro_batch,
+        micro_batch=t.micro_batch, frozen_bytes=_teacher_bytes(t),
     )  # fmt: skip
     tp, pp = split.tensor_parallel, split.pipeline_parallel
     dp, cp = split.data_parallel, split.context_parallel
@@ -187,7 +202,22 @@ def _layout_memory_per_gpu(
         "micro_batches": stages,
     }
     acts = tm.activations(sheet, layout_shape, t.recompute, tp > 1)
-    total, ratio = tm.training_memory_per_gpu(sheet, states, acts, gpu_memory, usable)
+    teacher = None
+    if t.teacher:
+        teacher = sheet.step(
+            tm.TEACHER_WEIGHTS_PER_GPU,
+            teacher_total_params=sheet.input(
+                "teacher_total_params", _teacher_bytes(t) / TEACHER_BYTES_PER_PARAM, "params",
+                "Teacher's parameters (every expert)", "catalog: the teacher's model entry",
+            ),
+            teacher_bytes_per_param=sheet.input(
+                "teacher_bytes_per_param", TEACHER_BYTES_PER_PARAM, "B/param",
+                "Bytes per teacher weight (BF16)", "a frozen 16-bit teacher",
+            ),
+            training_tensor_parallel=sheet.inputs["training_tensor_parallel"],
+            pipeline_parallel=share,
+        )  # fmt: skip
+    total, ratio = tm.training_memory_per_gpu(sheet, states, acts, gpu_memory, usable, teacher)
     layout = (
         f"TP {tp} × {f'CP {cp} × ' if cp > 1 else ''}PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, "
         f"{t.recompute} recomputation)"
@@ -225,6 +255,7 @@ def fitting_counts(
         return tm.layout_for_gpus(
             count, params_total, shape, gpu.usable_bytes * usable, convention=_convention(t),
             sharding=t.zero_stage, recompute=t.recompute, micro_batch=t.micro_batch,
+            frozen_bytes=_teacher_bytes(t),
         ).fits  # fmt: skip
 
     least = _least_layout(t, spec, gpu, params_total, shape)
@@ -246,6 +277,7 @@ def _least_layout(
         recompute=t.recompute,
         seq_len=int(shape["seq_len"]),
         micro_batch=t.micro_batch,
+        frozen_bytes=_teacher_bytes(t),
     )
 
 
