@@ -412,3 +412,29 @@ def test_a_distillation_teacher_s_weights_are_in_every_gpu_s_memory() -> None:
     tp = big.value("training_tensor_parallel")
     assert tp * big.value("pipeline_stages") >= 811e9 / 80e9
     assert big.value("memory_per_gpu") <= 80e9
+
+
+def test_an_fp32_run_holds_fp32_weights_gradients_and_activations() -> None:
+    # FP32 Adam: 4 B weights + 4 B gradients + 8 B moments (ZeRO-1 shards the moments over 64):
+    # 6,738,415,616 × (4 + 4 + 8/64) B = 54.75 GB of states, against mixed precision's
+    # 6,738,415,616 × (2 + 2 + 12/64) B = 28.22 GB; activations double (4 B, not 2).
+    import botec
+
+    args = {"model": "llama-2-7b", "tokens": "1T", "samples": 0}
+    mixed = botec.train(**args)
+    fp32 = botec.train(precision="fp32", **args)
+    n = 6_738_415_616
+    assert fp32.value("model_state_bytes_per_gpu") == pytest.approx(n * (4 + 4 + 8 / 64))
+    assert mixed.value("model_state_bytes_per_gpu") == pytest.approx(n * (2 + 2 + 12 / 64))
+    assert fp32.value("activation_bytes_per_gpu") == pytest.approx(
+        2 * mixed.value("activation_bytes_per_gpu")
+    )
+
+
+@pytest.mark.parametrize("precision", ["int4", "q4_k_m", "int8"])
+def test_nothing_trains_in_an_integer_weight_format(precision: str) -> None:
+    import botec
+
+    with pytest.raises(botec.BotecInputError) as err:
+        botec.train(model="llama-2-7b", precision=precision, samples=0)
+    assert err.value.field == "training.precision" and "qlora" in err.value.allowed

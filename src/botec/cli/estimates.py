@@ -108,9 +108,9 @@ TRAIN = Table(
         Opt(
             "--optimizer",
             "Model-state convention: bytes per parameter of weights, gradients and optimizer "
-            "(mixed-adam = the ZeRO paper's 16, mixed-adam-fp32-grads = seed 002's 18).",
+            "(mixed-adam = the ZeRO paper's 16, the default; fp32-adam with --precision fp32; "
+            "mixed-adam-fp32-grads = seed 002's 18).",
             type=click.Choice(get_args(Optimizer)),
-            show_default=True,
         ),
         Opt(
             "--finetune",

@@ -81,7 +81,7 @@ def train(
     seq_len: Quantity | None = None,
     zero: int = 1,
     recompute: Recompute = "selective",
-    optimizer: Optimizer = "mixed-adam",
+    optimizer: Optimizer | None = None,
     finetune: Finetune = "full",
     lora_rank: int = 16,
     lora_targets: Names = "q,k,v,o",

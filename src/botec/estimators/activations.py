@@ -122,6 +122,11 @@ def activations(
 
 
 def training_activation_bytes(sheet: Sheet) -> Value:
+    """Bytes per activation value: BF16's 2, unless the stage recorded its precision's own (an
+    FP32 run's 4) first."""
+    existing = sheet.inputs.get("training_activation_bytes")
+    if existing is not None:
+        return existing
     return sheet.constant(
         "training_activation_bytes",
         ACTIVATION_BYTES,
@@ -142,6 +147,7 @@ def activation_bytes(
     micro_batches: float | None = None,
     recompute: str = "none",
     sequence_parallel: bool = False,
+    bytes_per_value: float = ACTIVATION_BYTES,
 ) -> float:
     """Activations per GPU (first pipeline stage); micro_batches defaults to pipeline_parallel."""
     env = {
@@ -149,7 +155,7 @@ def activation_bytes(
         "heads": heads, "layers": layers, "tensor_parallel": tensor_parallel,
         "pipeline_parallel": pipeline_parallel,
         "micro_batches": pipeline_parallel if micro_batches is None else micro_batches,
-        "activation_bytes": ACTIVATION_BYTES, "score_values_per_key": SCORE_VALUES_PER_KEY,
+        "activation_bytes": bytes_per_value, "score_values_per_key": SCORE_VALUES_PER_KEY,
     }  # fmt: skip
     formula = _activation_formula(recompute, sequence_parallel)
     env["activation_bytes_per_layer"] = _eval(formula, env)

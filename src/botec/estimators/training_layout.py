@@ -163,6 +163,7 @@ def layout_for_gpus(
     gpus_per_node: int = 8,
     context_parallel: bool = True,
     frozen_bytes: float = 0.0,
+    activation_bytes_per_value: float = ACTIVATION_BYTES,
 ) -> Split:
     """The TP × CP × PP × DP split of ``gpus`` that fits ``usable_bytes`` per GPU with the least
     model parallelism (TP·CP·PP, then the least PP); if none fits, the one needing the least
@@ -186,7 +187,7 @@ def layout_for_gpus(
                 states = model_state_bytes(params, convention, sharding, dp * cp, tp, share)
                 acts = activation_bytes(
                     seq / cp, micro_batch, shape["hidden_size"], shape["heads"], layers,
-                    tp, share, pp, recompute, tp > 1,
+                    tp, share, pp, recompute, tp > 1, activation_bytes_per_value,
                 )  # fmt: skip
                 total = states["total_bytes"] + acts + frozen_bytes / (share * tp)
                 fits = total <= usable_bytes
@@ -272,6 +273,7 @@ def smallest_layout(
     max_gpus: int = 4096,
     gpus_per_node: int = 8,
     frozen_bytes: float = 0.0,
+    activation_bytes_per_value: float = ACTIVATION_BYTES,
 ) -> TrainingLayout | None:
     """The layout with the fewest GPUs whose per-GPU memory fits; None if none within max_gpus.
 
@@ -302,7 +304,8 @@ def smallest_layout(
         share = stage_share(model.layers, p) if model is not None else p
         env = _state_env(c, flags) | {"params": n, "tensor_parallel": t, "pipeline_parallel": share}
         env |= {"pipeline_stages": p, "data_parallel": 1, "micro_batches": micro_batches or p}
-        env |= {"activation_bytes": ACTIVATION_BYTES, "activations": 0.0, "context_parallel": cp}
+        env |= {"activation_bytes": activation_bytes_per_value, "activations": 0.0}
+        env["context_parallel"] = cp
         env["score_values_per_key"] = SCORE_VALUES_PER_KEY
         env["frozen_bytes"] = frozen_bytes / (share * t)  # a teacher's weights: no ZeRO or grads
         if shape is not None:

@@ -122,9 +122,21 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
         seed_memory(ctx, t, sheet.inputs.get("total_params") or params, gpu)
 
 
+# Integer and block-quantised weight formats serve models; nothing trains in them (gradients
+# need a float type). QLoRA's 4-bit base is --finetune qlora, its adapters train in BF16.
+NOT_TRAINED_IN = ("int8", "int4", "q8-0", "q4-0", "q4-k-m")
+
+
 def _peak(ctx: Context, t: TrainingSection, gpu: Any) -> Value:
     """The GPU's dense peak at the compute precision: the scenario's, else the catalog's."""
-    compute = ctx.catalog.precision(t.precision, "training.precision").compute_dtype
+    precision = ctx.catalog.precision(t.precision, "training.precision")
+    if precision.key in NOT_TRAINED_IN:
+        raise BotecInputError(
+            "training.precision", t.precision,
+            "a precision training computes in: fp32, bf16, fp16, fp8 (fp4 where the GPU has FP4 "
+            "tensor cores); for a 4-bit frozen base with BF16 adapters use --finetune qlora",
+        )  # fmt: skip
+    compute = precision.compute_dtype
     peak_value = t.peak_flops or gpu.peak_for(compute, "training.precision")
     return ctx.sheet.input(
         "training_peak_flop_per_s",

@@ -21,9 +21,25 @@ from botec.stages.context import Context
 _CONVENTION_ALIASES = {"zero-16": "mixed-adam", "seed-18": "mixed-adam-fp32-grads"}
 
 
+def _fp32(t: TrainingSection) -> bool:
+    """A run that computes in FP32 (4-byte weights and activations), not mixed precision."""
+    from botec.catalog import load_catalog
+
+    return load_catalog().precision(t.precision, "training.precision").bytes_per_param >= 4
+
+
 def _convention(t: TrainingSection) -> str:
-    """The training_memory convention key the scenario's memory_convention names."""
+    """The training_memory convention key the scenario's memory_convention names; an FP32 run
+    without one keeps FP32 weights, gradients and Adam moments (4 + 4 + 8 B) rather than mixed
+    precision's BF16 copies beside FP32 masters."""
+    if _fp32(t) and "memory_convention" not in t.model_fields_set:
+        return "fp32-adam"
     return _CONVENTION_ALIASES.get(t.memory_convention, t.memory_convention)
+
+
+def _activation_bytes(t: TrainingSection) -> int:
+    """Bytes per activation value: 4 in an FP32 run, else BF16's 2."""
+    return 4 if _fp32(t) else 2
 
 
 def _seed_convention(t: TrainingSection) -> memory.TrainingMemoryConvention:
@@ -175,6 +191,7 @@ def _layout_memory_per_gpu(
         t.gpus, params_total, shape, gpu.usable_bytes * float(usable.value),
         convention=convention, sharding=t.zero_stage, recompute=t.recompute,
         micro_batch=t.micro_batch, frozen_bytes=_teacher_bytes(t),
+        activation_bytes_per_value=_activation_bytes(t),
     )  # fmt: skip
     tp, pp = split.tensor_parallel, split.pipeline_parallel
     dp, cp = split.data_parallel, split.context_parallel
@@ -201,6 +218,9 @@ def _layout_memory_per_gpu(
         "pipeline_parallel": share,
         "micro_batches": stages,
     }
+    if _fp32(t):  # before activations() records BF16's 2 bytes
+        sheet.constant("training_activation_bytes", 4, "B/token-dim", "Bytes per activation value",
+                       "FP32: 4 bytes for each token's each hidden dim")  # fmt: skip
     acts = tm.activations(sheet, layout_shape, t.recompute, tp > 1)
     teacher = None
     if t.teacher:
@@ -255,7 +275,7 @@ def fitting_counts(
         return tm.layout_for_gpus(
             count, params_total, shape, gpu.usable_bytes * usable, convention=_convention(t),
             sharding=t.zero_stage, recompute=t.recompute, micro_batch=t.micro_batch,
-            frozen_bytes=_teacher_bytes(t),
+            frozen_bytes=_teacher_bytes(t), activation_bytes_per_value=_activation_bytes(t),
         ).fits  # fmt: skip
 
     least = _least_layout(t, spec, gpu, params_total, shape)
@@ -278,6 +298,7 @@ def _least_layout(
         seq_len=int(shape["seq_len"]),
         micro_batch=t.micro_batch,
         frozen_bytes=_teacher_bytes(t),
+        activation_bytes_per_value=_activation_bytes(t),
     )
 
 
