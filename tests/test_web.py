@@ -141,3 +141,157 @@ def test_botec_web_warns_when_bound_beyond_loopback(monkeypatch: pytest.MonkeyPa
     assert code == 0 and "warning" in err and calls[0]["port"] == 8123
     code, _, err = cli("web")
     assert code == 0 and "warning" not in err and calls[1]["host"] == "127.0.0.1"
+
+
+# -- what a request's set, vary and parameters may name (red-team findings) ------------------------
+
+USERS = {"users": {"daily_active_users": "1M", "requests_per_user_per_day": 5}}
+TRAINING = {"training": {"model": "llama-2-7b"}}
+CONFIG = SCENARIOS.parent / "tests" / "data" / "configs" / "llama-2-7b.json"
+
+
+def _error(response) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code == 422, response.text[:500]
+    return response.json()["error"]
+
+
+def _catalog_bodies(path: str) -> list[tuple[str, dict]]:
+    item = f"catalog={path}"
+    return [
+        ("/api/report", {"scenario": USERS, "set": [item], "samples": 0}),
+        ("/api/sweep", {"scenario": USERS, "set": [item], "vary": ["dau=1M,2M"]}),
+        ("/api/compare", {"scenario": TRAINING, "set": [item], "gpus": ["h100-sxm"]}),
+        ("/api/sweep", {"scenario": USERS, "vary": [f"{item},/other.toml"]}),
+        ("/api/sweep", {"scenario": USERS, "vary": ["catalog.x=1,2"]}),
+    ]
+
+
+def test_set_and_vary_cannot_name_a_catalog_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # a readable TOML catalog, the server's /etc/passwd and no file at all answer alike: the
+    # server opens none of them (a difference would tell what exists on the server)
+    real = tmp_path / "mine.toml"
+    real.write_text('[hardware.x]\nname = "X"\n')
+    answers = []
+    for path in (str(real), "/etc/passwd", str(tmp_path / "none.toml")):
+        for url, body in _catalog_bodies(path):
+            error = _error(CLIENT.post(url, json=body))
+            key = "vary" if "vary" in body and "set" not in body else "set"
+            assert error["field"] == key and "catalog" in error["value"], error
+            assert "TOML" not in error["message"] and "no file paths" in error["allowed"]
+            answers.append(json.dumps(error).replace(path, "PATH"))
+    assert answers[:5] == answers[5:10] == answers[10:]
+    # a whole section set as a table reaches the catalog path too, and spelt with spaces
+    for item in (" catalog = '/etc/passwd'", "catalog={a=1}"):
+        body = {"scenario": USERS, "set": [item], "samples": 0}
+        assert _error(CLIENT.post("/api/report", json=body))["field"] == "set"
+
+
+def test_set_and_vary_cannot_name_a_model_file_or_the_hub(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from botec.modelspec import hub
+
+    fetched: list[str] = []
+    monkeypatch.setattr(hub, "from_hf_hub", lambda name, *a, **k: fetched.append(name))
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / "config.json").write_text(CONFIG.read_text())  # a config the CLI would read
+    answers = []
+    for path in (str(folder / "config.json"), str(tmp_path / "none" / "config.json")):
+        body = {"scenario": TRAINING, "vary": [f"training.model={path},llama-2-7b"]}
+        error = _error(CLIENT.post("/api/sweep", json=body))
+        assert error["field"] == "vary" and error["value"] == body["vary"][0]
+        assert "catalog model" in error["allowed"]
+        answers.append(json.dumps(error).replace(path, "PATH"))
+    assert answers[0] == answers[1]
+    hf = "training.model=hf:meta-llama/Llama-2-7b-hf,llama-2-7b"
+    error = _error(CLIENT.post("/api/sweep", json={"scenario": TRAINING, "vary": [hf]}))
+    assert error["field"] == "vary" and error["value"] == hf
+    # set, in each spelling that puts a name in a model field (TOML text, a section table)
+    for item in ('training.model="config.json"', "training={model='/x/config.json'}",
+                 "training.teacher=hf:owner/name", "serving.model=X.JSON"):  # fmt: skip
+        for url, extra in (("/api/report", {}), ("/api/sweep", {"vary": ["gpus=8,16"]}),
+                           ("/api/compare", {"gpus": ["h100-sxm"]})):  # fmt: skip
+            body = {"scenario": TRAINING, "set": [item], "samples": 0, **extra}
+            error = _error(CLIENT.post(url, json=body))
+            assert error["field"] == "set" and error["value"] == item, (url, error)
+    assert fetched == []
+    # a catalog model still sweeps, and still sets
+    body = {"scenario": TRAINING, "vary": ["training.model=llama-2-7b,llama-2-13b"]}
+    assert CLIENT.post("/api/sweep", json=body).status_code == 200
+    body = {"scenario": TRAINING, "set": ["training.model=llama-2-13b"], "samples": 0}
+    assert CLIENT.post("/api/report", json=body).status_code == 200
+
+
+def test_a_bare_folder_name_is_not_read_as_a_model(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # resolve_model reads NAME/config.json for a folder in the working directory: the CLI's
+    # convenience, never the server's (nor '.' and '..', the folders every directory has)
+    (tmp_path / "mymodel").mkdir()
+    (tmp_path / "mymodel" / "config.json").write_text(CONFIG.read_text())
+    (tmp_path / "config.json").write_text(CONFIG.read_text())
+    monkeypatch.chdir(tmp_path)
+    for name in ("mymodel", "%2E"):  # '.' itself: the client would drop it from the path
+        error = _error(CLIENT.get(f"/api/models/{name}"))
+        assert error["field"] == "name" and error["value"] in ("mymodel", ".")
+    for name in ("mymodel", "."):
+        error = _error(CLIENT.post("/api/train", json={"model": name, "tokens": "1T"}))
+        assert error["field"] == "model" and error["value"] == name
+        body = {"params": "7B", "tokens": "1T", "teacher": name}
+        assert _error(CLIENT.post("/api/train", json=body))["field"] == "teacher"
+        scenario = {"training": {"model": name, "tokens": "1T", "gpus": 64}}
+        error = _error(CLIENT.post("/api/report", json={"scenario": scenario, "samples": 0}))
+        assert error["field"] == "scenario.training.model" and error["value"] == name
+        body = {"scenario": TRAINING, "vary": [f"training.model=llama-2-7b,{name}"]}
+        assert _error(CLIENT.post("/api/sweep", json=body))["field"] == "vary"
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/sweep", {"scenario": USERS, "set": [5], "vary": ["dau=1M,2M"]}),
+        ("/api/sweep", {"scenario": USERS, "set": [None], "vary": ["dau=1M,2M"]}),
+        ("/api/sweep", {"scenario": USERS, "set": 5, "vary": ["dau=1M,2M"]}),
+        ("/api/compare", {"scenario": TRAINING, "set": [5], "gpus": ["h100-sxm"]}),
+        ("/api/report", {"scenario": USERS, "set": ["users.x=" + "[" * 5000 + "]" * 5000]}),
+    ],
+)
+def test_set_must_be_a_list_of_overrides_on_every_endpoint(url: str, body: dict) -> None:
+    error = _error(CLIENT.post(url, json=body))
+    assert error["field"] == "set"
+    assert "section.field=value" in error["allowed"] or "nested" in error["allowed"]
+
+
+@pytest.mark.parametrize(
+    ("command", "body"),
+    [
+        ("speech", {"model": False, "gpu": False}),
+        ("tts", {"model": False, "gpu": False}),
+        ("embed", {"model": False, "documents": "1M"}),
+        ("train", {"params": "7B", "tokens": "1T", "recompute": False}),
+    ],
+)
+def test_false_is_not_a_name(command: str, body: dict) -> None:
+    # a command takes False as "not given": the default model ran under the title "False"
+    error = _error(CLIENT.post(f"/api/{command}", json={**body, "samples": 0}))
+    assert error["field"] in body and error["value"] is False
+    assert "text" in error["allowed"] or "one of" in error["allowed"]
+
+
+def test_errors_name_the_requests_keys_not_the_clis_flags() -> None:
+    sweeps = [
+        ({"vary": ["nope=1,2"]}, "vary"),
+        ({"vary": ["dau=1M,2M"], "results": ["nope"]}, "results"),
+        ({"vary": ["dau=1M,2M"], "set": ["x"]}, "set"),
+    ]
+    for extra, key in sweeps:
+        error = _error(CLIENT.post("/api/sweep", json={"scenario": USERS, **extra}))
+        assert error["field"] == key and "--" not in error["message"], error
+    error = _error(CLIENT.post("/api/report", json={"scenario": USERS, "set": ["x"]}))
+    assert error["field"] == "set"
+    body = {"scenario": USERS, "gpus": ["h100-sxm"], "samples": 0}
+    assert _error(CLIENT.post("/api/compare", json=body))["field"] == "scenario"
+    # pydantic's "exceeded maximum size" said as the whole number it should be
+    error = _error(CLIENT.post("/api/train", json={"params": "7B", "tokens": "1T", "gpus": 1e300}))
+    assert error["field"] == "gpus" and "a whole number" in error["allowed"]
+    assert "Unable to parse" not in error["message"]
+    scenario = {"training": {"params": "7B", "tokens": "1T", "gpus": 1e300}}
+    error = _error(CLIENT.post("/api/report", json={"scenario": scenario, "samples": 0}))
+    assert error["field"] == "training.gpus" and "a whole number" in error["allowed"]

@@ -20,16 +20,15 @@ from botec.web.errors import error_body, with_error_schema
 from botec.web.lookups import catalog_endpoints
 from botec.web.page import page_endpoints
 from botec.web.requests import (
-    MODEL_FIELDS,
     OBJECT_BODY,
     BodyTooLarge,
     TooSlow,
-    no_files,
     read_json,
     read_scenario,
     run_command,
     sampling,
 )
+from botec.web.safety import MODEL_FIELDS, check_model, read_overrides, read_vary
 
 ESTIMATES = (
     "memory",
@@ -189,10 +188,7 @@ def _estimates(app: FastAPI) -> None:
     )
     async def report(request: Request) -> Response:
         body = await read_json(request)
-        scenario = read_scenario(body)
-        overrides = body.get("set", [])
-        if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
-            raise BotecInputError("set", overrides, "a list of 'section.field=value' strings")
+        scenario, overrides = read_scenario(body), read_overrides(body)
         sheet = await run_command(
             commands.report, scenario=scenario, overrides=overrides, **sampling(body)
         )
@@ -212,8 +208,7 @@ def _estimate_endpoint(app: FastAPI, name: str) -> None:
         if unknown:
             raise BotecInputError(unknown[0], body[unknown[0]], f"one of {', '.join(params)}")
         values = {k: v for k, v in body.items() if k in params}
-        for key in MODEL_FIELDS:
-            no_files(key, values.get(key))
+        _check_values(func, values, commands.FIELDS[name])
         try:
             sheet = await run_command(func, **values, **sampling(body))
             return _sheet_json(sheet, body.get("histograms") is True)
@@ -222,6 +217,38 @@ def _estimate_endpoint(app: FastAPI, name: str) -> None:
 
     estimate.__doc__ = (func.__doc__ or "").split("\n\n")[0]
     app.post(f"/api/{name}", summary=f"botec {name}", openapi_extra=OBJECT_BODY)(estimate)
+
+
+def _check_values(func: Any, values: dict[str, Any], fields: dict[str, tuple[str, ...]]) -> None:
+    """A command's parameters as a request sends them: true/false only for a switch (a command
+    takes False as "not given", so "model": false would run the default model and title it
+    "False"), and models by catalog name (``fields``: the scenario fields each one fills)."""
+    signature = inspect.signature(func).parameters
+    for key, value in values.items():
+        if isinstance(value, bool) and "bool" not in str(signature[key].annotation):
+            raise BotecInputError(key, value, _expected(func, str(signature[key].annotation)))
+    for key in MODEL_FIELDS:
+        for path in fields.get(key, ()):
+            check_model(key, values.get(key), values.get(key), path)
+
+
+def _expected(func: Any, annotation: str) -> str:
+    """What a parameter takes, in a request's words (its annotation is text: postponed)."""
+    import typing
+
+    bare = annotation.removesuffix(" | None")
+    choices = typing.get_args(func.__globals__.get(bare))  # a Literal alias: its values
+    if choices:
+        return "one of " + ", ".join(str(c) for c in choices)
+    if bare == "Names":
+        return "a name (text), names separated by commas, or a list of names"
+    if "Quantity" in bare:
+        return "a number, or a quantity as text such as '7B' or '40%'"
+    if "int" in bare:  # before str: gpus takes 64 or '64'
+        return "a whole number"
+    if "str" in bare:
+        return "a name (text in quotes)"
+    return "a value other than true or false"
 
 
 # -- scenario files: sweep, compare, validate, examples, schema ------------------------------------
@@ -246,10 +273,10 @@ def _scenarios(app: FastAPI) -> None:
         grid = await run_command(
             commands.sweep,
             scenario=read_scenario(body),
-            vary=body.get("vary", []),
+            vary=read_vary(body),
             points=body.get("points", commands.DEFAULT_POINTS),
             results=body.get("results"),
-            overrides=body.get("set", []),
+            overrides=read_overrides(body),
             catalog_files=sampling(body)["catalog_files"],
             progress=bounded,
         )
@@ -273,7 +300,7 @@ def _scenarios(app: FastAPI) -> None:
             scenario=read_scenario(body),
             gpus=names,
             budget=body.get("budget"),
-            overrides=body.get("set", []),
+            overrides=read_overrides(body),
             **sampling(body),
         )
         return json.loads(render_compare(options, "json"))

@@ -7,10 +7,44 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 
+# The CLI's names for what a request sends under its own JSON key ("--vary dau" -> "vary dau").
+REQUEST_KEYS = {
+    "--vary": "vary",
+    "--result": "results",
+    "--gpu": "gpus",
+    "overrides": "set",
+    "FILE": "scenario",  # a request sends its scenario, never a file
+}
+# CLI flags inside the text of what is allowed, as a request says them.
+REQUEST_WORDS = (
+    ("--catalog FILE with", "the request's 'catalog' entries with"),
+    ("--result columns", "results"),
+    ("--result", "results"),
+    ("--vary", "vary"),
+)
+# pydantic's words where botec.scenario.loading.expected_text has none of its own yet.
+PLAIN_WORDS = {
+    "Unable to parse input string as an integer, exceeded maximum size": (
+        "a whole number (this one is too large)"
+    ),
+}
+
+
+def in_request_terms(exc: BotecInputError) -> tuple[str, str]:
+    """The field and what is allowed, with the CLI's flags named as the request's keys."""
+    head, space, rest = exc.field.partition(" ")
+    field = REQUEST_KEYS.get(head, head) + space + rest
+    allowed = PLAIN_WORDS.get(exc.allowed, exc.allowed)
+    for flag, key in REQUEST_WORDS:
+        allowed = allowed.replace(flag, key)
+    return field, allowed
+
 
 def error_body(exc: BotecInputError, where: str = "") -> dict[str, Any]:
-    """The JSON body of a refused request: the same field / value / allowed as the CLI's."""
-    field = f"{where}.{exc.field}" if where and not exc.field.startswith(where) else exc.field
+    """The JSON body of a refused request: the same field / value / allowed as the CLI's, with
+    the CLI's flags named as the request's JSON keys."""
+    field, allowed = in_request_terms(exc)
+    field = f"{where}.{field}" if where and not field.startswith(where) else field
     plain = exc.value is None or isinstance(exc.value, int | float | str | bool)
     if isinstance(exc.value, float) and not math.isfinite(exc.value):
         plain = False  # JSON has no NaN or Infinity: the refused value is sent as its text
@@ -19,8 +53,8 @@ def error_body(exc: BotecInputError, where: str = "") -> dict[str, Any]:
         "error": {
             "field": field,
             "value": value,
-            "allowed": exc.allowed,
-            "message": f"{field}: got {exc.value!r}; expected {exc.allowed}",
+            "allowed": allowed,
+            "message": f"{field}: got {exc.value!r}; expected {allowed}",
         }
     }
 

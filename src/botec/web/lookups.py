@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from botec import commands
-from botec.core.errors import BotecInputError
+from botec.web.safety import check_model
 
 
 def catalog_endpoints(app: FastAPI) -> None:
@@ -34,8 +34,7 @@ def catalog_endpoints(app: FastAPI) -> None:
 
     @app.get("/api/models/{name}", summary="One model's shape with its source")
     async def model(name: str) -> dict[str, Any]:
-        if name.startswith("hf:") or "/" in name or name.endswith(".json"):
-            raise BotecInputError("name", name, "a catalog model name (no files or downloads here)")
+        check_model("name", name, name, "serving.model")  # read as resolve_model reads a model
         return json.loads(view.render_model(commands.models_show(name), "json"))
 
     @app.get("/api/prices", summary="The price bases, with their dates and sources")

@@ -15,6 +15,7 @@ from botec import commands
 from botec.core.errors import BotecInputError
 from botec.core.safe_io import check_depth
 from botec.web import limits
+from botec.web.safety import check_scenario
 
 # The estimate endpoints read their body themselves (one json.loads, no model walk): its schema
 # for the docs is stated here.
@@ -82,32 +83,6 @@ async def run_command(func: Any, /, **kwargs: Any) -> Any:
         ) from None
 
 
-MODEL_FIELDS = ("model", "teacher")  # names a local config.json or hf:owner/name could hide in
-
-
-def no_files(where: str, value: Any) -> None:
-    """A model name from a request is a catalog name: the server reads no files a request names
-    and fetches nothing (a config.json or hf:owner/name works from the CLI)."""
-    if isinstance(value, str) and (
-        value.startswith("hf:") or "/" in value or "\\" in value or value.endswith(".json")
-    ):
-        raise BotecInputError(where, value, "a catalog model name (botec models list)")
-
-
-def checked_scenario(scenario: dict[str, Any]) -> dict[str, Any]:
-    """A request's scenario: its own catalog entries come as the body's ``catalog`` mapping, not
-    as a file path, and its models by catalog name."""
-    if "catalog" in scenario:
-        raise BotecInputError(
-            "scenario.catalog", scenario["catalog"], "no file paths: send entries as 'catalog'"
-        )
-    for section, fields in scenario.items():
-        if isinstance(fields, dict):
-            for key in MODEL_FIELDS:
-                no_files(f"scenario.{section}.{key}", fields.get(key))
-    return scenario
-
-
 def sampling(body: dict[str, Any], default: int = commands.DEFAULT_SAMPLES) -> dict[str, Any]:
     """samples (bounded), seed and the request's own catalog entries."""
     samples = body.get("samples", default)
@@ -129,12 +104,10 @@ def sampling(body: dict[str, Any], default: int = commands.DEFAULT_SAMPLES) -> d
 
 
 def read_scenario(body: dict[str, Any]) -> dict[str, Any]:
+    """The request's scenario, naming no catalog file and no model outside the catalog (its
+    ``set`` and ``vary`` are read by botec.web.safety's read_overrides and read_vary)."""
     scenario = body.get("scenario")
     if not isinstance(scenario, dict):
         raise BotecInputError("scenario", scenario, "a scenario as a JSON object of sections")
-    overrides = body.get("set", [])
-    if isinstance(overrides, list):  # --set may name a model too
-        for item in overrides:
-            if isinstance(item, str) and item.partition("=")[0].endswith(MODEL_FIELDS):
-                no_files("set", item.partition("=")[2].strip())
-    return checked_scenario(scenario)
+    check_scenario(scenario)
+    return scenario
