@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from botec.catalog.price_import import field_name
+from botec.catalog.price_fields import field_name
 
 Catalog = Any  # botec.catalog.loader.Catalog (not imported: the loader imports this module)
 Price = Any  # botec.catalog.entries.Price

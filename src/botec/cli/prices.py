@@ -44,7 +44,7 @@ def build(table: Table, output: Path | None, force: bool, **values: Any) -> None
     """Build a price catalog file; -o is never one of the price lists the recipe reads (the
     recipe itself is checked with every command's inputs), --force or not."""
     if output is not None:
-        from botec.catalog.price_import import recipe_files
+        from botec.catalog.price_recipe import recipe_files
         from botec.core.safe_io import check_output
 
         check_output(output, "-o/--output", force, recipe_files(values["recipe"]))

@@ -97,13 +97,18 @@ def optimise(
         seed=seed,
         catalog=load_catalog(catalog_files),
     )
-    if for_engine and not search.plans:  # the sheet holds the user's own plan, not a found one
+    _launchable(for_engine, search)
+    return Optimisation(sheet, search)
+
+
+def _launchable(for_engine: str | None, search: Any) -> None:
+    """A launch command needs a found plan: without one the sheet holds the user's own."""
+    if for_engine and not search.plans:
         raise BotecInputError(
             "--emit", "a search that found no plan",
             "a plan that meets the targets: relax them, or search more GPUs (--gpus), "
             "precisions (--precisions) or price bases (--bases)",
         )  # fmt: skip
-    return Optimisation(sheet, search)
 
 
 def _only(engine: str, catalog_files: CatalogFiles) -> list[str] | None:

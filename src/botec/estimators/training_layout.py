@@ -281,9 +281,8 @@ def smallest_layout(
     two without a model); DP ≥ 1. Ties go to the least TP·PP (prefer data parallelism), then the
     least PP (TP inside a node first: Narayanan et al. 2021, takeaway 1). With ``model`` and no
     ``params``, params are its total; without ``model``, activations and TP/PP traffic are not
-    counted. ``micro_batches`` per step per pipeline defaults to PP, the fewest that fill 1F1B.
-    ``frozen_bytes``: as :func:`layout_for_gpus` (a teacher's weights, split by TP and PP).
-    """
+    counted. ``micro_batches`` per step per pipeline defaults to PP, the fewest that fill 1F1B;
+    ``frozen_bytes`` as :func:`layout_for_gpus`."""
     counts = {"seq_len": seq_len, "micro_batch": micro_batch, "max_gpus": max_gpus}
     counts |= {"gpus_per_node": gpus_per_node, "micro_batches": micro_batches}
     n, usable = _checked_layout_inputs(
@@ -305,8 +304,7 @@ def smallest_layout(
         env = _state_env(c, flags) | {"params": n, "tensor_parallel": t, "pipeline_parallel": share}
         env |= {"pipeline_stages": p, "data_parallel": 1, "micro_batches": micro_batches or p}
         env |= {"activation_bytes": activation_bytes_per_value, "activations": 0.0}
-        env["context_parallel"] = cp
-        env["score_values_per_key"] = SCORE_VALUES_PER_KEY
+        env |= {"context_parallel": cp, "score_values_per_key": SCORE_VALUES_PER_KEY}
         env["frozen_bytes"] = frozen_bytes / (share * t)  # a teacher's weights: no ZeRO or grads
         if shape is not None:
             env |= shape | {"seq_len": seq_len / cp}  # each GPU holds 1/CP of a sequence

@@ -72,6 +72,44 @@ def launch_command(sheet: Sheet, engine: str) -> str:
     put("max_model_len", s["max_model_len"])
     put("memory_fraction", s["memory_fraction"])
     precision, kv = s["precision"], s["kv_cache_precision"]
+    _precisions(engine, spec, precision, kv, put, notes, extra)
+    chunk = s["prefill_chunk"]
+    if chunk != "none":
+        if spec.get("chunked_prefill"):
+            flags.append(spec["chunked_prefill"])
+        elif engine == "tensorrt-llm":
+            extra["enable_chunked_prefill"] = True
+        put("prefill_chunk", chunk)
+    if s["engine"] != spec["name"].split(" (")[0]:
+        notes.append(f"the plan was sized with {s['engine']}'s factors: {REPLAN}")
+    notes.append(f"max model length {s['max_model_len']}: the plan's prompt and answer; raise it "
+                 "for longer requests (the KV cache then holds fewer sequences)")  # fmt: skip
+    lines = [
+        f"# {spec['name']} {spec['version']}: {s['replicas']} replica(s) of {s['tensor_parallel']}"
+        f" × {s['gpu']} (botec's plan: {s['model_name']}, {precision} weights, {kv} KV cache)",
+        f"# flags as documented at {spec['source'].split(' (')[0]}",
+        *(f"# {n}" for n in notes),
+    ]
+    if extra:
+        lines.append(f"# and a file extra.yaml for {spec['extra_options']}:")
+        lines += [f"#   {line}" for line in _yaml(extra)]
+        flags.extend([spec["extra_options"], "extra.yaml"])
+    command = spec["command"].format(model=shlex.quote(s["model"]))
+    parts = [command] + [" ".join(shlex.quote(p) for p in pair) for pair in _pairs(flags)]
+    return "\n".join([*lines, " \\\n    ".join(parts)]) + "\n"
+
+
+def _precisions(
+    engine: str,
+    spec: dict[str, Any],
+    precision: str,
+    kv: str,
+    put: Any,
+    notes: list[str],
+    extra: dict[str, Any],
+) -> None:
+    """The weights' and the KV cache's types as the engine's flags, or what to load and what
+    the engine cannot store, said in the notes."""
     if precision in spec.get("dtypes", {}):
         put("dtype", spec["dtypes"][precision])
     elif precision in spec.get("quantizations", {}):
@@ -100,30 +138,6 @@ def launch_command(sheet: Sheet, engine: str) -> str:
             f"(its KV types: {stores}): with this command it keeps a 16-bit cache and holds "
             f"fewer sequences than planned; re-plan with --kv-precision fp8 or fp16"
         )
-    chunk = s["prefill_chunk"]
-    if chunk != "none":
-        if spec.get("chunked_prefill"):
-            flags.append(spec["chunked_prefill"])
-        elif engine == "tensorrt-llm":
-            extra["enable_chunked_prefill"] = True
-        put("prefill_chunk", chunk)
-    if s["engine"] != spec["name"].split(" (")[0]:
-        notes.append(f"the plan was sized with {s['engine']}'s factors: {REPLAN}")
-    notes.append(f"max model length {s['max_model_len']}: the plan's prompt and answer; raise it "
-                 "for longer requests (the KV cache then holds fewer sequences)")  # fmt: skip
-    lines = [
-        f"# {spec['name']} {spec['version']}: {s['replicas']} replica(s) of {s['tensor_parallel']}"
-        f" × {s['gpu']} (botec's plan: {s['model_name']}, {precision} weights, {kv} KV cache)",
-        f"# flags as documented at {spec['source'].split(' (')[0]}",
-        *(f"# {n}" for n in notes),
-    ]
-    if extra:
-        lines.append(f"# and a file extra.yaml for {spec['extra_options']}:")
-        lines += [f"#   {line}" for line in _yaml(extra)]
-        flags.extend([spec["extra_options"], "extra.yaml"])
-    command = spec["command"].format(model=shlex.quote(s["model"]))
-    parts = [command] + [" ".join(shlex.quote(p) for p in pair) for pair in _pairs(flags)]
-    return "\n".join([*lines, " \\\n    ".join(parts)]) + "\n"
 
 
 def _yaml(values: dict[str, Any], indent: str = "") -> list[str]:

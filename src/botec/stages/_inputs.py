@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from botec.catalog import Engine, Hardware
-from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
 from botec.estimators import serving
 from botec.stages.context import Context
@@ -34,23 +33,6 @@ def assumed(
         return existing
     a = ctx.catalog.assumption(key or name)
     return ctx.sheet.assume(name, a.as_range(nominal), unit, title, f"default range: {a.source}")
-
-
-def runtime_precision(
-    ctx: Context, precision: str, field: str, runtime: str, runs: dict[str, tuple[str, ...]]
-) -> None:
-    """Refuse a weight precision the section's ``runtime`` cannot load (``runs``: what each
-    runtime loads, as catalog precision keys), naming the field, the value and what is allowed:
-    a figure for whisper.cpp at FP8 would be a runtime that does not exist."""
-    key = ctx.catalog.precision(precision, field).key
-    allowed = runs[runtime]
-    if key not in allowed:
-        raise BotecInputError(
-            field,
-            precision,
-            f"a precision the {runtime} runtime loads: "
-            + ", ".join(ctx.catalog.precision(k).key.replace("-", "_") for k in allowed),
-        )
 
 
 def catalog_cite(gpu: Hardware) -> str:

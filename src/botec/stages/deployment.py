@@ -14,6 +14,7 @@ from botec.estimators._sums import sum_of
 from botec.scenario.workloads import DeploymentSection
 from botec.stages._inputs import assumed
 from botec.stages.context import Context
+from botec.stages.deployment_hosted import hosted_api
 
 FIELD = "deployment"
 HOURS = 24
@@ -44,7 +45,7 @@ def run_deployment(ctx: Context, sec: DeploymentSection, model: str = "") -> Non
     _autoscaled(sheet, plan, replica_hours, hours_per_day)
     _check_peak(sheet, sec)
     options = _serverless(ctx, sec, plan, minimum, hours_per_day)
-    hosted = _hosted(ctx, sec, model, plan["usd_per_gpu_hour"], hours_per_day)
+    hosted = hosted_api(ctx, sec, model, plan["usd_per_gpu_hour"], hours_per_day)
     if hosted is not None:
         options["a hosted API"] = hosted
     _verdict(sheet, options)
@@ -82,26 +83,23 @@ def _day(sheet: Sheet, sec: DeploymentSection, plan: dict, minimum: Value) -> Va
         "lead_share", lead, "fraction", "Share of each hour the hour after the delay is in reach",
         f"the scale-up delay ({shown}) past its whole hours, as a share of an hour",
     )  # fmt: skip
-    ahead = [
-        sheet.input(
-            f"ahead_weight_{h:02d}",
-            max([weights[(h + k) % HOURS] for k in range(1, reach + 1)], default=weights[h]),
-            "x",
-            f"Busiest traffic {h:02d}:00 must be ready for (× mean)",
-            f"the largest hourly weight within the scale-up delay's whole hours ({reach})",
-        )
-        for h in range(HOURS)
-    ]
-    later = [
-        sheet.input(
-            f"later_weight_{h:02d}",
-            weights[(h + reach + 1) % HOURS] if lead > 0 else weights[h],
-            "x",
-            f"Traffic {(h + reach + 1) % HOURS:02d}:00, ready by the end of {h:02d}:00 (× mean)",
-            f"the hour the scale-up delay ({shown}) reaches into before {h:02d}:00 ends",
-        )
-        for h in range(HOURS)
-    ]
+
+    def hourly_inputs(name: str, value: Any, title: Any, source: Any) -> list[Value]:
+        return [sheet.input(f"{name}_{h:02d}", value(h), "x", title(h), source(h))
+                for h in range(HOURS)]  # fmt: skip
+
+    ahead = hourly_inputs(
+        "ahead_weight",
+        lambda h: max([weights[(h + k) % HOURS] for k in range(1, reach + 1)], default=weights[h]),
+        lambda h: f"Busiest traffic {h:02d}:00 must be ready for (× mean)",
+        lambda h: f"the largest hourly weight within the scale-up delay's whole hours ({reach})",
+    )
+    later = hourly_inputs(
+        "later_weight",
+        lambda h: weights[(h + reach + 1) % HOURS] if lead > 0 else weights[h],
+        lambda h: f"Traffic {(h + reach + 1) % HOURS:02d}:00, ready by the end of {h:02d}:00",
+        lambda h: f"the hour the scale-up delay ({shown}) reaches into before {h:02d}:00 ends",
+    )
     hourly = _each_hour(
         sheet, dp.HOURLY_REPLICAS, "replicas", "Replicas",
         lambda h: {"hour_weight": inputs[h], "ahead_weight": ahead[h], "later_weight": later[h],
@@ -305,89 +303,6 @@ def _hosted_verdict(sheet: Sheet) -> str:
         f"{format_quantity(busy, 'USD/Mtoken')} a replica always busy) above about "
         f"{format_quantity(even, 'req/day')}, where one always-on replica costs what the API does"
     )
-
-
-def _hosted(
-    ctx: Context, sec: DeploymentSection, model: str, price: Value, hours_per_day: Value
-) -> Value | None:
-    """The day's requests on a hosted API priced per token, and the break-even traffic above
-    which the always-on minimum fleet beats it; None without a price for the model."""
-    prices = _hosted_prices(ctx, sec, model)
-    if prices is None:
-        return None
-    sheet = ctx.sheet
-    tokens = {"input_tokens": sheet.inputs["input_tokens"],
-              "output_tokens": sheet.inputs["output_tokens"]}  # fmt: skip
-    per_mtoken = sheet.steps["tokens_per_mtoken"] if "tokens_per_mtoken" in sheet.steps else (
-        sheet.inputs["tokens_per_mtoken"])  # fmt: skip
-    cost = sheet.step(
-        dp.HOSTED_COST, requests_per_day=sheet.steps["requests_per_day"], **tokens, **prices,
-        tokens_per_mtoken=per_mtoken,
-    )  # fmt: skip
-    sheet.step(dp.HOSTED_PER_MTOKEN, **tokens, **prices)
-    sheet.step(
-        dp.HOSTED_BREAK_EVEN, min_replicas=sheet.inputs["always_on_replicas"],
-        tensor_parallel=sheet.inputs["tensor_parallel"],
-        hours_per_day=hours_per_day, usd_per_gpu_hour=price, tokens_per_mtoken=per_mtoken,
-        **tokens, **prices,
-    )  # fmt: skip
-    return cost
-
-
-def _hosted_prices(ctx: Context, sec: DeploymentSection, model: str) -> dict[str, Value] | None:
-    """The API's prices per million input and output tokens: the scenario's, the named catalog
-    entry's, or the cheapest entry for the model (for this request's mix of tokens)."""
-    sheet, given = ctx.sheet, (sec.hosted_usd_per_million_input_tokens,
-                               sec.hosted_usd_per_million_output_tokens)  # fmt: skip
-    if sec.hosted_api == "none":
-        if any(g is not None for g in given):
-            raise BotecInputError(
-                f"{FIELD}.hosted_api", "none",
-                "an API to compare (or leave out the hosted_usd_per_million_* prices)",
-            )  # fmt: skip
-        return None
-    names = ("hosted_usd_per_million_input_tokens", "hosted_usd_per_million_output_tokens")
-    if any(g is not None for g in given):
-        missing = [n for n, g in zip(names, given, strict=True) if g is None]
-        if missing:
-            raise BotecInputError(
-                f"{FIELD}.{missing[0]}", "missing",
-                "both API prices, per million input and output tokens",
-            )  # fmt: skip
-        label = sec.hosted_api or "your hosted API"
-        return {n: sheet.input(n, g, "USD/Mtoken", f"{label}: {n.split('_', 5)[-1]}", "scenario")
-                for n, g in zip(names, given, strict=True)}  # fmt: skip
-    entry = _hosted_entry(ctx, sec, model)
-    if entry is None:
-        return None
-    cite = f"catalog: {entry.name}, {entry.as_of}: {entry.source}"
-    return {
-        n: sheet.input(n, entry.get(n.removeprefix("hosted_")), "USD/Mtoken",
-                       f"{entry.name}: price per million {kind} tokens", cite)
-        for n, kind in zip(names, ("input", "output"), strict=True)
-    }  # fmt: skip
-
-
-def _hosted_entry(ctx: Context, sec: DeploymentSection, model: str) -> Any:
-    if sec.hosted_api:
-        return ctx.catalog.price("hosted_api", sec.hosted_api, f"{FIELD}.hosted_api")
-    listed = [
-        ctx.catalog.price("hosted_api", key)
-        for key in ctx.catalog.price_names("hosted_api")
-        if model and key.partition("@")[0] == model
-    ]
-    if not listed:
-        return None
-    tokens = {k: float(ctx.sheet.inputs[k]) for k in ("input_tokens", "output_tokens")}
-
-    def per_mtoken(entry: Any) -> float:  # the price at this request's mix, as the report shows
-        return float(dp.HOSTED_PER_MTOKEN.parsed.evaluate({
-            **tokens,
-            "hosted_usd_per_million_input_tokens": entry.get("usd_per_million_input_tokens"),
-            "hosted_usd_per_million_output_tokens": entry.get("usd_per_million_output_tokens"),
-        }))  # fmt: skip
-
-    return min(listed, key=per_mtoken)
 
 
 def _serverless_price(ctx: Context, sec: DeploymentSection) -> Value:

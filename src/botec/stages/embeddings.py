@@ -14,26 +14,13 @@ from botec.estimators.diffusion import attention_flop_per_token_pair
 from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.modelspec.encoders import Encoder, get_encoder
 from botec.scenario.workloads import EmbeddingsSection
-from botec.stages._inputs import (
-    assumed,
-    gpu_inputs,
-    on_this_gpu,
-    price,
-    roofline_sharpness,
-    runtime_precision,
-)
+from botec.stages import runtimes
+from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, price, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.gpu_price import gpu_price
 
 FIELD = "embeddings"
 _BYTES_PER_DIM = {"fp32": 4, "fp16": 2, "int8": 1}
-# The weight formats each runtime loads (precisions.toml keys). Optimised runtimes: TEI serves
-# FP32/FP16/BF16, ONNX Runtime adds INT8 quantisation and TensorRT INT8 and FP8.
-# sentence-transformers runs the PyTorch model in FP32, FP16 or BF16.
-RUNTIME_PRECISIONS = {
-    "optimized": ("fp32", "fp16", "bf16", "int8", "fp8"),
-    "pytorch": ("fp32", "fp16", "bf16"),
-}
 _CHUNK_DEFAULT = 512  # tokens: a common chunk size for retrieval, and BERT encoders' limit
 
 
@@ -87,7 +74,7 @@ def _encoder(
     """The encoder's tokens per second on the device, and what a single query's embedding needs."""
     sheet = ctx.sheet
     cite = f"catalog: encoders.toml [{enc.key}] ({enc.as_of})"
-    runtime_precision(ctx, sec.precision, f"{FIELD}.precision", sec.runtime, RUNTIME_PRECISIONS)
+    runtimes.check(ctx, FIELD, sec.precision, sec.runtime)
     gpu, peak, bandwidth, _ = gpu_inputs(
         ctx, sec.gpu, f"{FIELD}.gpu", sec.precision, prefix="encoder_"
     )

@@ -13,27 +13,14 @@ from botec.estimators._constants import days_per_month, seconds_per_day
 from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.modelspec.generators import Generator, get_generator
 from botec.scenario.workloads import ImageGenerationSection, VideoGenerationSection
-from botec.stages._inputs import (
-    assumed,
-    gpu_inputs,
-    on_this_gpu,
-    roofline_sharpness,
-    runtime_precision,
-)
+from botec.stages import runtimes
+from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
 
 Section = ImageGenerationSection | VideoGenerationSection
 # A DiT's shape is recorded under the denoiser's name: an LLM in the same scenario has its own.
 _SHARED_NAMES = ("layers", "hidden_size", "ffn_size")
-# The weight formats each runtime loads (precisions.toml keys). Eager PyTorch (diffusers) runs
-# FP32/FP16/BF16, FP8 and INT8/INT4 weights through torchao, and GGUF files (Q8_0, Q4_0, Q4_K_M)
-# through its GGUF loader. Compiled runtimes (torch.compile, TensorRT) run FP8, INT8 and INT4, and
-# TensorRT NVFP4 on Blackwell, but not GGUF block formats.
-RUNTIME_PRECISIONS = {
-    "eager": ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "q8-0", "q4-0", "q4-k-m"),
-    "compiled": ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4"),
-}
 
 
 def run_generation(ctx: Context, sec: Section, kind: str) -> None:
@@ -43,7 +30,7 @@ def run_generation(ctx: Context, sec: Section, kind: str) -> None:
     sheet.note("info", f"{gen.name}: {gen.source}")
     shape, sequence, (step, text_flop, vae_flop) = _flops(sheet, gen, sec, kind)
     _split_note(sheet, sec, sequence)
-    runtime_precision(ctx, sec.precision, f"{field}.precision", sec.runtime, RUNTIME_PRECISIONS)
+    runtimes.check(ctx, field, sec.precision, sec.runtime)
     gpu, peak, bandwidth, _memory_input = gpu_inputs(
         ctx, sec.gpu, f"{field}.gpu", sec.precision, prefix="generator_"
     )

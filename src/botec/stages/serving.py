@@ -259,14 +259,10 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     tp = sheet.input("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs", source)
     model = split_heads(ctx, srv, engine, model, tp)
     hw = hardware(
-        ctx,
-        gpu=gpu,
-        engine=engine,
-        device=(peak, bandwidth, tp),
-        model=model,
+        ctx, gpu=gpu, engine=engine, device=(peak, bandwidth, tp), model=model,
         precision=(srv.precision, "serving.precision"),
         pinned=(srv.compute_efficiency, srv.memory_efficiency, srv.roofline_sharpness),
-    )
+    )  # fmt: skip
     costs = overheads(ctx, engine, model, (srv.request_overhead, srv.step_overhead))
     fits = max_batch(
         ctx,

@@ -16,27 +16,12 @@ from botec.estimators.diffusion import attention_flop_per_token_pair
 from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.modelspec.speech import AsrModel, get_asr_model
 from botec.scenario.workloads import SpeechSection
-from botec.stages._inputs import (
-    assumed,
-    gpu_inputs,
-    on_this_gpu,
-    roofline_sharpness,
-    runtime_precision,
-)
+from botec.stages import runtimes
+from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
 
 FIELD = "speech"
-# The weight formats each runtime loads (precisions.toml keys). whisper.cpp reads ggml files:
-# F32, F16 and the integer block formats its quantize tool writes (README "Quantization").
-# CTranslate2's compute types are float32, float16, bfloat16 and int8 variants (its
-# "Quantization" documentation). openai-whisper and transformers run FP32, FP16 and BF16, and
-# 8-bit weights through bitsandbytes. None of the three runs FP8 or FP4 Whisper weights.
-RUNTIME_PRECISIONS = {
-    "whisper.cpp": ("fp32", "fp16", "q8-0", "q4-0", "q4-k-m"),
-    "ctranslate2": ("fp32", "fp16", "bf16", "int8"),
-    "pytorch": ("fp32", "fp16", "bf16", "int8"),
-}
 
 
 def run_speech(ctx: Context, sec: SpeechSection) -> None:
@@ -104,7 +89,7 @@ def _shape(ctx: Context, model: AsrModel, sec: SpeechSection) -> dict[str, Any]:
 
 def _device(ctx: Context, sec: SpeechSection) -> dict[str, Any]:
     sheet = ctx.sheet
-    runtime_precision(ctx, sec.precision, f"{FIELD}.precision", sec.runtime, RUNTIME_PRECISIONS)
+    runtimes.check(ctx, FIELD, sec.precision, sec.runtime)
     gpu, peak, bandwidth, _ = gpu_inputs(ctx, sec.gpu, f"{FIELD}.gpu", sec.precision, prefix="asr_")
     names = {
         "whisper.cpp": "whisper.cpp",

@@ -14,32 +14,9 @@ from botec.core.unit_format import format_quantity
 from botec.estimators import memory, verdicts
 from botec.estimators.training_layout import CP_SEQUENCE, CP_SHARD_GROUP, PIPELINE_SHARE
 from botec.scenario import TrainingSection
+from botec.stages import training_conventions as tc
 from botec.stages._inputs import assumed
 from botec.stages.context import Context
-
-# The seed's two names for the model-state conventions training_memory spells out.
-_CONVENTION_ALIASES = {"zero-16": "mixed-adam", "seed-18": "mixed-adam-fp32-grads"}
-
-
-def _fp32(t: TrainingSection) -> bool:
-    """A run that computes in FP32 (4-byte weights and activations), not mixed precision."""
-    from botec.catalog import load_catalog
-
-    return load_catalog().precision(t.precision, "training.precision").bytes_per_param >= 4
-
-
-def _convention(t: TrainingSection) -> str:
-    """The training_memory convention key the scenario's memory_convention names; an FP32 run
-    without one keeps FP32 weights, gradients and Adam moments (4 + 4 + 8 B) rather than mixed
-    precision's BF16 copies beside FP32 masters."""
-    if _fp32(t) and "memory_convention" not in t.model_fields_set:
-        return "fp32-adam"
-    return _CONVENTION_ALIASES.get(t.memory_convention, t.memory_convention)
-
-
-def _activation_bytes(t: TrainingSection) -> int:
-    """Bytes per activation value: 4 in an FP32 run, else BF16's 2."""
-    return 4 if _fp32(t) else 2
 
 
 def _seed_convention(t: TrainingSection) -> memory.TrainingMemoryConvention:
@@ -48,7 +25,7 @@ def _seed_convention(t: TrainingSection) -> memory.TrainingMemoryConvention:
         return memory.CONVENTIONS[t.memory_convention]
     from botec.estimators import training_memory as tm
 
-    c = tm.CONVENTIONS[_convention(t)]
+    c = tm.CONVENTIONS[tc.state_convention(t)]
     return memory.TrainingMemoryConvention(
         c.key, c.gradient_bytes_per_param, c.optimizer_bytes_per_param, c.source
     )
@@ -155,21 +132,6 @@ def memory_per_gpu(ctx: Context, t: TrainingSection, spec: Any, gpu: Any) -> Non
     _layout_memory_per_gpu(ctx, t, spec, gpu, params_total, shape, cite, gpu_memory, usable)
 
 
-# A distillation teacher's weights are held in 16 bits: it only scores tokens (no gradients or
-# optimizer states), as the BF16 checkpoints distillation runs load.
-TEACHER_BYTES_PER_PARAM = 2
-
-
-def _teacher_bytes(t: TrainingSection) -> float:
-    """A distillation teacher's weights, in bytes (0 without one): every expert of an MoE."""
-    if not t.teacher:
-        return 0.0
-    from botec.modelspec import resolve_model
-
-    params = resolve_model(t.teacher, "training.teacher").params_total
-    return float(params) * TEACHER_BYTES_PER_PARAM
-
-
 def _layout_memory_per_gpu(
     ctx: Context,
     t: TrainingSection,
@@ -186,12 +148,11 @@ def _layout_memory_per_gpu(
     sheet = ctx.sheet
     from botec.estimators import training_memory as tm
 
-    convention = _convention(t)
+    convention = tc.state_convention(t)
     split = tm.layout_for_gpus(
         t.gpus, params_total, shape, gpu.usable_bytes * float(usable.value),
         convention=convention, sharding=t.zero_stage, recompute=t.recompute,
-        micro_batch=t.micro_batch, frozen_bytes=_teacher_bytes(t),
-        activation_bytes_per_value=_activation_bytes(t),
+        micro_batch=t.micro_batch, **tc.layout_extras(t),
     )  # fmt: skip
     tp, pp = split.tensor_parallel, split.pipeline_parallel
     dp, cp = split.data_parallel, split.context_parallel
@@ -218,25 +179,9 @@ def _layout_memory_per_gpu(
         "pipeline_parallel": share,
         "micro_batches": stages,
     }
-    if _fp32(t):  # before activations() records BF16's 2 bytes
-        sheet.constant("training_activation_bytes", 4, "B/token-dim", "Bytes per activation value",
-                       "FP32: 4 bytes for each token's each hidden dim")  # fmt: skip
+    tc.record_activation_bytes(sheet, t)  # before activations() records BF16's 2 bytes
     acts = tm.activations(sheet, layout_shape, t.recompute, tp > 1)
-    teacher = None
-    if t.teacher:
-        teacher = sheet.step(
-            tm.TEACHER_WEIGHTS_PER_GPU,
-            teacher_total_params=sheet.input(
-                "teacher_total_params", _teacher_bytes(t) / TEACHER_BYTES_PER_PARAM, "params",
-                "Teacher's parameters (every expert)", "catalog: the teacher's model entry",
-            ),
-            teacher_bytes_per_param=sheet.input(
-                "teacher_bytes_per_param", TEACHER_BYTES_PER_PARAM, "B/param",
-                "Bytes per teacher weight (BF16)", "a frozen 16-bit teacher",
-            ),
-            training_tensor_parallel=sheet.inputs["training_tensor_parallel"],
-            pipeline_parallel=share,
-        )  # fmt: skip
+    teacher = tc.teacher_memory(sheet, t, share)
     total, ratio = tm.training_memory_per_gpu(sheet, states, acts, gpu_memory, usable, teacher)
     layout = (
         f"TP {tp} × {f'CP {cp} × ' if cp > 1 else ''}PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, "
@@ -273,9 +218,9 @@ def fitting_counts(
 
     def fits(count: int) -> bool:
         return tm.layout_for_gpus(
-            count, params_total, shape, gpu.usable_bytes * usable, convention=_convention(t),
-            sharding=t.zero_stage, recompute=t.recompute, micro_batch=t.micro_batch,
-            frozen_bytes=_teacher_bytes(t), activation_bytes_per_value=_activation_bytes(t),
+            count, params_total, shape, gpu.usable_bytes * usable,
+            convention=tc.state_convention(t), sharding=t.zero_stage, recompute=t.recompute,
+            micro_batch=t.micro_batch, **tc.layout_extras(t),
         ).fits  # fmt: skip
 
     least = _least_layout(t, spec, gpu, params_total, shape)
@@ -292,13 +237,12 @@ def _least_layout(
         params_total,
         gpu.usable_bytes,
         model=spec or _typical_model(params_total, shape),
-        convention=_convention(t),
+        convention=tc.state_convention(t),
         sharding=t.zero_stage,
         recompute=t.recompute,
         seq_len=int(shape["seq_len"]),
         micro_batch=t.micro_batch,
-        frozen_bytes=_teacher_bytes(t),
-        activation_bytes_per_value=_activation_bytes(t),
+        **tc.layout_extras(t),
     )
 
 
@@ -422,7 +366,7 @@ def _lora_memory_per_gpu(
         ),
         "nf4" if t.finetune == "qlora" else "bf16",
         acts,
-        _convention(t),
+        tc.state_convention(t),
     )
     ratio = sheet.step(
         tm.MEMORY_UTILIZATION,

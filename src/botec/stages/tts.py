@@ -13,25 +13,12 @@ from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.estimators.speech import tokens_per_decoding_step
 from botec.modelspec.tts import TtsModel, get_tts_model
 from botec.scenario.workloads import SpeechSynthesisSection
-from botec.stages._inputs import (
-    assumed,
-    gpu_inputs,
-    on_this_gpu,
-    roofline_sharpness,
-    runtime_precision,
-)
+from botec.stages import runtimes
+from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
 
 FIELD = "speech_synthesis"
-# The weight formats each runtime loads (precisions.toml keys). Graph runtimes are LLM engines
-# (vLLM, TensorRT-LLM): their quantisation pages list FP8, INT8, AWQ/GPTQ INT4 and NVFP4/MXFP4
-# beside FP16/BF16. Eager PyTorch (transformers) runs FP32, FP16, BF16 and 8- or 4-bit weights
-# through bitsandbytes, AWQ or GPTQ, but no FP8 or FP4 matmuls.
-RUNTIME_PRECISIONS = {
-    "graphs": ("fp32", "fp16", "bf16", "fp8", "int8", "int4", "fp4"),
-    "eager": ("fp32", "fp16", "bf16", "int8", "int4"),
-}
 
 
 def run_tts(ctx: Context, sec: SpeechSynthesisSection) -> None:
@@ -69,7 +56,7 @@ def run_tts(ctx: Context, sec: SpeechSynthesisSection) -> None:
 
 
 def _device(ctx: Context, sec: SpeechSynthesisSection, model: TtsModel) -> dict[str, Any]:
-    runtime_precision(ctx, sec.precision, f"{FIELD}.precision", sec.runtime, RUNTIME_PRECISIONS)
+    runtimes.check(ctx, FIELD, sec.precision, sec.runtime)
     gpu, peak, bandwidth, _ = gpu_inputs(ctx, sec.gpu, f"{FIELD}.gpu", sec.precision, prefix="tts_")
     key = "diffusion_compute_efficiency_eager" if model.kind == "flow" else "compute_efficiency"
     efficiency = on_this_gpu(
