@@ -550,3 +550,21 @@ def test_hub_offline_and_bad_ids_get_clear_messages(monkeypatch) -> None:
     for bad in ("hf:../etc/passwd", "hf:no-slash", "hf:a/b/c", "hf:a/b?x=1"):
         with pytest.raises(BotecInputError, match="repository id"):
             from_hf_hub(bad)
+
+
+def test_a_bare_catalog_name_means_the_catalog_entry_in_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder named like a catalog model, holding some other config.json, beside the run: the
+    # bare name still means the catalog's Llama 2 7B; ./llama-2-7b means the folder.
+    from botec.modelspec import resolve_model
+
+    folder = tmp_path / "llama-2-7b"
+    folder.mkdir()
+    (folder / "config.json").write_text(
+        '{"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, '
+        '"intermediate_size": 128, "vocab_size": 100, "model_type": "llama"}'
+    )
+    monkeypatch.chdir(tmp_path)
+    assert resolve_model("llama-2-7b").params_total == 6_738_415_616
+    assert resolve_model("./llama-2-7b").params_total < 1e6

@@ -30,6 +30,12 @@ def resolve_model(name: str, field_name: str = "model") -> ModelSpec:
     """
     if not isinstance(name, str):
         raise BotecInputError(field_name, name, "a model name such as llama-2-7b")
+    # A bare catalog name is the catalog's, even beside a folder of that name (write ./NAME for
+    # the folder): what a name means does not depend on the directory botec runs in.
+    bare = "/" not in name and "\\" not in name and not name.lower().endswith(".json")
+    spec = find_model(name) if bare else None
+    if spec is not None:
+        return spec
     if _is_local_config(name):
         return from_hf_config(Path(name))
     if name.startswith("hf:"):

@@ -22,19 +22,13 @@ REQUEST_WORDS = (
     ("--result", "results"),
     ("--vary", "vary"),
 )
-# pydantic's words where botec.scenario.loading.expected_text has none of its own yet.
-PLAIN_WORDS = {
-    "Unable to parse input string as an integer, exceeded maximum size": (
-        "a whole number (this one is too large)"
-    ),
-}
 
 
 def in_request_terms(exc: BotecInputError) -> tuple[str, str]:
     """The field and what is allowed, with the CLI's flags named as the request's keys."""
     head, space, rest = exc.field.partition(" ")
     field = REQUEST_KEYS.get(head, head) + space + rest
-    allowed = PLAIN_WORDS.get(exc.allowed, exc.allowed)
+    allowed = exc.allowed
     for flag, key in REQUEST_WORDS:
         allowed = allowed.replace(flag, key)
     return field, allowed
