@@ -263,6 +263,9 @@ def test_tp_past_the_kv_heads_counts_the_copies() -> None:
     [
         (("infer", "--model", "llama-3.1-8b", "--params", "70B"), "--model/--params"),
         (("plan", "--model", "llama-3.1-8b", "--params", "70B", "--qps", "5"), "--model/--params"),
+        (("train", "--model", "llama-2-7b", "--params", "-7B"), "--model/--params"),
+        (("infer", "--model", "llama-2-7b", "--qps", "-1"), "--qps/--model"),
+        (("infer", "--model", "llama-2-7b", "--peak-factor", "0"), "--peak-factor/--model"),
         (("traffic", "--dau", "1M", "--qps", "100"), "--qps/--dau"),
         (("traffic", "--dau", "10M", "--mau", "1M"), "--dau/--mau"),
         (

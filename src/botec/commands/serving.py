@@ -106,15 +106,7 @@ def infer(
     if model is None and params is None:
         raise ParameterError("model/params", "missing", "a catalog model or `params=7B`")
     if model is not None or input_tokens is not None:
-        for name in _SEED_METHOD_ONLY:
-            if given(p[name]):
-                raise ParameterError(
-                    f"{name}/{'model' if model is not None else 'input_tokens'}",
-                    p[name],
-                    f"`{name}` only with `params` alone (the seeds' one-line estimate): the "
-                    "roofline model takes the GPU's own figures and its engine's efficiencies "
-                    "(a --catalog entry changes a GPU)",
-                )
+        _roofline_only(p)
         return run(_roofline_data(p), samples, seed, catalog_files)
     if given(kv_precision):  # the seeds' one-line methods hold no KV cache
         raise ParameterError(
@@ -132,6 +124,27 @@ def infer(
         users = {**p, "peak_factor": peak_factor if given(peak_factor) else 1}
         data["users"] = fill("users", users, INFER_FIELDS)
     return run(data, samples, seed, catalog_files)
+
+
+def _roofline_only(p: dict[str, Any]) -> None:
+    """Refuse what only the seeds' one-line estimate (``params`` alone) reads, naming why."""
+    by = "model" if p["model"] is not None else "input_tokens"
+    for name in _SEED_METHOD_ONLY:
+        if given(p[name]):
+            raise ParameterError(
+                f"{name}/{by}",
+                p[name],
+                f"`{name}` only with `params` alone (the seeds' one-line estimate): the "
+                "roofline model takes the GPU's own figures and its engine's efficiencies "
+                "(a --catalog entry changes a GPU)",
+            )
+    for name in ("qps", "peak_factor"):  # the roofline answers per replica, not a fleet
+        if given(p[name]):
+            raise ParameterError(
+                f"{name}/{by}", p[name],
+                f"`{name}` only with `params` alone (the seeds' GPU count for a load); for a "
+                "model's fleet at a traffic use `botec plan --qps` (replicas, TP, batch)",
+            )  # fmt: skip
 
 
 def _known_engine(engine: str, catalog_files: CatalogFiles) -> None:

@@ -109,6 +109,12 @@ def _train_data(p: dict[str, Any]) -> dict[str, Any]:
 
     if p["model"] is None and p["params"] is None:
         raise ParameterError("model/params", "missing", "a catalog model or `params=7B`")
+    if p["model"] is not None and p["params"] is not None:  # a named model counts its own
+        raise ParameterError(
+            "model/params", f"{p['model']} and {p['params']}",
+            "one of them: a model (its parameters are counted from it) or `params` for an "
+            "unnamed model",
+        )  # fmt: skip
     gpus = whole(p["gpus"], "gpus", "a whole number of GPUs such as 64")
     values = {
         **p,
