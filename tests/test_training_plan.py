@@ -438,3 +438,15 @@ def test_nothing_trains_in_an_integer_weight_format(precision: str) -> None:
     with pytest.raises(botec.BotecInputError) as err:
         botec.train(model="llama-2-7b", precision=precision, samples=0)
     assert err.value.field == "training.precision" and "qlora" in err.value.allowed
+
+
+def test_fewer_tokens_than_one_step_and_an_unbuilt_cluster_are_said() -> None:
+    # 100,000 data-parallel A100s each take one 2,048-token sequence a step: 204.8M tokens, more
+    # than the 100M to train on; and 100,000 GPUs is fine but 10M is past any cluster built.
+    import botec
+
+    few = botec.train(model="llama-3.2-1b", gpus=100_000, tokens="100M", samples=0)
+    assert any("less than one optimizer step: 204,800,000 tokens" in n.text for n in few.notes)
+    huge = botec.train(model="llama-3.2-1b", gpus=10_000_000, samples=0)
+    assert any("implausible scale" in n.text for n in huge.notes)
+    assert not any(n.verdict and n.level == "ok" for n in huge.notes)

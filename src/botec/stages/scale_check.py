@@ -34,7 +34,8 @@ def check_scale(sheet: Sheet) -> None:
         (("bit/s",), INTERNET_BIT_PER_S, "all international internet bandwidth (~1.5 Pbit/s, "
          "TeleGeography 2024)"),
     ):  # fmt: skip
-        over = [v for v in sheet.steps.values() if v.unit in marks and float(v.value) > limit]
+        values = [*sheet.steps.values(), *sheet.inputs.values()]  # a stated count counts too
+        over = [v for v in values if v.unit in marks and float(v.value) > limit]
         if over:
             worst = max(over, key=lambda v: float(v.value))
             past.append(

@@ -211,6 +211,26 @@ def _run(
         over_budget_advice(sheet, ratio, buys, run, tokens, gpus, finetune)
     with sheet.section("Training memory per GPU"):
         memory_per_gpu(ctx, t, spec, gpu)
+    _one_step_at_least(sheet, tokens)
+
+
+def _one_step_at_least(sheet: Sheet, tokens: Value) -> None:
+    """Fewer tokens than one optimizer step takes (one sequence per data-parallel replica) make a
+    wall-clock time below a step: arithmetic, not a run."""
+    names = ("data_parallel", "micro_batch", "seq_len")
+    if any(n not in sheet.inputs for n in names):
+        return
+    step = 1.0
+    for n in names:
+        step *= float(sheet.inputs[n].value)
+    if float(point(tokens.value)) < step:
+        sheet.note(
+            "warn",
+            f"{tokens.formatted()} is less than one optimizer step: {step:,.0f} tokens (one "
+            "sequence per data-parallel replica) — fewer GPUs, or more tokens; the wall-clock "
+            "time here is a fraction of one step.",
+            verdict=True,
+        )
 
 
 def _spot_cost(ctx: Context, t: TrainingSection, gpu: Any, run: training.TrainingResult) -> None:
