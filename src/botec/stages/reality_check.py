@@ -54,7 +54,12 @@ def run_reality_check(
     )
     batch = _batch(ctx, inf, gpu_mem, one_gpu, model)
     if batch.value < 1:
-        sheet.note("bad", f"The weights alone do not fit in one {gpu.name}: no batch fits.")
+        sheet.note(
+            "bad",
+            f"The weights and one request's KV cache ({model.cached_tokens.formatted()} of "
+            f"context) do not fit in one {gpu.name}: no batch fits, so no request rate.",
+            verdict=True,
+        )
         return
     engine = ctx.catalog.engine(inf.engine, "inference.engine")
     hw = hardware(
