@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, cli
+from conftest import ROOT, SCENARIOS, cli
 
 SMARTPAL = str(ROOT / "scenarios" / "smartpal.toml")
 RANGES = str(ROOT / "scenarios" / "smartpal-ranges.toml")
@@ -499,3 +499,18 @@ def test_a_value_one_section_states_and_another_takes_as_the_catalog_range_is_na
         }
     )
     evaluate(both, samples=200)
+
+
+def test_a_total_that_leaves_out_an_unpriced_fleet_says_so() -> None:
+    # No price list has a CPU socket by the GPU-hour: SmartPal's total on CPUs is egress and
+    # storage only, and the report must say so beside it rather than print it as the whole bill.
+    import botec
+
+    from botec.commands import report
+
+    sheet = report(SCENARIOS / "smartpal.toml", overrides=["inference.gpu=cpu-modern"],
+                         samples=0)  # fmt: skip
+    notes = [n.text for n in sheet.notes if n.verdict]
+    assert any("total monthly cost leaves out the Modern server CPU" in t for t in notes), notes
+    priced = report(SCENARIOS / "smartpal.toml", samples=0)
+    assert not any("leaves out" in n.text for n in priced.notes)

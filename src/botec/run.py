@@ -60,6 +60,13 @@ def _totals(ctx: Context) -> None:
     """The monthly total; beside a reality check, one total for each GPU count, labelled, and
     which to plan with."""
     sheet, parts = ctx.sheet, ctx.monthly_costs
+    if ctx.unpriced and parts:  # a total that silently drops a fleet reads as its whole cost
+        sheet.note(
+            "warn",
+            f"The total monthly cost leaves out the {' and '.join(dict.fromkeys(ctx.unpriced))} "
+            "fleet: no price on the basis (see above); give a price per GPU-hour to count it.",
+            verdict=True,
+        )
     roofline = ctx.roofline_gpu_cost
     if roofline is None:
         cost.total_monthly_cost(sheet, parts)
