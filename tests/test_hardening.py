@@ -504,7 +504,6 @@ def test_a_value_one_section_states_and_another_takes_as_the_catalog_range_is_na
 def test_a_total_that_leaves_out_an_unpriced_fleet_says_so() -> None:
     # No price list has a CPU socket by the GPU-hour: SmartPal's total on CPUs is egress and
     # storage only, and the report must say so beside it rather than print it as the whole bill.
-    import botec
 
     from botec.commands import report
 
