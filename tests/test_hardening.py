@@ -513,3 +513,14 @@ def test_a_total_that_leaves_out_an_unpriced_fleet_says_so() -> None:
     assert any("total monthly cost leaves out the Modern server CPU" in t for t in notes), notes
     priced = report(SCENARIOS / "smartpal.toml", samples=0)
     assert not any("leaves out" in n.text for n in priced.notes)
+
+
+def test_a_cpu_or_tpu_report_says_what_its_gpu_figures_count() -> None:
+    import botec
+
+    cpu = botec.train(model="llama-2-7b", gpu="cpu-modern", precision="fp32", samples=0)
+    assert any("is a CPU: every 'GPU' here" in n.text for n in cpu.notes)
+    tpu = botec.infer(model="llama-3.2-1b", gpu="tpu-v5e", samples=0)
+    assert any("is a TPU: every 'GPU' here" in n.text for n in tpu.notes)
+    gpu = botec.infer(model="llama-3.2-1b", samples=0)
+    assert not any("every 'GPU' here" in n.text for n in gpu.notes)

@@ -42,6 +42,7 @@ def run_scenario(
     ctx = Context(sheet, cat)
     for stage in _STAGES:
         stage(ctx, scn)
+    _device_words(ctx)
     if scn.cost and ctx.monthly_costs:
         with sheet.section("Cost"):
             _totals(ctx)
@@ -54,6 +55,19 @@ def run_scenario(
     check_scale(sheet)
     run_seed_checks(sheet, scn)
     return sheet
+
+
+def _device_words(ctx: Context) -> None:
+    """On a CPU or a TPU, the report's GPU counts, GPU-hours and per-GPU figures are per device:
+    said once (the result names and units stay as the JSON contract has them)."""
+    for hw in ctx.devices.values():
+        if hw.kind != "gpu":
+            ctx.sheet.note(
+                "info",
+                f"{hw.name} is a {hw.kind.upper()}: every 'GPU' here (counts, GPU-hours, memory "
+                f"per GPU) means one such {hw.kind.upper()} as the catalog lists it.",
+                verdict=True,
+            )
 
 
 def _totals(ctx: Context) -> None:

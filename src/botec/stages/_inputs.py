@@ -87,7 +87,7 @@ def gpu_inputs(
     memory; recorded under ``prefix``ed names where a section's device may differ from another
     section's (the encoder's L4 beside the LLM's H100)."""
     sheet = ctx.sheet
-    gpu = ctx.catalog.hardware(gpu_name, field)
+    gpu = ctx.device(gpu_name, field)
     prec = ctx.catalog.precision(precision, "model.precision")
     compute, dequantised = prec.compute_on(gpu.peak_flop_per_s)
     accumulate16 = engine is not None and engine.fp16_accumulate and compute == "fp16"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from botec.catalog import Catalog
 from botec.core.sheet import Sheet, Value
@@ -30,6 +31,14 @@ class Context:
     # the GPU bill at the serving roofline's count, beside the seed method's (SmartPal)
     roofline_gpu_cost: Value | None = None
     plan_gpu: str = ""  # the serving plan's chosen GPU (its serverless price, its launch)
+    devices: dict[str, Any] = field(default_factory=dict)  # the devices the answers run on
+
+    def device(self, name: str, field_name: str = "gpu") -> Any:
+        """A catalog device the scenario runs on, remembered so the report can say what its
+        'GPU' figures mean on a CPU or a TPU."""
+        hardware = self.catalog.hardware(name, field_name)
+        self.devices[hardware.key] = hardware
+        return hardware
 
     def on(self, sheet: Sheet) -> Context:
         """The same run's catalog over another sheet (a planner's scratch evaluations)."""

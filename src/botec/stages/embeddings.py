@@ -130,7 +130,7 @@ def _embedding_cost(ctx: Context, sec: EmbeddingsSection, tokens: Value, rate: V
         emb.EMBED_HOURS, corpus_tokens=tokens, encoder_tokens_per_second=rate,
         seconds_per_hour=seconds_per_hour(sheet),
     )  # fmt: skip
-    gpu = ctx.catalog.hardware(sec.gpu, f"{FIELD}.gpu")
+    gpu = ctx.device(sec.gpu, f"{FIELD}.gpu")
     usd = gpu_price(
         ctx,
         gpu,

@@ -26,4 +26,4 @@ def run_kv_cache(ctx: Context, model: ModelSection | None, kvs: KvCacheSection) 
     total = memory.serving_memory(sheet, ctx.weights, cache, "kv_cache_serving_memory" * taken)
     verdicts.kv_ratio(sheet, cache, ctx.weights)
     if kvs.gpu:
-        verdicts.memory_fit(sheet, total, ctx.catalog.hardware(kvs.gpu, "kv_cache.gpu"))
+        verdicts.memory_fit(sheet, total, ctx.device(kvs.gpu, "kv_cache.gpu"))

@@ -27,7 +27,7 @@ def run_model(ctx: Context, model: ModelSection) -> None:
     )
     ctx.weights = memory.weights_memory(sheet, ctx.params, bpp)
     if model.gpu:
-        verdicts.memory_fit(sheet, ctx.weights, ctx.catalog.hardware(model.gpu, "model.gpu"))
+        verdicts.memory_fit(sheet, ctx.weights, ctx.device(model.gpu, "model.gpu"))
 
 
 def kv_per_token(ctx: Context, model: ModelSection, kv_precision: str) -> Value:

@@ -59,7 +59,7 @@ def run_model_fit(ctx: Context, f: ModelFitSection) -> None:
         mf.FIT_MEMORY, weights_memory=weights, kv_cache_per_token=kv, context_tokens=context,
         batch=batch,
     )  # fmt: skip
-    gpu = ctx.catalog.hardware(f.gpu, f"{SECTION}.gpu")
+    gpu = ctx.device(f.gpu, f"{SECTION}.gpu")
     engine = ctx.catalog.engine(f.engine, f"{SECTION}.engine")
     capacity = sheet.step(
         mf.GPU_CAPACITY,

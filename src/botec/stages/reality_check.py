@@ -8,6 +8,8 @@ largest batch that fits (capped by the engine), with the engine's efficiencies a
 
 from __future__ import annotations
 
+from typing import Any
+
 from botec.catalog import Engine, Hardware
 from botec.core.sheet import Value
 from botec.estimators import inference, memory, serving_counts, verdicts
@@ -54,12 +56,7 @@ def run_reality_check(
     )
     batch = _batch(ctx, inf, gpu_mem, one_gpu, model)
     if batch.value < 1:
-        sheet.note(
-            "bad",
-            f"The weights and one request's KV cache ({model.cached_tokens.formatted()} of "
-            f"context) do not fit in one {gpu.name}: no batch fits, so no request rate.",
-            verdict=True,
-        )
+        _no_batch(sheet, model, gpu)
         return
     engine = ctx.catalog.engine(inf.engine, "inference.engine")
     hw = hardware(
@@ -196,4 +193,13 @@ def _binding_side(ctx: Context, model: ServedModel, hw: dict[str, Value]) -> Non
         tensor_parallel=hw["tensor_parallel"],
         memory_bandwidth=hw["memory_bandwidth"],
         memory_efficiency=hw["memory_efficiency"],
+    )
+
+
+def _no_batch(sheet: Any, model: Any, gpu: Hardware) -> None:
+    sheet.note(
+        "bad",
+        f"The weights and one request's KV cache ({model.cached_tokens.formatted()} of context) "
+        f"do not fit in one {gpu.name}: no batch fits, so no request rate.",
+        verdict=True,
     )

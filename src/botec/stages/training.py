@@ -104,7 +104,7 @@ def run_training(ctx: Context, t: TrainingSection) -> None:
             "no value for a dense model: it applies to a mixture of experts (an MoE model, "
             "or params with a larger total_params)",
         )
-    gpu = ctx.catalog.hardware(t.gpu, "training.gpu")
+    gpu = ctx.device(t.gpu, "training.gpu")
     peak = _peak(ctx, t, gpu)
     if t.gpus is None and (t.deadline is None or (t.tokens is None and t.memory)):
         t = t.model_copy(update={"gpus": DEFAULT_GPUS})
