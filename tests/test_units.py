@@ -155,3 +155,15 @@ def test_a_count_of_one_is_singular_and_other_counts_plural() -> None:
     assert format_quantity(0, "GPUs") == "0 GPUs"
     # a rate or a count per something keeps its unit as written
     assert format_quantity(1, "tokens/req") == "1 tokens/req"
+
+
+def test_a_lower_case_b_is_bits_in_a_rate_and_refused_in_a_size() -> None:
+    # 1 Gb/s is a network's 125 MB/s; '10 kb' for a size is refused (KB or kbit, not a guess)
+    from botec.core.errors import BotecInputError
+    from botec.core.unit_parsing import parse_quantity
+
+    assert parse_quantity("1 Gb/s", "byte_rate") == 1e9 / 8
+    assert parse_quantity("10 kbit", "bytes") == 10e3 / 8
+    assert parse_quantity("10 KB", "bytes") == 10e3
+    with pytest.raises(BotecInputError):
+        parse_quantity("10 kb", "bytes")

@@ -84,21 +84,25 @@ _NUMBER = r"[+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _QUANTITY_RE = re.compile(rf"^\s*(?P<dollar>\$)?\s*(?P<num>{_NUMBER})\s*(?P<unit>.*?)\s*$")
 
 
-def _byte_units() -> dict[str, float]:
+def _byte_units(short_bits: bool = False) -> dict[str, float]:
+    """Sizes: KB, GiB, kbit... A lower-case 'b' alone (10 kb, 1 Gb) means bits only in a rate,
+    where network speeds are quoted in bits (1 Gb/s); as a size it is refused, since most who
+    type '10 kb' for a request mean kilobytes, and 8× is no rounding error."""
     table: dict[str, float] = {"bytes": 1.0, "byte": 1.0}
     for prefix, factor in {**_SI_PREFIX, **_IEC_PREFIX}.items():
         table[f"{prefix}B"] = factor
-        # bits: Gb, Gbit
-        table[f"{prefix}b"] = factor / BITS_PER_BYTE
         table[f"{prefix}bit"] = factor / BITS_PER_BYTE
         table[f"{prefix}bits"] = factor / BITS_PER_BYTE
-    table["b"] = 1 / BITS_PER_BYTE  # a bare "b" is a bit
+        if short_bits:
+            table[f"{prefix}b"] = factor / BITS_PER_BYTE
+    if short_bits:
+        table["b"] = 1 / BITS_PER_BYTE  # a bare "b" is a bit
     return table
 
 
 def _byte_rate_units() -> dict[str, float]:
     table: dict[str, float] = {}
-    for name, factor in _byte_units().items():
+    for name, factor in _byte_units(short_bits=True).items():
         table[f"{name}/s"] = factor
         table[f"{name}ps"] = factor
         table[f"{name}/sec"] = factor
@@ -163,7 +167,8 @@ _TABLES: dict[str, dict[str, float]] = {
 # What each dimension is called in messages, with examples a user can copy.
 DIMENSION_HELP: dict[str, str] = {
     "count": "a number, optionally with K, M, B (billion) or T, e.g. 100M, 3B, 1.5T",
-    "bytes": "a size with its unit, e.g. 10 KB, 80 GB, 80 GiB (GB = 10^9 B, GiB = 2^30 B)",
+    "bytes": "a size with its unit, e.g. 10 KB, 80 GB, 80 GiB (GB = 10^9 B, GiB = 2^30 B; "
+    "10 kbit for bits)",
     "byte_rate": "a data rate with its unit, e.g. 2 TB/s, 900 GB/s, 100 Gbps",
     "flop": "a FLOP count, e.g. 1.2e22, 3.14e23 FLOP, 486 PF-days",
     "flop_rate": "a compute rate with its unit, e.g. 312 TFLOPS, 989 TFLOP/s",
