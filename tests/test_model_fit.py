@@ -83,3 +83,17 @@ def test_models_list_and_show() -> None:
     assert shown["params_total"] == 671_026_419_200 and shown["attention"] == "mla"
     code, _, err = cli("models", "show", "llama-3.1-7b")
     assert code == 2 and "did you mean" in err
+
+
+def test_the_fit_verdict_quotes_the_headline_and_says_why_the_count_rounds_up() -> None:
+    # DeepSeek-V3's FP8 weights need 18 H100s' worth of memory; a tensor-parallel group is
+    # 1, 2, 4, 8 GPUs or whole nodes, so 24; the verdict says both, and quotes the per-GPU
+    # memory the headline prints (its median)
+    import botec
+    from botec.core.units import format_quantity
+
+    sheet = botec.memory(model="deepseek-v3", gpu="h100-sxm", samples=2000)
+    fits = next(n.text for n in sheet.notes if n.text.startswith("Fits on"))
+    assert fits.startswith("Fits on 24 ×") and "the memory needs 18 GPUs" in fits
+    per_gpu = sheet["fit_memory_per_gpu"]
+    assert f"{format_quantity(per_gpu.percentiles()[1], 'B')} on each GPU" in fits

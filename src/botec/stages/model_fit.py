@@ -124,18 +124,24 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
             f"({format_quantity(spec.context_length, 'tokens')}): it was not trained for that.",
         )
     where = f"{count} × {gpu.name}"
-    if float(left.value) >= 0:
+    if not f.gpus and count > needed.value:  # the memory needs fewer, the TP group rounds up
+        where += (
+            f" (the memory needs {needed.formatted()}; a tensor-parallel group is 1, 2, 4 or 8 "
+            "GPUs, then whole nodes of 8)"
+        )
+    spare = left.percentiles()[1]  # judged at the median, the figure the headline prints
+    if spare >= 0:
+        mid = {k: format_quantity(v.percentiles()[1], v.unit) for k, v in
+               (("per_gpu", per_gpu), ("longest", longest))}  # fmt: skip
         sheet.note(
             "ok",
-            f"Fits on {where}: {per_gpu.formatted()} on each GPU, "
-            f"{format_memory(float(left.value))} to spare; up to {longest.formatted()} of context "
+            f"Fits on {where}: {mid['per_gpu']} on each GPU (median, as above), "
+            f"{format_memory(spare)} to spare; up to {mid['longest']} of context "
             "at this batch.",
             verdict=True,
         )
         return
-    sheet.note(
-        "bad", f"Does not fit on {where}: short by {format_memory(-float(left.value))}.", True
-    )
+    sheet.note("bad", f"Does not fit on {where}: short by {format_memory(-spare)} (median).", True)
     levers = _levers(ctx, f, gpu, v, needed, longest)
     sheet.note("info", "What to change: " + "; ".join(levers), verdict=True)
 
