@@ -155,3 +155,29 @@ def test_type_errors_say_what_to_write_in_a_scenario_file(
     assert err.value.field == field
     assert err.value.allowed.startswith(expected)
     assert "valid" not in err.value.allowed and "Input" not in err.value.allowed
+
+
+@pytest.mark.parametrize(
+    ("command", "kwargs", "field"),
+    [
+        # 10M IVF lists over 1M documents' 2M chunks: more centroids than vectors
+        ("embed", {"documents": "1M", "index": "ivf-flat", "nlist": 10_000_000},
+         "embeddings.nlist"),
+        # Orpheus decodes token by token: a step count would be silently unread
+        ("tts", {"model": "orpheus-3b", "steps": 5}, "speech_synthesis.steps"),
+        # a GPU named for a ranker scored on CPU cores would be silently unread
+        ("recsys", {"model": "dlrm-dcnv2", "qps": "2K", "gpu": "h100-sxm"},
+         "recommender.gpu/recommender.device"),
+    ],
+)  # fmt: skip
+def test_a_setting_that_would_go_unread_is_refused(command: str, kwargs: dict, field: str) -> None:
+    with pytest.raises(BotecInputError) as err:
+        getattr(botec, command)(samples=0, **kwargs)
+    assert err.value.field == field
+
+
+def test_a_scenario_with_nothing_to_compute_is_refused() -> None:
+    for data in ({}, {"title": "x"}, {"cost": {"usd_per_gpu_hour": 2}}):
+        with pytest.raises(BotecInputError) as err:
+            scenario_from_dict(data)
+        assert "at least one section" in err.value.allowed

@@ -166,7 +166,7 @@ RECSYS = Table(
         Opt("--tree-depth", "Levels walked per tree.", type=int, show_default=True),
         Opt("--device", "Score on CPU cores or GPUs.", type=click.Choice(get_args(Device)),
             show_default=True),
-        Opt("--gpu", "GPU (with --device gpu).", show_default=True),
+        Opt("--gpu", "GPU (with --device gpu; default h100-sxm)."),
         Opt("--qps", "Peak ranking requests per second, e.g. 2K.", required=True),
         Opt("--candidates", "Items scored per request.", show_default=True),
         Opt("--headroom-factor", "Cores with headroom (CPU).", show_default=True),

@@ -277,7 +277,7 @@ def recsys(
     trees: int | None = None,
     tree_depth: int = 8,
     device: Device = "cpu",
-    gpu: str = "h100-sxm",
+    gpu: str | None = None,
     qps: Quantity | None = None,
     candidates: Quantity = 100,
     headroom_factor: Quantity = 3,

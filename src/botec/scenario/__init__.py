@@ -379,7 +379,7 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "scenario") -> Scenar
         scn = Scenario.model_validate(data)
     except ValidationError as exc:
         raise friendly_error(exc, origin, Scenario) from None
-    check_conflicts(scn)
+    check_conflicts(scn, origin)
     return scn
 
 

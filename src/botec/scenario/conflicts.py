@@ -11,9 +11,20 @@ from typing import Any
 from botec.core.errors import BotecInputError
 from botec.core.uncertain import Uncertain, point
 
+# What is not a section to compute: the scenario's words, its catalog file, its checks, and
+# [cost], which prices what other sections compute.
+_NOT_COMPUTED = ("title", "description", "source", "catalog", "cost", "conclusions", "seed_check")
 
-def check_conflicts(scn: Any) -> None:
-    """Raise a :class:`BotecInputError` naming both fields of the first contradiction."""
+
+def check_conflicts(scn: Any, origin: str = "scenario") -> None:
+    """Raise a :class:`BotecInputError` naming both fields of the first contradiction, or the
+    scenario when it has nothing to compute (an empty file would print an empty report)."""
+    if all(getattr(scn, n) is None for n in type(scn).model_fields if n not in _NOT_COMPUTED):
+        raise BotecInputError(
+            origin, "no section to compute",
+            "at least one section, e.g. [users] or [training] (botec examples lists whole "
+            "scenarios)",
+        )  # fmt: skip
     users = scn.users
     if users is not None:
         _one_of(users, "users", "requests_per_second", "daily_active_users")

@@ -18,6 +18,7 @@ from botec.stages import runtimes
 from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, price, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.gpu_price import gpu_price
+from botec.stages.rag import rag_latency
 
 FIELD = "embeddings"
 _BYTES_PER_DIM = {"fp32": 4, "fp16": 2, "int8": 1}
@@ -48,7 +49,7 @@ def run_embeddings(ctx: Context, sec: EmbeddingsSection) -> None:
     queries = _queries(ctx, sec)
     if queries is not None:
         _query_load(ctx, queries, per_core, rate, encode)
-    _rag(ctx, sec, chunk, encode["query_encode_time"], search)
+    rag_latency(ctx, sec, chunk, encode["query_encode_time"], search)
 
 
 def _chunk_tokens(sheet: Sheet, enc: Encoder, sec: EmbeddingsSection) -> Value:
@@ -197,6 +198,11 @@ def _ivf_values(
         else sheet.step(vi.DEFAULT_NLIST, vectors=vectors)
     )
     lists = float(v["nlist"])
+    if sec.nlist is not None and lists > float(vectors.value):  # empty lists, stored all the same
+        raise BotecInputError(
+            f"{FIELD}.nlist", sec.nlist,
+            f"at most the {float(vectors.value):,.0f} vectors (FAISS's guide: about 4·√vectors)",
+        )  # fmt: skip
     if sec.nprobe is not None and sec.nprobe > lists:
         raise BotecInputError(
             f"{FIELD}.nprobe", sec.nprobe,
@@ -357,31 +363,6 @@ def _query_load(
             hours_per_month=hours_per_month(sheet),
         )
     )
-
-
-def _rag(
-    ctx: Context, sec: EmbeddingsSection, chunk: Value, encode_time: Value, search: Value
-) -> None:
-    """With a [serving] section: the retrieved context and the whole answer's latency."""
-    sheet = ctx.sheet
-    retrieved = sheet.step(
-        vi.RETRIEVED_TOKENS, chunk_tokens=chunk,
-        top_k=sheet.input("top_k", sec.top_k, "chunks", "Chunks retrieved per query", "scenario"),
-    )  # fmt: skip
-    if "end_to_end_latency" not in sheet.steps:
-        return
-    sheet.step(
-        vi.RAG_LATENCY, query_encode_time=encode_time, search_time=search,
-        end_to_end_latency=sheet.steps["end_to_end_latency"],
-    )  # fmt: skip
-    prompt = sheet.inputs.get("input_tokens")
-    if prompt is not None and float(prompt) < float(retrieved):
-        sheet.note(
-            "warn",
-            f"The LLM's prompt ({float(prompt):,.0f} tokens) is shorter than the retrieved "
-            f"context ({float(retrieved):,.0f} tokens = top_k × chunk_tokens): set [serving] "
-            "input_tokens to the question plus the context.",
-        )
 
 
 def _fits(sheet: Sheet, gpu: Any, weights: Value) -> None:

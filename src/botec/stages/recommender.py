@@ -21,6 +21,13 @@ _BYTES = {"fp32": 4, "fp16": 2, "int8": 1}
 
 def run_recommender(ctx: Context, sec: RecommenderSection) -> None:
     sheet = ctx.sheet
+    for name in ("gpu", "usd_per_gpu_hour"):  # a GPU setting on CPU cores would go unread
+        if sec.device == "cpu" and name in sec.model_fields_set:
+            raise BotecInputError(
+                f"recommender.{name}/recommender.device", getattr(sec, name),
+                "a GPU setting only with device = gpu (on CPU, cores are priced from the "
+                "catalog's per-core price)",
+            )  # fmt: skip
     v = _shape(ctx, sec)
     v["peak_samples_per_second"] = sheet.step(
         rc.SAMPLES, peak_requests_per_second=_peak_requests(ctx, sec),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
 from botec.estimators import tts as tt
 from botec.estimators._constants import days_per_month, seconds_per_day
@@ -23,6 +24,12 @@ FIELD = "speech_synthesis"
 
 def run_tts(ctx: Context, sec: SpeechSynthesisSection) -> None:
     model = get_tts_model(sec.model, f"{FIELD}.model")
+    if sec.steps is not None and model.kind != "flow":  # a decoder's steps follow the audio
+        raise BotecInputError(
+            f"{FIELD}.steps", sec.steps,
+            f"no steps for {model.name}: it decodes token by token (its steps follow the speech's "
+            "length); steps set a flow model's ODE passes (F5-TTS)",
+        )  # fmt: skip
     sheet = ctx.sheet
     sheet.note("info", f"{model.name}: {model.source}")
     cite = f"catalog: tts.toml [{model.key}] ({model.as_of})"
