@@ -28,7 +28,7 @@ def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware) -> None:
         sheet.note(
             "warn",
             f"The weights ({format_memory(w)}) do not fit on one {gpu.name}: at least "
-            f"{n} GPUs with tensor or pipeline parallelism just to hold them.",
+            f"{n:,} GPUs with tensor or pipeline parallelism just to hold them.",
             verdict=True,
         )
 
@@ -47,7 +47,7 @@ def memory_fit(sheet: Sheet, total: Value, gpu: Hardware) -> None:
         sheet.note(
             "bad",
             f"Does not fit on one {gpu.name}: {format_memory(need)} needed, "
-            f"{format_memory(gpu.usable_bytes)} available; at least {n} × {gpu.name} "
+            f"{format_memory(gpu.usable_bytes)} available; at least {n:,} × {gpu.name} "
             "with the state sharded across them.",
             verdict=True,
         )

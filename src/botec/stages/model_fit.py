@@ -123,7 +123,7 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
             "context length "
             f"({format_quantity(spec.context_length, 'tokens')}): it was not trained for that.",
         )
-    where = f"{count} × {gpu.name}"
+    where = f"{count:,} × {gpu.name}"
     if not f.gpus and count > needed.value:  # the memory needs fewer, the TP group rounds up
         where += (
             f" (the memory needs {needed.formatted()}; a tensor-parallel group is 1, 2, 4 or 8 "

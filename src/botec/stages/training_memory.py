@@ -184,7 +184,7 @@ def _layout_memory_per_gpu(
     teacher = tc.teacher_memory(sheet, t, share)
     total, ratio = tm.training_memory_per_gpu(sheet, states, acts, gpu_memory, usable, teacher)
     layout = (
-        f"TP {tp} × {f'CP {cp} × ' if cp > 1 else ''}PP {pp} × DP {dp} (ZeRO-{t.zero_stage}, "
+        f"TP {tp} × {f'CP {cp} × ' if cp > 1 else ''}PP {pp} × DP {dp:,} (ZeRO-{t.zero_stage}, "
         f"{t.recompute} recomputation)"
     )
     _layout_fit_note(sheet, t, spec, gpu, params_total, shape, total, ratio, layout)
@@ -264,7 +264,7 @@ def _layout_fit_note(
         f"the least that fits is {format_quantity(least.gpus, 'GPUs')} as "
         f"TP {least.tensor_parallel} × "
         + (f"CP {least.context_parallel} × " if least.context_parallel > 1 else "")
-        + f"PP {least.pipeline_parallel} × DP {least.data_parallel}"
+        + f"PP {least.pipeline_parallel} × DP {least.data_parallel:,}"
         if least is not None
         else "no layout of up to 4,096 GPUs fits: shard more (ZeRO-3) or recompute"
     )
@@ -384,7 +384,7 @@ def _lora_fit_note(sheet: Sheet, t: TrainingSection, gpu: Any, total: Value, rat
         sheet.note(
             "ok",
             f"{what} fits: {total.formatted()} per GPU"
-            + (f", each of the {t.gpus} GPUs a data-parallel replica." if t.gpus > 1 else "."),
+            + (f", each of the {t.gpus:,} GPUs a data-parallel replica." if t.gpus > 1 else "."),
             verdict=True,
         )
     else:
