@@ -524,3 +524,13 @@ def test_a_cpu_or_tpu_report_says_what_its_gpu_figures_count() -> None:
     assert any("is a TPU: every 'GPU' here" in n.text for n in tpu.notes)
     gpu = botec.infer(model="llama-3.2-1b", samples=0)
     assert not any("every 'GPU' here" in n.text for n in gpu.notes)
+
+
+def test_o_may_not_be_a_chart_the_day_s_plot_writes(tmp_path: Path) -> None:
+    # --plot a.svg on a [deployment] day also writes a-day.svg and a-break-even.svg: an -o onto
+    # one of them is refused before anything is written, not after the charts were drawn
+    out = tmp_path / "a-day.svg"
+    code, _, err = cli("report", str(SCENARIOS / "smartpal-daily.toml"), "--plot",
+                       str(tmp_path / "a.svg"), "-o", str(out))  # fmt: skip
+    assert code == 2 and "charts --plot may write" in err
+    assert list(tmp_path.iterdir()) == []

@@ -37,6 +37,14 @@ def check_outputs(values: Mapping[str, Any]) -> None:
         outputs.append(("--plot", Path(plot)))
         if "brief" in values:  # report and the estimating commands also draw the distributions
             outputs.append(("--plot", distributions_path(Path(plot))))
+        output = values.get("output")
+        sides = [Path(plot).with_name(f"{Path(plot).stem}-{s}{Path(plot).suffix}")
+                 for s in ("day", "break-even")]  # a [deployment] day's charts  # fmt: skip
+        if output is not None and Path(output).resolve() in {s.resolve() for s in sides}:
+            raise BotecInputError(
+                "-o/--output", str(output),
+                f"a file other than the charts --plot may write ({', '.join(map(str, sides))})",
+            )  # fmt: skip
     seen: dict[Path, str] = {}
     for field, path in outputs:
         check_output(path, field, force, inputs)
