@@ -169,7 +169,7 @@ MODELS = ("llama-3.1-8b", "llama-2-7b", "llama-3.1-70b", "mixtral-8x7b", "deepse
 GPUS = ("a100-80gb", "h100-sxm", "l4", "a10g", "l40s", "t4", "h200", "b200", "mi300x", "tpu-v5e",
         "cpu-modern", "rtx-4090")  # fmt: skip
 PRECISIONS = ("fp16", "bf16", "fp8", "int8", "int4", "fp32", "fp4", "q4_0", "q4_k_m")
-ENGINES = ("generic", "vllm", "tensorrt-llm", "llama.cpp", "transformers", "vllm-0.5",
+ENGINES = ("generic", "vllm", "tensorrt-llm", "llama.cpp", "transformers", "vllm-0.6", "vllm-0.5",
            "tensorrt-llm-0.6", "llama.cpp-2023")  # fmt: skip
 # Plausible values per command parameter (the valid side of the fuzz).
 GOOD: dict[str, tuple[Any, ...]] = {

@@ -150,7 +150,8 @@ INFER = Table(
         Opt(
             "--engine",
             "Serving engine whose efficiencies to use: generic, vllm, tensorrt-llm, llama.cpp, "
-            "transformers, or an earlier release: vllm-0.5, tensorrt-llm-0.6, llama.cpp-2023.",
+            "transformers, or an earlier release: vllm-0.6, vllm-0.5, tensorrt-llm-0.6, "
+            "llama.cpp-2023.",
             show_default=True,
         ),
         Opt(
