@@ -12,13 +12,17 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botec.analysis.sweep import parse_vary, run_sweep
+from botec.commands import compare as botec_compare
+from botec.commands import report
 from botec.core.errors import BotecInputError
+from botec.core.units import format_quantity
 from botec.run import run_scenario
 from botec.scenario import scenario_from_dict
 
@@ -197,7 +201,7 @@ def test_compare_names_the_binding_constraint_by_hand_calculation() -> None:
     assert ranked["a100-80gb"]["binds"] == "bandwidth"
     assert "19.6 ms" in ranked["a100-80gb"]["why"] and "9.87 ms" in ranked["a100-80gb"]["why"]
     assert ranked["l4"]["binds"] == "memory" and "119 sequences" in ranked["l4"]["why"]
-    costs = [row["cost"]["value"] for row in json.loads(out)]
+    costs = [row["cost"]["p50"] for row in json.loads(out)]
     assert costs == sorted(costs)
 
 
@@ -209,6 +213,155 @@ def test_compare_budget_binds_when_over_it_and_unpriced_gpu_is_explained() -> No
     # T4 has no market price: ranking it on the rest of the bill would be a silent wrong row
     code, _, err = cli("compare", SMARTPAL, "--gpu", "t4")
     assert code == 2 and "--gpu" in err and "usd_per_gpu_hour" in err and "aws-on-demand" in err
+
+
+PLAN = str(ROOT / "scenarios" / "llm-serving-plan.toml")
+# Market rental medians per GPU-hour (catalog gpu_prices.toml, 2026-08); botec's month is 720 h.
+MARKET = {"a100-80gb": 1.715, "h100-sxm": 2.95, "l4": 0.49}
+
+
+def test_compare_ranks_prints_and_exports_the_median() -> None:
+    # One figure per column in every format: the median of the draws, which the rank follows;
+    # the nominal point is exported too, named as such. A fleet's bill is GPUs × price × 720 h,
+    # at the median as at the nominal point.
+    code, out, err = cli("compare", PLAN, "--gpu", "h100-sxm,a100-80gb,l4", "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["rank"] for r in rows] == ["1", "2", "3"]
+    medians = [float(r["cost_p50"]) for r in rows]
+    assert medians == sorted(medians)
+    for r in rows:
+        hourly = MARKET[r["gpu"]] * 720
+        assert float(r["cost_p50"]) == pytest.approx(float(r["gpus_p50"]) * hourly)
+        assert float(r["cost"]) == pytest.approx(float(r["gpus"]) * hourly)
+        assert float(r["cost_p5"]) <= float(r["cost_p50"]) <= float(r["cost_p95"])
+    _, js, _ = cli("compare", PLAN, "--gpu", "h100-sxm,a100-80gb,l4", "--format", "json")
+    assert [(o["gpu"], o["cost"]["p50"]) for o in json.loads(js)] == [
+        (r["gpu"], float(r["cost_p50"])) for r in rows
+    ]
+    _, text, _ = cli("compare", PLAN, "--gpu", "h100-sxm,a100-80gb,l4")
+    best = next(line for line in text.splitlines() if "│    1 │" in line)
+    assert format_quantity(medians[0], "USD/month") in best
+
+
+def test_compare_says_where_the_nominal_point_orders_gpus_otherwise() -> None:
+    # At the nominal inputs the plan sizes 1 H100 (1 × $2.95 × 720 h = $2,124) and 2 A100s
+    # (2 × $1.715 × 720 h = $2,469.60): the H100 is cheaper there, which is where `report`'s
+    # [serving_plan] chooses; compare ranks by the median, and must say the two differ.
+    code, out, err = cli("compare", PLAN, "--gpu", "h100-sxm,a100-80gb", "--format", "csv")
+    assert code == 0, err
+    rows = {r["gpu"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert float(rows["h100-sxm"]["cost"]) == pytest.approx(1 * 2.95 * 720)
+    assert float(rows["a100-80gb"]["cost"]) == pytest.approx(2 * 1.715 * 720)
+    chosen = next(n.text for n in report(PLAN, samples=0).notes if n.text.startswith("Chosen"))
+    assert chosen.startswith("Chosen: NVIDIA H100 SXM")
+    # By the median of the draws the order flips (A100 first): the text says so, naming both.
+    assert rows["a100-80gb"]["rank"] == "1" and rows["h100-sxm"]["rank"] == "2"
+    assert float(rows["a100-80gb"]["cost_p50"]) < float(rows["h100-sxm"]["cost_p50"])
+    _, text, _ = cli("compare", PLAN, "--gpu", "h100-sxm,a100-80gb")
+    note = " ".join(text.split())
+    assert "At the nominal inputs (the point at which a [serving_plan] chooses" in note
+    assert "NVIDIA H100 SXM comes first instead: $2,120/month against $2,470/month" in note
+
+
+def test_ranking_follows_the_median_not_the_nominal_point() -> None:
+    # Two options whose nominal points and medians order them oppositely: A costs $100 at the
+    # nominal point but $300 at the median of its draws (100, 300, 300), B $50 and $400.
+    from botec.analysis.compare import Option, nominal_note, rank_options
+    from botec.catalog import load_catalog
+    from botec.core.sheet import Sheet, Value
+    from botec.report.compare_view import render_compare
+
+    def option(gpu: str, nominal: float, draws: list[float]) -> Option:
+        cost = Value("cost", nominal, "USD", "Cost", "step", samples=np.array(draws))
+        return Option(gpu, gpu.upper(), Sheet(), None, cost, None, "compute", "FLOPs")
+
+    ranked = rank_options(
+        [option("b", 50, [50, 400, 400]), option("a", 100, [100, 300, 300])], None, load_catalog()
+    )
+    assert [(o.gpu, o.rank) for o in ranked] == [("a", 1), ("b", 2)]
+    rows = list(csv.DictReader(io.StringIO(render_compare(ranked, "csv"))))
+    assert [(r["cost_p50"], r["cost"]) for r in rows] == [
+        ("300.0", "100.0"), ("400.0", "50.0"),
+    ]  # fmt: skip
+    assert "B comes first instead: $50.0 against $100" in nominal_note(ranked)
+    assert "| 1 | A | — | $300 (" in render_compare(ranked, "markdown")  # the median first
+
+
+def test_one_header_per_column_and_the_budget_names_the_cost_shown() -> None:
+    # Training rows carry the GPU's name in their count's title ('AMD Instinct MI300X GPUs'):
+    # the column header must not be one row's.
+    code, out, err = cli(
+        "compare", str(ROOT / "scenarios" / "two-million-llm.toml"),
+        "--gpu", "h100-sxm,a100-80gb,b200,rtx-4090,l4,mi300x", "--format", "markdown",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.splitlines()[0].split(" | ")[2] == "GPUs"
+    assert "MI300X GPUs" not in out.splitlines()[0]
+    _, table, _ = cli(
+        "compare", str(ROOT / "scenarios" / "two-million-llm.toml"),
+        "--gpu", "h100-sxm,a100-80gb,b200,rtx-4090,l4,mi300x", "--format", "csv",
+    )  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert [r["rank"] for r in rows] == ["1", "2", "3", "4", "5", "6"]
+    costs = [float(r["cost_p50"]) for r in rows]
+    assert costs == sorted(costs)
+    # 10B params on 200B tokens over 64 A100s at $2/h; MFU 40% nominal, a lognormal 20% – 60%
+    # (90% range) whose median is √(0.2 × 0.6) = 34.64%. Cost ∝ 1/MFU, so its median is
+    # $53,418 × 0.4 / 0.3464 = $61,682: over a $55K budget though the nominal $53,418 is under.
+    scenario = {"training": {**TRAIN["training"], "mfu": "40% (20% to 60%)"}}
+    assert _train_cost(10e9, 200e9) == pytest.approx(53_418, rel=1e-4)
+    median = _train_cost(10e9, 200e9, mfu=math.sqrt(0.2 * 0.6))
+    assert median == pytest.approx(61_682, rel=1e-4)
+    (option,) = botec_compare(scenario, gpus="a100-80gb", budget="$55K")
+    assert option.cost is not None
+    assert option.cost.percentiles()[1] == pytest.approx(median, rel=0.02)  # 10,000 draws
+    assert option.binding == "budget"
+    figure = option.why.split(" is over the budget")[0]
+    assert figure == format_quantity(option.cost.percentiles()[1], "USD")
+
+
+def test_unpriced_gpu_is_not_ranked_and_says_it_has_no_price() -> None:
+    # The T4 has no market rental price (catalog: only AWS lists it): the plan cannot price a
+    # fleet, so the row has no cost, no rank, and says so rather than 'nothing runs on the GPU'.
+    code, out, err = cli("compare", PLAN, "--gpu", "t4,h100-sxm", "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [(r["gpu"], r["rank"]) for r in rows] == [("h100-sxm", 1), ("t4", None)]
+    t4 = rows[1]
+    assert t4["cost"] is None and t4["binds"] == "price"
+    assert t4["why"].startswith("not ranked: no price for NVIDIA T4 on the market rental median")
+    assert "aws-on-demand" in t4["why"] and "nothing in this scenario" not in t4["why"]
+
+
+def test_weights_that_need_more_gpus_than_a_replica_has_are_not_feasible() -> None:
+    # GPT-3 175B in FP16 is 350 GB, sharded over 8 GPUs per replica. An L4 as CUDA sees it holds
+    # 23,570,219,008 B: ⌈350e9 / 23.57e9⌉ = 15 GPUs > 8. An H100 (85.0 GB available): 5 ≤ 8.
+    assert math.ceil(350e9 / 23_570_219_008) == 15
+    options = botec_compare(
+        ROOT / "scenarios" / "gpt3-175b-serving.toml", gpus="l4,h100-sxm", samples=0
+    )
+    assert [(o.gpu, o.rank, o.feasible) for o in options] == [
+        ("h100-sxm", 1, True), ("l4", None, False),
+    ]  # fmt: skip
+    l4 = options[1]
+    assert l4.cost is None and l4.gpus is None and l4.binding == "memory"
+    assert l4.why == "not feasible: the weights need at least 15 of these GPUs; a replica has 8"
+
+
+def test_gpus_a_stated_rate_makes_equal_share_a_rank() -> None:
+    # The scenario states 600 batched tokens/s per GPU, bills the batched count, at $3/h:
+    # 2,604 tokens/s at peak need ⌈4.34⌉ = 5 GPUs on any GPU, 5 × $3 × 720 h = $10,800/month.
+    # Neither GPU is cheaper, and the GPU column is the count the bill pays for (not the 18
+    # unbatched GPUs, which no figure in the row is computed from).
+    assert math.ceil(100_000 * 0.3 * 5 / 86_400 * 3 * 500 / 600) == 5
+    code, out, err = cli(
+        "compare", str(ROOT / "scenarios" / "llm-serving-100k-mau.toml"), "--gpu", "h100-sxm,l4"
+    )
+    assert code == 0, err
+    assert out.startswith("Cheapest: NVIDIA H100 SXM, NVIDIA L4 (tied): 5 GPUs, $10,800/month")
+    assert out.count("│    1 │") == 2 and "nothing in this scenario runs" not in out
+    assert "tokens per second per GPU set these" in out
 
 
 # -- charts ----------------------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 """Hardware comparison: one scenario on several GPUs, ranked, with the constraint that binds.
 
 Each GPU is a full evaluation of the scenario (same formulas, same ranges, same seed), so the
-table shows nothing the single-GPU report would not. Ranked by monthly cost (or training cost),
-then by GPU count.
+table shows nothing the single-GPU report would not. Every figure is the median of the draws (the
+nominal point is exported beside it, named so); the ranking follows that figure: monthly (or
+training) cost, else GPU count, else latency. A GPU the model does not fit (a ✘ about fit or
+memory) or that has no price is listed, unranked, with the reason.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,17 +68,24 @@ class Option:
     gpus: Value | None
     cost: Value | None
     latency: Value | None
-    binding: str  # memory, bandwidth, compute or budget
+    binding: str  # memory, bandwidth, compute, latency or budget; price when unpriced
     why: str
+    rank: int | None = None  # 1 = best; None: not ranked (``why`` says why)
+    feasible: bool = True  # False: the model does not fit on this GPU (``why`` quotes the ✘)
 
     @property
-    def sort_key(self) -> tuple[float, float]:
-        """The median cost, then the median GPU count: what the table shows."""
+    def sort_key(self) -> tuple[float, float, float]:
+        """The median cost, GPU count and latency: the figures the table shows."""
         inf = float("inf")
-        return (
-            self.cost.percentiles()[1] if self.cost is not None else inf,
-            self.gpus.percentiles()[1] if self.gpus is not None else inf,
+        return tuple(  # type: ignore[return-value]
+            median(v) if v is not None else inf for v in (self.cost, self.gpus, self.latency)
         )
+
+
+def median(v: Value) -> float:
+    """The one figure compare ranks by, prints and exports first: the median of the Monte Carlo
+    draws (the value itself when nothing varies), as every botec headline prints it."""
+    return v.percentiles()[1]
 
 
 def _first(sheet: Sheet, names: tuple[str, ...]) -> Value | None:
@@ -140,6 +150,8 @@ def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]
             return "compute", what
     if "inference_time" in sheet or "wall_clock" in sheet:
         return "compute", "FLOPs at the stated utilisation"
+    if "tokens_per_second_per_gpu" in sheet:  # a measured rate, as the scenario states it
+        return "—", "the scenario's stated tokens per second per GPU set these, not its specs"
     return "—", "nothing in this scenario runs on the GPU"
 
 
@@ -151,12 +163,155 @@ def compare_gpus(
     budget: float | None = None,
     catalog: Catalog | None = None,
 ) -> list[Option]:
-    """Evaluate the scenario mapping ``data`` once per GPU; best (cheapest) first. ``catalog``:
-    the runs' catalog (default: the bundled one)."""
-    from botec.analysis.evaluate import evaluate
+    """Evaluate the scenario mapping ``data`` once per GPU; ranked options first (cheapest, else
+    fewest GPUs, else fastest, by the median), then those not ranked. ``catalog``: the runs'
+    catalog (default: the bundled one)."""
     from botec.catalog import load_catalog
-    from botec.scenario import scenario_from_dict
 
+    fields = _gpu_fields(data)
+    cat = catalog or load_catalog()
+    runs = []
+    for name in gpus:
+        hardware = cat.hardware(name, "--gpu")
+        _check_price(data, hardware.key, cat)
+        runs.append((hardware, _evaluate_on(data, fields, hardware.key, samples, seed, catalog)))
+    # one result per column, the same on every row: the first of its names any GPU computes
+    sheets = [s for _, s in runs]
+    columns = [_column(sheets, names) for names in (GPU_COUNT, COST, LATENCY)]
+    billed = (_billed(s[columns[1]]) for s in sheets if columns[1] and columns[1] in s)
+    columns[0] = next((b for b in billed if b), columns[0])  # the count the cost pays for
+    if not any(columns):
+        raise _nothing_to_rank(data, fields)
+    options = []
+    for hardware, sheet in runs:
+        misfit = _misfit(sheet)  # figures for a setup that cannot run are not shown
+        gpus_v, cost, latency = (
+            sheet[c] if c and c in sheet and not misfit else None for c in columns
+        )
+        binding, why = binding_constraint(sheet, hardware.memory_bytes)
+        if misfit:
+            binding, why = "memory", f"not feasible: {misfit}"
+        elif budget is not None and cost is not None and median(cost) > budget:
+            from botec.core.units import format_quantity
+
+            over = format_quantity(median(cost), cost.unit)
+            binding, why = "budget", f"{over} is over the budget ({why})"
+        options.append(
+            Option(hardware.key, hardware.name, sheet, gpus_v, cost, latency, binding, why,
+                   feasible=not misfit)
+        )  # fmt: skip
+    return rank_options(options, _price_basis(data, fields), cat)
+
+
+RANKED_BY = {"cost": "cheapest", "gpus": "fewest GPUs", "latency": "fastest"}
+
+
+def ranked_by(options: list[Option]) -> str | None:
+    """The figure the ranking follows: cost where any ranked GPU has one, else the GPU count,
+    else the latency; None when no option is ranked."""
+    return _first_figure([o for o in options if o.rank is not None])
+
+
+def _first_figure(options: list[Option]) -> str | None:
+    return next((a for a in RANKED_BY if any(getattr(o, a) is not None for o in options)), None)
+
+
+def rank_options(options: list[Option], basis: str | None, catalog: Catalog) -> list[Option]:
+    """Number the options that fit and are priced, by the first figure any of them has (equal
+    figures share a rank); the rest follow, unranked, each with the reason."""
+    from botec.catalog import gpu_prices as gp
+
+    priced = any(o.cost is not None for o in options)
+    unpriced = {
+        o.gpu
+        for o in options
+        if o.cost is None
+        and gp.gpu_rate(catalog, o.gpu, basis) is None
+        and (priced or any("no price" in n.text.lower() for n in o.sheet.notes))
+    }
+    pool = [o for o in options if o.feasible and o.gpu not in unpriced]
+    by = _first_figure(pool)
+    ranked = sorted(
+        (o for o in pool if by and getattr(o, by) is not None), key=lambda o: o.sort_key
+    )
+    for o in ranked:  # equal figures share a rank: the order among them means nothing
+        o.rank = 1 + sum(p.sort_key < o.sort_key for p in ranked)
+    rest = [o for o in options if o.rank is None]
+    for o in rest:
+        if not o.feasible:
+            continue
+        if o.gpu in unpriced:
+            where = gp.basis(catalog, basis).name
+            o.binding, o.why = "price", (
+                f"not ranked: no price for {o.gpu_name} on the {where}: "
+                f"{gp.unpriced_reason(catalog, o.gpu, basis)}; give usd_per_gpu_hour or "
+                "another price_basis"
+            )  # fmt: skip
+            continue
+        bad = next((f" ({n.text})" for n in o.sheet.notes if n.level == "bad"), "")
+        o.binding, o.why = "—", f"not ranked: no {by or 'figure to rank'} on this GPU{bad}"
+    return ranked + rest
+
+
+def nominal_note(options: list[Option]) -> str:
+    """Where the nominal point (every input at its central value) orders the leader differently
+    from the median: the other figure, so the two are never confused; '' when they agree."""
+    by = ranked_by(options)
+    ranked = [o for o in options if o.rank is not None]
+    if by is None or len(ranked) < 2:
+        return ""
+    best = ranked[0]
+    low = min(ranked, key=lambda o: float(getattr(o, by)))
+    if low is best or float(getattr(low, by)) >= float(getattr(best, by)):
+        return ""
+    from botec.core.units import format_quantity
+
+    def nominal(o: Option) -> str:
+        v = getattr(o, by)
+        return format_quantity(float(v), v.unit)
+
+    plan = (
+        " (the point at which a [serving_plan] chooses its GPU, so `botec report` may pick it)"
+        if "Serving plan" in best.sheet.sections
+        else ""
+    )
+    return (
+        f"Ranked by the median of the Monte Carlo draws. At the nominal inputs{plan} "
+        f"{low.gpu_name} comes first instead: {nominal(low)} against {nominal(best)} for "
+        f"{best.gpu_name}."
+    )
+
+
+_FIT = re.compile(r"\bfits?\b|\bmemory\b", re.IGNORECASE)
+
+
+def _misfit(sheet: Sheet) -> str:
+    """Why the model does not fit on this GPU (the sheet's ✘ about fit or memory, or weights
+    that need more GPUs than a replica has); '' when it fits."""
+    for note in sheet.notes:
+        if note.level == "bad" and _FIT.search(note.text):
+            return note.text
+    if "gpus_to_fit_weights" in sheet and "gpus_per_replica" in sheet:
+        need, have = median(sheet["gpus_to_fit_weights"]), median(sheet["gpus_per_replica"])
+        if need > have:
+            return f"the weights need at least {need:,.0f} of these GPUs; a replica has {have:,.0f}"
+    return ""
+
+
+def _billed(cost: Value, depth: int = 0) -> str | None:
+    """The GPU count a cost is computed from (the count billed), searched a few steps back."""
+    args = list((cost.args or {}).values())
+    found = next((a.name for a in args if a.unit == "GPUs" and a.kind == "step"), None)
+    if found or depth == 3:
+        return found
+    return next((n for a in args if (n := _billed(a, depth + 1))), None)
+
+
+def _column(sheets: list[Sheet], names: tuple[str, ...]) -> str | None:
+    return next((n for n in names if any(n in s for s in sheets)), None)
+
+
+def _gpu_fields(data: dict[str, Any]) -> list[str]:
     fields = [
         f
         for f in GPU_FIELDS
@@ -171,36 +326,53 @@ def compare_gpus(
             "[training], [image_generation], [video_generation], [embeddings], [speech], "
             "[speech_synthesis] or GPU [recommender] section",
         )
-    cat = catalog or load_catalog()
-    options = []
-    for name in gpus:
-        hardware = cat.hardware(name, "--gpu")
-        _check_price(data, hardware.key, cat)
-        variant = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
-        for path in fields:
-            section, _, key = path.partition(".")
-            if key in variant[section] or section in _ALWAYS_SET:
-                variant[section][key] = hardware.key
-        if isinstance(variant.get("serving_plan"), dict):  # the plan on this GPU only
-            variant["serving_plan"] = {**variant["serving_plan"], "compare_gpus": []}
-        sheet = evaluate(scenario_from_dict(variant), samples=samples, seed=seed, catalog=catalog)
-        cost = _first(sheet, COST)
-        binding, why = binding_constraint(sheet, hardware.memory_bytes)
-        if budget is not None and cost is not None and float(cost) > budget:
-            binding, why = "budget", f"{cost.formatted()} is over the budget ({why})"
-        options.append(
-            Option(
-                hardware.key,
-                hardware.name,
-                sheet,
-                _first(sheet, GPU_COUNT),
-                cost,
-                _first(sheet, LATENCY),
-                binding,
-                why,
-            )
-        )
-    return sorted(options, key=lambda o: o.sort_key)
+    return fields
+
+
+def _nothing_to_rank(data: dict[str, Any], fields: list[str]) -> BotecInputError:
+    """No GPU gives a cost, a GPU count or a latency: nothing to rank, said with what is."""
+    sections = ", ".join(f"[{k}]" for k, v in data.items() if isinstance(v, dict))
+    stated = [f for f in fields if f.partition(".")[2] in data[f.partition(".")[0]]]
+    return BotecInputError(
+        "FILE",
+        sections,
+        "a scenario that computes a cost, a GPU count or a latency on each GPU, which compare "
+        "ranks by: an [inference], [serving], priced [training], [image_generation], "
+        "[video_generation], [embeddings], [speech], [speech_synthesis] or GPU [recommender] "
+        f"section. This file's {sections} only check memory on one GPU: see that per GPU with "
+        f"botec report FILE --set {(stated or fields)[0]}=NAME",
+    )
+
+
+def _evaluate_on(
+    data: dict[str, Any],
+    fields: list[str],
+    key: str,
+    samples: int,
+    seed: int,
+    catalog: Catalog | None,
+) -> Sheet:
+    """The scenario with every GPU field set to ``key``, evaluated."""
+    from botec.analysis.evaluate import evaluate
+    from botec.scenario import scenario_from_dict
+
+    variant = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
+    for path in fields:
+        section, _, field = path.partition(".")
+        if field in variant[section] or section in _ALWAYS_SET:
+            variant[section][field] = key
+    if isinstance(variant.get("serving_plan"), dict):  # the plan on this GPU only
+        variant["serving_plan"] = {**variant["serving_plan"], "compare_gpus": []}
+    return evaluate(scenario_from_dict(variant), samples=samples, seed=seed, catalog=catalog)
+
+
+def _price_basis(data: dict[str, Any], fields: list[str]) -> str | None:
+    """The price basis the scenario names (its GPU section's, else [cost]'s); None: default."""
+    for section in [f.split(".")[0] for f in fields] + ["cost"]:
+        sec = data.get(section)
+        if isinstance(sec, dict) and sec.get("price_basis"):
+            return str(sec["price_basis"])
+    return None
 
 
 def _check_price(data: dict[str, Any], key: str, catalog: Catalog) -> None:

@@ -1,4 +1,9 @@
-"""The hardware comparison as text, Markdown, CSV or JSON."""
+"""The hardware comparison as text, Markdown, CSV or JSON.
+
+Every format carries the same figures: the median of each result (what the ranking follows and the
+text prints), its 90% range, and, labelled as such, the nominal point (every input at its central
+value). Options that do not fit, or lack the ranked figure, have no rank and say why.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ import io
 import json
 from typing import Any
 
-from botec.analysis.compare import Option
+from botec.analysis.compare import RANKED_BY, Option, nominal_note, ranked_by
 from botec.core.sheet import Value
 from botec.report import headline_text
+
+FIGURES = ("gpus", "cost", "latency")
+_FALLBACK = {"gpus": "GPUs", "cost": "Cost", "latency": "Latency"}
 
 
 def _text(v: Value | None) -> str:
@@ -21,95 +29,108 @@ def _text(v: Value | None) -> str:
     return f"{base} ({spread})" if spread else base
 
 
-def _title(options: list[Option], attr: str, fallback: str) -> str:
-    for o in options:
-        v = getattr(o, attr)
-        if v is not None:
-            return v.title
-    return fallback
+def _title(options: list[Option], attr: str) -> str:
+    """The column's title: the result's own where every row's is the same (less the GPU's name,
+    which some titles carry), else the plain name."""
+    shown = [(o, getattr(o, attr)) for o in options if getattr(o, attr) is not None]
+    titles = {v.title for _, v in shown}
+    if len(titles) == 1:
+        title = titles.pop()
+        if len(shown) == 1 and shown[0][0].gpu_name in title:
+            title = title.replace(shown[0][0].gpu_name, "").strip()
+        return title or _FALLBACK[attr]
+    bare = {v.title.replace(o.gpu_name, "").strip() for o, v in shown}
+    return bare.pop() if len(bare) == 1 and "" not in bare else _FALLBACK[attr]
+
+
+def _rank(o: Option) -> str:
+    return str(o.rank) if o.rank is not None else "—"
 
 
 def render_compare(options: list[Option], fmt: str) -> str:
-    heads = [
-        "Rank",
-        "GPU",
-        _title(options, "gpus", "GPUs"),
-        _title(options, "cost", "Cost"),
-        _title(options, "latency", "Latency"),
-        "Binds",
-        "Why",
-    ]
-    rows = [
-        [str(i), o.gpu_name, _text(o.gpus), _text(o.cost), _text(o.latency), o.binding, o.why]
-        for i, o in enumerate(options, 1)
-    ]
     if fmt == "json":
-        return json.dumps([_record(i, o) for i, o in enumerate(options, 1)], indent=2)
+        return json.dumps([_record(o) for o in options], indent=2)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
-            [
-                "rank",
-                "gpu",
-                "gpus",
-                "gpus_unit",
-                "cost",
-                "cost_unit",
-                "latency",
-                "latency_unit",
-                "binds",
-                "why",
-            ]
-        )
-        for i, o in enumerate(options, 1):
-            writer.writerow(
-                [i, o.gpu, *_raw(o.gpus), *_raw(o.cost), *_raw(o.latency), o.binding, o.why]
-            )
-        return buffer.getvalue()
+        return _csv(options)
+    heads = ["Rank", "GPU", *(_title(options, a) for a in FIGURES), "Binds", "Why"]
+    rows = [
+        [_rank(o), o.gpu_name, *(_text(getattr(o, a)) for a in FIGURES), o.binding, o.why]
+        for o in options
+    ]
+    note = nominal_note(options)
     if fmt == "markdown":
         out = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
         out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
-        return "\n".join(out) + "\n"
+        return "\n".join(out) + "\n" + (f"\n{note}\n" if note else "")
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=170, color_system=None, force_terminal=False)
-    if options:  # the answer first: the winner, its figures and what binds it
-        best = options[0]
-        figures = ", ".join(_text(v) for v in (best.gpus, best.cost) if v is not None)
-        console.print(f"Cheapest: {best.gpu_name}: {figures}; binds: {best.binding} ({best.why})")
-    table = Table(
-        title="Hardware comparison, cheapest first (brackets: 90% range)", title_justify="left"
-    )
+    console.print(_headline(options), markup=False)  # the answer first: winner, figures, binds
+    if note:
+        console.print(note, markup=False)
+    by = ranked_by(options)
+    order = f"{RANKED_BY[by]} first by the median" if by else "none ranked"
+    table = Table(title=f"Hardware comparison, {order} (brackets: 90% range)", title_justify="left")
     for h in heads:
         table.add_column(h, justify="left" if h in ("GPU", "Binds", "Why") else "right")
     for r in rows:
-        table.add_row(*r)
+        table.add_row(*(escape(c) for c in r))
     console.print(table)
     return buffer.getvalue()
 
 
-def _raw(v: Value | None) -> tuple[Any, str]:
-    return (float(v), v.unit) if v is not None else ("", "")
+def _headline(options: list[Option]) -> str:
+    by = ranked_by(options)
+    ranked = [o for o in options if o.rank is not None]
+    if by is None or not ranked:
+        return "Nothing ranked: no GPU here can be ranked (Why says why for each)."
+    best = ranked[0]
+    tied = [o.gpu_name for o in ranked if o.rank == best.rank]
+    name = f"{', '.join(tied)} (tied)" if len(tied) > 1 else best.gpu_name
+    shown = ("gpus", "cost", by) if by == "latency" else ("gpus", "cost")
+    figures = ", ".join(_text(getattr(best, a)) for a in shown if getattr(best, a) is not None)
+    label = RANKED_BY[by][0].upper() + RANKED_BY[by][1:]
+    return f"{label}: {name}: {figures}; binds: {best.binding} ({best.why})"
 
 
-def _record(rank: int, o: Option) -> dict[str, Any]:
-    def one(v: Value | None) -> dict[str, Any] | None:
-        if v is None:
-            return None
-        out: dict[str, Any] = {"name": v.name, "value": float(v), "unit": v.unit}
-        if v.varies:
-            out.update(dict(zip(("p5", "p50", "p95"), v.percentiles(), strict=True)))
-        return out
+def _csv(options: list[Option]) -> str:
+    """One row per GPU: each figure's nominal point under its old column name (as every botec
+    export's ``value``), its p5, p50 (the median the rank follows) and p95, and its unit."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    parts = ("value", "p5", "p50", "p95", "unit")
+    names = {"value": "{a}", "unit": "{a}_unit"}
+    writer.writerow(
+        ["rank", "gpu", "feasible",
+         *(names.get(p, "{a}_" + p).format(a=a) for a in FIGURES for p in parts), "binds", "why"]
+    )  # fmt: skip
+    for o in options:
+        cells: list[Any] = []
+        for a in FIGURES:
+            one = _figure(getattr(o, a))
+            cells += [one[p] if one else "" for p in parts]
+        writer.writerow([o.rank or "", o.gpu, str(o.feasible).lower(), *cells, o.binding, o.why])
+    return buffer.getvalue()
 
+
+def _figure(v: Value | None) -> dict[str, Any] | None:
+    """A result as every botec export gives one: the nominal point (``value``), the 90% range
+    and the median (``p50``, the figure compare ranks by and prints)."""
+    if v is None:
+        return None
+    p5, p50, p95 = v.percentiles()
+    return {"name": v.name, "value": float(v), "unit": v.unit, "p5": p5, "p50": p50, "p95": p95}
+
+
+def _record(o: Option) -> dict[str, Any]:
     return {
-        "rank": rank,
+        "rank": o.rank,
         "gpu": o.gpu,
-        "gpus": one(o.gpus),
-        "cost": one(o.cost),
-        "latency": one(o.latency),
+        "feasible": o.feasible,
+        **{a: _figure(getattr(o, a)) for a in FIGURES},
         "binds": o.binding,
         "why": o.why,
     }
