@@ -81,6 +81,77 @@ def test_fleet_by_hand() -> None:
     assert sheet["cost_per_image"].value == pytest.approx(gpus * 2 * 720 / (1e6 * 30))
 
 
+def test_fleet_is_whole_jobs_by_hand() -> None:
+    # three GPUs share each SDXL batch: the fleet is whole jobs of three, each job generating
+    # batch / generation_latency images a second, loaded to 70% at the 3× peak of 1M a day
+    sheet = _image(
+        model="sdxl", gpu="h100-sxm", gpus_per_job=3, images_per_day="1M", peak_factor=3,
+        price="$2/h",
+    )  # fmt: skip
+    per_job = 1 / sheet["generation_latency"].value  # batch 1
+    assert sheet["images_per_second_per_gpu"].value == pytest.approx(per_job / 3)
+    jobs = math.ceil(1e6 * 3 / 86_400 / (per_job * 0.7))
+    assert sheet["generation_gpus"].value == 3 * jobs
+    # the bill and the cost per image follow the same whole-job count: 2 $/h × 720 h a GPU
+    assert sheet["cost_per_image"].value == pytest.approx(3 * jobs * 2 * 720 / (1e6 * 30))
+
+
+@pytest.mark.parametrize(
+    ("call", "per_job"),
+    [
+        # one clip a day is far below one job's rate: still one whole job of 8 GPUs
+        (lambda: botec.video(gpus_per_job=8, videos_per_day=1, price="$2/h", samples=0), 8),
+        (lambda: _image(model="sdxl", gpus_per_job=8, images_per_day=1, price="$2/h"), 8),
+        (lambda: _image(model="flux.1-dev", gpus_per_job=3, images_per_day=10), 3),
+    ],
+)
+def test_a_fleet_is_never_smaller_than_one_job(call: object, per_job: int) -> None:
+    sheet = call()  # type: ignore[operator]
+    assert sheet["generation_gpus"].value == per_job
+    if "cost_per_video" in sheet:
+        # 8 GPUs × 2 $/h × 720 h over 30 clips a month
+        assert sheet["cost_per_video"].value == pytest.approx(8 * 2 * 720 / 30)
+
+
+def test_every_sample_of_the_fleet_is_whole_jobs() -> None:
+    # the bundled Wan 2.1 scenario's 8-GPU jobs: each sampled fleet is a multiple of 8
+    sheet = botec.video(model="wan2.1-14b", gpus_per_job=8, videos_per_day="10K", samples=500)
+    samples = sheet["generation_gpus"].samples
+    assert samples is not None
+    assert all(s % 8 == 0 and s >= 8 for s in samples)
+    assert sheet["generation_gpus"].value % 8 == 0
+
+
+@pytest.mark.parametrize(
+    ("gpu", "precision", "runtime", "kind"),
+    [
+        ("v100", "fp8", "eager", "image"),
+        ("t4", "fp8", "compiled", "image"),
+        ("t4", "fp4", "compiled", "image"),
+        ("v100", "fp8", "compiled", "video"),
+    ],
+)
+def test_fp8_and_fp4_weights_are_refused_before_ampere(
+    gpu: str, precision: str, runtime: str, kind: str
+) -> None:
+    run = botec.image if kind == "image" else botec.video
+    with pytest.raises(BotecInputError, match="Ampere") as err:
+        run(gpu=gpu, precision=precision, runtime=runtime, samples=0)
+    assert err.value.field == f"{kind}_generation.precision"
+    assert err.value.value == precision
+    assert "int8" in err.value.allowed and precision not in err.value.allowed
+
+
+def test_dequantised_weights_still_run_where_kernels_exist() -> None:
+    # the A100 has no FP8 tensor cores but Ampere has weight-only FP8 kernels: FP16 peak, 1 B
+    ampere = _image(model="sdxl", gpu="a100-80gb", precision="fp8")
+    assert ampere["generator_peak_flop_per_s"].value == 312e12
+    assert ampere["generator_bytes_per_param"].value == 1
+    # INT8 on a V100 dequantises too, and is not an FP8/FP4 format: still accepted
+    volta = _image(model="sdxl", gpu="v100", precision="int8")
+    assert volta["generator_bytes_per_param"].value == 1
+
+
 def test_wan_clip_by_hand() -> None:
     sheet = botec.video(model="wan2.1-14b", gpu="h100-sxm", samples=0)
     latent_frames = 1 + (81 - 1) // 4  # 21

@@ -66,10 +66,12 @@ def _per_noun(noun: str) -> dict[str, Formula]:
         ),
         "gpus": Formula(
             "generation_gpus",
-            f"ceil(peak_{many}_per_second / ({many}_per_second_per_gpu * target_utilization))",
+            f"gpus_per_job * ceil(peak_{many}_per_second / ({many}_per_second_per_gpu "
+            "* gpus_per_job * target_utilization))",
             "GPUs",
             "GPUs for the peak rate",
-            "Each GPU loaded to the target utilisation at peak, so queues stay short.",
+            "Whole jobs, each of gpus_per_job GPUs generating one batch, loaded to the target "
+            "utilisation at peak so queues stay short: never fewer GPUs than one job takes.",
             headline=True,
         ),
         "cost_per": Formula(

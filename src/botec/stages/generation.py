@@ -30,7 +30,7 @@ def run_generation(ctx: Context, sec: Section, kind: str) -> None:
     sheet.note("info", f"{gen.name}: {gen.source}")
     shape, sequence, (step, text_flop, vae_flop) = _flops(sheet, gen, sec, kind)
     _split_note(sheet, sec, sequence)
-    runtimes.check(ctx, field, sec.precision, sec.runtime)
+    runtimes.check_generation(ctx, field, sec.precision, sec.runtime, sec.gpu)
     gpu, peak, bandwidth, _memory_input = gpu_inputs(
         ctx, sec.gpu, f"{field}.gpu", sec.precision, prefix="generator_"
     )
@@ -373,6 +373,7 @@ def _fleet(ctx: Context, sec: Section, fleet: tuple[Any, Value, Any], noun: str)
         target_utilization=assumed(
             ctx, "target_utilization", None, "fraction", "Target utilisation at peak"
         ),
+        gpus_per_job=sheet.inputs["gpus_per_job"],
         **{f"peak_{many}_per_second": rate, f"{many}_per_second_per_gpu": per_gpu},
     )  # fmt: skip
     ctx.gpus[field] = gpus

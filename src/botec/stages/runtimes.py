@@ -1,11 +1,15 @@
 """What each workload runtime loads: the weight formats (precisions.toml keys) of image and
 video generation, embeddings, speech recognition and speech synthesis runtimes, and the check
-that refuses any other, so no figure is given for a runtime that does not exist."""
+that refuses any other (and FP8 or FP4 diffusion weights on a GPU before Ampere), so no figure
+is given for a runtime or kernel that does not exist."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from botec.core.errors import BotecInputError
 from botec.stages.context import Context
+from botec.stages.serving_checks import PRE_AMPERE
 
 # The weight formats each runtime loads (precisions.toml keys). whisper.cpp reads ggml files:
 # F32, F16 and the integer block formats its quantize tool writes (README "Quantization").
@@ -74,3 +78,31 @@ BY_SECTION = {
 def check(ctx: Context, section: str, precision: str, runtime: str) -> None:
     """Refuse a precision the section's runtime cannot load (:func:`runtime_precision`)."""
     runtime_precision(ctx, precision, f"{section}.precision", runtime, BY_SECTION[section])
+
+
+def _lacks_kernels(ctx: Context, precision: str, hardware: Any) -> bool:
+    """True for FP8 or FP4 weights on a GPU before Ampere without tensor cores for them: only
+    weight-only kernels that dequantise inside the matmul could run them, and those need Ampere
+    (the rule serving applies to every engine but llama.cpp, :data:`PRE_AMPERE`)."""
+    prec = ctx.catalog.precision(precision)
+    _, dequantised = prec.compute_on(hardware.peak_flop_per_s)
+    return dequantised and prec.key in ("fp8", "fp4") and hardware.key in PRE_AMPERE
+
+
+def check_generation(ctx: Context, section: str, precision: str, runtime: str, gpu: str) -> None:
+    """:func:`check`, then refuse FP8 or FP4 weights on a GPU before Ampere: eager PyTorch
+    (torchao) and compiled runtimes (torch.compile, TensorRT) have no FP8/FP4 kernels for it, so
+    the figure would time a kernel that does not exist."""
+    check(ctx, section, precision, runtime)
+    hardware = ctx.device(gpu, f"{section}.gpu")
+    if not _lacks_kernels(ctx, precision, hardware):
+        return
+    runs = [k for k in BY_SECTION[section][runtime] if not _lacks_kernels(ctx, k, hardware)]
+    name = ctx.catalog.precision(precision).key.upper()
+    raise BotecInputError(
+        f"{section}.precision",
+        precision,
+        f"a precision the {runtime} runtime runs on the {hardware.name}: it has no {name} "
+        f"tensor cores, and the weight-only kernels that dequantise {name} weights inside the "
+        "matmul need Ampere or newer; on this GPU: " + ", ".join(k.replace("-", "_") for k in runs),
+    )
