@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import SCENARIOS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -136,7 +137,7 @@ def test_your_own_api_price_wins_and_none_leaves_it_out() -> None:
                  hosted_usd_per_million_output_tokens="$2/Mtoken")  # fmt: skip
     assert sheet["hosted_cost_per_day"].value == pytest.approx(5 * 86_400 * (500 + 600) / 1e6)
     verdict = next(n.text for n in sheet.notes if n.text.startswith("Cheaper"))
-    assert "provisioning can beat the hosted API" in verdict  # $1.38/Mtoken is dear
+    assert "the autoscaled fleet is cheaper above about" in verdict  # $1.38/Mtoken is dear
     assert "hosted_cost_per_day" not in _day(hosted_api="none").steps
     with pytest.raises(botec.BotecInputError) as err:
         _day(hosted_usd_per_million_input_tokens="$1/Mtoken")
@@ -215,9 +216,11 @@ def test_the_hosted_break_even_counts_every_gpu_of_a_replica() -> None:
 
 
 def test_a_day_busier_than_the_peak_fleet_is_flagged() -> None:
-    # peak_factor 1.2 sizes the peak fleet for 120 req/s; the default day reaches 3× the mean
-    # (300 req/s) at 20:00, so its busiest hour needs more replicas than the "peak" fleet has
-    sheet = _served(100, peak=1.2)
+    # peak_factor 1.2 sizes the peak fleet for 120 req/s; a stated day that reaches 3× the mean
+    # (300 req/s) at 20:00 needs more replicas in its busiest hour than the "peak" fleet has
+    from botec.estimators.deployment import DIURNAL_PROFILE
+
+    sheet = _served(100, peak=1.2, hourly_profile=list(DIURNAL_PROFILE))
     busiest = max(sheet[f"replicas_{h:02d}"].value for h in range(24))
     assert busiest > sheet["replicas"].value
     warning = next(n.text for n in sheet.notes if "busiest hour" in n.text)
@@ -225,8 +228,40 @@ def test_a_day_busier_than_the_peak_fleet_is_flagged() -> None:
     assert not any("busiest hour" in n.text for n in _day().notes)  # 3× peak agrees
 
 
+def test_the_default_day_peaks_at_the_stated_peak_factor() -> None:
+    # the bundled day reshaped (w^k, renormalised) so its busiest hour is users.peak_factor ×
+    # the mean: 1.2 here, so no hour needs more than the peak fleet and autoscaling saves >= 0
+    sheet = _served(100, peak=1.2)
+    weights = [sheet[f"hour_weight_{h:02d}"].value for h in range(24)]
+    assert max(weights) == pytest.approx(1.2) and sum(weights) / 24 == pytest.approx(1.0)
+    busiest = max(sheet[f"replicas_{h:02d}"].value for h in range(24))
+    assert busiest <= sheet["replicas"].value
+    assert sheet["autoscaling_saving"].value >= 0
+    assert not any("busiest hour" in n.text for n in sheet.notes)
+
+
 def test_no_api_beside_api_prices_is_a_contradiction() -> None:
     with pytest.raises(botec.BotecInputError) as err:
         _day(hosted_api="none", hosted_usd_per_million_input_tokens="$1/Mtoken",
              hosted_usd_per_million_output_tokens="$1/Mtoken")  # fmt: skip
     assert err.value.field == "deployment.hosted_api"
+
+
+def test_every_range_where_serverless_is_cheaper_is_named() -> None:
+    # The steady API's costs cross more than once (the fleet steps by whole replicas): each
+    # stretch the verdict names must be one where the replayed costs agree, at its middle.
+    import numpy as np
+
+    from botec.commands import report
+    from botec.stages.deployment import _cheaper, _flips
+
+    sheet = report(SCENARIOS / "provisioned-steady-api.toml", samples=0)
+    cheap_first, flips = _flips(sheet)
+    assert cheap_first and len(flips) >= 3
+    cheaper = _cheaper(sheet, "serverless_cost_per_day", "autoscaled_cost_per_day")
+    edges = [1.0, *flips, 1e12]
+    for i in range(len(edges) - 1):
+        middle = (edges[i] * edges[i + 1]) ** 0.5
+        assert bool(cheaper(np.array([middle]))[0]) == (i % 2 == 0)
+    verdict = next(n.text for n in sheet.notes if n.text.startswith("Cheaper"))
+    assert "serverless is cheaper below about 880 req/day and from about" in verdict

@@ -22,6 +22,31 @@ DIURNAL_PROFILE = (
     0.143, 0.241, 0.451, 0.808, 1.308, 1.89, 2.448, 2.852, 3.0, 2.852, 2.448, 1.89,
 )  # fmt: skip
 
+
+def shaped_day(peak_factor: float) -> list[float]:
+    """The default day reshaped to peak at ``peak_factor`` × the mean (the [users] section's):
+    each hour's weight raised to the power k that makes the busiest hour peak_factor once the day
+    is normalised back to a mean of 1 (k = 1 gives the default's 3.0×; k → 0 a flat day).
+
+    >>> round(max(shaped_day(1.3)), 3), round(sum(shaped_day(1.3)) / 24, 6)
+    (1.3, 1.0)
+    """
+
+    def peak(k: float) -> float:
+        powered = [w**k for w in DIURNAL_PROFILE]
+        return max(powered) / (sum(powered) / len(powered))
+
+    low, high = 0.0, 1.0
+    while peak(high) < peak_factor and high < 64:  # a peakier day than the default's
+        high *= 2
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if peak(middle) < peak_factor else (low, middle)
+    powered = [w**high for w in DIURNAL_PROFILE]
+    mean = sum(powered) / len(powered)
+    return [w / mean for w in powered]
+
+
 # A scale-up delay of k whole hours and a fraction f of one: through the first 1 − f of the hour
 # the replicas must carry the busiest of this hour and the next k (ahead_weight); in its last f
 # the hour after those too (later_weight) is within reach. The hour's replica count is the
@@ -145,10 +170,10 @@ HOSTED_BREAK_EVEN = Formula(
     "/ (input_tokens * hosted_usd_per_million_input_tokens "
     "+ output_tokens * hosted_usd_per_million_output_tokens)",
     "req/day",
-    "Traffic above which the always-on minimum fleet beats the hosted API",
+    "Traffic at which the hosted API's bill equals the always-on minimum fleet's day",
     "The minimum fleet's day over one request's API price: below it, paying per token is "
-    "cheaper than keeping even one replica warm (and the fleet grows with traffic too, so "
-    "this is where provisioning can start to pay, not where it surely does).",
+    "cheaper than keeping even one replica warm. Above it provisioning can start to pay, not "
+    "surely does: the fleet grows with traffic too, and the verdict says where it does.",
 )
 HOSTED_PER_MTOKEN = Formula(
     "hosted_usd_per_million_tokens",

@@ -7,6 +7,7 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
+from botec.core.uncertain import point
 from botec.core.units import format_quantity
 from botec.estimators import deployment as dp
 from botec.estimators._constants import seconds_per_day, seconds_per_hour
@@ -52,8 +53,14 @@ def run_deployment(ctx: Context, sec: DeploymentSection, model: str = "") -> Non
 
 
 def _weights(sheet: Sheet, sec: DeploymentSection) -> list[float]:
+    """The day's hourly weights (× the mean): the scenario's profile, else the default day
+    reshaped to peak at [users] peak_factor, so the busiest hour is the peak the fleet is sized
+    for (the default's own 3.0× when no peak factor is stated)."""
     if sec.hourly_profile is None:
-        return list(dp.DIURNAL_PROFILE)
+        factor = sheet.inputs.get("peak_factor")
+        if factor is None or float(point(factor.value)) <= 1:
+            return list(dp.DIURNAL_PROFILE) if factor is None else [1.0] * HOURS
+        return dp.shaped_day(float(point(factor.value)))
     if len(sec.hourly_profile) != HOURS or sum(sec.hourly_profile) <= 0:
         raise BotecInputError(
             f"{FIELD}.hourly_profile", f"{len(sec.hourly_profile)} values",
@@ -66,7 +73,11 @@ def _weights(sheet: Sheet, sec: DeploymentSection) -> list[float]:
 def _day(sheet: Sheet, sec: DeploymentSection, plan: dict, minimum: Value) -> Value:
     """Replicas hour by hour: each hour's traffic (or the next hour's) at the plan's rate."""
     weights = _weights(sheet, sec)
-    cite = "scenario" if sec.hourly_profile else "default day: botec.estimators.deployment"
+    cite = (
+        "scenario"
+        if sec.hourly_profile
+        else "default day (botec.estimators.deployment), peaking at users.peak_factor"
+    )
     inputs = [
         sheet.input(f"hour_weight_{h:02d}", weights[h], "x", f"Traffic {h:02d}:00 (× mean)", cite)
         for h in range(HOURS)
@@ -211,36 +222,86 @@ def _break_even(sheet: Sheet, sec: DeploymentSection) -> None:
         "Traffic where serverless and the autoscaled fleet cost the same",
         "solved: the two costs per day replayed over 1 to 10^12 requests a day, the first where "
         "serverless stops being cheaper, refined by bisection to 0.1% (0: serverless is never "
-        "cheaper; 10^12: always)",
+        "cheaper; 10^12: always; the verdict names every range where it is)",
     )  # fmt: skip
     sheet.step(dp.BREAK_EVEN, serverless_crossing_requests_per_day=crossing)
 
 
-def _crossing(sheet: Sheet) -> float:
-    """Requests a day where serverless stops being cheaper than the autoscaled fleet."""
+GRID_LOW, GRID_HIGH = 1.0, 1e12  # requests a day the crossings are looked for between
+
+
+def _cheaper(sheet: Sheet, one: str, other: str) -> Any:
+    """A function of requests a day (an array): whether the cost step ``one`` is below
+    ``other`` there, both replayed from their recorded formulas."""
     import numpy
 
     from botec.core.replay import replay
 
-    costs = [sheet.steps["serverless_cost_per_day"], sheet.steps["autoscaled_cost_per_day"]]
+    costs = [sheet.steps[one], sheet.steps[other]]
 
     def cheaper(per_day: Any) -> Any:
         got = replay(costs, {"total_requests_per_second": per_day / (HOURS * 3600)})
-        less = got["serverless_cost_per_day"] < got["autoscaled_cost_per_day"]
-        return numpy.broadcast_to(less, numpy.shape(per_day))
+        return numpy.broadcast_to(got[one] < got[other], numpy.shape(per_day))
 
-    grid = numpy.geomspace(1.0, 1e12, 241)  # 20 points a decade
+    return cheaper
+
+
+def _flips(
+    sheet: Sheet, one: str = "serverless_cost_per_day", other: str = "autoscaled_cost_per_day"
+) -> tuple[bool, list[float]]:
+    """Whether ``one`` is cheaper than ``other`` at the grid's low end, and every traffic
+    (requests a day, to 0.1%) where which is cheaper flips, in order: the costs can cross more
+    than once (the fleet's whole replicas step, serverless bills the same work at another rate)."""
+    import numpy
+
+    cheaper = _cheaper(sheet, one, other)
+    grid = numpy.geomspace(GRID_LOW, GRID_HIGH, 241)  # 20 points a decade
     ok = cheaper(grid)
-    if not ok[0]:
+    flips = []
+    for i in numpy.flatnonzero(ok[:-1] != ok[1:]):
+        low, high, first = float(grid[i]), float(grid[i + 1]), bool(ok[i])
+        while high / low > 1.001:
+            middle = (low * high) ** 0.5
+            low, high = (middle, high) if bool(cheaper(numpy.array([middle]))[0]) == first else (
+                low, middle)  # fmt: skip
+        flips.append((low * high) ** 0.5)
+    return bool(ok[0]), flips
+
+
+def _crossing(sheet: Sheet) -> float:
+    """Requests a day where serverless first stops being cheaper than the autoscaled fleet
+    (0: never cheaper; 10^12: cheaper throughout)."""
+    cheap_first, flips = _flips(sheet)
+    if not cheap_first:
         return 0.0
-    flips = numpy.flatnonzero(ok[:-1] & ~ok[1:])
-    if not flips.size:
-        return float(grid[-1])
-    low, high = float(grid[flips[0]]), float(grid[flips[0] + 1])
-    while high / low > 1.001:
-        middle = (low * high) ** 0.5
-        low, high = (middle, high) if cheaper(numpy.array([middle]))[0] else (low, middle)
-    return (low * high) ** 0.5
+    return flips[0] if flips else GRID_HIGH
+
+
+def _cheaper_ranges(sheet: Sheet, what: str, one: str, other: str) -> str:
+    """Where cost ``one`` is below ``other``, in words, every range of traffic."""
+    cheap, flips = _flips(sheet, one, other)
+    if not flips:
+        return (
+            f"{what} is cheaper at any traffic from 1 to 10^12 requests a day"
+            if cheap
+            else f"{what} is never cheaper, from 1 to 10^12 requests a day"
+        )
+    edges = [None, *(format_quantity(f, "req/day") for f in flips), None]
+    spans = [(edges[i], edges[i + 1]) for i in range(len(edges) - 1) if (i % 2 == 0) == cheap]
+    if len(spans) > 3:  # whole replicas make the costs cross back and forth: give the span
+        spans = [spans[0], (f"stretches from about {spans[1][0]}", spans[-1][1])]
+        tail = f" (the two costs cross {len(flips)} times)"
+    else:
+        tail = ""
+    ranges = [
+        f"below about {high}" if low is None
+        else f"in {low} up" if low.startswith("stretches") and high is None
+        else f"above about {low}" if high is None
+        else f"in {low} to {high}" if low.startswith("stretches")
+        else f"from about {low} to {high}"
+        for low, high in spans
+    ]  # fmt: skip
+    return f"{what} is cheaper " + " and ".join(ranges) + tail
 
 
 def _check_peak(sheet: Sheet, sec: DeploymentSection) -> None:
@@ -279,8 +340,8 @@ def _verdict(sheet: Sheet, options: dict[str, Value]) -> None:
     text = (
         f"Cheaper at this traffic: {cheapest} "
         f"({format_quantity(float(options[cheapest]), 'USD/day')} against {others}). "
-        f"Serverless stops paying off above about "
-        f"{format_quantity(float(sheet.steps['break_even_requests_per_day']), 'req/day')}"
+        "Against the autoscaled fleet, "
+        + _cheaper_ranges(sheet, "serverless", "serverless_cost_per_day", "autoscaled_cost_per_day")
     )
     if "hosted_usd_per_million_tokens" in sheet.steps:
         text += _hosted_verdict(sheet)
@@ -288,7 +349,8 @@ def _verdict(sheet: Sheet, options: dict[str, Value]) -> None:
 
 
 def _hosted_verdict(sheet: Sheet) -> str:
-    """Whether any traffic makes provisioning cheaper than the hosted API, and from where."""
+    """Where the autoscaled fleet costs less than the hosted API, replayed over traffic (the
+    API's price per token against a replica always busy says whether any traffic can)."""
     api = float(sheet.steps["hosted_usd_per_million_tokens"])
     busy = float(sheet.steps["usd_per_million_tokens_at_full_load"])
     if api <= busy:
@@ -297,11 +359,12 @@ def _hosted_verdict(sheet: Sheet) -> str:
             f"{format_quantity(api, 'USD/Mtoken')} is below the "
             f"{format_quantity(busy, 'USD/Mtoken')} of a replica always busy"
         )
-    even = float(sheet.steps["hosted_break_even_requests_per_day"])
+    ranges = _cheaper_ranges(
+        sheet, "the autoscaled fleet", "autoscaled_cost_per_day", "hosted_cost_per_day"
+    )
     return (
-        f"; provisioning can beat the hosted API ({format_quantity(api, 'USD/Mtoken')} against "
-        f"{format_quantity(busy, 'USD/Mtoken')} a replica always busy) above about "
-        f"{format_quantity(even, 'req/day')}, where one always-on replica costs what the API does"
+        f"; against the hosted API ({format_quantity(api, 'USD/Mtoken')}, a replica always busy "
+        f"{format_quantity(busy, 'USD/Mtoken')}), {ranges}"
     )
 
 
