@@ -349,3 +349,21 @@ def test_cost_per_million_tokens_in_and_out_when_always_busy_by_hand() -> None:
     plan_steps(sheet, served, one, one, price, 2048, (one, one))
     expected = 12.29 / 3600 / (256 / 9.84 * 1300) * 1e6
     assert sheet.value("usd_per_million_tokens_at_full_load") == pytest.approx(expected)
+
+
+def test_a_plan_whose_options_are_all_unpriced_chooses_none_and_says_why() -> None:
+    # Gaudi 3 and T4 have no price on the market basis: options that meet the targets are
+    # listed with their fewest-GPU layout, none is marked chosen, and the verdict asks for a price
+    import botec
+
+    sheet = botec.plan(model="llama-3.2-3b", gpu="gaudi3,t4", qps=100, ttft_p99="1s",
+                       tpot_p99="50ms", engine="vllm", samples=0)  # fmt: skip
+    verdict = next(n.text for n in sheet.notes if n.verdict and n.level == "bad")
+    assert "meet the targets but have no price" in verdict
+    table = next(t for t in sheet.tables if t.title.startswith("Options compared"))
+    assert not any(row[-1] == "chosen" for row in table.rows)
+    gaudi = next(row for row in table.rows if row[0].startswith("Intel Gaudi 3"))
+    priced = botec.plan(model="llama-3.2-3b", gpu="gaudi3", qps=100, ttft_p99="1s",
+                        tpot_p99="50ms", engine="vllm", price="$3/h", samples=0)  # fmt: skip
+    # with a price the same GPU's cheapest layout is its fewest GPUs (one price per GPU-hour)
+    assert gaudi[2] == str(int(priced["tensor_parallel"].value))

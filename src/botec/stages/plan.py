@@ -23,6 +23,7 @@ from botec.scenario import Scenario, ServingPlanSection, ServingSection
 from botec.stages.context import Context
 from botec.stages.launch import launch_settings
 from botec.stages.plan_search import (
+    NO_PRICE,
     TARGETS,
     TP_CHOICES,
     PlanOption,
@@ -48,7 +49,7 @@ __all__ = [
 ]
 
 
-def _comparison(ctx: Context, options: list[PlanOption], chosen: PlanOption) -> None:
+def _comparison(ctx: Context, options: list[PlanOption], chosen: PlanOption | None) -> None:
     rows = []
     for o in options:
         m = o.metrics or {}
@@ -138,7 +139,7 @@ def run_plan(
             return
         _chosen_note(ctx, plan, options, chosen, pick)
         if chosen is None:  # no fleet, no bill: a plan that meets nothing sizes nothing
-            _comparison(ctx, options, pick)
+            _comparison(ctx, options, None)
             return
         price = _plan_price(ctx, srv, pick, usd_per_gpu_hour)
         ctx.plan_gpu = pick.gpu
@@ -179,13 +180,15 @@ def _chosen_note(
         f"{_chunk_text(pick.chunk)} — the "
         f"cheapest of {len(options)} option(s) meeting {', '.join(goals) or 'no targets'}."
     )
-    ctx.sheet.note(
-        "ok" if chosen else "bad",
-        how
-        if chosen
-        else f"No option meets the targets. {pick.why_not[:1].upper()}{pick.why_not[1:]}",
-        verdict=True,
+    unpriced = [o for o in options if o.metrics and o.why_not == NO_PRICE]
+    why = (
+        f"{', '.join(dict.fromkeys(ctx.catalog.hardware(o.gpu).name for o in unpriced))} meet "
+        f"the targets but {'has' if len(unpriced) == 1 else 'have'} no price on the basis: "
+        "give a price per GPU-hour (--price) to choose"
+        if unpriced
+        else f"No option meets the targets. {pick.why_not[:1].upper()}{pick.why_not[1:]}"
     )
+    ctx.sheet.note("ok" if chosen else "bad", how if chosen else why, verdict=True)
 
 
 def _plan_price(

@@ -139,6 +139,9 @@ def _batches(max_batch: int, cap: int) -> list[int]:
     return sorted(out)
 
 
+NO_PRICE = "no price in the catalog"  # meets the targets, but nothing prices its GPU
+
+
 def best_option(
     ctx: Context,
     srv: ServingSection,
@@ -188,7 +191,7 @@ def best_option(
         return option
     option.batch, option.metrics, option.chunk = best
     if price is None:
-        option.why_not = "no price in the catalog"
+        option.why_not = NO_PRICE
     return option
 
 
@@ -241,8 +244,11 @@ def search(
                 options.append(PlanOption(gpu, precision, tps[0], why_not=why))
                 continue
             ok = [o for o in layouts if o.feasible]
+            unpriced = [o for o in layouts if o.metrics and o.why_not == NO_PRICE]
             if ok:
                 options.append(min(ok, key=lambda o: (*o.rank(), o.tensor_parallel)))
+            elif unpriced:  # meets the targets unpriced: the fewest GPUs stands for the GPU
+                options.append(min(unpriced, key=lambda o: (o.rank()[2], o.tensor_parallel)))
             else:
                 fits = [o for o in layouts if o.metrics]
                 options.append(fits[-1] if fits else layouts[-1])
