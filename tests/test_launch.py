@@ -132,3 +132,9 @@ def test_a_plan_never_picks_a_format_no_engine_runs_on_the_gpu() -> None:
     # llama.cpp dequantises MXFP4 in its own kernels, which run on Volta
     assert botec.infer(model="llama-2-7b", gpu="v100", precision="fp4", engine="llama.cpp",
                        samples=0).steps  # fmt: skip
+
+
+def test_a_plan_past_one_node_says_the_launch_spans_nodes() -> None:
+    sheet = botec.plan(model="llama-3.1-405b", gpu="h100-sxm", qps=1, tp=16, samples=0)
+    assert "TP 16 spans nodes" in launch_command(sheet, "vllm")
+    assert "spans nodes" not in launch_command(_plan_7b(gpu="h100-sxm"), "vllm")

@@ -450,3 +450,16 @@ def test_plan_tries_batches_up_to_the_engines_own_cap() -> None:
     code, out, _ = cli("plan", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--engine",
                        "tensorrt-llm", "--qps", "50", "--samples", "0")  # fmt: skip
     assert code == 0 and "cap 2048" in out
+
+
+def test_tensor_parallelism_past_a_node_crosses_the_cluster_network() -> None:
+    # TP 16 on H100s spans two 8-GPU nodes: the all-reduces cross InfiniBand NDR, 400 Gb/s =
+    # 50 GB/s per GPU, of which NCCL's bus reaches the catalog's default 0.6: 30 GB/s (not
+    # NVLink's); a GB200 NVL72 rack keeps TP 16 inside its NVLink domain
+    one_node = botec.infer(model="llama-3.1-70b", gpu="h100-sxm", tp=8, samples=0)
+    two_nodes = botec.infer(model="llama-3.1-70b", gpu="h100-sxm", tp=16, samples=0)
+    assert two_nodes["allreduce_bandwidth"].value == pytest.approx(0.6 * 400e9 / 8)
+    assert one_node["allreduce_bandwidth"].value > 4 * two_nodes["allreduce_bandwidth"].value
+    assert any("TP 16 spans 2 nodes" in n.text for n in two_nodes.notes)
+    rack = botec.infer(model="llama-3.1-70b", gpu="gb200", tp=16, samples=0)
+    assert not any("spans" in n.text for n in rack.notes)

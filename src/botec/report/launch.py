@@ -80,6 +80,12 @@ def launch_command(sheet: Sheet, engine: str) -> str:
         elif engine == "tensorrt-llm":
             extra["enable_chunked_prefill"] = True
         put("prefill_chunk", chunk)
+    if int(s["tensor_parallel"]) > 8:  # past one 8-GPU node (GB200 racks aside)
+        notes.append(
+            f"TP {s['tensor_parallel']} spans nodes: this needs the engine's multi-node launch (a "
+            "Ray cluster for vLLM; SGLang's --nnodes; mpirun for TensorRT-LLM), and TP within a "
+            "node with pipeline parallelism across is usually faster"
+        )
     if s["engine"] != spec["name"].split(" (")[0]:
         notes.append(f"the plan was sized with {s['engine']}'s factors: {REPLAN}")
     notes.append(f"max model length {s['max_model_len']}: the plan's prompt and answer; raise it "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from botec.catalog import Hardware
 from botec.core.sheet import Value
 from botec.stages.context import Context
 
@@ -60,3 +61,29 @@ def collective_inputs(ctx: Context, link: Any, *, moe: bool) -> dict[str, Value]
             link.allreduce_source,
         ),
     }
+
+
+# GPUs one scale-up domain (NVLink, xGMI) joins: an 8-GPU server, except a GB200 NVL72 rack.
+# Tensor parallelism past it crosses the scale-out network between nodes.
+GPUS_PER_NODE = 8
+SCALE_UP_DOMAIN = {"gb200": 72}
+SCALE_OUT_LINK = "infiniband-ndr"  # 400 Gb/s per GPU: the fabric of H100/H200/B200 clusters
+
+
+def tp_link(ctx: Context, gpu: Hardware, tensor_parallel: int) -> Any:
+    """The link a tensor-parallel group's all-reduces cross: the GPU's own interconnect within
+    a node, the cluster network when the group spans nodes (said in a note)."""
+    own = ctx.catalog.link(gpu.interconnect, "hardware interconnect")
+    domain = SCALE_UP_DOMAIN.get(gpu.key, GPUS_PER_NODE)
+    if tensor_parallel <= domain:
+        return own
+    link = ctx.catalog.link(SCALE_OUT_LINK)
+    ctx.sheet.note(
+        "warn",
+        f"TP {tensor_parallel} spans {-(-tensor_parallel // domain)} nodes of {domain} "
+        f"{gpu.name}: every all-reduce crosses {link.name}, not {own.name}, so each layer's "
+        "collectives are several times slower; engines split across nodes by pipeline "
+        "parallelism instead (TP within the node).",
+        verdict=True,
+    )
+    return link

@@ -10,6 +10,7 @@ from typing import Any
 
 from botec.catalog import Engine, Hardware
 from botec.core.sheet import Value
+from botec.core.uncertain import point
 from botec.estimators import serving as sv
 from botec.estimators import serving_counts as sc
 from botec.estimators import serving_sync
@@ -17,7 +18,7 @@ from botec.estimators.inference import decode_tokens_per_step, forward_flop_per_
 from botec.estimators.serving_moe import MOE_STEP_OVERHEAD
 from botec.stages._inputs import assumed, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
-from botec.stages.serving_collectives import collective_inputs
+from botec.stages.serving_collectives import collective_inputs, tp_link
 
 
 @dataclass
@@ -76,7 +77,7 @@ def hardware(
     weights), the interconnect's all-reduce cost."""
     sheet = ctx.sheet
     given = given_factors(ctx, precision[0], precision[1], pinned, gpu.peak_flop_per_s)
-    link = ctx.catalog.link(gpu.interconnect, "hardware interconnect")
+    link = tp_link(ctx, gpu, int(point(device[2].value)))
     compute = given.get("compute_efficiency")
     compute_eff = engine_factor(
         ctx, engine, "compute_efficiency", compute, "fraction", "Compute efficiency"
