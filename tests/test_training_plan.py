@@ -450,3 +450,20 @@ def test_fewer_tokens_than_one_step_and_an_unbuilt_cluster_are_said() -> None:
     huge = botec.train(model="llama-3.2-1b", gpus=10_000_000, samples=0)
     assert any("implausible scale" in n.text for n in huge.notes)
     assert not any(n.verdict and n.level == "ok" for n in huge.notes)
+
+
+def test_the_two_million_scenario_s_conclusions_quote_what_it_computes() -> None:
+    # its conclusions are prose: the figures they quote must be the report's own (medians)
+    from conftest import SCENARIOS
+
+    from botec.commands import report
+    from botec.core.units import format_quantity
+    from botec.scenario import load_scenario
+
+    path = SCENARIOS / "two-million-llm.toml"
+    sheet = report(path)  # the CLI's default draws, as `botec report` prints them
+    text = " ".join(load_scenario(path).conclusions)
+    assert f"about {format_quantity(sheet['cost'].percentiles()[1], 'USD')}" in text
+    spot = sheet["spot_cost"].percentiles()[1]
+    assert f"about {format_quantity(round(spot, -4), 'USD')}" in text  # "about $350,000"
+    assert f"median {sheet['wall_clock'].percentiles()[1] / 86400:.0f} days" in text

@@ -62,19 +62,22 @@ def kv_ratio(sheet: Sheet, kv_cache: Value, weights: Value) -> None:
     )
 
 
-def cpu_served(sheet: Sheet, cores: Value) -> None:
-    n = _f(cores)
+def cpu_served(sheet: Sheet, cores: Value, machines: Value) -> None:
+    """A few machines' worth of cores is the seed's 'no GPU needed'; past 256 cores, compare."""
+    n, m = _f(cores), _f(machines)
+    fleet = f"{format_count(m)} machine" + ("" if m == 1 else "s")
     if n <= 256:
         sheet.note(
             "ok",
-            f"CPU-served, no GPU needed: {format_count(n)} cores with headroom is a few "
-            "commodity machines.",
+            f"CPU-served, no GPU needed: {format_count(n)} core{'' if n == 1 else 's'} with "
+            f"headroom, on {fleet}.",
             verdict=True,
         )
     else:
         sheet.note(
             "warn",
-            f"{format_count(n)} CPU cores: at this scale compare against GPU serving.",
+            f"{format_count(n)} CPU cores on {fleet}: at this scale compare against GPU serving.",
+            verdict=True,
         )
 
 

@@ -41,6 +41,8 @@ def render_sweep(result: SweepResult, fmt: str) -> str:
     more = len(records) - len(shown)
     if fmt == "markdown":
         lines = [
+            f"Sweep: {result.rows:,} points, each at its nominal inputs",
+            "",
             "| " + " | ".join(name for name, _ in header) + " |",
             "| " + " | ".join("---:" for _ in header) + " |",
         ]
@@ -55,7 +57,11 @@ def render_sweep(result: SweepResult, fmt: str) -> str:
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=100, color_system=None, force_terminal=False)
-    table = Table(title=f"Sweep: {result.rows:,} points", title_justify="left")
+    table = Table(
+        title=f"Sweep: {result.rows:,} points, each at its nominal inputs (report gives the "
+        "median and range of one)",
+        title_justify="left",
+    )
     titles = {name: title for name, title, _ in result.outputs}
     for name, _ in header:
         table.add_column(titles.get(name, name), justify="right")

@@ -27,8 +27,8 @@ def run_cpu_serving(ctx: Context, scn: Scenario) -> None:
             "min_machines", c.min_machines, "machines", "Minimum machines (redundancy)", "scenario"
         ),
     )
-    verdicts.cpu_served(sheet, cores)
-    if scn.cost and c.usd_per_machine_hour is not None:
+    verdicts.cpu_served(sheet, cores, machines)
+    if c.usd_per_machine_hour is not None:  # priced whenever a price is given ([cost] totals)
         price = sheet.input(
             "usd_per_machine_hour", c.usd_per_machine_hour, "USD/h", "Price per machine-hour"
         )

@@ -48,6 +48,8 @@ def check_scale(sheet: Sheet) -> None:
             note.level = "warn"
     with sheet.section("Scale check"):
         _warn(sheet, past)
+    # first among the warnings, so the answer (and --brief) leads with why its ✔s became !s
+    sheet.notes.insert(0, sheet.notes.pop())
 
 
 def _warn(sheet: Sheet, past: list[str]) -> None:
