@@ -97,3 +97,12 @@ def test_the_fit_verdict_quotes_the_headline_and_says_why_the_count_rounds_up() 
     assert fits.startswith("Fits on 24 ×") and "the memory needs 18 GPUs" in fits
     per_gpu = sheet["fit_memory_per_gpu"]
     assert f"{format_quantity(per_gpu.percentiles()[1], 'B')} on each GPU" in fits
+
+
+def test_a_context_past_the_model_s_training_length_is_said() -> None:
+    # Llama 2 7B was trained at 4,096 tokens; the memory of an RTX 4090 holds more than that
+    import botec
+
+    fits = next(n.text for n in botec.memory(model="llama-2-7b", gpu="rtx-4090").notes
+                if n.text.startswith("Fits on"))  # fmt: skip
+    assert "past the 4,096 tokens it was trained for" in fits

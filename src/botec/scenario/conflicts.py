@@ -97,6 +97,11 @@ def _workloads(scn: Any) -> None:
                 "embeddings.nprobe", emb.nprobe, f"at most nlist ({emb.nlist}): no more lists "
                 "can be probed than there are",
             )  # fmt: skip
+        if emb.queries_per_second is not None and scn.users is not None:
+            raise BotecInputError(
+                "embeddings.queries_per_second/users", "both",
+                "one of them: the [users] section's peak is the search's traffic",
+            )  # fmt: skip
         if emb.index == "hnsw" and emb.ef_search < emb.top_k:
             raise BotecInputError(
                 "embeddings.ef_search", emb.ef_search,

@@ -126,18 +126,21 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
     where = f"{count:,} × {gpu.name}"
     if not f.gpus and count > needed.value:  # the memory needs fewer, the TP group rounds up
         where += (
-            f" (the memory needs {needed.formatted()}; a tensor-parallel group is 1, 2, 4 or 8 "
+            f" (the memory needs {format_quantity(needed.percentiles()[1], 'GPUs')} at the median, "
+            f"{needed.formatted()} at the nominal inputs; a tensor-parallel group is 1, 2, 4 or 8 "
             "GPUs, then whole nodes of 8)"
         )
     spare = left.percentiles()[1]  # judged at the median, the figure the headline prints
     if spare >= 0:
         mid = {k: format_quantity(v.percentiles()[1], v.unit) for k, v in
                (("per_gpu", per_gpu), ("longest", longest))}  # fmt: skip
+        past = spec is not None and longest.percentiles()[1] > spec.context_length
+        beyond = f", past the {spec.context_length:,} tokens it was trained for" if past else ""
         sheet.note(
             "ok",
             f"Fits on {where}: {mid['per_gpu']} on each GPU (median, as above), "
             f"{format_memory(spare)} to spare; up to {mid['longest']} of context "
-            "at this batch.",
+            f"at this batch{beyond}.",
             verdict=True,
         )
         return
