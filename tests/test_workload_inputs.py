@@ -185,6 +185,10 @@ def test_a_scenario_with_nothing_to_compute_is_refused() -> None:
 
 def test_embeddings_traffic_given_twice_is_refused() -> None:
     with pytest.raises(BotecInputError) as err:
-        scenario_from_dict({"users": {"requests_per_second": 3000},
-                            "embeddings": {"documents": "1M", "queries_per_second": 10}})  # fmt: skip
+        scenario_from_dict(
+            {
+                "users": {"requests_per_second": 3000},
+                "embeddings": {"documents": "1M", "queries_per_second": 10},
+            }
+        )
     assert err.value.field == "embeddings.queries_per_second/users"
