@@ -70,3 +70,12 @@ def test_a_sweep_table_shows_the_answer_and_fits_100_columns() -> None:
     assert max(len(line) for line in out.splitlines()) <= 100
     header = next(line for line in out.splitlines() if "dau" in line)
     assert header.count("┃") <= 6  # the axis and at most three results
+
+
+def test_a_whole_number_axis_spanning_10x_is_log_spaced() -> None:
+    # the help says LOW..HIGH is log-spaced past 10x: 1..1,000,000 in 7 points is the powers of
+    # ten, and 10..50 (5x) stays even
+    from botec.analysis.sweep_axes import _whole_range
+
+    assert _whole_range("1..1000000", "gpus", 7) == [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
+    assert _whole_range("10..50:5", "steps", 3) == [10, 20, 30, 40, 50]

@@ -176,7 +176,8 @@ def _whole(text: str, name: str) -> int:
 
 
 def _whole_range(spec: str, name: str, points: int) -> list[int]:
-    """LOW..HIGH[:N] over a whole-number field: N evenly spaced whole numbers (repeats dropped)."""
+    """LOW..HIGH[:N] over a whole-number field: N whole numbers, log-spaced when HIGH is 10×
+    LOW or more, else evenly (repeats dropped)."""
     bounds, _, count_text = spec.partition(":")
     low_text, _, high_text = bounds.partition("..")
     low, high = _whole(low_text, name), _whole(high_text, name)
@@ -187,6 +188,9 @@ def _whole_range(spec: str, name: str, points: int) -> list[int]:
         )
     if count == 1:
         return [low]
+    if low >= 1 and high >= 10 * low:  # log-spaced, as numeric axes are past 10x (the help's)
+        ratio = (high / low) ** (1 / (count - 1))
+        return list(dict.fromkeys(round(low * ratio**i) for i in range(count)))
     step = (high - low) / (count - 1)
     return list(dict.fromkeys(round(low + i * step) for i in range(count)))
 
