@@ -367,3 +367,14 @@ def test_a_plan_whose_options_are_all_unpriced_chooses_none_and_says_why() -> No
                         tpot_p99="50ms", engine="vllm", price="$3/h", samples=0)  # fmt: skip
     # with a price the same GPU's cheapest layout is its fewest GPUs (one price per GPU-hour)
     assert gaudi[2] == str(int(priced["tensor_parallel"].value))
+
+
+def test_a_device_or_format_named_twice_is_one_option() -> None:
+    # h100 is an alias of h100-sxm and half of fp16: two GPUs' names and four formats' name one
+    # GPU and three formats, so three options
+    import botec
+
+    sheet = botec.plan(model="llama-2-7b", qps=5, gpu="h100-sxm,h100",
+                       precision="fp16,q4_k_m,half,fp8", samples=0)  # fmt: skip
+    table = next(t for t in sheet.tables if t.title.startswith("Options compared"))
+    assert sorted(row[1] for row in table.rows) == ["fp16", "fp8", "q4_k_m"]

@@ -192,3 +192,15 @@ def test_embeddings_traffic_given_twice_is_refused() -> None:
             }
         )
     assert err.value.field == "embeddings.queries_per_second/users"
+
+
+def test_a_request_s_cores_fit_one_machine() -> None:
+    with pytest.raises(BotecInputError) as err:
+        scenario_from_dict(
+            {
+                "users": {"requests_per_second": 100},
+                "recommender": {"model": "dlrm-dcnv2", "cores_per_request": 64,
+                                "cores_per_machine": 32},
+            }
+        )  # fmt: skip
+    assert err.value.field == "recommender.cores_per_request"

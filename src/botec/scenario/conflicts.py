@@ -115,6 +115,12 @@ def _workloads(scn: Any) -> None:
                 "a tree ensemble (trees, tree_depth) or a DLRM-style model (model or its "
                 "tables), not both",
             )  # fmt: skip
+        if rec.cores_per_request > rec.cores_per_machine:  # one request runs on one machine
+            raise BotecInputError(
+                "recommender.cores_per_request", rec.cores_per_request,
+                f"at most cores_per_machine ({rec.cores_per_machine}): a request's cores share "
+                "one machine",
+            )  # fmt: skip
         if rec.requests_per_second is not None and scn.users is not None:
             raise BotecInputError(
                 "recommender.requests_per_second/users", "both",

@@ -222,8 +222,13 @@ def search(
     usd_per_gpu_hour: Any,
 ) -> list[PlanOption]:
     """Every GPU × precision × TP option, cheapest feasible first."""
-    gpus = [srv.gpu, *[g for g in plan.compare_gpus if g != srv.gpu]]
-    precisions = [srv.precision, *[p for p in plan.compare_precisions if p != srv.precision]]
+    # one option per device and format, however they were spelled (h100 is h100-sxm)
+    gpus = list(dict.fromkeys(ctx.catalog.hardware(g, "serving_plan.compare_gpus").key
+                              for g in [srv.gpu, *plan.compare_gpus]))  # fmt: skip
+    field, spelled = "serving_plan.compare_precisions", {}
+    for name in [srv.precision, *plan.compare_precisions]:  # the first spelling of each wins
+        spelled.setdefault(ctx.catalog.precision(name, field).key, name)
+    precisions = list(spelled.values())
     options: list[PlanOption] = []
     for gpu in gpus:
         ctx.catalog.hardware(gpu, "serving_plan.compare_gpus")
