@@ -79,3 +79,16 @@ def test_a_whole_number_axis_spanning_10x_is_log_spaced() -> None:
 
     assert _whole_range("1..1000000", "gpus", 7) == [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
     assert _whole_range("10..50:5", "steps", 3) == [10, 20, 30, 40, 50]
+
+
+def test_an_error_at_one_point_of_a_sweep_names_the_point() -> None:
+    # a T4 has no serving plan that meets smartpal-daily's targets: the error says it is the
+    # t4 point's, not the sweep's as a whole
+    from conftest import SCENARIOS
+
+    from botec.commands import sweep
+    from botec.core.errors import BotecInputError
+
+    with pytest.raises(BotecInputError) as err:
+        sweep(SCENARIOS / "smartpal-daily.toml", vary=["gpu=a100-80gb,t4"])
+    assert "(at gpu=t4)" in err.value.field

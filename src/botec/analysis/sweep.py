@@ -15,10 +15,11 @@ Axes (``--vary`` parsing) live in :mod:`botec.analysis.sweep_axes`, re-exported 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -160,12 +161,14 @@ def run_sweep(
     out_columns: dict[str, list[Any]] = {}
     done = 0  # grid points already in the columns
     for combo in itertools.product(*[a.values for a in loops]):
-        scn = _checked_at_corners(data, loops, combo, grid_axes, mesh, grid_size)
+        with _at_point(loops, combo):
+            scn = _checked_at_corners(data, loops, combo, grid_axes, mesh, grid_size)
         for start in range(0, grid_size, CHUNK):
             stop = min(grid_size, start + CHUNK)
-            names, values = _run_pass(
-                result, scn, grid_axes, mesh, start, stop, outputs, run_scenario
-            )
+            with _at_point(loops, combo):
+                names, values = _run_pass(
+                    result, scn, grid_axes, mesh, start, stop, outputs, run_scenario
+                )
             _add_outputs(out_columns, names, values, done, stop - start)
             done += stop - start
             for axis in loops:
@@ -182,6 +185,18 @@ def run_sweep(
     }
     result.rows = total
     return result
+
+
+@contextlib.contextmanager
+def _at_point(loops: list[Axis], combo: tuple[Any, ...]) -> Iterator[None]:
+    """An input error at one point of the sweep names that point (gpu=t4: ...)."""
+    try:
+        yield
+    except BotecInputError as exc:
+        if not loops:
+            raise
+        where = ", ".join(f"{a.name}={v}" for a, v in zip(loops, combo, strict=True))
+        raise BotecInputError(f"{exc.field} (at {where})", exc.value, exc.allowed) from None
 
 
 def _check_size(total: int, columns: int) -> None:
