@@ -14,8 +14,10 @@ import click
 from botec.core.errors import BotecInputError
 from botec.core.safe_io import check_output, write_text
 
-# A sweep this large gets a progress bar on a terminal.
-PROGRESS_FROM_POINTS = 200_000
+# A sweep this large gets a progress bar on a terminal: a vectorised pass runs 10^5 points a
+# second, but a grid that crosses a branch runs point by point (~5-200 ms each), so a thousand
+# points can take minutes.
+PROGRESS_FROM_POINTS = 1_000
 
 
 def check_outputs(values: Mapping[str, Any]) -> None:
