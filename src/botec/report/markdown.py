@@ -37,9 +37,10 @@ def step_value(step: Value) -> str:
 def step_lines(step: Value) -> list[str]:
     """The three lines of a step, '=' signs aligned under the first one."""
     pad = " " * (len(step.name) + 1)
+    renamed = step.formula_text().isidentifier()  # its substitution would repeat its value
     return [
         f"{step.name} = {step.formula_text()}",
-        f"{pad}= {step.substitution()}",
+        *([] if renamed else [f"{pad}= {step.substitution()}"]),
         f"{pad}= {step_value(step)}",
     ]
 

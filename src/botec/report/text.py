@@ -79,7 +79,8 @@ def _write_section(console: Console, sheet: Sheet, section: str) -> None:
         pad = " " * (len(step.name) + 1)
         block.append(f"{step.title}\n", style="bold")
         block.append(f"  {step.name} = {step.formula_text()}\n")
-        block.append(f"  {pad}= {step.substitution()}\n")
+        if not step.formula_text().isidentifier():  # a renamed value's substitution is its value
+            block.append(f"  {pad}= {step.substitution()}\n")
         block.append(f"  {pad}= ")
         block.append(value, style="bold")
         block.append("\n")

@@ -90,21 +90,12 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
     sheet = ctx.sheet
     needed = sheet.step(mf.GPUS_NEEDED, model_fit_memory=v["need"], gpu_capacity=v["capacity"])
     count = f.gpus or tp_group(int(needed.value))
-    gpus = sheet.input(
-        "gpus",
-        count,
-        "GPUs",
-        f"{gpu.name} GPUs",
-        "scenario"
-        if f.gpus
-        else "the fewest that hold it, as a tensor-parallel group (1, 2, 4, 8, then whole nodes)",
-    )
+    how = "the fewest that hold it, as a tensor-parallel group (1, 2, 4, 8, then whole nodes)"
+    gpus = sheet.input("gpus", count, "GPUs", f"{gpu.name} GPUs", "scenario" if f.gpus else how)
     per_gpu = sheet.step(
-        mf.MEMORY_PER_GPU,
-        model_fit_memory=v["need"],
-        gpus=gpus,
+        mf.MEMORY_PER_GPU, model_fit_memory=v["need"], gpus=gpus,
         workspace_per_gpu=sheet.inputs["workspace_per_gpu"],
-    )
+    )  # fmt: skip
     left = sheet.step(
         mf.FIT_HEADROOM, gpus=gpus, gpu_capacity=v["capacity"], model_fit_memory=v["need"]
     )
