@@ -123,7 +123,8 @@ def test_every_step_and_value_in_html(sheet: Sheet) -> None:
         block = between(page, f'id="step-{escape(step.name)}"', "</article>")
         assert f">{escape(step.name)}<" in block
         assert escape(step.formula_text()) in block
-        assert escape(step.substitution()) in block
+        if not step.formula_text().isidentifier():  # a renamed value prints its value once
+            assert escape(step.substitution()) in block
         assert f">{escape(shown(step))}<" in block
 
 

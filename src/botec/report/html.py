@@ -124,9 +124,9 @@ def _e(text: object) -> str:
 def _calc(step: Value) -> str:
     rows = [
         (step.name, step.formula_text(), ""),
-        ("", step.substitution(), ""),
+        *([] if step.formula_text().isidentifier() else [("", step.substitution(), "")]),
         ("", step_value(step), " result"),
-    ]
+    ]  # a renamed value's substitution would only repeat the value
     cells = "".join(
         f'<span class="lhs">{_e(lhs)}</span><span class="eq">=</span>'
         f'<span class="rhs{cls}">{_e(rhs)}</span>'
