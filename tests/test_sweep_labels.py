@@ -92,3 +92,20 @@ def test_an_error_at_one_point_of_a_sweep_names_the_point() -> None:
     with pytest.raises(BotecInputError) as err:
         sweep(SCENARIOS / "smartpal-daily.toml", vary=["gpu=a100-80gb,t4"])
     assert "(at gpu=t4)" in err.value.field
+
+
+def test_a_sweep_leaves_a_total_blank_where_no_price_covers_the_fleet() -> None:
+    # SmartPal on CPUs: no price list has a CPU by the GPU-hour, so its "total" would be egress
+    # and storage alone; the sweep leaves it blank (null in JSON) and names the device
+    import json
+
+    from conftest import SCENARIOS, cli
+
+    code, out, err = cli("sweep", str(SCENARIOS / "smartpal.toml"), "--vary",
+                         "gpu=cpu-modern,a100-80gb", "--format", "json")  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    rows = {r["gpu"]: r for r in data["rows"]}
+    assert rows["cpu-modern"]["total_monthly_cost"] is None
+    assert rows["a100-80gb"]["total_monthly_cost"] > 100_000
+    assert data["unpriced"] == ["Modern server CPU (seed 002 'CPU (modern)')"]

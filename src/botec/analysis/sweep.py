@@ -65,6 +65,7 @@ class SweepResult:
     columns: dict[str, Any] = field(default_factory=dict)  # axis or result name -> values
     rows: int = 0
     pointwise_passes: int = 0
+    unpriced: list[str] = field(default_factory=list)  # devices whose totals were left blank
 
     def records(self) -> Iterable[dict[str, Any]]:
         for i in range(self.rows):
@@ -260,7 +261,27 @@ def _run_pass(
     if grid_axes and not _agrees(scn, grid_axes, mesh, start, stop, values, run):
         values = _pointwise(scn, grid_axes, mesh, start, stop, names, run)
         result.pointwise_passes += 1
+    _blank_partial_totals(result, sheet, values)
     return names, values
+
+
+def _blank_partial_totals(result: SweepResult, sheet: Any, values: dict[str, Any]) -> None:
+    """A total that leaves out an unpriced fleet (the report's note says which) is no total:
+    blank in the table, with the device named under it."""
+    import numpy
+
+    left_out = [n.text for n in sheet.notes if n.text.startswith(UNPRICED_TOTAL)]
+    if not left_out:
+        return
+    for name in values:
+        if name.startswith("total_monthly_cost"):
+            values[name] = numpy.full(len(values[name]), numpy.nan)
+    device = left_out[0].removeprefix(UNPRICED_TOTAL).partition(" fleet")[0]
+    if device not in result.unpriced:
+        result.unpriced.append(device)
+
+
+UNPRICED_TOTAL = "The total monthly cost leaves out the "  # the report's note (botec.run)
 
 
 def _deep_copy(data: dict[str, Any]) -> dict[str, Any]:

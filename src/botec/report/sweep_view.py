@@ -70,6 +70,11 @@ def render_sweep(result: SweepResult, fmt: str) -> str:
     console.print(table)
     if more:
         console.print(f"… {more:,} more rows: export with --format csv -o FILE.")
+    if result.unpriced:
+        console.print(
+            f"— total monthly cost left blank where no price covers {', '.join(result.unpriced)}"
+            " (give usd_per_gpu_hour to count it)."
+        )
     if result.pointwise_passes:
         console.print(
             f"{result.pointwise_passes} pass(es) crossed a branch of the cascade and were "
@@ -111,6 +116,8 @@ def _json(result: SweepResult) -> str:
                 {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
                 for r in result.records()
             ],
+            # devices no price covers: their rows' totals are null, not a total without them
+            "unpriced": result.unpriced,
         },
         indent=1,
         ensure_ascii=False,
