@@ -463,3 +463,17 @@ def test_tensor_parallelism_past_a_node_crosses_the_cluster_network() -> None:
     assert any("TP 16 spans 2 nodes" in n.text for n in two_nodes.notes)
     rack = botec.infer(model="llama-3.1-70b", gpu="gb200", tp=16, samples=0)
     assert not any("spans" in n.text for n in rack.notes)
+
+
+def test_draws_where_not_one_request_fits_are_counted_and_said() -> None:
+    # output tokens drawn from 1 to 10^6: Llama 3.1 8B's KV cache is 128 KiB a token (2 × 32
+    # layers × 8 KV heads × 128 × 2 B), so a few hundred thousand tokens of one sequence no
+    # longer fit beside 16 GB of weights on an 80 GB H100;
+    # the nominal request (about 1,000 tokens) fits, some draws do not, and the report says so
+    sheet = botec.infer(model="llama-3.1-8b", gpu="h100-sxm", output_tokens="1 to 1e6",
+                        samples=2000)  # fmt: skip
+    note = next(n.text for n in sheet.notes if "of the draws not even one request" in n.text)
+    share = float(note.split("%")[0].removeprefix("In "))
+    assert 0 < share < 50
+    fixed = botec.infer(model="llama-3.1-8b", gpu="h100-sxm", samples=2000)
+    assert not any("of the draws" in n.text for n in fixed.notes)

@@ -20,7 +20,7 @@ from botec.scenario import ServingSection
 from botec.stages._inputs import gpu_inputs
 from botec.stages.context import Context
 from botec.stages.model_params import record_param_count
-from botec.stages.serving_checks import engine_runs, split_heads, within_context
+from botec.stages.serving_checks import draws_that_fit, engine_runs, split_heads, within_context
 from botec.stages.serving_phases import (
     ServedModel,
     engine_batch,
@@ -283,6 +283,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
                 verdict=True,
             )
             return {}
+        draws_that_fit(ctx, fits, gpu)
         batch = _batch(ctx, srv, fits, chosen_by, engine)
         step = _throughput(ctx, batch, model, hw, overheads_at_batch(ctx, engine, costs, batch), tp)
     return {

@@ -108,3 +108,24 @@ def split_heads(
         f"the group holds {degree // kv_heads} copies of the KV cache.",
     )
     return dataclasses.replace(model, kv_per_token=replicated)
+
+
+def draws_that_fit(ctx: Context, fits: Value, gpu: Any) -> None:
+    """Where the nominal request fits but some draws of a ranged input (a long end of the
+    lengths) leave no room for one sequence, say in how many: the fleet figures there count
+    replicas that could not serve those requests."""
+    samples = fits.samples
+    if samples is None or float(fits.value) < 1:
+        return
+    import numpy
+
+    short = float(numpy.mean(numpy.asarray(samples) < 1))
+    if short > 0:
+        ctx.sheet.note(
+            "warn",
+            f"In {short:.0%} of the draws not even one request's KV cache fits beside the weights "
+            f"on {gpu.name} (the long ends of the input ranges): the ranges of the fleet figures "
+            "count replicas that could not serve those requests; narrow the ranges or add memory "
+            "(more TP, a larger GPU).",
+            verdict=True,
+        )
