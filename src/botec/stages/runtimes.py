@@ -5,11 +5,9 @@ is given for a runtime or kernel that does not exist."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from botec.core.errors import BotecInputError
 from botec.stages.context import Context
-from botec.stages.serving_checks import PRE_AMPERE
+from botec.stages.serving_checks import no_low_bit_kernels
 
 # The weight formats each runtime loads (precisions.toml keys). whisper.cpp reads ggml files:
 # F32, F16 and the integer block formats its quantize tool writes (README "Quantization").
@@ -80,24 +78,15 @@ def check(ctx: Context, section: str, precision: str, runtime: str) -> None:
     runtime_precision(ctx, precision, f"{section}.precision", runtime, BY_SECTION[section])
 
 
-def _lacks_kernels(ctx: Context, precision: str, hardware: Any) -> bool:
-    """True for FP8 or FP4 weights on a GPU before Ampere without tensor cores for them: only
-    weight-only kernels that dequantise inside the matmul could run them, and those need Ampere
-    (the rule serving applies to every engine but llama.cpp, :data:`PRE_AMPERE`)."""
-    prec = ctx.catalog.precision(precision)
-    _, dequantised = prec.compute_on(hardware.peak_flop_per_s)
-    return dequantised and prec.key in ("fp8", "fp4") and hardware.key in PRE_AMPERE
-
-
 def check_generation(ctx: Context, section: str, precision: str, runtime: str, gpu: str) -> None:
     """:func:`check`, then refuse FP8 or FP4 weights on a GPU before Ampere: eager PyTorch
     (torchao) and compiled runtimes (torch.compile, TensorRT) have no FP8/FP4 kernels for it, so
     the figure would time a kernel that does not exist."""
     check(ctx, section, precision, runtime)
     hardware = ctx.device(gpu, f"{section}.gpu")
-    if not _lacks_kernels(ctx, precision, hardware):
+    if not no_low_bit_kernels(ctx, precision, hardware):
         return
-    runs = [k for k in BY_SECTION[section][runtime] if not _lacks_kernels(ctx, k, hardware)]
+    runs = [k for k in BY_SECTION[section][runtime] if not no_low_bit_kernels(ctx, k, hardware)]
     name = ctx.catalog.precision(precision).key.upper()
     raise BotecInputError(
         f"{section}.precision",

@@ -21,6 +21,14 @@ from botec.stages.serving_phases import ServedModel
 PRE_AMPERE = ("v100", "t4")
 
 
+def no_low_bit_kernels(ctx: Context, precision: str, hardware: Any) -> bool:
+    """FP8 or FP4 weights on a GPU before Ampere without tensor cores for them: only weight-only
+    kernels that dequantise inside the matmul could run them, and those need Ampere."""
+    prec = ctx.catalog.precision(precision)
+    _, dequantised = prec.compute_on(hardware.peak_flop_per_s)
+    return dequantised and prec.key in ("fp8", "fp4") and hardware.key in PRE_AMPERE
+
+
 def engine_cannot(ctx: Context, engine: str, hardware: Any, precision: str) -> str:
     """Why ``engine`` cannot serve ``precision`` weights on ``hardware`` ('' when it can)."""
     trt = engine.startswith("tensorrt-llm")
@@ -33,7 +41,7 @@ def engine_cannot(ctx: Context, engine: str, hardware: Any, precision: str) -> s
     if dequantised and key in ("fp8", "fp4"):
         if trt:
             return f"TensorRT-LLM runs {precision} only on GPUs with {precision} tensor cores"
-        if hardware.key in PRE_AMPERE and not engine.startswith("llama.cpp"):
+        if no_low_bit_kernels(ctx, precision, hardware) and not engine.startswith("llama.cpp"):
             return f"no weight-only {precision} kernels before Ampere"
     return ""
 
