@@ -40,8 +40,7 @@ def check_outputs(values: Mapping[str, Any]) -> None:
         if "brief" in values:  # report and the estimating commands also draw the distributions
             outputs.append(("--plot", distributions_path(Path(plot))))
         output = values.get("output")
-        sides = [Path(plot).with_name(f"{Path(plot).stem}-{s}{Path(plot).suffix}")
-                 for s in ("day", "break-even")]  # a [deployment] day's charts  # fmt: skip
+        sides = [side_chart_path(Path(plot), name) for name in DAY_CHARTS]
         if output is not None and Path(output).resolve() in {s.resolve() for s in sides}:
             raise BotecInputError(
                 "-o/--output", str(output),
@@ -78,9 +77,18 @@ def emit(text: str, output: Path | None, force: bool) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+def side_chart_path(path: Path, name: str) -> Path:
+    """Where --plot FILE's chart ``name`` goes beside it: FILE-name with FILE's suffix."""
+    return path.with_name(f"{path.stem}-{name}{path.suffix}")
+
+
+# a [deployment] day's two charts beside --plot FILE
+DAY_CHARTS = ("day", "break-even")
+
+
 def distributions_path(path: Path) -> Path:
     """Where --plot FILE's second chart, the result distributions, goes."""
-    return path.with_name(f"{path.stem}-distributions{path.suffix}")
+    return side_chart_path(path, "distributions")
 
 
 def report_text(sheet: Any, fmt: str, brief: bool, launch_for: str | None) -> str:
@@ -109,10 +117,10 @@ def write_plot(sheet: Any, path: Path, force: bool) -> None:
             (path, charts.tornado(sheet)),
             (distributions_path(path), charts.distributions(sheet)),
         ]
-    for suffix, draw in (("day", day_chart), ("break-even", break_even_chart)):
+    for name, draw in zip(DAY_CHARTS, (day_chart, break_even_chart), strict=True):
         figure = draw(sheet)
         if figure is not None:
-            figures.append((path.with_name(f"{path.stem}-{suffix}{path.suffix}"), figure))
+            figures.append((side_chart_path(path, name), figure))
     if not figures:
         raise BotecInputError(
             "--plot", str(path), "a scenario with at least one range input (nothing varies here)"
