@@ -74,12 +74,13 @@ def _totals(ctx: Context) -> None:
     """The monthly total; beside a reality check, one total for each GPU count, labelled, and
     which to plan with."""
     sheet, parts = ctx.sheet, ctx.monthly_costs
-    if ctx.unpriced and parts:  # a total that silently drops a fleet reads as its whole cost
+    if sheet.unpriced and parts:  # a total that silently drops a fleet reads as its whole cost
         sheet.note(
             "warn",
-            f"The total monthly cost leaves out the {' and '.join(dict.fromkeys(ctx.unpriced))} "
+            f"The total monthly cost leaves out the {' and '.join(dict.fromkeys(sheet.unpriced))} "
             "fleet: no price on the basis (see above); give a price per GPU-hour to count it.",
             verdict=True,
+            topic="unpriced",
         )
     roofline = ctx.roofline_gpu_cost
     if roofline is None:
@@ -90,7 +91,7 @@ def _totals(ctx: Context) -> None:
     total = cost.total_monthly_cost(
         sheet, swapped, "Total monthly cost (roofline GPU count)", "total_monthly_cost_roofline"
     )
-    middle = format_quantity(total.percentiles()[1], total.unit)
+    middle = format_quantity(total.median(), total.unit)
     sheet.note(
         "warn",
         f"Two totals: {seed.formatted()} with the seed's GPU count, {middle} (median) with the "

@@ -9,7 +9,6 @@ memory) or that has no price is listed, unranked, with the reason.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -78,14 +77,8 @@ class Option:
         """The median cost, GPU count and latency: the figures the table shows."""
         inf = float("inf")
         return tuple(  # type: ignore[return-value]
-            median(v) if v is not None else inf for v in (self.cost, self.gpus, self.latency)
+            v.median() if v is not None else inf for v in (self.cost, self.gpus, self.latency)
         )
-
-
-def median(v: Value) -> float:
-    """The one figure compare ranks by, prints and exports first: the median of the Monte Carlo
-    draws (the value itself when nothing varies), as every botec headline prints it."""
-    return v.percentiles()[1]
 
 
 def _first(sheet: Sheet, names: tuple[str, ...]) -> Value | None:
@@ -191,10 +184,10 @@ def compare_gpus(
         binding, why = binding_constraint(sheet, hardware.memory_bytes)
         if misfit:
             binding, why = "memory", f"not feasible: {misfit}"
-        elif budget is not None and cost is not None and median(cost) > budget:
+        elif budget is not None and cost is not None and cost.median() > budget:
             from botec.core.units import format_quantity
 
-            over = format_quantity(median(cost), cost.unit)
+            over = format_quantity(cost.median(), cost.unit)
             binding, why = "budget", f"{over} is over the budget ({why})"
         options.append(
             Option(hardware.key, hardware.name, sheet, gpus_v, cost, latency, binding, why,
@@ -282,17 +275,14 @@ def nominal_note(options: list[Option]) -> str:
     )
 
 
-_FIT = re.compile(r"\bfits?\b|\bmemory\b", re.IGNORECASE)
-
-
 def _misfit(sheet: Sheet) -> str:
     """Why the model does not fit on this GPU (the sheet's ✘ about fit or memory, or weights
     that need more GPUs than a replica has); '' when it fits."""
     for note in sheet.notes:
-        if note.level == "bad" and _FIT.search(note.text):
+        if note.level == "bad" and note.topic == "fit":
             return note.text
     if "gpus_to_fit_weights" in sheet and "gpus_per_replica" in sheet:
-        need, have = median(sheet["gpus_to_fit_weights"]), median(sheet["gpus_per_replica"])
+        need, have = sheet["gpus_to_fit_weights"].median(), sheet["gpus_per_replica"].median()
         if need > have:
             return f"the weights need at least {need:,.0f} of these GPUs; a replica has {have:,.0f}"
     return ""

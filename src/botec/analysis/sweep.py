@@ -270,18 +270,14 @@ def _blank_partial_totals(result: SweepResult, sheet: Any, values: dict[str, Any
     blank in the table, with the device named under it."""
     import numpy
 
-    left_out = [n.text for n in sheet.notes if n.text.startswith(UNPRICED_TOTAL)]
-    if not left_out:
+    if not any(n.topic == "unpriced" for n in sheet.notes):
         return
     for name in values:
         if name.startswith("total_monthly_cost"):
             values[name] = numpy.full(len(values[name]), numpy.nan)
-    device = left_out[0].removeprefix(UNPRICED_TOTAL).partition(" fleet")[0]
-    if device not in result.unpriced:
-        result.unpriced.append(device)
-
-
-UNPRICED_TOTAL = "The total monthly cost leaves out the "  # the report's note (botec.run)
+    for device in sheet.unpriced:
+        if device not in result.unpriced:
+            result.unpriced.append(device)
 
 
 def _deep_copy(data: dict[str, Any]) -> dict[str, Any]:

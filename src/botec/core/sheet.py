@@ -81,6 +81,11 @@ class Value:
         p5, _, p95 = self.percentiles()
         return p5 != p95
 
+    def median(self) -> float:
+        """The median of the samples (the value itself when nothing varies): the figure
+        headlines print and verdicts judge."""
+        return self.percentiles()[1]
+
     def percentiles(self) -> tuple[float, float, float]:
         """(p5, p50, p95) of the samples; the point value three times when nothing varies."""
         if self.samples is None:
@@ -152,6 +157,9 @@ class Note:
     text: str
     section: str = ""
     verdict: bool = False  # the command's answer (printed first, and alone with --brief)
+    # what the note is about, for code that acts on it (compare leaves a model that does not
+    # "fit" unranked; a sweep blanks a total an "unpriced" fleet is missing from): never its words
+    topic: str = ""
 
 
 @dataclass
@@ -214,6 +222,7 @@ class Sheet(SheetDisplay):
         self.notes: list[Note] = []
         self.tables: list[Table] = []
         self.seed_checks: list[SeedCheck] = []
+        self.unpriced: list[str] = []  # devices no price covers: left out of any monthly total
         self.sections: list[str] = []
         self._section = ""
 
@@ -340,8 +349,8 @@ class Sheet(SheetDisplay):
         self.tables.append(t)
         return t
 
-    def note(self, level: Level, text: str, verdict: bool = False) -> Note:
-        item = Note(level, text, self._section, verdict)
+    def note(self, level: Level, text: str, verdict: bool = False, topic: str = "") -> Note:
+        item = Note(level, text, self._section, verdict, topic)
         self.notes.append(item)
         return item
 

@@ -50,6 +50,7 @@ def memory_fit(sheet: Sheet, total: Value, gpu: Hardware) -> None:
             f"{format_memory(gpu.usable_bytes)} available; at least {n:,} × {gpu.name} "
             "with the state sharded across them.",
             verdict=True,
+            topic="fit",
         )
 
 
@@ -200,4 +201,5 @@ def generation_fit(sheet: Sheet, need: Value, gpu: Hardware, weights: Value) -> 
         f"(weights {format_memory(held)}), {format_memory(gpu.usable_bytes)} available. "
         f"Try {fix}.",
         verdict=True,
+        topic="fit",
     )

@@ -120,7 +120,7 @@ def headline_text(value: Value) -> str:
     its own range), else the value itself."""
     if not value.range_text():
         return _quantity_text(float(value), value.unit)
-    return _quantity_text(value.percentiles()[1], value.unit)
+    return _quantity_text(value.median(), value.unit)
 
 
 def _quantity_text(number: float, unit: str) -> str:

@@ -25,7 +25,6 @@ class Context:
     weights: Value | None = None
     kv_per_token: Value | None = None
     monthly_costs: list[Value] = field(default_factory=list)
-    unpriced: list[str] = field(default_factory=list)  # devices no price covers: not in a total
     gpus: dict[str, Value] = field(default_factory=dict)
     price_basis: str = ""  # the [cost] section's price basis ('' = the default)
     # the GPU bill at the serving roofline's count, beside the seed method's (SmartPal)

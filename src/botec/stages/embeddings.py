@@ -376,4 +376,5 @@ def _fits(sheet: Sheet, gpu: Any, weights: Value) -> None:
             f"The encoder's weights ({format_memory(need)}) do not fit on one {gpu.name} "
             f"({format_memory(have)}): a smaller encoder, lower precision or a larger device.",
             verdict=True,
+            topic="fit",
         )

@@ -31,7 +31,7 @@ def gpu_price(
     check_basis(ctx, basis_name, field)
     rate = gp.gpu_rate(ctx.catalog, gpu.key, basis_name or None, field)
     if rate is None:
-        ctx.unpriced.append(gpu.name)
+        sheet.unpriced.append(gpu.name)
         sheet.note(
             "info",
             f"No price for {gpu.name} on the {gp.basis(ctx.catalog, basis_name or None).name}: "

@@ -80,6 +80,7 @@ def run_model_fit(ctx: Context, f: ModelFitSection) -> None:
             "bad",
             f"The workspace leaves nothing of a {gpu.name} for the model: lower the workspace or "
             "raise the usable share of memory.",
+            topic="fit",
         )
         return
     _fit(ctx, f, spec, gpu, {"need": need, "capacity": capacity, "weights": weights, "kv": kv})
@@ -117,15 +118,15 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
     where = f"{count:,} × {gpu.name}"
     if not f.gpus and count > needed.value:  # the memory needs fewer, the TP group rounds up
         where += (
-            f" (the memory needs {format_quantity(needed.percentiles()[1], 'GPUs')} at the median, "
+            f" (the memory needs {format_quantity(needed.median(), 'GPUs')} at the median, "
             f"{needed.formatted()} at the nominal inputs; a tensor-parallel group is 1, 2, 4 or 8 "
             "GPUs, then whole nodes of 8)"
         )
-    spare = left.percentiles()[1]  # judged at the median, the figure the headline prints
+    spare = left.median()  # judged at the median, the figure the headline prints
     if spare >= 0:
-        mid = {k: format_quantity(v.percentiles()[1], v.unit) for k, v in
+        mid = {k: format_quantity(v.median(), v.unit) for k, v in
                (("per_gpu", per_gpu), ("longest", longest))}  # fmt: skip
-        past = spec is not None and longest.percentiles()[1] > spec.context_length
+        past = spec is not None and longest.median() > spec.context_length
         beyond = f", past the {spec.context_length:,} tokens it was trained for" if past else ""
         sheet.note(
             "ok",
@@ -135,7 +136,9 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
             verdict=True,
         )
         return
-    sheet.note("bad", f"Does not fit on {where}: short by {format_memory(-spare)} (median).", True)
+    sheet.note(
+        "bad", f"Does not fit on {where}: short by {format_memory(-spare)} (median).", True, "fit"
+    )
     levers = _levers(ctx, f, gpu, v, needed, longest)
     sheet.note("info", "What to change: " + "; ".join(levers), verdict=True)
 

@@ -98,6 +98,9 @@ def _as_plan_field(plan: ServingPlanSection) -> Iterator[None]:
         raise BotecInputError("serving_plan.tensor_parallel", exc.value, exc.allowed) from None
 
 
+NO_FIT = "No option fits the model in GPU memory: quantise or raise TP."
+
+
 def run_plan(
     ctx: Context,
     srv: ServingSection,
@@ -134,7 +137,7 @@ def run_plan(
         )
     with sheet.section("Serving plan"):
         if not served:
-            sheet.note("bad", "No option fits the model in GPU memory: quantise or raise TP.")
+            sheet.note("bad", NO_FIT, topic="fit")
             _comparison(ctx, options, pick)
             return
         _chosen_note(ctx, plan, options, chosen, pick)

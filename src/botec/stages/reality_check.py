@@ -202,4 +202,5 @@ def _no_batch(sheet: Any, model: Any, gpu: Hardware) -> None:
         f"The weights and one request's KV cache ({model.cached_tokens.formatted()} of context) "
         f"do not fit in one {gpu.name}: no batch fits, so no request rate.",
         verdict=True,
+        topic="fit",
     )

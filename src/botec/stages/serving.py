@@ -281,6 +281,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
                 f"The weights ({model.weights.formatted()}) and one sequence's KV cache do not "
                 f"fit in {srv.tensor_parallel} × {gpu.name}: raise --tp or quantise.",
                 verdict=True,
+                topic="fit",
             )
             return {}
         draws_that_fit(ctx, fits, gpu)
@@ -353,6 +354,7 @@ def _batch(ctx: Context, srv: ServingSection, fits: Value, chosen_by: str, engin
             "bad",
             f"A batch of {srv.batch} does not fit: at these lengths the KV cache holds "
             f"{fits.formatted()}.",
+            topic="fit",
         )
     return batch
 

@@ -187,4 +187,5 @@ def _memory(ctx: Context, model: AsrModel, v: dict[str, Any]) -> None:
         f"{'Fits' if fits else 'Does not fit'} on one {gpu.name}: {format_memory(float(need))} "
         f"of {format_memory(have)}" + ("" if fits else ": a smaller batch or beam"),
         verdict=True,
+        topic="fit",
     )

@@ -112,7 +112,7 @@ def over_budget_advice(
     finetune: bool = False,
 ) -> None:
     """Over budget: the levers, each with the number it gives (the seed's 'what to change')."""
-    if ratio.percentiles()[1] <= 1:  # the median, as the verdict judges it
+    if ratio.median() <= 1:  # the median, as the verdict judges it
         return
     levers = [
         f"fewer tokens: this model on {buys['affordable_tokens'].formatted()} instead of "

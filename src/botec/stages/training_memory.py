@@ -276,6 +276,7 @@ def _layout_fit_note(
             f"Does not fit on {t.gpus} × {gpu.name}: {total.formatted()} per GPU even in "
             f"{layout}; {fix}.",
             verdict=True,
+            topic="fit",
         )
 
 
@@ -395,4 +396,5 @@ def _lora_fit_note(sheet: Sheet, t: TrainingSection, gpu: Any, total: Value, rat
             "bad",
             f"{what} does not fit on one {gpu.name}: {total.formatted()} per GPU; try {hint}.",
             verdict=True,
+            topic="fit",
         )

@@ -202,4 +202,5 @@ def _fits(ctx: Context, v: dict[str, Any], need: Value) -> None:
         f"{'Fits' if fits else 'Does not fit'} on one {gpu.name}: {format_memory(float(need))} "
         f"of {format_memory(have)}" + ("" if fits else ": fewer streams, or more GPUs"),
         verdict=True,
+        topic="fit",
     )
