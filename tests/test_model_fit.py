@@ -86,9 +86,10 @@ def test_models_list_and_show() -> None:
 
 
 def test_the_fit_verdict_quotes_the_headline_and_says_why_the_count_rounds_up() -> None:
-    # DeepSeek-V3's FP8 weights need 18 H100s' worth of memory; a tensor-parallel group is
-    # 1, 2, 4, 8 GPUs or whole nodes, so 24; the verdict says both, and quotes the per-GPU
-    # memory the headline prints (its median)
+    # DeepSeek-V3 in BF16: 671B × 2 B = 1.342 TB over an H100's 75.0 GB usable (85.1 GB as CUDA
+    # sees it × 0.9, less the workspace) = ⌈17.9⌉ = 18 GPUs; a tensor-parallel group is 1, 2, 4,
+    # 8 GPUs or whole nodes of 8, so 24; the verdict says both, and quotes the per-GPU memory the
+    # headline prints (its median)
     import botec
     from botec.core.units import format_quantity
 
