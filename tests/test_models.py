@@ -258,7 +258,7 @@ def test_config_shapes_agree_with_the_catalog(fixture: str) -> None:
     for name in (
         "layers", "hidden_size", "heads", "kv_heads", "head_dim", "ffn_size", "vocab_size",
         "attention", "experts", "experts_active", "sliding_window", "kv_lora_rank",
-        "qk_rope_head_dim",
+        "qk_rope_head_dim", "v_head_dim",
     ):  # fmt: skip
         assert getattr(spec, name) == getattr(entry, name), name
     # BLOOM (ALiBi) and Falcon-40B configs state no context length; the catalog has 2048
@@ -278,7 +278,8 @@ def test_config_details_by_family() -> None:
     idle = 32 * 6 * 3 * 4096 * 14336
     assert mixtral.params_total - mixtral.params_active == idle
     deepseek = models.from_hf_config(CONFIGS / "deepseek-v3.json")
-    assert (deepseek.kv_lora_rank, deepseek.qk_rope_head_dim) == (512, 64)
+    # config.json: kv_lora_rank 512, qk_rope_head_dim 64, v_head_dim 128
+    assert (deepseek.kv_lora_rank, deepseek.qk_rope_head_dim, deepseek.v_head_dim) == (512, 64, 128)
     assert (deepseek.layers, deepseek.attention) == (61, "mla")
     qwen = models.from_hf_config(CONFIGS / "qwen3-235b-a22b.json")
     assert (qwen.sliding_window, qwen.ffn_size, qwen.kv_heads) == (0, 1536, 4)

@@ -302,10 +302,13 @@ def test_total_params_must_hold_the_active_ones_and_belong_to_an_unnamed_model()
 def test_a_model_whose_report_gives_its_pretraining_length_uses_it_by_hand() -> None:
     # DeepSeek-V3 pretrained at 4K tokens (arXiv 2412.19437, section 4.2), not at the 8,192-token
     # cap botec assumes for long-context models. Per token: 6 × 37,552,297,472 active parameters
-    # plus PaLM's attention term 12 × 61 layers × (128 heads × 192) × 4,096 tokens.
+    # plus PaLM's attention term 12 × 61 layers × (128 heads × 160) × 4,096 tokens: MLA's QKᵀ
+    # runs over 192-wide query/key heads and AV over 128-wide value heads (config.json
+    # qk_nope_head_dim 128 + qk_rope_head_dim 64, v_head_dim 128), so 2·s·192 + 2·s·128 per head
+    # forward = 4·s·160.
     out = _train("--model", "deepseek-v3", "--tokens", "1T", "--gpu", "h800", "--gpus", "2048")
     r = out["results"]
-    per_token = 6 * 37_552_297_472 + 12 * 61 * 128 * 192 * 4096
+    per_token = 6 * 37_552_297_472 + 12 * 61 * 128 * 160 * 4096
     assert r["total_flops"]["value"] == pytest.approx(per_token * 1e12)
     # A stated length still wins.
     longer = _train(
@@ -313,7 +316,7 @@ def test_a_model_whose_report_gives_its_pretraining_length_uses_it_by_hand() -> 
         "--seq-len", "8192",
     )  # fmt: skip
     assert longer["results"]["total_flops"]["value"] == pytest.approx(
-        (6 * 37_552_297_472 + 12 * 61 * 128 * 192 * 8192) * 1e12
+        (6 * 37_552_297_472 + 12 * 61 * 128 * 160 * 8192) * 1e12
     )
 
 

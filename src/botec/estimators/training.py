@@ -112,6 +112,14 @@ ATTENTION_FLOPS = Formula(
     "the causal mask's half, as PaLM (Chowdhery et al. 2022, App. B) and Megatron-LM count MFU. "
     "Small below ~8K context for wide models, large for long context.",
 )
+MEAN_HEAD_DIM = Formula(
+    "training_head_dim",
+    "(qk_head_dim + v_head_dim) / 2",
+    "dims",
+    "Head width attention's FLOPs see (mean of query/key and value)",
+    "QKᵀ costs 2·s per query/key dimension and AV 2·s per value dimension: where the widths "
+    "differ (MLA: 192 and 128 in DeepSeek-V3's config.json) the attention FLOPs follow their mean.",
+)
 TEACHER_FLOPS = Formula(
     "teacher_flops",
     "flop_per_param_per_token * teacher_params * teacher_tokens",

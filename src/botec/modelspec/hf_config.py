@@ -127,6 +127,7 @@ def from_hf_config(path: str | Path) -> ModelSpec:
         sliding_window=window,
         kv_lora_rank=extra.get("kv_lora_rank", 0),
         qk_rope_head_dim=extra.get("qk_rope_head_dim", 0),
+        v_head_dim=extra.get("v_head_dim", 0),
         notes="; ".join(n for n in notes if n),
         architecture=shape,
     )

@@ -103,7 +103,7 @@ def _mla_keys(c: Config, extra: dict[str, Any]) -> dict[str, Any]:
         qk_nope_head_dim=nope, qk_rope_head_dim=rope,
         v_head_dim=c.integer("v_head_dim", default=nope),
     )  # fmt: skip
-    extra.update(kv_lora_rank=mla.kv_lora_rank, qk_rope_head_dim=rope)
+    extra.update(kv_lora_rank=mla.kv_lora_rank, qk_rope_head_dim=rope, v_head_dim=mla.v_head_dim)
     if c.integer("num_nextn_predict_layers", default=0):
         extra["note"] = "multi-token-prediction layers in the checkpoint are not counted"
     return {"mla": mla, "head_dim": nope + rope}

@@ -46,6 +46,7 @@ class ModelSpec:
     sliding_window: int = 0
     kv_lora_rank: int = 0
     qk_rope_head_dim: int = 0
+    v_head_dim: int = 0  # MLA's value head width where it differs from head_dim (0: the same)
     pretraining_context_length: int = 0  # the sequence the bulk of pretraining used, if published
     notes: str = ""
     aliases: tuple[str, ...] = ()

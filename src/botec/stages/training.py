@@ -285,7 +285,7 @@ def _attention(ctx: Context, t: TrainingSection, spec: Any) -> dict[str, Value] 
         ATTENTION_DIM,
         name="training_attention_dim",
         heads=sheet.input("training_heads", heads, "heads", "Attention heads", cite, kind),
-        head_dim=sheet.input("training_head_dim", head_dim, "dims", "Head dimension", cite, kind),
+        head_dim=_head_dim(sheet, head_dim, getattr(spec, "v_head_dim", 0), cite, kind),
     )
     return {
         "layers": sheet.input(
@@ -294,6 +294,17 @@ def _attention(ctx: Context, t: TrainingSection, spec: Any) -> dict[str, Value] 
         "attention_dim": width,
         "sequence_length": _sequence_length(ctx, t, spec),
     }
+
+
+def _head_dim(sheet: Sheet, qk_dim: int, v_dim: int, cite: str, kind: str) -> Value:
+    """The head width: one number, or the mean of MLA's query/key and value widths."""
+    if not v_dim or v_dim == qk_dim:
+        return sheet.input("training_head_dim", qk_dim, "dims", "Head dimension", cite, kind)
+    return sheet.step(
+        training.MEAN_HEAD_DIM,
+        qk_head_dim=sheet.input("qk_head_dim", qk_dim, "dims", "Query/key head width", cite, kind),
+        v_head_dim=sheet.input("v_head_dim", v_dim, "dims", "Value head width", cite, kind),
+    )
 
 
 def _sequence_length(ctx: Context, t: TrainingSection, spec: Any) -> Value:
