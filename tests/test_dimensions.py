@@ -158,6 +158,7 @@ CASES: dict[str, Case] = {
         teacher_tokens="100B",
         budget="$1M",
     ),
+    "train:mla": _command("train", model="deepseek-v3", tokens="1T", gpu="h800", gpus=2048),
     "train:moe-catalog": _command(
         "train",
         model="mixtral-8x7b",
@@ -260,6 +261,22 @@ CASES: dict[str, Case] = {
         "speech", model="whisper-large-v3-turbo", batch=8, audio_hours_per_day="1K"
     ),
     "speech:small-beam": _command("speech", model="whisper-small", beam=5, runtime="pytorch"),
+    # a workload with no daily volume of its own serves [users]' requests
+    "speech:users": _data(
+        {
+            "users": {"daily_active_users": 1000, "requests_per_user_per_day": 2},
+            "speech": {"audio_seconds": 90},
+        }
+    ),
+    "tts:users-rate": _data(
+        {"users": {"requests_per_second": 3}, "speech_synthesis": {"characters": 300}}
+    ),
+    "image:users": _data(
+        {"users": {"requests_per_second": 2}, "image_generation": {"model": "sdxl"}}
+    ),
+    "video:users": _data(
+        {"users": {"requests_per_second": 0.01}, "video_generation": {"model": "wan2.1-14b"}}
+    ),
     "recsys:dlrm-gpu": _command("recsys", model="dlrm-dcnv2", device="gpu", qps=1000),
     "recsys:dlrm-cpu": _command("recsys", model="dlrm-criteo-kaggle", qps=1000),
     "recsys:trees": _command("recsys", kind="trees", trees=500, tree_depth=6, qps=1000),

@@ -204,3 +204,31 @@ def test_a_request_s_cores_fit_one_machine() -> None:
             }
         )  # fmt: skip
     assert err.value.field == "recommender.cores_per_request"
+
+
+def _volume(data: dict, name: str) -> float:
+    sheet = botec.run_scenario(scenario_from_dict(data), samples=0)
+    return float(sheet[name])
+
+
+def test_a_workload_without_a_daily_volume_serves_the_users_requests() -> None:
+    # [speech]: 1,000 users × 2 requests = 2,000 requests a day, 90 s of audio each:
+    # 180,000 s = 50 hours of audio a day, at the users' own 3× peak.
+    speech = {"users": {"daily_active_users": 1000, "requests_per_user_per_day": 2,
+                        "peak_factor": 3}, "speech": {"audio_seconds": 90}}  # fmt: skip
+    assert _volume(speech, "audio_hours_per_day") == pytest.approx(50)
+    assert _volume(speech, "peak_audio_seconds_per_second") == pytest.approx(50 * 3600 * 3 / 86400)
+    # [speech_synthesis]: 3 requests/s × 86,400 s = 259,200 answers of 300 characters a day.
+    tts = {"users": {"requests_per_second": 3}, "speech_synthesis": {"characters": 300}}
+    assert _volume(tts, "characters_per_day") == pytest.approx(259_200 * 300)
+    # [image_generation]: one image a request, 2 requests/s = 172,800 images a day.
+    image = {"users": {"requests_per_second": 2}, "image_generation": {"model": "sdxl"}}
+    assert _volume(image, "images_per_day") == pytest.approx(172_800)
+    # A section's own volume is what it serves (a share of the users' requests, say).
+    image["image_generation"]["images_per_day"] = 1000
+    assert _volume(image, "images_per_day") == 1000
+
+
+def test_a_workload_without_users_or_a_daily_volume_sizes_no_fleet() -> None:
+    sheet = botec.run_scenario(scenario_from_dict({"speech": {"audio_seconds": 90}}), samples=0)
+    assert "speech_gpus" not in sheet and "audio_hours_per_day" not in sheet

@@ -58,6 +58,12 @@ def _per_noun(noun: str) -> dict[str, Formula]:
             f"{many.capitalize()} per second per GPU",
             headline=True,
         ),
+        "from_requests": Formula(
+            f"{many}_per_day",
+            f"daily_requests * {many}_per_request",
+            f"{many}/day",
+            f"{many.capitalize()} per day ([users]' requests)",
+        ),
         "peak_rate": Formula(
             f"peak_{many}_per_second",
             f"{many}_per_day * peak_factor / seconds_per_day",

@@ -124,6 +124,13 @@ ASR_MEMORY = Formula(
     "values",
     headline=True,
 )
+AUDIO_FROM_REQUESTS = Formula(
+    "audio_hours_per_day",
+    "daily_requests * audio_seconds_per_request / seconds_per_hour",
+    "h/day",
+    "Audio per day ([users]' requests)",
+    "Each of the [users] section's requests brings its audio to transcribe.",
+)
 PEAK_AUDIO = Formula(
     "peak_audio_seconds_per_second",
     "audio_hours_per_day * seconds_per_hour * peak_factor / seconds_per_day",

@@ -18,6 +18,13 @@ DAILY_REQUESTS = Formula(
     "req/day",
     "Requests per day",
 )
+DAILY_REQUESTS_FROM_RATE = Formula(
+    "daily_requests",
+    "total_requests_per_second * seconds_per_day",
+    "req/day",
+    "Requests per day",
+    "A stated average rate over a whole day.",
+)
 AVERAGE_RPS = Formula(
     "total_requests_per_second",
     "daily_requests / seconds_per_day",

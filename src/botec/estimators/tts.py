@@ -84,6 +84,13 @@ RTF = Formula(
     "Real-time factor (GPU seconds per second of speech; below 1 is faster than speech)",
     headline=True,
 )
+CHARACTERS_FROM_REQUESTS = Formula(
+    "characters_per_day",
+    "daily_requests * characters_per_request",
+    "chars/day",
+    "Characters per day ([users]' requests)",
+    "Each of the [users] section's requests is one answer to speak.",
+)
 PEAK_SPEECH = Formula(
     "peak_speech_seconds_per_second",
     "characters_per_day / characters_per_second * peak_factor / seconds_per_day",

@@ -62,7 +62,7 @@ class ImageGenerationSection(_Generation):
     """Images from a diffusion model: FLOPs per step from its shape, time per image by roofline,
     GPUs and dollars for a daily number of images."""
 
-    images_per_day: AtLeastOne | None = None
+    images_per_day: AtLeastOne | None = None  # default: one per [users] request, if any
 
 
 class VideoGenerationSection(_Generation):
@@ -71,7 +71,7 @@ class VideoGenerationSection(_Generation):
 
     frames: Frames | None = None  # default: the model's clip length
     fps: Count | None = None  # default: the model's
-    videos_per_day: AtLeastOne | None = None
+    videos_per_day: AtLeastOne | None = None  # default: one per [users] request, if any
 
 
 class EmbeddingsSection(_Section):
@@ -123,7 +123,7 @@ class SpeechSection(_Section):
     beam: WholeCount = 1  # beam search hypotheses (faster-whisper's default is 5)
     speech_tokens_per_second: Count | None = None  # default: the catalog's range
     encoder_efficiency: Fraction = None
-    audio_hours_per_day: Count | None = None
+    audio_hours_per_day: Count | None = None  # default: [users]' requests × audio_seconds
     peak_factor: PeakFactor = None
     usd_per_gpu_hour: UsdPerHour | None = None
     price_basis: str = ""
@@ -168,7 +168,7 @@ class SpeechSynthesisSection(_Section):
     streams: WholeCount = 1  # requests synthesised together
     steps: WholeCount | None = None  # a flow model's ODE steps (default: the model's)
     reference_seconds: Duration = 5.0  # a flow model's reference clip (voice prompt)
-    characters_per_day: AtLeastOne | None = None
+    characters_per_day: AtLeastOne | None = None  # default: [users]' requests × characters
     peak_factor: PeakFactor = None
     usd_per_gpu_hour: UsdPerHour | None = None
     price_basis: str = ""

@@ -7,16 +7,14 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
-from botec.core.units import format_quantity
 from botec.estimators import diffusion, generation, verdicts
-from botec.estimators._constants import days_per_month, seconds_per_day
 from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.modelspec.generators import Generator, get_generator
 from botec.scenario.workloads import ImageGenerationSection, VideoGenerationSection
 from botec.stages import runtimes
 from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
-from botec.stages.gpu_price import monthly_fleet_cost
+from botec.stages.generation_fleet import generation_fleet
 
 Section = ImageGenerationSection | VideoGenerationSection
 # A DiT's shape is recorded under the denoiser's name: an LLM in the same scenario has its own.
@@ -80,9 +78,7 @@ def run_generation(ctx: Context, sec: Section, kind: str) -> None:
             frames=shape["frames"],
             fps=shape["fps"],
         )
-    daily = sec.images_per_day if isinstance(sec, ImageGenerationSection) else sec.videos_per_day
-    if daily is not None:
-        _fleet(ctx, sec, (gpu, per_gpu, daily), noun)
+    generation_fleet(ctx, sec, (gpu, per_gpu), noun)
 
 
 # Below this many tokens per GPU, exchanging keys and values every layer costs more than the split
@@ -354,47 +350,3 @@ def _rates(ctx: Context, sec: Section, gpu: Any, device: tuple[Value, Value]) ->
         "gpus_per_job": jobs,
         "parallel_efficiency": parallel,
     }  # fmt: skip
-
-
-def _fleet(ctx: Context, sec: Section, fleet: tuple[Any, Value, Any], noun: str) -> None:
-    """GPUs for the peak rate of ``noun``s a day, their monthly bill and the cost of each."""
-    sheet, (gpu, per_gpu, daily) = ctx.sheet, fleet
-    many, formulas, field = f"{noun}s", generation.PER_NOUN[noun], f"{noun}_generation"
-    per_day = sheet.input(
-        f"{many}_per_day", daily, f"{many}/day", f"{many.capitalize()} per day", "scenario"
-    )
-    peak_factor = assumed(ctx, "peak_factor", sec.peak_factor, "x", "Peak-to-average factor")
-    rate = sheet.step(
-        formulas["peak_rate"], peak_factor=peak_factor, seconds_per_day=seconds_per_day(sheet),
-        **{f"{many}_per_day": per_day},
-    )  # fmt: skip
-    gpus = sheet.step(
-        formulas["gpus"],
-        target_utilization=assumed(
-            ctx, "target_utilization", None, "fraction", "Target utilisation at peak"
-        ),
-        gpus_per_job=sheet.inputs["gpus_per_job"],
-        **{f"peak_{many}_per_second": rate, f"{many}_per_second_per_gpu": per_gpu},
-    )  # fmt: skip
-    ctx.gpus[field] = gpus
-    monthly = monthly_fleet_cost(
-        ctx,
-        gpus,
-        gpu,
-        sec,
-        field,
-        "generator_usd_per_gpu_hour",
-        "generation_cost_per_month",
-        f"Generation GPUs per month ({many})",
-    )
-    if monthly is None:
-        return
-    each = sheet.step(
-        formulas["cost_per"], generation_cost_per_month=monthly,
-        days_per_month=days_per_month(sheet), **{f"{many}_per_day": per_day},
-    )  # fmt: skip
-    sheet.note(
-        "info",
-        f"{format_quantity(float(gpus), 'GPUs')} of {gpu.name} for the peak; "
-        f"{format_quantity(float(each) * 1000, 'USD')} per 1,000 {many}.",
-    )

@@ -20,6 +20,7 @@ from botec.stages import runtimes
 from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
+from botec.stages.traffic import daily_requests
 
 FIELD = "speech"
 
@@ -45,8 +46,29 @@ def run_speech(ctx: Context, sec: SpeechSection) -> None:
         speech_batch_time=batch_time,
         batch=v["batch"],
     )
+    hours = _audio_per_day(ctx, sec)
+    if hours is not None:
+        _fleet(ctx, sec, v["gpu"], (rtfx, hours))
+
+
+def _audio_per_day(ctx: Context, sec: SpeechSection) -> Value | None:
+    """The section's own hours of audio a day, else [users]' requests × each one's audio."""
+    sheet = ctx.sheet
     if sec.audio_hours_per_day is not None:
-        _fleet(ctx, sec, v["gpu"], rtfx)
+        return sheet.input(
+            "audio_hours_per_day", sec.audio_hours_per_day, "h/day", "Audio per day", "scenario"
+        )
+    requests = daily_requests(ctx)
+    if requests is None:
+        return None
+    return sheet.step(
+        sp.AUDIO_FROM_REQUESTS, daily_requests=requests,
+        audio_seconds_per_request=sheet.input(
+            "audio_seconds_per_request", sec.audio_seconds, "s/req",
+            "Audio each [users] request brings (speech.audio_seconds)", "scenario",
+        ),
+        seconds_per_hour=seconds_per_hour(sheet),
+    )  # fmt: skip
 
 
 def _shape(ctx: Context, model: AsrModel, sec: SpeechSection) -> dict[str, Any]:
@@ -129,11 +151,8 @@ def _device(ctx: Context, sec: SpeechSection) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _fleet(ctx: Context, sec: SpeechSection, gpu: Any, rtfx: Value) -> None:
-    sheet = ctx.sheet
-    hours = sheet.input(
-        "audio_hours_per_day", sec.audio_hours_per_day, "h/day", "Audio per day", "scenario"
-    )
+def _fleet(ctx: Context, sec: SpeechSection, gpu: Any, rates: tuple[Value, Value]) -> None:
+    sheet, (rtfx, hours) = ctx.sheet, rates
     peak = sheet.step(
         sp.PEAK_AUDIO, audio_hours_per_day=hours, seconds_per_hour=seconds_per_hour(sheet),
         peak_factor=assumed(ctx, "peak_factor", sec.peak_factor, "x", "Peak-to-average factor"),

@@ -6,6 +6,7 @@ from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
 from botec.core.uncertain import point
 from botec.estimators import traffic
+from botec.estimators._constants import seconds_per_day
 from botec.scenario import UsersSection
 from botec.stages._inputs import assumed
 from botec.stages.context import Context
@@ -74,4 +75,19 @@ def _daily_users(ctx: Context, users: UsersSection) -> Value:
         "users",
         "no user count",
         "daily_active_users, monthly_active_users (with dau_fraction) or requests_per_second",
+    )
+
+
+def daily_requests(ctx: Context) -> Value | None:
+    """[users]' requests a day (from its users, or its average rate over a day); None without a
+    [users] section. A workload section with no daily volume of its own serves these."""
+    if ctx.average_rps is None:
+        return None
+    done = ctx.sheet.steps.get("daily_requests")
+    if done is not None:
+        return done
+    return ctx.sheet.step(
+        traffic.DAILY_REQUESTS_FROM_RATE,
+        total_requests_per_second=ctx.average_rps,
+        seconds_per_day=seconds_per_day(ctx.sheet),
     )

@@ -18,6 +18,7 @@ from botec.stages import runtimes
 from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
+from botec.stages.traffic import daily_requests
 
 FIELD = "speech_synthesis"
 
@@ -58,8 +59,29 @@ def run_tts(ctx: Context, sec: SpeechSynthesisSection) -> None:
     else:
         time = _flow(ctx, sec, model, cite, seconds, {**device, **shape})
     rtf = sheet.step(tt.RTF, synthesis_time=time, streams=shape["streams"], speech_seconds=seconds)
+    per_day = _characters_per_day(ctx, sec)
+    if per_day is not None:
+        _fleet(ctx, sec, device["gpu"], (rtf, chars_per_s, per_day))
+
+
+def _characters_per_day(ctx: Context, sec: SpeechSynthesisSection) -> Value | None:
+    """The section's own characters a day, else [users]' requests × each answer's characters."""
+    sheet = ctx.sheet
     if sec.characters_per_day is not None:
-        _fleet(ctx, sec, device["gpu"], (rtf, chars_per_s))
+        return sheet.input(
+            "characters_per_day", sec.characters_per_day, "chars/day", "Characters per day",
+            "scenario",
+        )  # fmt: skip
+    requests = daily_requests(ctx)
+    if requests is None:
+        return None
+    return sheet.step(
+        tt.CHARACTERS_FROM_REQUESTS, daily_requests=requests,
+        characters_per_request=sheet.input(
+            "characters_per_request", sec.characters, "chars/req",
+            "Characters each [users] request speaks (speech_synthesis.characters)", "scenario",
+        ),
+    )  # fmt: skip
 
 
 def _device(ctx: Context, sec: SpeechSynthesisSection, model: TtsModel) -> dict[str, Any]:
@@ -155,12 +177,11 @@ def _flow(
     )  # fmt: skip
 
 
-def _fleet(ctx: Context, sec: SpeechSynthesisSection, gpu: Any, rates: tuple[Value, Value]) -> None:
+def _fleet(
+    ctx: Context, sec: SpeechSynthesisSection, gpu: Any, rates: tuple[Value, Value, Value]
+) -> None:
     sheet = ctx.sheet
-    rtf, chars_per_s = rates
-    per_day = sheet.input(
-        "characters_per_day", sec.characters_per_day, "chars/day", "Characters per day", "scenario"
-    )
+    rtf, chars_per_s, per_day = rates
     peak = sheet.step(
         tt.PEAK_SPEECH, characters_per_day=per_day, characters_per_second=chars_per_s,
         peak_factor=assumed(ctx, "peak_factor", sec.peak_factor, "x", "Peak-to-average factor"),
