@@ -144,7 +144,13 @@ CASES: dict[str, Case] = {
         "train", model="llama-2-70b", tokens="1B", gpus=8, finetune="lora", memory=True
     ),
     "train:no-recompute-1b": _command(
-        "train", model="llama-3.2-1b", tokens="10B", gpus=8, recompute="none", memory=True
+        "train",
+        model="llama-3.2-1b",
+        tokens="10B",
+        gpus=8,
+        recompute="none",
+        memory=True,
+        seq_len="2048",
     ),
     "train:full-recompute-405b": _command(
         "train", model="llama-3.1-405b", tokens="1T", gpus=2048, recompute="full", memory=True

@@ -107,6 +107,25 @@ def test_memory_per_gpu_by_hand() -> None:
     assert r["memory_per_gpu"]["value"] == pytest.approx(states + acts)
 
 
+def test_activations_are_counted_at_the_sequence_the_flops_use() -> None:
+    # Llama 2 7B without --seq-len: its FLOPs count attention at its own 4,096-token context,
+    # so its activations do too (they were at the 2,048-token default): selective recomputation,
+    # TP 1, 4,096 × 1 × 4,096 × 34 B × 32 layers = 18.25 GB, as the test above with the flag.
+    r = _train("--model", "llama-2-7b", "--tokens", "2T", "--gpus", "64")["results"]
+    assert r["activation_bytes_per_gpu"]["value"] == pytest.approx(4096 * 4096 * 34 * 32)
+    # Llama 3.1 70B at 8,192 tokens: 8,192 × 8,192 × 34 B = 2.28 GB a layer, × 80 layers =
+    # 183 GB of activations at TP 1, more than an 80 GB H100: the layout must split the layers.
+    out = _train(
+        "--model", "llama-3.1-70b", "--tokens", "100B", "--gpus", "64", "--zero", "3",
+        "--gpu", "h100-sxm",
+    )  # fmt: skip
+    tp = out["inputs"]["training_tensor_parallel"]["value"]
+    assert tp > 1
+    assert out["results"]["activation_bytes_per_layer"]["value"] == pytest.approx(
+        8192 * 8192 * 34 / tp
+    )
+
+
 def test_a_model_that_does_not_fit_names_the_layout_that_does() -> None:
     # Llama 2 70B with ZeRO-1 on 8 A100: states alone are 2P + 2P + 12P/DP, far over 72 GB
     code, out, err = cli(
@@ -148,7 +167,8 @@ def test_qlora_fine_tuning_by_hand() -> None:
     # QLoRA of Llama 2 7B (6,738,415,616 params), r = 8 on q and v, 100M tokens, one A100:
     # frozen NF4 base 4 + 8/64 + 32/(64·256) = 4.126953125 bits/param → 3.476 GB;
     # adapters 32 layers × 8 × ((4,096 + 4,096) + (4,096 + 4,096)) = 4,194,304 params × 16 B;
-    # activations, selective recomputation, no TP: 2,048 × 4,096 × 34 × 32 layers = 9.126 GB.
+    # activations, selective recomputation, no TP, at the 4,096-token context the FLOPs count
+    # attention at: 4,096 × 4,096 × 34 × 32 layers = 18.25 GB.
     # Compute: 4 FLOPs per frozen parameter per token (no weight gradients) = 2.695e18 FLOP.
     p = 6_738_415_616
     code, out, err = cli(
@@ -160,7 +180,7 @@ def test_qlora_fine_tuning_by_hand() -> None:
     data = json.loads(out)
     r = data["results"]
     frozen, adapters = p * 4.126953125 / 8, 4_194_304 * 16
-    acts = 2048 * 4096 * 34 * 32
+    acts = 4096 * 4096 * 34 * 32
     assert r["memory_per_gpu"]["value"] == pytest.approx(frozen + adapters + acts)
     # 4·N·D for the frozen weights, plus attention at Llama 2's own 4,096-token context:
     # 12 × 32 layers × 4,096 width × 4,096 tokens per token (PaLM's count)
@@ -420,10 +440,11 @@ def test_a_distillation_teacher_s_weights_are_in_every_gpu_s_memory() -> None:
 def test_an_fp32_run_holds_fp32_weights_gradients_and_activations() -> None:
     # FP32 Adam: 4 B weights + 4 B gradients + 8 B moments (ZeRO-1 shards the moments over 64):
     # 6,738,415,616 × (4 + 4 + 8/64) B = 54.75 GB of states, against mixed precision's
-    # 6,738,415,616 × (2 + 2 + 12/64) B = 28.22 GB; activations double (4 B, not 2).
+    # 6,738,415,616 × (2 + 2 + 12/64) B = 28.22 GB; activations double (4 B, not 2). At 2,048
+    # tokens a sequence both fit an A100 80GB without tensor parallelism (TP 1, as these sums).
     import botec
 
-    args = {"model": "llama-2-7b", "tokens": "1T", "samples": 0}
+    args = {"model": "llama-2-7b", "tokens": "1T", "seq_len": 2048, "samples": 0}
     mixed = botec.train(**args)
     fp32 = botec.train(precision="fp32", **args)
     n = 6_738_415_616
@@ -444,12 +465,13 @@ def test_nothing_trains_in_an_integer_weight_format(precision: str) -> None:
 
 
 def test_fewer_tokens_than_one_step_and_an_unbuilt_cluster_are_said() -> None:
-    # 100,000 data-parallel A100s each take one 2,048-token sequence a step: 204.8M tokens, more
+    # 100,000 data-parallel A100s each take one 8,192-token sequence a step (Llama 3.2 1B's
+    # context, capped at the 8,192 tokens botec assumes pretraining used): 819.2M tokens, more
     # than the 100M to train on; and 100,000 GPUs is fine but 10M is past any cluster built.
     import botec
 
     few = botec.train(model="llama-3.2-1b", gpus=100_000, tokens="100M", samples=0)
-    assert any("less than one optimizer step: 204,800,000 tokens" in n.text for n in few.notes)
+    assert any("less than one optimizer step: 819,200,000 tokens" in n.text for n in few.notes)
     huge = botec.train(model="llama-3.2-1b", gpus=10_000_000, samples=0)
     assert any("implausible scale" in n.text for n in huge.notes)
     assert not any(n.verdict and n.level == "ok" for n in huge.notes)

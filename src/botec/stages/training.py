@@ -25,8 +25,9 @@ from botec.stages.gpu_price import gpu_price, spot_price
 from botec.stages.model_params import record_param_count
 from botec.stages.training_budget import budget_buys, budget_verdict, over_budget_advice
 from botec.stages.training_extras import run_extras
-from botec.stages.training_memory import fitting_counts, memory_per_gpu, seed_memory
+from botec.stages.training_memory import fitting_counts, memory_per_gpu
 from botec.stages.training_scale import deadline_note, run_gpus, run_mfu
+from botec.stages.training_seed_memory import seed_memory
 
 
 def _model(t: TrainingSection) -> Any:
@@ -217,12 +218,13 @@ def _run(
 def _one_step_at_least(sheet: Sheet, tokens: Value) -> None:
     """Fewer tokens than one optimizer step takes (one sequence per data-parallel replica) make a
     wall-clock time below a step: arithmetic, not a run."""
-    names = ("data_parallel", "micro_batch", "seq_len")
-    if any(n not in sheet.inputs for n in names):
+    # the activations' sequence: its own input, or the one the FLOPs counted attention at
+    names = ("data_parallel", "micro_batch", "seq_len" if "seq_len" in sheet else "sequence_length")
+    if any(n not in sheet for n in names):
         return
     step = 1.0
     for n in names:
-        step *= float(sheet.inputs[n].value)
+        step *= sheet.value(n)
     if float(point(tokens.value)) < step:
         sheet.note(
             "warn",

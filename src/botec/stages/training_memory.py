@@ -1,5 +1,6 @@
-"""The [training] stage's memory: seed 002's single-GPU breakdown, the memory per GPU in the
-best TP/PP/DP layout (with its communication), and LoRA / QLoRA memory."""
+"""The [training] stage's memory: the memory per GPU in the best TP/PP/DP layout (with its
+communication), and LoRA / QLoRA memory. Seed 002's single-GPU breakdown is in
+``training_seed_memory``."""
 
 from __future__ import annotations
 
@@ -11,24 +12,11 @@ from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 from botec.core.uncertain import point
 from botec.core.unit_format import format_quantity
-from botec.estimators import memory, verdicts
 from botec.estimators.training_layout import CP_SEQUENCE, CP_SHARD_GROUP, PIPELINE_SHARE
 from botec.scenario import TrainingSection
 from botec.stages import training_conventions as tc
 from botec.stages._inputs import assumed
 from botec.stages.context import Context
-
-
-def _seed_convention(t: TrainingSection) -> memory.TrainingMemoryConvention:
-    """Seed 002's breakdown under the chosen convention (its weights come from the precision)."""
-    if t.memory_convention in memory.CONVENTIONS:
-        return memory.CONVENTIONS[t.memory_convention]
-    from botec.estimators import training_memory as tm
-
-    c = tm.CONVENTIONS[tc.state_convention(t)]
-    return memory.TrainingMemoryConvention(
-        c.key, c.gradient_bytes_per_param, c.optimizer_bytes_per_param, c.source
-    )
 
 
 def _stored_params(sheet: Sheet) -> Value:
@@ -41,27 +29,14 @@ def _stored_params(sheet: Sheet) -> Value:
     )
 
 
-def seed_memory(ctx: Context, t: TrainingSection, params: Value, gpu: Any) -> None:
-    """Seed 002's single-GPU training-memory breakdown (weights, optimizer, grads, activations)."""
-    sheet = ctx.sheet
-    precision = ctx.catalog.precision(t.precision, "training.precision")
-    bpp = sheet.input(
-        "training_bytes_per_param",
-        precision.bytes_per_param,
-        "B/param",
-        f"Bytes per parameter ({precision.name})",
-        precision.source,
-    )
-    weights = memory.weights_memory(sheet, params, bpp, name="training_weights_memory")
-    frac = sheet.assume(
-        "activation_fraction",
-        t.activation_fraction,
-        "fraction",
-        "Activations as a share of weights",
-        "seed 002's rough 10%; real activations depend on batch × sequence length",
-    )
-    total = memory.training_memory(sheet, params, weights, _seed_convention(t), frac)
-    verdicts.memory_fit(sheet, total, gpu)
+def _run_sequence(ctx: Context, t: TrainingSection) -> Value | float:
+    """The sequence the run's FLOPs were counted at (given, or a named model's own), so that
+    activations and the layout see the same one; else the default for an unnamed model."""
+    if "sequence_length" in ctx.sheet:
+        return ctx.sheet["sequence_length"]
+    if t.sequence_length is not None:
+        return float(point(t.sequence_length))
+    return float(ctx.catalog.assumption("training_sequence_length").low)
 
 
 def _model_shape(
@@ -85,9 +60,7 @@ def _model_shape(
             "heads": typical.kv_heads,  # multi-head: as many query heads as KV heads
         }
         cite = typical.source
-    default_seq = ctx.catalog.assumption("training_sequence_length")
-    seq = float(point(t.sequence_length) if t.sequence_length is not None else default_seq.low)
-    shape["seq_len"] = seq
+    shape["seq_len"] = float(point(_run_sequence(ctx, t)))
     return params_total, shape, cite
 
 
@@ -308,8 +281,11 @@ def _activation_shape(
     """Sequence length, micro-batch and model shape on the sheet, for activations."""
     sheet = ctx.sheet
     inp = sheet.input
+    run_sequence = _run_sequence(ctx, t)
     return {
-        "seq_len": inp(
+        "seq_len": run_sequence
+        if isinstance(run_sequence, Value) and float(run_sequence) == seq
+        else inp(
             "seq_len",
             seq,
             "tokens/sequence",
