@@ -161,6 +161,26 @@ on_demand_usd_per_hour = 1.5
     assert gpu_rate(mine, "a100-80gb", "aws-spot").basis == "aws-spot"
 
 
+def test_a_replaced_value_takes_its_provenance_with_it(tmp_path: Path) -> None:
+    # A new memory size without a driver byte count: the bundled A100 80GB's measured 85.1 GB
+    # (cudaMemGetInfo) belonged to the 80 GB part, so the 40 GB the file states is what fits.
+    user = tmp_path / "half.toml"
+    user.write_text(
+        "[hardware.a100-80gb]\nmemory_bytes = 40e9\n\n"
+        "[prices.gpu.h100-sxm]\nmarket_usd_per_hour = 1.0\n"
+    )
+    mine = catalog.load_catalog([user])
+    assert mine.hardware("a100-80gb").usable_bytes == 40e9
+    assert catalog.load_catalog().hardware("a100-80gb").usable_bytes > 80e9  # bundled unchanged
+    # A basis price the file replaces is sourced to the file, not to the providers' median.
+    from botec.catalog.gpu_prices import gpu_rate
+
+    rate = gpu_rate(mine, "h100-sxm", "market")
+    assert rate.usd_per_hour == 1.0
+    assert rate.source == f"stated in {user}" and "median" not in rate.source
+    assert "median" in gpu_rate(catalog.load_catalog(), "h100-sxm", "market").source
+
+
 def test_bad_user_catalog(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[gpus]\nx = 1\n")

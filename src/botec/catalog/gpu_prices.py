@@ -56,6 +56,8 @@ def gpu_rate(
         return None
     label = f"{b.name}, {b.as_of}"
     where = entry.sources.get(b.key, "")
+    if where.startswith("stated in "):  # a user's file replaced the basis's price
+        return GpuRate(rate, b.key, f"{b.name}, replaced by your catalog's price", where)
     return GpuRate(rate, b.key, label, f"{b.source}; {where}" if where else b.source)
 
 

@@ -128,8 +128,8 @@ class Catalog:
         if not items:
             return self
         tables = self._tables
-        for path, _where, data in items:
-            tables = _merge(tables, data if data is not None else _read_user_file(path))
+        for path, where, data in items:
+            tables = _merge(tables, data if data is not None else _read_user_file(path), where)
         paths = tuple(p for p, _w, data in items if data is None)
         merged = Catalog(tables, self.files + paths, checked=True)
         for path, where, data in items:  # every entry a file touches, checked now
@@ -257,8 +257,12 @@ def _checked_tables(data: Mapping[str, Any], where: str) -> dict[str, Any]:
     return {kind: _normalised_keys(kind, table) for kind, table in data.items()}
 
 
-def _merge(tables: Tables, user: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    """New tables: ``user`` entries over ``tables`` field by field (inputs left unchanged)."""
+def _merge(
+    tables: Tables, user: Mapping[str, Any], stated_in: str = ""
+) -> dict[str, Mapping[str, Any]]:
+    """New tables: ``user`` entries over ``tables`` field by field (inputs left unchanged). With
+    ``stated_in`` (a user's file), a value it replaces takes its provenance with it: a new price
+    is sourced to that file, a new memory size drops the old one's measured byte count."""
     merged = dict(tables)
     for kind, table in user.items():
         out = dict(merged[kind])
@@ -266,12 +270,32 @@ def _merge(tables: Tables, user: Mapping[str, Any]) -> dict[str, Mapping[str, An
             if kind == "prices":
                 category = dict(out.get(key, {}))
                 for name, price in entry.items():
-                    category[name] = {**category.get(name, {}), **price}
+                    category[name] = _price_over(category.get(name, {}), price, stated_in)
                 out[key] = category
             else:
-                out[key] = {**out.get(key, {}), **entry}
+                base = dict(out.get(key, {}))
+                if stated_in and kind == "hardware" and "memory_bytes" in entry:
+                    # the driver's byte count belonged to the old size: the new one stands alone
+                    # unless the file gives its own
+                    base.pop("device_memory_bytes", None)
+                    base.pop("device_memory_source", None)
+                out[key] = {**base, **entry}
         merged[kind] = out
     return merged
+
+
+def _price_over(old: Mapping[str, Any], new: Mapping[str, Any], stated_in: str) -> dict[str, Any]:
+    """A price entry with a user's fields over it; each basis price the user states is sourced
+    to the user's file, not to the bundled list it replaced."""
+    out = {**old, **new}
+    stated = [f for f in new if f.endswith("_usd_per_hour")]
+    if stated_in and stated and isinstance(old.get("sources"), Mapping):
+        sources = dict(old["sources"])
+        for f in stated:
+            sources[f.removesuffix("_usd_per_hour").replace("_", "-")] = f"stated in {stated_in}"
+        sources.update(new.get("sources", {}))
+        out["sources"] = sources
+    return out
 
 
 def _normalised_keys(kind: str, table: dict[str, Any]) -> dict[str, Any]:
