@@ -283,6 +283,12 @@ CASES: dict[str, Case] = {
     "video:users": _data(
         {"users": {"requests_per_second": 0.01}, "video_generation": {"model": "wan2.1-14b"}}
     ),
+    "embed:rag-one-request": _data(
+        {
+            "serving": {"model": "llama-3.1-8b", "input_tokens": 2592, "output_tokens": 300},
+            "embeddings": {"documents": "1M"},
+        }
+    ),
     "recsys:dlrm-gpu": _command("recsys", model="dlrm-dcnv2", device="gpu", qps=1000),
     "recsys:dlrm-cpu": _command("recsys", model="dlrm-criteo-kaggle", qps=1000),
     "recsys:trees": _command("recsys", kind="trees", trees=500, tree_depth=6, qps=1000),

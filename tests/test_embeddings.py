@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import botec
 from botec.core.errors import BotecInputError
+from botec.scenario import scenario_from_dict
 
 OVERHEAD = 1.1  # the catalog's nominal index_memory_overhead
 
@@ -69,11 +70,29 @@ def test_hnsw_search_and_cores_by_hand() -> None:
 def test_rag_latency_adds_the_three_parts() -> None:
     path = botec.commands.example_path("embed-rag-support-assistant")
     sheet = botec.commands.report(path, samples=0)
+    # The scenario plans its fleet (batch 64): the answer's first token and each of its other
+    # 299 take the plan's p50 times, not one request's alone on the GPU (end_to_end_latency).
+    value = sheet.value
+    answer = value("ttft_p50") + (300 - 1) * value("tpot_p50")
+    parts = value("query_encode_time") + value("search_time")
+    assert value("rag_latency") == pytest.approx(parts + answer)
+    assert value("rag_latency") > 3 * value("end_to_end_latency")
+    assert sheet["retrieved_context_tokens"].value == 5 * 512
+    # The devices embedding the queries run all month at the corpus job's price per GPU-hour.
+    encoders = value("query_encoder_gpus") * value("encoder_usd_per_gpu_hour") * 720
+    assert value("query_encoder_cost_per_month") == pytest.approx(encoders)
+    costs = ("serving_cost_per_month", "index_cost_per_month", "search_cost_per_month",
+             "query_encoder_cost_per_month")  # fmt: skip
+    assert sheet["total_monthly_cost"].value == pytest.approx(sum(sheet[c].value for c in costs))
+
+
+def test_rag_latency_without_a_plan_is_one_request_s() -> None:
+    data = {"serving": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "input_tokens": 2592,
+                        "output_tokens": 300},
+            "embeddings": {"documents": "1M"}}  # fmt: skip
+    sheet = botec.run_scenario(scenario_from_dict(data), samples=0)
     parts = ("query_encode_time", "search_time", "end_to_end_latency")
     assert sheet["rag_latency"].value == pytest.approx(sum(sheet[p].value for p in parts))
-    assert sheet["retrieved_context_tokens"].value == 5 * 512
-    costs = ("serving_cost_per_month", "index_cost_per_month", "search_cost_per_month")
-    assert sheet["total_monthly_cost"].value == pytest.approx(sum(sheet[c].value for c in costs))
 
 
 @pytest.mark.parametrize(

@@ -159,6 +159,17 @@ RAG_LATENCY = Formula(
     "Retrieval-augmented answer: embed the query, search, then the LLM's answer",
     headline=True,
 )
+RAG_LATENCY_PLANNED = Formula(
+    "rag_latency",
+    "query_encode_time + search_time + ttft_p50 "
+    "+ (output_tokens_per_sequence / decode_tokens_per_step - 1) * tpot_p50",
+    "s",
+    "Retrieval-augmented answer at the plan's load (p50): embed the query, search, then the "
+    "LLM's answer",
+    "With a serving plan the answer shares its batch: its first token and each later one take "
+    "the plan's typical (p50) times, not one request's alone on the GPU.",
+    headline=True,
+)
 RETRIEVED_TOKENS = Formula(
     "retrieved_context_tokens",
     "top_k * chunk_tokens",

@@ -7,6 +7,7 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
+from botec.estimators import cost
 from botec.estimators import embeddings as emb
 from botec.estimators import vector_index as vi
 from botec.estimators._constants import bytes_per_gb, hours_per_month, seconds_per_hour
@@ -346,11 +347,19 @@ def _query_load(
         vi.SEARCH_CORES, peak_queries_per_second=queries, queries_per_second_per_core=per_core,
         target_utilization=target,
     )  # fmt: skip
-    sheet.step(
+    encoders = sheet.step(
         emb.QUERY_ENCODER_LOAD, peak_queries_per_second=queries,
         query_tokens=encode["query_tokens"], encoder_tokens_per_second=rate,
         target_utilization=target,
     )  # fmt: skip
+    usd = sheet.inputs.get("encoder_usd_per_gpu_hour")  # the corpus job's price, if any
+    if usd is not None:  # the devices embedding the queries run all month
+        ctx.monthly_costs.append(
+            cost.fleet_cost(
+                sheet, encoders, usd, hours_per_month(sheet), "query_encoder_cost_per_month",
+                "Query-encoder devices per month",
+            )
+        )  # fmt: skip
     core_price = price(
         ctx, "usd_per_core_hour", None, ("cpu", "generic-core", "usd_per_core_hour"),
         "USD/h", "Price per vCPU-hour",

@@ -20,10 +20,18 @@ def rag_latency(
     )  # fmt: skip
     if "end_to_end_latency" not in sheet.steps:
         return
-    sheet.step(
-        vi.RAG_LATENCY, query_encode_time=encode_time, search_time=search,
-        end_to_end_latency=sheet.steps["end_to_end_latency"],
-    )  # fmt: skip
+    if "tpot_p50" in sheet.steps:  # a serving plan's batch: the answer waits its turns in it
+        sheet.step(
+            vi.RAG_LATENCY_PLANNED, query_encode_time=encode_time, search_time=search,
+            ttft_p50=sheet.steps["ttft_p50"], tpot_p50=sheet.steps["tpot_p50"],
+            output_tokens_per_sequence=sheet["output_tokens_per_sequence"],
+            decode_tokens_per_step=sheet["decode_tokens_per_step"],
+        )  # fmt: skip
+    else:
+        sheet.step(
+            vi.RAG_LATENCY, query_encode_time=encode_time, search_time=search,
+            end_to_end_latency=sheet.steps["end_to_end_latency"],
+        )  # fmt: skip
     prompt = sheet.inputs.get("input_tokens")
     if prompt is not None and float(prompt) < float(retrieved):
         sheet.note(
