@@ -534,3 +534,23 @@ def test_o_may_not_be_a_chart_the_day_s_plot_writes(tmp_path: Path) -> None:
                        str(tmp_path / "a.svg"), "-o", str(out))  # fmt: skip
     assert code == 2 and "charts --plot may write" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lone_surrogate_is_refused_naming_its_field(tmp_path: Path) -> None:
+    # "\ud800" is valid JSON and YAML escape syntax but no UTF-8 text: a title holding it used to
+    # pass validation and fail with a traceback when the report was printed.
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        'title: "\\ud800"\nusers:\n  daily_active_users: 1M\n  requests_per_user_per_day: 5\n'
+    )
+    assert "lone surrogate" in refused("report", str(scenario), names="s.yaml.title")
+    from fastapi.testclient import TestClient
+
+    from botec.web.app import create_app
+
+    body = '{"scenario": {"title": "\\ud800", "users": {"requests_per_second": 5}}}'
+    r = TestClient(create_app()).post(
+        "/api/report", content=body, headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["field"] == "body.scenario.title"

@@ -51,10 +51,10 @@ def check_depth(data: Any, field: str, limit: int = MAX_NESTING) -> None:
     """Refuse structured data nested deeper than ``limit``, or holding more than
     :data:`MAX_VALUES` values once YAML aliases are expanded (walked iteratively, stopping at the
     bound: neither recursion nor a billion-node alias expansion can hang or exhaust botec)."""
-    stack = [(data, 1)]
+    stack: list[tuple[Any, int, str]] = [(data, 1, field)]
     seen = 0
     while stack:
-        node, depth = stack.pop()
+        node, depth, where = stack.pop()
         seen += 1
         if seen > MAX_VALUES:
             raise BotecInputError(
@@ -63,9 +63,26 @@ def check_depth(data: Any, field: str, limit: int = MAX_NESTING) -> None:
         if depth > limit:
             raise BotecInputError(field, f"nesting deeper than {limit}", f"at most {limit} levels")
         if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
+            for key, value in node.items():
+                _check_text(str(key), where)
+                stack.append((value, depth + 1, f"{where}.{key}"))
         elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+            stack.extend((v, depth + 1, f"{where}[{i}]") for i, v in enumerate(node))
+        elif isinstance(node, str):
+            _check_text(node, where)
+
+
+def _check_text(text: str, field: str) -> None:
+    """Refuse text no file or terminal can hold: a lone UTF-16 surrogate ('\\ud800' escapes in
+    JSON or YAML) cannot be encoded as UTF-8, so a title or name holding one would fail only
+    when the report is printed."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        shown = text.encode("utf-8", "replace").decode("utf-8")
+        raise BotecInputError(
+            field, shown[:60], f"valid Unicode text (character {exc.start + 1} is a lone surrogate)"
+        ) from None
 
 
 def load_yaml(text: str, field: str) -> Any:
