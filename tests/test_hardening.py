@@ -554,3 +554,15 @@ def test_a_lone_surrogate_is_refused_naming_its_field(tmp_path: Path) -> None:
     )
     assert r.status_code == 422, r.text
     assert r.json()["error"]["field"] == "body.scenario.title"
+
+
+def test_a_report_naming_an_undecodable_path_is_written(tmp_path: Path) -> None:
+    # A folder named with the byte 0xff (not UTF-8): Python hands it over as the surrogate
+    # escape '\udcff'; the report quotes the path, and -o writes those bytes back, not a crash.
+    folder = tmp_path / os.fsdecode(b"d\xff")
+    folder.mkdir()
+    (folder / "config.json").write_text((ROOT / "tests/data/configs/llama-7b.json").read_text())
+    out = tmp_path / "report.txt"
+    code, _out, err = cli("infer", "--model", str(folder / "config.json"), "-o", str(out))
+    assert code == 0, err
+    assert b"d\xff" in out.read_bytes()

@@ -163,8 +163,9 @@ def check_output(path: Path, field: str, force: bool, inputs: tuple[Path, ...] =
 
 
 def write_text(path: Path, text: str, field: str) -> None:
-    """Write ``text`` (UTF-8) atomically; see :func:`write_bytes`."""
-    write_bytes(path, text.encode("utf-8"), field)
+    """Write ``text`` (UTF-8) atomically; see :func:`write_bytes`. A file name the system gave
+    as undecodable bytes (Python's surrogate escapes) is written back as those bytes."""
+    write_bytes(path, text.encode("utf-8", "surrogateescape"), field)
 
 
 def write_bytes(path: Path, data: bytes, field: str) -> None:
