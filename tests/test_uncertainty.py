@@ -84,6 +84,10 @@ def test_bare_number_stays_exact_and_equal_ends_collapse() -> None:
         ({"low": 0.3, "high": 0.5, "dist": "beta"}, "one of lognormal"),
         ({"low": 0.3, "high": 0.5, "spread": 1}, "low, high, dist, nominal"),
         ({"low": 0, "high": 5}, "positive ends"),
+        # a nominal outside its own 90% range would print a point estimate outside the range
+        ({"low": 100, "high": 200, "nominal": 5000}, "a nominal value inside 100 to 200"),
+        ("5000 (100 to 200)", "a nominal value inside 100 to 200"),
+        ({"low": 1, "high": 2, "nominal": 0.5, "dist": "normal"}, "a nominal value inside 1 to 2"),
     ],
 )
 def test_bad_ranges_name_field_value_and_what_is_allowed(raw: object, allowed: str) -> None:

@@ -159,8 +159,12 @@ def make_range(
         )
     if max(abs(low), abs(high)) > MAX_RANGE_END:
         raise BotecInputError(field_name, f"{low:g} to {high:g}", f"ends within ±{MAX_RANGE_END:g}")
-    if nominal is not None and not (low <= nominal <= high) and dist == "uniform":
-        raise BotecInputError(field_name, nominal, f"a nominal value inside {low:g} to {high:g}")
+    if nominal is not None and not (low <= nominal <= high):
+        # low and high are the 90% range's ends: a nominal outside them would print a point
+        # estimate outside its own range (25,000 beside '488 – 1,000')
+        raise BotecInputError(
+            field_name, f"nominal {nominal:g}", f"a nominal value inside {low:g} to {high:g}"
+        )
     return Uncertain(
         float(low),
         float(high),
