@@ -81,3 +81,14 @@ def test_a_scenario_asking_two_questions_leads_with_an_answer_to_each(tmp_path) 
     # a single-question scenario keeps its three
     code, out, _ = cli("report", SMARTPAL, "--samples", "0", "--brief", "--format", "json")
     assert len(json.loads(out)["results"]) == 3
+
+
+def test_brief_keeps_a_does_not_fit_wherever_it_is_said() -> None:
+    # Llama 2 7B on an A100 80GB at 2,000 + 256 tokens: the KV cache holds 47 sequences, so a
+    # batch of 200 cannot run; --brief printed the throughput and left that out.
+    code, out, err = cli(
+        "infer", "--model", "llama-2-7b", "--batch", "200", "--input-tokens", "2000",
+        "--samples", "0", "--brief",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "✘ A batch of 200 does not fit" in out

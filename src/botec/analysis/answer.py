@@ -107,7 +107,9 @@ def answer_verdicts(sheet: Sheet) -> list[Note]:
     """The verdict notes (fits or not, the plan chosen, the budget verdict), at most two, the
     gravest first (a problem, then a warning, then good news)."""
     order = {"bad": 0, "warn": 1, "info": 2, "ok": 3}
-    verdicts = sorted((n for n in sheet.notes if n.verdict), key=lambda n: order[n.level])
+    # whether the thing fits is a verdict wherever it is said (a batch past the KV cache, too)
+    chosen = (n for n in sheet.notes if n.verdict or n.topic == "fit")
+    verdicts = sorted(chosen, key=lambda n: order[n.level])
     return verdicts[:MAX_VERDICTS]
 
 
