@@ -98,6 +98,7 @@ CASES: dict[str, Case] = {
         "memory", params="7B", context=4096, sequences=8, training=True
     ),
     "memory:fit": _command("memory", model="llama-3.1-8b", gpu="h100-sxm"),
+    "memory:fit-sliding-window": _command("memory", model="mistral-7b", gpu="t4", context="32K"),
     "memory:fit-bloom-config": _command("memory", model=_config("bloom-176b"), gpu="h100-sxm"),
     "memory:fit-deepseek-v3-config": _command("memory", model=_config("deepseek-v3"), gpu="h200"),
     "memory:fit-gpt-j-config": _command("memory", model=_config("gpt-j-6b"), gpu="a100-80gb"),

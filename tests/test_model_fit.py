@@ -29,6 +29,23 @@ def test_a_70b_model_with_a_batch_of_long_contexts_by_hand() -> None:
     assert r["fit_headroom"]["value"] == pytest.approx(4 * CAPACITY - need)
 
 
+def test_a_sliding_window_caps_the_cache_as_serving_counts_it() -> None:
+    # Mistral 7B (v0.1: 4,096-token window; 32 layers × 8 KV heads × 128 dims × 2 B × 2 =
+    # 131,072 B a token) at 32,768 tokens × 8: each sequence caches its last 4,096 tokens, so
+    # 14.48 GB of weights + 131,072 × 4,096 × 8 = 4.29 GB of cache. A T4 offers
+    # 15.6 GB × 0.9 − 1.5 GB = 12.5 GB: two hold it (it said four, as if the cache held 32K).
+    out = cli_json(
+        "memory", "--model", "mistral-7b", "--gpu", "t4", "--context", "32768", "--batch", "8",
+        "--samples", "0",
+    )  # fmt: skip
+    r = out["results"]
+    weights = r["weights_memory"]["value"]
+    assert r["model_fit_memory"]["value"] == pytest.approx(weights + 131_072 * 4096 * 8)
+    assert r["gpus_needed"]["value"] == 2
+    assert "max_context_tokens" not in r  # no longest context: the cache stops growing
+    assert any("caches only its last 4,096 tokens" in n["text"] for n in out["notes"])
+
+
 def test_one_gpu_too_few_names_each_lever_with_its_number() -> None:
     code, out, _ = cli(
         "memory", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--gpus", "1", "--context",

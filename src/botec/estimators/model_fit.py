@@ -11,6 +11,14 @@ from __future__ import annotations
 
 from botec.core.sheet import Formula
 
+WINDOWED_CONTEXT = Formula(
+    "cached_context_tokens",
+    "min(context_tokens, sliding_window)",
+    "tokens/sequence",
+    "Tokens each sequence keeps in the KV cache (a sliding window)",
+    "Sliding-window attention only looks back over the window, so the cache keeps that many "
+    "tokens of a longer context (as serving counts it).",
+)
 FIT_MEMORY = Formula(
     "model_fit_memory",
     "weights_memory + kv_cache_per_token * context_tokens * batch",

@@ -55,6 +55,13 @@ def run_model_fit(ctx: Context, f: ModelFitSection) -> None:
         "context_tokens", f.context_tokens, "tokens/sequence", "Context per sequence"
     )
     batch = sheet.input("batch", f.batch, "sequences", "Sequences held at once")
+    window = spec.sliding_window if spec is not None else 0
+    if window:
+        context = sheet.step(
+            mf.WINDOWED_CONTEXT, context_tokens=context,
+            sliding_window=sheet.input("sliding_window", window, "tokens/sequence",
+                                       "Sliding attention window", shape["cite"]),
+        )  # fmt: skip
     need = sheet.step(
         mf.FIT_MEMORY, weights_memory=weights, kv_cache_per_token=kv, context_tokens=context,
         batch=batch,
@@ -100,14 +107,15 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
     left = sheet.step(
         mf.FIT_HEADROOM, gpus=gpus, gpu_capacity=v["capacity"], model_fit_memory=v["need"]
     )
-    longest = sheet.step(
+    windowed = spec is not None and spec.sliding_window > 0  # no longest: the cache stops
+    longest = None if windowed else sheet.step(
         mf.MAX_CONTEXT,
         gpus=gpus,
         gpu_capacity=v["capacity"],
         weights_memory=v["weights"],
         kv_cache_per_token=v["kv"],
         batch=sheet.inputs["batch"],
-    )
+    )  # fmt: skip
     if spec is not None and _high(f.context_tokens) > spec.context_length:
         sheet.note(
             "warn",
@@ -124,15 +132,20 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
         )
     spare = left.median()  # judged at the median, the figure the headline prints
     if spare >= 0:
-        mid = {k: format_quantity(v.median(), v.unit) for k, v in
-               (("per_gpu", per_gpu), ("longest", longest))}  # fmt: skip
-        past = spec is not None and longest.median() > spec.context_length
-        beyond = f", past the {spec.context_length:,} tokens it was trained for" if past else ""
+        if longest is None:  # the cache stops growing at the window
+            reach = (f"any context: each sequence caches only its last "
+                     f"{spec.sliding_window:,} tokens (sliding window)")  # fmt: skip
+        else:
+            past = spec is not None and longest.median() > spec.context_length
+            reach = f"up to {format_quantity(longest.median(), longest.unit)} of context at " + (
+                f"this batch, past the {spec.context_length:,} tokens it was trained for"
+                if past else "this batch"
+            )  # fmt: skip
+        per = format_quantity(per_gpu.median(), per_gpu.unit)
         sheet.note(
             "ok",
-            f"Fits on {where}: {mid['per_gpu']} on each GPU (median, as above), "
-            f"{format_memory(spare)} to spare; up to {mid['longest']} of context "
-            f"at this batch{beyond}.",
+            f"Fits on {where}: {per} on each GPU (median, as above), "
+            f"{format_memory(spare)} to spare; {reach}.",
             verdict=True,
         )
         return
@@ -144,7 +157,12 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
 
 
 def _levers(
-    ctx: Context, f: ModelFitSection, gpu: Any, v: dict[str, Value], needed: Value, longest: Value
+    ctx: Context,
+    f: ModelFitSection,
+    gpu: Any,
+    v: dict[str, Value],
+    needed: Value,
+    longest: Value | None,
 ) -> list[str]:
     """Each change that would make it fit, with its number."""
     out = [f"more GPUs: {tp_group(int(needed.value))} × {gpu.name} hold it"]
@@ -160,7 +178,7 @@ def _levers(
     kv_total = need - weights
     if kv_total > 0 and not f.kv_precision:
         out.append(f"an 8-bit KV cache (--kv-precision fp8) halves its {format_memory(kv_total)}")
-    if float(longest.value) >= 1:
+    if longest is not None and float(longest.value) >= 1:
         out.append(f"a shorter context: at most {longest.formatted()} at this batch")
     return out
 
