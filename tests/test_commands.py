@@ -231,6 +231,8 @@ BAD = [
     (lambda: botec.infer(params="7B", gpu="quantum-9000", samples=0), "inference.gpu"),
     (lambda: botec.infer(model="llama-2-7b", input_tokens=-1), "serving.input_tokens"),
     (lambda: botec.plan(model="llama-3.1-8b"), "qps/dau"),
+    # the memory-bound one-liner reads no prompt: only the compute-bound reality check does
+    (lambda: botec.infer(params="7B", prompt_tokens=5000, samples=0), "prompt_tokens/method"),
     (lambda: botec.plan(model="llama-3.1-8b", qps=5, gpu=[]), "gpu/precision"),
     (lambda: botec.traffic(dau=-5, requests_per_user=10), "users.daily_active_users"),
     (lambda: botec.storage(), "storage"),
@@ -251,6 +253,15 @@ def test_bad_parameter_names_the_field(call: Any, field: str) -> None:
         call()
     assert field in info.value.field
     assert "expected" in str(info.value)
+
+
+def test_traffic_with_output_tokens_gives_the_peak_token_rate() -> None:
+    # 10M users × 20 requests / 86,400 s × 3 (consumer peak) × 300 tokens = 2.083M tokens/s;
+    # --output-tokens used to be recorded and read by nothing.
+    sheet = botec.traffic(dau="10M", requests_per_user=20, output_tokens=300, samples=0)
+    expected = 10e6 * 20 / 86_400 * 3 * 300
+    assert sheet.value("peak_output_tokens_per_second") == pytest.approx(expected)
+    assert sheet.steps["peak_output_tokens_per_second"].section == "Traffic"  # printed
 
 
 def test_the_cli_names_the_flag_typed() -> None:

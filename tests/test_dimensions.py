@@ -545,3 +545,15 @@ def test_checker_catches_a_count_of_sequences_as_an_exponent() -> None:
     step = _one_step("(1 - share) ** batch", "", share=(0.25, "fraction"), batch=(8.0, "sequences"))
     found = _problem(step)
     assert found is not None and "inconsistent" in found
+
+
+def test_every_step_is_in_a_section_the_report_prints(sheets: dict[str, Sheet]) -> None:
+    # The text, markdown and HTML reports print a sheet section by section: a step recorded
+    # outside every section would be computed (and in the JSON) but never shown.
+    bare = sorted(
+        f"{case}: {name}"
+        for case, sheet in sheets.items()
+        for name, step in sheet.steps.items()
+        if not step.section
+    )
+    assert not bare, bare[:10]

@@ -114,6 +114,12 @@ def infer(
         )
     _known_engine(engine, catalog_files)  # used only by the reality check, checked always
     p["method"] = method or "memory-bound"
+    if given(prompt_tokens) and p["method"] != "compute-bound":
+        raise ParameterError(
+            "prompt_tokens/method", prompt_tokens,
+            "`prompt_tokens` with method='compute-bound' (its reality check reads it), or "
+            "`input_tokens` for the roofline model: the memory-bound estimate reads no prompt",
+        )  # fmt: skip
     data: dict[str, Any] = {
         "title": f"Serving a {shown(params)}-parameter model on {gpu}",
         "model": fill("model", p, INFER_FIELDS),
