@@ -132,20 +132,11 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
         )
     spare = left.median()  # judged at the median, the figure the headline prints
     if spare >= 0:
-        if longest is None:  # the cache stops growing at the window
-            reach = (f"any context: each sequence caches only its last "
-                     f"{spec.sliding_window:,} tokens (sliding window)")  # fmt: skip
-        else:
-            past = spec is not None and longest.median() > spec.context_length
-            reach = f"up to {format_quantity(longest.median(), longest.unit)} of context at " + (
-                f"this batch, past the {spec.context_length:,} tokens it was trained for"
-                if past else "this batch"
-            )  # fmt: skip
         per = format_quantity(per_gpu.median(), per_gpu.unit)
         sheet.note(
             "ok",
             f"Fits on {where}: {per} on each GPU (median, as above), "
-            f"{format_memory(spare)} to spare; {reach}.",
+            f"{format_memory(spare)} to spare; {_reach(spec, longest)}.",
             verdict=True,
         )
         return
@@ -154,6 +145,21 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
     )
     levers = _levers(ctx, f, gpu, v, needed, longest)
     sheet.note("info", "What to change: " + "; ".join(levers), verdict=True)
+
+
+def _reach(spec: Any, longest: Value | None) -> str:
+    """The context the fit allows: memory-bound, or any with a sliding window."""
+    if longest is None:  # the cache stops growing at the window
+        return (
+            f"any context: each sequence caches only its last {spec.sliding_window:,} tokens "
+            "(sliding window)"
+        )
+    past = spec is not None and longest.median() > spec.context_length
+    return f"up to {format_quantity(longest.median(), longest.unit)} of context at " + (
+        f"this batch, past the {spec.context_length:,} tokens it was trained for"
+        if past
+        else "this batch"
+    )
 
 
 def _levers(
