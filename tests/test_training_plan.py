@@ -270,6 +270,34 @@ def test_a_deadline_with_the_default_mfu_settles_on_its_scale() -> None:
     assert r["total_flops"]["value"] / (rate * (gpus - 8) / gpus) > 30 * 86400
 
 
+def test_a_deadline_sized_in_each_draw_quotes_the_median_count() -> None:
+    # Without --gpus each draw of the MFU gets the whole nodes that meet the deadline: the
+    # verdict quotes that count's median and range, as the headline quotes its medians (it
+    # said the nominal 64 GPUs while most draws needed more).
+    import botec
+
+    sheet = botec.train(params="7B", tokens="1T", deadline="30 days", gpu="h100-sxm")
+    needed = sheet.steps["gpus_for_deadline"]
+    p5, p50, p95 = needed.percentiles()
+    verdict = next(n.text for n in sheet.notes if n.verdict and "deadline" in n.text)
+    assert verdict.startswith(f"{p50:,.0f} GPUs at the median ({p5:,.0f} – {p95:,.0f} GPUs")
+    assert f"{float(needed):,.0f} GPUs at the nominal inputs" in verdict
+
+
+def test_a_budget_verdict_names_the_nominal_ratio_across_the_line() -> None:
+    # Llama 2 7B on 1T tokens, 256 A100s, $170K: the step prints the nominal cost over the
+    # budget; where the median cost and it sit on either side of the budget, the verdict says
+    # both (it said "1.03× too small" beside a printed 0.936×).
+    import botec
+
+    sheet = botec.train(model="llama-2-7b", tokens="1T", gpus=256, budget="$170K")
+    ratio = sheet.steps["budget_ratio"]
+    nominal, median = float(ratio), ratio.median()
+    assert (nominal <= 1) != (median <= 1)  # the case this test is for
+    verdict = next(n.text for n in sheet.notes if n.verdict and "budget" in n.text.lower())
+    assert "at the median (the nominal inputs give" in verdict
+
+
 def test_a_distillation_teacher_adds_its_forward_passes_by_hand() -> None:
     # 1.24B student on 9T tokens, Llama 3.1 8B (8,030,261,248 params, model card) scoring 1T of
     # them: 6 × 1.24e9 × 9e12 + 2 × 8,030,261,248 × 1e12 FLOP.

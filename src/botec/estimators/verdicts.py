@@ -105,8 +105,17 @@ def budget(sheet: Sheet, ratio: Value) -> None:
     Judged at the median, the figure the headline prints (the nominal point can sit on the other
     side of 100% from it), with a warning when the pessimistic end (p95) is over."""
     _, r, p95 = ratio.percentiles()
+    nominal = float(ratio)
+    # the step prints the nominal ratio: where it sits on the other side of 1, say both
+    aside = (
+        f" at the median (the nominal inputs give {sig3(nominal)}×)"
+        if (nominal <= 1) != (r <= 1)
+        else ""
+    )
     if r <= 1:
-        sheet.note("ok", f"Within budget: the run costs {sig3(r * 100)}% of it.", verdict=True)
+        sheet.note(
+            "ok", f"Within budget{aside}: the run costs {sig3(r * 100)}% of it.", verdict=True
+        )
         if p95 > 1:
             sheet.note(
                 "warn",
@@ -127,7 +136,7 @@ def budget(sheet: Sheet, ratio: Value) -> None:
         verdict = "two or more orders of magnitude off: misscaled, rethink the plan"
     sheet.note(
         "bad" if orders >= 1.5 else "warn",
-        f"The budget is {sig3(r)}× too small — {verdict}.",
+        f"The budget is {sig3(r)}× too small{aside} — {verdict}.",
         verdict=True,
     )
 

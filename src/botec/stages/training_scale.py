@@ -159,6 +159,19 @@ def _whole_run_default(ctx: Context, gpu: Any) -> Uncertain:
 def deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -> None:
     needed = sheet.steps["gpus_for_deadline"]
     finish = "finishes" if t.gpus == 1 else "finish"
+    if "gpus" not in sheet.inputs and needed.varies:
+        # the deadline sized the count in each draw: say the median count, as the headline's
+        # GPU-hours and wall-clock are medians (the nominal count can sit below most draws')
+        median = format_quantity(needed.median(), "GPUs")
+        sheet.note(
+            "ok",
+            f"{median} at the median ({needed.range_text()} across the ranges) {finish} in "
+            f"{format_quantity(run.wall_clock.median(), 's')}, within the "
+            f"{deadline.formatted()} deadline; {format_quantity(t.gpus, 'GPUs')} at the "
+            "nominal inputs.",
+            verdict=True,
+        )
+        return
     if run.wall_clock.value <= deadline.value:
         sheet.note(
             "ok",
