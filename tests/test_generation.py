@@ -27,6 +27,17 @@ def test_sdxl_flops_by_hand() -> None:
     assert sheet["vae_decode_flop"].value == pytest.approx(9.4e6 * 1024 * 1024)
 
 
+def test_an_fp32_vae_holds_fp32_activations_by_hand() -> None:
+    # SDXL's VAE is upcast to FP32 (its config's force_upcast): a batch of 4 at 1,024 × 1,024
+    # holds 3 full-resolution tensors of 128 channels at 4 B: 4 × 1,024² × 128 × 4 × 3 = 6.44 GB
+    # (2 B a value gave 3.22 GB). SD 1.5's VAE runs in FP16 and keeps 2 B.
+    sdxl = botec.image(model="sdxl", batch=4, samples=0)
+    assert sdxl.value("vae_activation_memory") == pytest.approx(4 * 1024**2 * 128 * 4 * 3)
+    sd15 = botec.image(model="sd-1.5", batch=4, samples=0)
+    side = sd15.value("width")
+    assert sd15.value("vae_activation_memory") == pytest.approx(4 * side**2 * 128 * 2 * 3)
+
+
 def test_unet_scales_convolutions_linearly_and_attention_quadratically() -> None:
     # SD 1.5 at 1024² has 4× the latent positions of its 512² reference (0.84 TFLOP, 14.5%
     # attention): 0.84e12 × 4 × (0.855 + 0.145 × 4)

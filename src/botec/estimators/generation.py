@@ -116,7 +116,7 @@ def memory(
     ``params`` = (denoiser, text encoders, VAE); ``denoiser`` = (guidance_passes,
     sequence_tokens, hidden_size, ffn_size) of a DiT (None for a UNet, whose activations are
     below its VAE's); ``vae`` = (vae_decode_frames, width, height, vae_decode_channels,
-    vae_live_tensors)."""
+    vae_live_tensors); ``activation_bytes``: the VAE's bytes per value."""
     denoiser_params, text_params, vae_params = params
     weights = sheet.step(
         diffusion.WEIGHTS,

@@ -274,6 +274,10 @@ def _memory(
         "vae_live_tensors", 3, "tensors", "Full-resolution tensors alive in the VAE",
         "a resnet block's input, output and residual",
     )  # fmt: skip
+    vae_bytes = activation_bytes if not gen.vae_upcast_fp32 else sheet.constant(
+        "vae_activation_bytes", 4, "B/value", "Bytes per VAE activation value",
+        "FP32: this VAE's config forces the upcast (it overflows in FP16)",
+    )  # fmt: skip
     denoiser = None
     if sequence is not None:
         denoiser = (
@@ -290,7 +294,7 @@ def _memory(
             shape["vae_decode_channels"], live,
         ),
         batch=batch,
-        activation_bytes=activation_bytes,
+        activation_bytes=vae_bytes,  # the denoiser's own are in its tuple
     )  # fmt: skip
 
 
