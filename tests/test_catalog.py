@@ -181,6 +181,21 @@ def test_a_replaced_value_takes_its_provenance_with_it(tmp_path: Path) -> None:
     assert "median" in gpu_rate(catalog.load_catalog(), "h100-sxm", "market").source
 
 
+def test_an_alias_that_already_names_another_entry_is_refused(tmp_path: Path) -> None:
+    # 'a100' is the bundled A100 80GB's alias: a user GPU claiming it would never be reached
+    # (names, then aliases in catalog order), so --gpu a100 silently meant the bundled card.
+    user = tmp_path / "mine.toml"
+    user.write_text(
+        '[hardware.my-a100]\nname = "Mine"\naliases = ["a100"]\nmemory_bytes = 40e9\n'
+        "memory_bandwidth_bytes_per_s = 1.5e12\npeak_flop_per_s = { bf16 = 312e12 }\n"
+        'interconnect = "pcie4"\nsource = "lab"\nas_of = "2026-01"\n'
+    )
+    with pytest.raises(BotecInputError) as err:
+        catalog.load_catalog([user])
+    assert "hardware.my-a100.aliases" in err.value.field
+    assert "already means a100-80gb" in err.value.allowed
+
+
 def test_bad_user_catalog(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[gpus]\nx = 1\n")

@@ -145,6 +145,7 @@ class Catalog:
                 for key in only.get(kind, {}):
                     raw = self._tables[kind][key]
                     _validated(kind, key, lambda b=builder, k=key, r=raw: b(k, r, True))
+                    self._check_aliases(kind, key, raw)
                     link = raw.get("interconnect") if kind == "hardware" else None
                     if link and link not in self._tables["networks"]:
                         raise BotecInputError(
@@ -165,6 +166,20 @@ class Catalog:
             if not where:
                 raise
             raise BotecInputError(f"{where}: {exc.field}", exc.value, exc.allowed) from None
+
+    def _check_aliases(self, kind: str, key: str, raw: Mapping[str, Any]) -> None:
+        """An alias that already names another entry would never reach this one (look-ups
+        try names, then aliases in catalog order): refuse it rather than ignore it."""
+        for alias in raw.get("aliases", ()) if isinstance(raw.get("aliases"), list) else ():
+            wanted = normalise(str(alias))
+            for other, entry in self._tables[kind].items():
+                if other == key:
+                    continue
+                if wanted == other or wanted in (normalise(a) for a in entry.get("aliases", ())):
+                    raise BotecInputError(
+                        f"catalog {kind}.{key}.aliases", alias,
+                        f"names no other entry ({alias!r} already means {other})",
+                    )  # fmt: skip
 
     def _get(
         self,
