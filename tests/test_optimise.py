@@ -256,6 +256,27 @@ def test_a_committed_basis_of_your_own_is_searched(tmp_path) -> None:
     assert reserved.cost / market.cost == pytest.approx(2.35 / market.usd_per_gpu_hour)
 
 
+def test_your_plan_is_the_one_the_report_chooses_among_its_compared_options() -> None:
+    # llm-serving-plan.toml serves on an A100 and compares H100, L40S, L4, A10G and int8/fp8:
+    # `botec report` picks among all of them, so the saving is measured against that choice,
+    # not against the A100 the [serving] section names first.
+    import tomllib
+
+    from botec import commands
+
+    path = SCENARIOS / "llm-serving-plan.toml"
+    report = commands.report(path, samples=0)
+    chosen = next(n.text for n in report.notes if n.verdict and n.text.startswith("Chosen"))
+    found = optimise(tomllib.loads(path.read_text()), samples=0)
+    yours = next(n.text for n in found.sheet.notes if "Against your plan" in n.text)
+    gpu, precision = chosen.split(": ", 1)[1].split(", ")[:2]
+    assert f"Against your plan ({gpu} · {precision} · " in yours
+    cost = report.value("serving_cost_per_month")
+    mine = yours.split("Against your plan (")[1]
+    said = float(mine.split("$")[1].split("/month")[0].replace(",", ""))
+    assert said == pytest.approx(cost, rel=0.005)  # printed to 3 significant figures
+
+
 def test_the_lists_given_are_the_search_and_your_plan_stays_yours() -> None:
     # --gpus h100-sxm leaves the scenario's A100 out of the candidates, but "your plan" is still
     # the A100 one, at the TP the scenario fixes

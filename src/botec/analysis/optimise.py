@@ -92,11 +92,12 @@ class Search:
 
     def cheapest(self, **fixed: Any) -> Plan | None:
         """The cheapest plan whose layout fields (gpu, precision, engine, tensor_parallel) and
-        basis equal ``fixed``; None when none meets the targets."""
+        basis equal ``fixed`` (a tuple: any of them); None when none meets the targets."""
         best = None
         for plan in self.plans:
             if all(
-                (plan.basis if key == "basis" else getattr(plan.layout, key)) == value
+                (plan.basis if key == "basis" else getattr(plan.layout, key))
+                in (value if isinstance(value, tuple) else (value,))
                 for key, value in fixed.items()
             ) and (best is None or plan.cost < best.cost):
                 best = plan

@@ -5,7 +5,7 @@ the Pareto front of cost against latency, and the constraint that binds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from botec.analysis.optimise import (
@@ -51,6 +51,7 @@ class Problem:
     notes: list[str]
     own: dict[str, Any]  # the scenario's gpu, precision, engine, basis (and TP when fixed)
     own_why: str = ""  # why the scenario's own plan meets no target, when it does not
+    choices: dict[str, Any] = field(default_factory=dict)  # own, with the options it compares
 
 
 def problem_from(data: dict[str, Any], catalog: Catalog) -> Problem:
@@ -93,7 +94,23 @@ def problem_from(data: dict[str, Any], catalog: Catalog) -> Problem:
     }
     if scn.serving_plan.tensor_parallel:
         own["tensor_parallel"] = scn.serving_plan.tensor_parallel
-    return Problem(out, scn, notes, own)
+    return Problem(out, scn, notes, own, choices=_own_choices(data, catalog, own))
+
+
+def _own_choices(data: dict[str, Any], catalog: Catalog, own: dict[str, Any]) -> dict[str, Any]:
+    """What the scenario's own [serving_plan] chooses among (its GPU and precision with the
+    ones it compares), so 'your plan' is the one `botec report` picks, not its first GPU."""
+    plan = data.get("serving_plan") if isinstance(data.get("serving_plan"), dict) else {}
+    gpus = [own["gpu"], *plan.get("compare_gpus", [])]
+    precisions = [own["precision"], *plan.get("compare_precisions", [])]
+    return {
+        **own,
+        "gpu": tuple(dict.fromkeys(catalog.hardware(g, "serving_plan.compare_gpus").key
+                                   for g in gpus)),
+        "precision": tuple(dict.fromkeys(
+            catalog.precision(p, "serving_plan.compare_precisions").key for p in precisions
+        )),
+    }  # fmt: skip
 
 
 def _serving(data: dict[str, Any], catalog: Catalog, notes: list[str]) -> dict[str, Any]:
@@ -224,7 +241,7 @@ def optimise_scenario(
     traffic = _traffic(cat, scn)
     ctx = Context(Sheet(samples=0), cat)
     found = search(ctx, scn.serving, scn.serving_plan, traffic, space, latency)
-    yours = found.cheapest(**problem.own)
+    yours = found.cheapest(**(problem.choices or problem.own))
     if yours is None:  # outside the lists given, or it meets no target: searched on its own
         alone = search(ctx, scn.serving, scn.serving_plan, traffic, own_space(problem, space))
         yours = alone.plans[0] if alone.plans else None
