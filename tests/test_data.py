@@ -137,3 +137,24 @@ def test_package_data_includes_the_data_files() -> None:
     assert {"data/published-figures.csv", "data/README.md"} <= set(shipped)
     for name in shipped:
         assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), name
+
+
+def test_a_row_a_factor_cites_is_a_fit_row_that_says_so() -> None:
+    # Issue 13: a factor names the rows that set it, and those rows never judge it. Every
+    # backtest row engines.toml, assumptions.toml or training_mfu.toml cites is a `fit` row
+    # whose `sets` column says what it set or checked; no `check` row is cited.
+    import csv
+
+    backtest = {}
+    for path in DATA.glob("*_rows.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            backtest |= {row["id"]: row for row in csv.DictReader(handle)}
+    catalog = ROOT / "src" / "botec" / "catalog"
+    cited = set()
+    for name in ("engines.toml", "assumptions.toml", "training_mfu.toml"):
+        cited |= set(ROW_ID.findall((catalog / name).read_text(encoding="utf-8")))
+    rows = sorted(cited & set(backtest))
+    assert len(rows) > 50  # the pattern found the citations
+    judged = [r for r in rows if backtest[r]["role"] != "fit"]
+    silent = [r for r in rows if backtest[r]["role"] == "fit" and not backtest[r]["sets"]]
+    assert not judged and not silent, (judged, silent)
