@@ -152,7 +152,13 @@ def test_a_row_a_factor_cites_is_a_fit_row_that_says_so() -> None:
     catalog = ROOT / "src" / "botec" / "catalog"
     cited = set()
     for name in ("engines.toml", "assumptions.toml", "training_mfu.toml"):
-        cited |= set(ROW_ID.findall((catalog / name).read_text(encoding="utf-8")))
+        text = (catalog / name).read_text(encoding="utf-8")
+        cited |= set(ROW_ID.findall(text))
+        # a span "B404-B406" cites the rows between its ends too
+        for first, last in re.findall(r"([A-F][0-9]{3})\s*[-–]\s*([A-F][0-9]{3})", text):
+            if first[0] == last[0] and 0 < int(last[1:]) - int(first[1:]) <= 60:
+                span = range(int(first[1:]), int(last[1:]) + 1)
+                cited |= {f"{first[0]}{number:03d}" for number in span}
     rows = sorted(cited & set(backtest))
     assert len(rows) > 50  # the pattern found the citations
     judged = [r for r in rows if backtest[r]["role"] != "fit"]
