@@ -167,8 +167,9 @@ def test_qlora_fine_tuning_by_hand() -> None:
     # QLoRA of Llama 2 7B (6,738,415,616 params), r = 8 on q and v, 100M tokens, one A100:
     # frozen NF4 base 4 + 8/64 + 32/(64·256) = 4.126953125 bits/param → 3.476 GB;
     # adapters 32 layers × 8 × ((4,096 + 4,096) + (4,096 + 4,096)) = 4,194,304 params × 16 B;
-    # activations, selective recomputation, no TP, at the 4,096-token context the FLOPs count
-    # attention at: 4,096 × 4,096 × 34 × 32 layers = 18.25 GB.
+    # activations, selective recomputation, no TP, at the 2,048-token default an adapter
+    # fine-tune takes (its task's examples, not the model's 4,096-token pretraining context):
+    # 2,048 × 4,096 × 34 × 32 layers = 9.126 GB.
     # Compute: 4 FLOPs per frozen parameter per token (no weight gradients) = 2.695e18 FLOP.
     p = 6_738_415_616
     code, out, err = cli(
@@ -180,11 +181,11 @@ def test_qlora_fine_tuning_by_hand() -> None:
     data = json.loads(out)
     r = data["results"]
     frozen, adapters = p * 4.126953125 / 8, 4_194_304 * 16
-    acts = 4096 * 4096 * 34 * 32
+    acts = 2048 * 4096 * 34 * 32
     assert r["memory_per_gpu"]["value"] == pytest.approx(frozen + adapters + acts)
-    # 4·N·D for the frozen weights, plus attention at Llama 2's own 4,096-token context:
-    # 12 × 32 layers × 4,096 width × 4,096 tokens per token (PaLM's count)
-    assert r["total_flops"]["value"] == pytest.approx(4 * p * 100e6 + 12 * 32 * 4096 * 4096 * 100e6)
+    # 4·N·D for the frozen weights, plus attention at the same 2,048 tokens:
+    # 12 × 32 layers × 4,096 width × 2,048 tokens per token (PaLM's count)
+    assert r["total_flops"]["value"] == pytest.approx(4 * p * 100e6 + 12 * 32 * 4096 * 2048 * 100e6)
     assert "full_checkpoint" not in r and "fitted_optimal_params" not in r
     assert any(n["text"].startswith("QLoRA (NF4 base) fits") for n in data["notes"])
 
