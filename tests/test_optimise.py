@@ -277,6 +277,19 @@ def test_your_plan_is_the_one_the_report_chooses_among_its_compared_options() ->
     assert said == pytest.approx(cost, rel=0.005)  # printed to 3 significant figures
 
 
+def test_lists_that_leave_out_your_cheaper_plan_say_so() -> None:
+    # --gpus l4 searches L4s only; the scenario's own plan (H100 fp16, as `botec report` picks
+    # it) is cheaper than any of them: the verdict says so rather than measuring a "saving"
+    # against an L4 layout the scenario never chose.
+    import tomllib
+
+    data = tomllib.loads((SCENARIOS / "llm-serving-plan.toml").read_text())
+    found = optimise(data, gpus="l4", samples=0)
+    verdict = next(n.text for n in found.sheet.notes if n.verdict and "Cheapest plan" in n.text)
+    assert "Your own plan (NVIDIA H100 SXM · fp16 · vllm" in verdict
+    assert "it saves" not in verdict
+
+
 def test_the_lists_given_are_the_search_and_your_plan_stays_yours() -> None:
     # --gpus h100-sxm leaves the scenario's A100 out of the candidates, but "your plan" is still
     # the A100 one, at the TP the scenario fixes

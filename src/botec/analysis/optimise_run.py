@@ -197,13 +197,29 @@ def space_for(
 def own_space(problem: Problem, space: Space) -> Space:
     """The scenario's own GPU, precision, engine and basis (and TP, when it fixes one): where
     'your plan' is searched when the lists given leave it out."""
-    own = problem.own
+    own = problem.choices or problem.own
     tp = (own["tensor_parallel"],) if "tensor_parallel" in own else space.tensor_parallel
     return Space(
-        gpus=(own["gpu"],), precisions=(own["precision"],), engines=(own["engine"],),
+        gpus=_tuple(own["gpu"]), precisions=_tuple(own["precision"]), engines=(own["engine"],),
         bases=(own["basis"],), tensor_parallel=tp, chunks=space.chunks,
         scenario_price=space.scenario_price, scenario_gpu=space.scenario_gpu,
     )  # fmt: skip
+
+
+def _tuple(value: Any) -> tuple[Any, ...]:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def covers(space: Space, problem: Problem) -> bool:
+    """Whether the search holds every option the scenario's own plan chooses among (else 'your
+    plan' is searched on its own: a cheaper option outside them is not the user's)."""
+    own = problem.choices or problem.own
+    return (
+        set(_tuple(own["gpu"])) <= set(space.gpus)
+        and set(_tuple(own["precision"])) <= set(space.precisions)
+        and own["engine"] in space.engines
+        and own["basis"] in space.bases
+    )
 
 
 def _priced(catalog: Catalog, key: str, bases: list[str]) -> bool:
@@ -241,7 +257,7 @@ def optimise_scenario(
     traffic = _traffic(cat, scn)
     ctx = Context(Sheet(samples=0), cat)
     found = search(ctx, scn.serving, scn.serving_plan, traffic, space, latency)
-    yours = found.cheapest(**(problem.choices or problem.own))
+    yours = found.cheapest(**(problem.choices or problem.own)) if covers(space, problem) else None
     if yours is None:  # outside the lists given, or it meets no target: searched on its own
         alone = search(ctx, scn.serving, scn.serving_plan, traffic, own_space(problem, space))
         yours = alone.plans[0] if alone.plans else None

@@ -115,6 +115,11 @@ def _verdict(
         )
     elif best.layout == yours.layout and best.basis == yours.basis:
         text += " It is your own plan's layout: no change saves more."
+    elif best.cost > yours.cost:  # the lists searched leave out the user's own, cheaper plan
+        text += (
+            f" Your own plan ({describe(catalog, yours.layout)}, {_money(yours.cost)}) is "
+            f"cheaper by {_money(best.cost - yours.cost)}: nothing in the lists searched beats it."
+        )
     sheet.note("ok", text, verdict=True)
 
 
