@@ -205,6 +205,27 @@ def test_compare_names_the_binding_constraint_by_hand_calculation() -> None:
     assert costs == sorted(costs)
 
 
+def test_a_model_split_over_its_plan_s_gpus_is_not_memory_bound_by_its_whole_weights(
+    tmp_path: Path,
+) -> None:
+    # Llama 3.1 70B in FP16 is 141 GB of weights: more than one H200's 141 GB (as sold; 150 GB
+    # as CUDA sees it) or one H100's, but the plans split it over 4 and 8 GPUs (35-18 GB each).
+    # "Binds: memory, weights 141 GB exceed one GPU's 141 GB" was the whole model against one
+    # GPU's as-sold memory.
+    scenario = tmp_path / "70b.toml"
+    scenario.write_text(
+        "[users]\nrequests_per_second = 2\n[serving]\nmodel = 'llama-3.1-70b'\n"
+        "gpu = 'h100-sxm'\nprecision = 'fp16'\ninput_tokens = 1000\noutput_tokens = 300\n"
+        "engine = 'vllm'\n[serving_plan]\nttft_p99 = '2 s'\ntpot_p99 = '100 ms'\n"
+    )
+    code, out, err = cli(
+        "compare", str(scenario), "--gpu", "h100-sxm,h200", "--samples", "0", "--format", "json"
+    )
+    assert code == 0, err
+    for row in json.loads(out):
+        assert row["binds"] != "memory" or "weights" not in row["why"], row
+
+
 def test_compare_budget_binds_when_over_it_and_unpriced_gpu_is_explained() -> None:
     code, out, _ = cli(
         "compare", SMARTPAL, "--gpu", "a100-80gb", "--budget", "$1000", "--format", "json"

@@ -99,9 +99,12 @@ def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]
             "memory",
             f"training state {need} exceeds one GPU's {format_memory(gpu_memory_bytes)}",
         )
-    if weights is not None and float(weights) > gpu_memory_bytes:
+    # a plan splits the weights over its tensor-parallel group: each GPU holds its share
+    split = float(sheet["tensor_parallel"]) if "tensor_parallel" in sheet else 1.0
+    if weights is not None and float(weights) / split > gpu_memory_bytes:
+        over = f" over {split:,.0f} GPUs" if split > 1 else ""
         return "memory", (
-            f"weights {format_memory(float(weights))} exceed one GPU's "
+            f"weights {format_memory(float(weights))}{over} exceed one GPU's "
             f"{format_memory(gpu_memory_bytes)}"
         )
     if "serving_gpus" in sheet and "batch" in sheet and "max_batch" in sheet:  # a serving plan
@@ -181,7 +184,7 @@ def compare_gpus(
         gpus_v, cost, latency = (
             sheet[c] if c and c in sheet and not misfit else None for c in columns
         )
-        binding, why = binding_constraint(sheet, hardware.memory_bytes)
+        binding, why = binding_constraint(sheet, hardware.usable_bytes)
         if misfit:
             binding, why = "memory", f"not feasible: {misfit}"
         elif budget is not None and cost is not None and cost.median() > budget:
