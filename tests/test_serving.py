@@ -477,3 +477,16 @@ def test_draws_where_not_one_request_fits_are_counted_and_said() -> None:
     assert 0 < share < 50
     fixed = botec.infer(model="llama-3.1-8b", gpu="h100-sxm", samples=2000)
     assert not any("of the draws" in n.text for n in fixed.notes)
+
+
+@pytest.mark.parametrize("tp", [3, 5, 6])
+def test_an_mla_model_s_tensor_parallel_degree_splits_its_query_heads(tp: int) -> None:
+    # DeepSeek-V3 has 128 attention heads (config.json num_attention_heads) and one shared MLA
+    # latent, no KV heads: TP must divide 128 (vLLM refuses --tensor-parallel-size 6), as it
+    # must for GQA models; MLA used to skip the check.
+    code, _out, err = cli(
+        "plan", "--model", "deepseek-v3", "--gpu", "h200", "--precision", "fp8", "--qps", "5",
+        "--tp", str(tp), "--samples", "0",
+    )  # fmt: skip
+    assert code == 2
+    assert "splits the 128 attention heads evenly: 1, 2, 4, 8, 16, 32, 64, 128" in err

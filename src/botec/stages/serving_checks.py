@@ -87,10 +87,20 @@ def split_heads(
     degree = srv.tensor_parallel
     # an unnamed model's typical shape is botec's guess (33 heads at some sizes): no engine
     # would see it, so its head count constrains nothing; MLA caches one latent, no KV heads
-    known = "kv_heads" in ctx.sheet.inputs and ctx.sheet.inputs["heads"].kind == "input"
+    known = "heads" in ctx.sheet.inputs and ctx.sheet.inputs["heads"].kind == "input"
     if degree == 1 or engine.multi_gpu != "tensor" or not known:
         return model
-    heads, kv_heads = int(ctx.sheet.value("heads")), int(ctx.sheet.value("kv_heads"))
+    heads = int(ctx.sheet.value("heads"))
+    if "kv_heads" not in ctx.sheet.inputs:  # MLA: the query heads split, the latent is shared
+        if heads % degree:
+            fits = [d for d in range(1, heads + 1) if heads % d == 0]
+            raise BotecInputError(
+                "serving.tensor_parallel", degree,
+                f"a TP degree that splits the {heads} attention heads evenly: "
+                f"{', '.join(map(str, fits))}",
+            )  # fmt: skip
+        return model
+    kv_heads = int(ctx.sheet.value("kv_heads"))
     if heads % degree or (degree > kv_heads and degree % kv_heads):
         fits = [
             d for d in range(1, heads + 1) if heads % d == 0 and (d <= kv_heads or not d % kv_heads)
