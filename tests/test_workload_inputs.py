@@ -232,3 +232,18 @@ def test_a_workload_without_a_daily_volume_serves_the_users_requests() -> None:
 def test_a_workload_without_users_or_a_daily_volume_sizes_no_fleet() -> None:
     sheet = botec.run_scenario(scenario_from_dict({"speech": {"audio_seconds": 90}}), samples=0)
     assert "speech_gpus" not in sheet and "audio_hours_per_day" not in sheet
+
+
+@pytest.mark.parametrize(
+    ("index", "field", "value"),
+    [("flat", "hnsw_m", 4), ("ivf-flat", "ef_search", 8), ("flat", "ef_construction", 64),
+     ("hnsw", "pq_bytes", 8), ("ivf-pq", "vector_precision", "int8")],
+)  # fmt: skip
+def test_an_index_setting_the_chosen_index_never_reads_is_refused(
+    index: str, field: str, value: object
+) -> None:
+    # each gave a report identical to the default's: the setting went unread
+    with pytest.raises(BotecInputError) as err:
+        scenario_from_dict({"embeddings": {"documents": "1M", "index": index, field: value}})
+    assert err.value.field == f"embeddings.{field}"
+    assert f"no value with index = '{index}'" in err.value.allowed

@@ -97,6 +97,13 @@ def _workloads(scn: Any) -> None:
                 "embeddings.nprobe", emb.nprobe, f"at most nlist ({emb.nlist}): no more lists "
                 "can be probed than there are",
             )  # fmt: skip
+        for name, kinds in _INDEX_ONLY.items():  # a setting the chosen index never reads
+            if name in emb.model_fields_set and emb.index not in kinds:
+                raise BotecInputError(
+                    f"embeddings.{name}", getattr(emb, name),
+                    f"no value with index = '{emb.index}': it is read only by "
+                    f"{' or '.join(kinds)} indexes",
+                )  # fmt: skip
         if emb.queries_per_second is not None and scn.users is not None:
             raise BotecInputError(
                 "embeddings.queries_per_second/users", "both",
@@ -126,6 +133,16 @@ def _workloads(scn: Any) -> None:
                 "recommender.requests_per_second/users", "both",
                 "one of them: the [users] section's peak is the ranker's traffic",
             )  # fmt: skip
+
+
+# Index settings and the index kinds that read them (an IVF-PQ index stores codes, not vectors).
+_INDEX_ONLY = {
+    "hnsw_m": ("hnsw",),
+    "ef_search": ("hnsw",),
+    "ef_construction": ("hnsw",),
+    "pq_bytes": ("ivf-pq",),
+    "vector_precision": ("flat", "hnsw", "ivf-flat"),
+}
 
 
 def _one_of(section: Any, name: str, first: str, second: str) -> None:
