@@ -226,6 +226,27 @@ def test_a_model_split_over_its_plan_s_gpus_is_not_memory_bound_by_its_whole_wei
         assert row["binds"] != "memory" or "weights" not in row["why"], row
 
 
+def test_a_price_the_scenario_states_is_for_its_own_gpu_only() -> None:
+    # train-70b-budget pays $2 per A100-hour. On an H100 that price no longer holds: the H100
+    # costs its own market price (gpu_hours × the basis's rate), and an A10G with no market
+    # price is not ranked, where both used to be billed at $2/h and the A10G ranked.
+    from botec.catalog import gpu_prices as gp
+    from botec.catalog import load_catalog
+
+    code, out, err = cli(
+        "compare", str(ROOT / "scenarios" / "train-70b-budget.toml"),
+        "--gpu", "a100-80gb,h100-sxm,a10g", "--samples", "0", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    rows = {row["gpu"]: row for row in json.loads(out)}
+    a100 = rows["a100-80gb"]  # the scenario's own GPU keeps its $2/h: 256 GPUs × hours × $2
+    assert a100["cost"]["value"] == pytest.approx(2 * 256 * a100["latency"]["value"] / 3600)
+    h100_rate = gp.gpu_rate(load_catalog(), "h100-sxm", "market").usd_per_hour
+    h100 = rows["h100-sxm"]
+    assert h100["cost"]["value"] == pytest.approx(h100_rate * 256 * h100["latency"]["value"] / 3600)
+    assert rows["a10g"]["rank"] is None and rows["a10g"]["binds"] == "price"
+
+
 def test_compare_budget_binds_when_over_it_and_unpriced_gpu_is_explained() -> None:
     code, out, _ = cli(
         "compare", SMARTPAL, "--gpu", "a100-80gb", "--budget", "$1000", "--format", "json"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from botec.analysis.compare_variants import evaluate_on, own_gpus, priced_for
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 
@@ -22,11 +23,6 @@ GPU_FIELDS = (
     "inference.gpu", "model.gpu", "kv_cache.gpu", "training.gpu", "serving.gpu", "model_fit.gpu",
     "image_generation.gpu", "video_generation.gpu", "embeddings.gpu", "speech.gpu",
     "speech_synthesis.gpu", "recommender.gpu",
-)  # fmt: skip
-# Sections whose GPU field is set even when the file leaves it to the default.
-_ALWAYS_SET = (
-    "inference", "training", "serving", "image_generation", "video_generation", "embeddings",
-    "speech", "speech_synthesis", "recommender",
 )  # fmt: skip
 # The first result present is the one compared, most decision-relevant first.
 GPU_COUNT = (
@@ -166,11 +162,13 @@ def compare_gpus(
 
     fields = _gpu_fields(data)
     cat = catalog or load_catalog()
+    own = own_gpus(data, fields, cat)
     runs = []
     for name in gpus:
         hardware = cat.hardware(name, "--gpu")
         _check_price(data, hardware.key, cat)
-        runs.append((hardware, _evaluate_on(data, fields, hardware.key, samples, seed, catalog)))
+        variant = priced_for(data, fields, own, hardware.key)
+        runs.append((hardware, evaluate_on(variant, fields, hardware.key, samples, seed, catalog)))
     # one result per column, the same on every row: the first of its names any GPU computes
     sheets = [s for _, s in runs]
     columns = [_column(sheets, names) for names in (GPU_COUNT, COST, LATENCY)]
@@ -335,28 +333,6 @@ def _nothing_to_rank(data: dict[str, Any], fields: list[str]) -> BotecInputError
         f"section. This file's {sections} only check memory on one GPU: see that per GPU with "
         f"botec report FILE --set {(stated or fields)[0]}=NAME",
     )
-
-
-def _evaluate_on(
-    data: dict[str, Any],
-    fields: list[str],
-    key: str,
-    samples: int,
-    seed: int,
-    catalog: Catalog | None,
-) -> Sheet:
-    """The scenario with every GPU field set to ``key``, evaluated."""
-    from botec.analysis.evaluate import evaluate
-    from botec.scenario import scenario_from_dict
-
-    variant = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
-    for path in fields:
-        section, _, field = path.partition(".")
-        if field in variant[section] or section in _ALWAYS_SET:
-            variant[section][field] = key
-    if isinstance(variant.get("serving_plan"), dict):  # the plan on this GPU only
-        variant["serving_plan"] = {**variant["serving_plan"], "compare_gpus": []}
-    return evaluate(scenario_from_dict(variant), samples=samples, seed=seed, catalog=catalog)
 
 
 def _price_basis(data: dict[str, Any], fields: list[str]) -> str | None:
