@@ -38,6 +38,9 @@ def priced_for(
     that price is dropped and the GPU takes its own price on the scenario's basis (a pinned
     $2/h would otherwise rank every GPU, priced or not, at $2/h)."""
     variant = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
+    inference = data.get("inference")
+    if isinstance(inference, dict) and "tokens_per_second_per_gpu" in inference:
+        return variant  # a stated rate holds on every GPU compared: its stated price does too
     moved = False
     for path in fields:
         section = path.partition(".")[0]
