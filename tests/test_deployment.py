@@ -288,3 +288,18 @@ def test_the_ranges_the_verdict_names_hold_at_the_scenario_s_own_traffic(users: 
     cheaper = bool(_cheaper(sheet, "serverless_cost_per_day", "autoscaled_cost_per_day")(
         numpy.array([per_day]))[0])  # fmt: skip
     assert said == cheaper
+
+
+def test_a_hosted_api_for_another_model_is_said_to_be_one() -> None:
+    # The scenario serves Llama 3.1 8B; Groq's Llama 3.3 70B price is another model's.
+    path = SCENARIOS / "serverless-internal-tool.toml"
+    sheet = botec.commands.report(
+        path, samples=0, overrides=["deployment.hosted_api=llama-3.3-70b@groq"]
+    )
+    assert any(
+        n.verdict and "serves llama-3.3-70b, not llama-3.1-8b" in n.text for n in sheet.notes
+    )
+    same = botec.commands.report(
+        path, samples=0, overrides=["deployment.hosted_api=llama-3.1-8b@groq"]
+    )
+    assert not any("not like for like" in n.text for n in same.notes)

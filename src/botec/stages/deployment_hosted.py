@@ -78,7 +78,17 @@ def _hosted_prices(ctx: Context, sec: DeploymentSection, model: str) -> dict[str
 
 def _hosted_entry(ctx: Context, sec: DeploymentSection, model: str) -> Any:
     if sec.hosted_api:
-        return ctx.catalog.price("hosted_api", sec.hosted_api, f"{FIELD}.hosted_api")
+        entry = ctx.catalog.price("hosted_api", sec.hosted_api, f"{FIELD}.hosted_api")
+        served = sec.hosted_api.partition("@")[0]
+        if model and served != model:  # another model's price: the comparison says so
+            ctx.sheet.note(
+                "warn",
+                f"The hosted API named ({entry.name}) serves {served}, not {model}: its price "
+                "per token is another model's, so the comparison with your fleet is not like for "
+                "like.",
+                verdict=True,
+            )
+        return entry
     listed = [
         ctx.catalog.price("hosted_api", key)
         for key in ctx.catalog.price_names("hosted_api")
