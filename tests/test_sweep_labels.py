@@ -81,6 +81,17 @@ def test_a_whole_number_axis_spanning_10x_is_log_spaced() -> None:
     assert _whole_range("10..50:5", "steps", 3) == [10, 20, 30, 40, 50]
 
 
+def test_a_token_count_axis_takes_whole_tokens() -> None:
+    # 100..1000 in 3 log-spaced points is 100, 316.23 and 1,000: a prompt of 316.23 tokens is
+    # refused in a scenario ("a whole number of tokens"), so the sweep evaluates 316
+    code, out, err = cli(
+        "sweep", str(SCENARIOS / "llm-serving-plan.toml"), "--vary",
+        "serving.input_tokens=100..1000:3", "--format", "csv",
+    )  # fmt: skip
+    assert code == 0, err
+    assert [line.split(",")[0] for line in out.splitlines()[1:]] == ["100", "316", "1000"]
+
+
 def test_an_error_at_one_point_of_a_sweep_names_the_point() -> None:
     # a T4 has no serving plan that meets smartpal-daily's targets: the error says it is the
     # t4 point's, not the sweep's as a whole

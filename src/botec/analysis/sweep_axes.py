@@ -144,6 +144,8 @@ def parse_vary(text: str, data: dict[str, Any], points: int = DEFAULT_POINTS) ->
             )
     else:
         values = _numeric_values(spec, quantity.dimension, name, points)
+        if _whole_tokens(fields[0]):  # a prompt is whole tokens, as a scenario must state it
+            values = list(dict.fromkeys(round(v) for v in values))
     if not values:
         raise BotecInputError("--vary", f"{name}={spec}", "at least one value, e.g. dau=1M,10M")
     if quantity is None:
@@ -151,6 +153,13 @@ def parse_vary(text: str, data: dict[str, Any], points: int = DEFAULT_POINTS) ->
     if not quantity.ranged:  # one number (a latency target): looped, point by point
         return Axis(name, fields, values, False, BASE_UNITS.get(quantity.dimension, ""))
     return Axis(name, fields, values, True, BASE_UNITS.get(quantity.dimension, ""))
+
+
+def _whole_tokens(path: str) -> bool:
+    from botec.scenario.conflicts import WHOLE_TOKENS
+
+    section, _, field = path.partition(".")
+    return field in WHOLE_TOKENS.get(section, ())
 
 
 def _whole_number_field(annotation: Any) -> bool:

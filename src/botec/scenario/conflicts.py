@@ -154,7 +154,7 @@ def _one_of(section: Any, name: str, first: str, second: str) -> None:
         )
 
 
-_WHOLE_TOKENS = {
+WHOLE_TOKENS = {
     "serving": ("input_tokens", "output_tokens"),
     "model_fit": ("context_tokens",),
     "kv_cache": ("context_tokens",),
@@ -163,7 +163,7 @@ _WHOLE_TOKENS = {
 
 def _whole_tokens(scn: Any) -> None:
     """A prompt or a context is a whole number of tokens (a range's draws are means: fine)."""
-    for name, fields in _WHOLE_TOKENS.items():
+    for name, fields in WHOLE_TOKENS.items():
         section = getattr(scn, name)
         for field in fields if section is not None else ():
             value = getattr(section, field)
