@@ -9,7 +9,7 @@ from typing import Any
 from botec import catalog
 from botec.core.units import format_bytes, format_quantity
 
-_PEAK_ORDER = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4")
+_PEAK_ORDER = ("fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp6", "fp4", "int4")
 
 
 def _hardware_row(hw: catalog.Hardware) -> dict[str, Any]:
@@ -61,11 +61,18 @@ def _table(headers: list[str], rows: list[list[str]], fmt: str, title: str) -> s
 
 
 def _peaks(hw: catalog.Hardware) -> str:
-    return ", ".join(
-        f"{k} {format_quantity(hw.peak_flop_per_s[k], 'FLOP/s')}"
-        for k in _PEAK_ORDER
-        if k in hw.peak_flop_per_s
-    )
+    listed = [k for k in _PEAK_ORDER if k in hw.peak_flop_per_s]
+    listed += sorted(k for k in hw.peak_flop_per_s if k not in _PEAK_ORDER)  # every one it has
+    return ", ".join(f"{k} {format_quantity(hw.peak_flop_per_s[k], 'FLOP/s')}" for k in listed)
+
+
+def _memory_text(hw: catalog.Hardware) -> str:
+    """The capacity as sold, and what CUDA sees where that differs (what fits is judged on)."""
+    sold = f"{format_bytes(hw.memory_bytes)} ({format_bytes(hw.memory_bytes, True)})"
+    if hw.usable_bytes == hw.memory_bytes:
+        return sold
+    seen = format_bytes(hw.usable_bytes)
+    return f"{sold} as sold; {seen} ({format_bytes(hw.usable_bytes, True)}) as CUDA sees it"
 
 
 def _price_text(price: Any) -> str:
@@ -144,7 +151,7 @@ def render_hardware(hw: catalog.Hardware, fmt: str, prices: dict[str, Any] | Non
     rows = [
         ["Key", hw.key],
         ["Kind", hw.kind],
-        ["Memory", f"{format_bytes(hw.memory_bytes)} ({format_bytes(hw.memory_bytes, True)})"],
+        ["Memory", _memory_text(hw)],
         ["Memory bandwidth", format_quantity(hw.memory_bandwidth_bytes_per_s, "B/s")],
         ["Dense peaks", _peaks(hw)],
         ["Ridge point (FP16)", f"{hw.ridge_point_flop_per_byte:.0f} FLOP/B"],
