@@ -351,3 +351,11 @@ def test_a_search_that_finds_nothing_neither_titles_nor_emits_an_optimised_plan(
         optimise(SCENARIOS / "llm-serving-plan.toml", gpus="cpu-modern", samples=0,
                  for_engine="vllm")  # fmt: skip
     assert err.value.field == "--emit"
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--gpus", "h100-sxm,H100-SXM"), ("--precisions", "fp16,fp16")]
+)
+def test_a_name_listed_twice_is_refused_as_compare_refuses_it(flag: str, value: str) -> None:
+    code, _out, err = cli("optimise", str(SCENARIOS / "llm-serving-plan.toml"), flag, value)
+    assert code == 2 and "listed twice" in err

@@ -85,6 +85,10 @@ def optimise(
         listed = names(value, param) if given(value) else None
         if listed is not None and not listed:
             raise ParameterError(param, value, "one or more names separated by commas")
+        lowered = [n.lower() for n in listed or ()]
+        twice = sorted({n for n in listed or () if lowered.count(n.lower()) > 1})
+        if twice:  # as compare refuses it: a name given twice is a typo, not a wish
+            raise ParameterError(param, ", ".join(twice), "each name once (it is listed twice)")
         lists[param] = listed
     if for_engine and lists["engines"] is None:
         lists["engines"] = _only(for_engine, catalog_files)
