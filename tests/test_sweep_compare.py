@@ -428,3 +428,17 @@ def test_html_report_embeds_the_charts_inline() -> None:
     assert "How sure is this?" in out
     assert out.count("<svg") == 2
     assert "<script" not in out and 'src="http' not in out and "<link" not in out
+
+
+def test_a_device_with_no_plan_meeting_the_targets_is_not_ranked() -> None:
+    # A server CPU misses llm-serving-plan's targets even at batch 1 (TTFT p99 2.29 s > 1 s):
+    # it was ranked "Fastest" by its batch-1 first token, with "nothing in this scenario runs
+    # on the GPU" as the reason.
+    code, out, err = cli(
+        "compare", str(ROOT / "scenarios" / "llm-serving-plan.toml"), "--gpu", "cpu-modern",
+        "--samples", "0", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    (row,) = json.loads(out)
+    assert row["rank"] is None and row["binds"] == "latency"
+    assert row["why"].startswith("not feasible: No option meets the targets")

@@ -183,8 +183,12 @@ def compare_gpus(
             sheet[c] if c and c in sheet and not misfit else None for c in columns
         )
         binding, why = binding_constraint(sheet, hardware.usable_bytes)
+        missed = next((n.text for n in sheet.notes if n.topic == "targets"), "")
         if misfit:
             binding, why = "memory", f"not feasible: {misfit}"
+        elif missed:  # no plan on this device meets the latency targets: nothing to rank
+            binding, why = "latency", f"not feasible: {missed}"
+            gpus_v = cost = latency = None
         elif budget is not None and cost is not None and cost.median() > budget:
             from botec.core.units import format_quantity
 
@@ -192,7 +196,7 @@ def compare_gpus(
             binding, why = "budget", f"{over} is over the budget ({why})"
         options.append(
             Option(hardware.key, hardware.name, sheet, gpus_v, cost, latency, binding, why,
-                   feasible=not misfit)
+                   feasible=not (misfit or missed))
         )  # fmt: skip
     return rank_options(options, _price_basis(data, fields), cat)
 

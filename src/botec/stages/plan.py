@@ -179,7 +179,8 @@ def _chosen_note(
     how = (
         f"{CHOSEN} {ctx.catalog.hardware(pick.gpu).name}, {pick.precision}, "
         f"TP {pick.tensor_parallel}, "
-        f"batch {pick.batch} (of {pick.max_batch} that fit; cap {plan.max_batch}), prefill chunk "
+        f"batch {pick.batch:,} (of {pick.max_batch:,} that fit; cap {plan.max_batch:,}), prefill "
+        "chunk "
         f"{_chunk_text(pick.chunk)} — the "
         f"cheapest of {len(options)} option(s) meeting {', '.join(goals) or 'no targets'}."
     )
@@ -191,7 +192,8 @@ def _chosen_note(
         if unpriced
         else f"No option meets the targets. {pick.why_not[:1].upper()}{pick.why_not[1:]}"
     )
-    ctx.sheet.note("ok" if chosen else "bad", how if chosen else why, verdict=True)
+    topic = "" if chosen else "unpriced" if unpriced else "targets"  # what code reads, not words
+    ctx.sheet.note("ok" if chosen else "bad", how if chosen else why, verdict=True, topic=topic)
 
 
 def _plan_price(
