@@ -449,7 +449,7 @@ def test_infer_keeps_the_engines_cap_and_says_when_a_batch_passes_it() -> None:
 def test_plan_tries_batches_up_to_the_engines_own_cap() -> None:
     code, out, _ = cli("plan", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--engine",
                        "tensorrt-llm", "--qps", "50", "--samples", "0")  # fmt: skip
-    assert code == 0 and "cap 2048" in out
+    assert code == 0 and "cap 2,048" in out
 
 
 def test_tensor_parallelism_past_a_node_crosses_the_cluster_network() -> None:

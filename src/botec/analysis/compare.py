@@ -131,6 +131,13 @@ def binding_constraint(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]
         )
     if "time_per_token" in sheet:
         return "bandwidth", "memory-bound method: every token reads all the weights"
+    return _workload_limit(sheet, gpu_memory_bytes)
+
+
+def _workload_limit(sheet: Sheet, gpu_memory_bytes: float) -> tuple[str, str]:
+    """The limit of a workload section (image, video, speech, embeddings...) or of training."""
+    from botec.core.units import format_memory
+
     for memory in ("generation_memory", "speech_memory", "synthesis_memory"):
         if memory in sheet and float(sheet[memory]) > gpu_memory_bytes:
             return "memory", (
@@ -176,29 +183,29 @@ def compare_gpus(
     columns[0] = next((b for b in billed if b), columns[0])  # the count the cost pays for
     if not any(columns):
         raise _nothing_to_rank(data, fields)
-    options = []
-    for hardware, sheet in runs:
-        misfit = _misfit(sheet)  # figures for a setup that cannot run are not shown
-        gpus_v, cost, latency = (
-            sheet[c] if c and c in sheet and not misfit else None for c in columns
-        )
-        binding, why = binding_constraint(sheet, hardware.usable_bytes)
-        missed = next((n.text for n in sheet.notes if n.topic == "targets"), "")
-        if misfit:
-            binding, why = "memory", f"not feasible: {misfit}"
-        elif missed:  # no plan on this device meets the latency targets: nothing to rank
-            binding, why = "latency", f"not feasible: {missed}"
-            gpus_v = cost = latency = None
-        elif budget is not None and cost is not None and cost.median() > budget:
-            from botec.core.units import format_quantity
-
-            over = format_quantity(cost.median(), cost.unit)
-            binding, why = "budget", f"{over} is over the budget ({why})"
-        options.append(
-            Option(hardware.key, hardware.name, sheet, gpus_v, cost, latency, binding, why,
-                   feasible=not (misfit or missed))
-        )  # fmt: skip
+    options = [_option(hardware, sheet, columns, budget) for hardware, sheet in runs]
     return rank_options(options, _price_basis(data, fields), cat)
+
+
+def _option(hardware: Any, sheet: Sheet, columns: list[str], budget: float | None) -> Option:
+    """One GPU's row: its figures (none for a setup that cannot run) and what binds it."""
+    misfit = _misfit(sheet)  # figures for a setup that cannot run are not shown
+    missed = next((n.text for n in sheet.notes if n.topic == "targets"), "")
+    gpus_v, cost, latency = (
+        sheet[c] if c and c in sheet and not (misfit or missed) else None for c in columns
+    )
+    binding, why = binding_constraint(sheet, hardware.usable_bytes)
+    if misfit:
+        binding, why = "memory", f"not feasible: {misfit}"
+    elif missed:  # no plan on this device meets the latency targets: nothing to rank
+        binding, why = "latency", f"not feasible: {missed}"
+    elif budget is not None and cost is not None and cost.median() > budget:
+        from botec.core.units import format_quantity
+
+        over = format_quantity(cost.median(), cost.unit)
+        binding, why = "budget", f"{over} is over the budget ({why})"
+    return Option(hardware.key, hardware.name, sheet, gpus_v, cost, latency, binding, why,
+                  feasible=not (misfit or missed))  # fmt: skip
 
 
 RANKED_BY = {"cost": "cheapest", "gpus": "fewest GPUs", "latency": "fastest"}

@@ -79,17 +79,12 @@ def optimise(
     from botec.scenario import scenario_from_dict
 
     scenario_from_dict(data, "scenario")  # the whole file valid, --set values included
-    lists = {}
-    for param, value in (("gpus", gpus), ("precisions", precisions), ("engines", engines),
-                         ("bases", bases)):  # fmt: skip
-        listed = names(value, param) if given(value) else None
-        if listed is not None and not listed:
-            raise ParameterError(param, value, "one or more names separated by commas")
-        lowered = [n.lower() for n in listed or ()]
-        twice = sorted({n for n in listed or () if lowered.count(n.lower()) > 1})
-        if twice:  # as compare refuses it: a name given twice is a typo, not a wish
-            raise ParameterError(param, ", ".join(twice), "each name once (it is listed twice)")
-        lists[param] = listed
+    lists = {
+        param: _listed(value, param)
+        for param, value in (
+            ("gpus", gpus), ("precisions", precisions), ("engines", engines), ("bases", bases)
+        )
+    }  # fmt: skip
     if for_engine and lists["engines"] is None:
         lists["engines"] = _only(for_engine, catalog_files)
     sheet, search = optimise_scenario(
@@ -103,6 +98,18 @@ def optimise(
     )
     _launchable(for_engine, search)
     return Optimisation(sheet, search)
+
+
+def _listed(value: Any, param: str) -> list[str] | None:
+    """A comma list of names (None when not given); each name once, as compare asks."""
+    listed = names(value, param) if given(value) else None
+    if listed is not None and not listed:
+        raise ParameterError(param, value, "one or more names separated by commas")
+    lowered = [n.lower() for n in listed or ()]
+    twice = sorted({n for n in listed or () if lowered.count(n.lower()) > 1})
+    if twice:  # a name given twice is a typo, not a wish
+        raise ParameterError(param, ", ".join(twice), "each name once (it is listed twice)")
+    return listed
 
 
 def _launchable(for_engine: str | None, search: Any) -> None:

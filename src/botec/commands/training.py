@@ -126,5 +126,6 @@ def _train_data(p: dict[str, Any]) -> dict[str, Any]:
     if gpus is None and p["deadline"]:
         on = f"{p['gpu']} within {shown(p['deadline'])}"
     else:
-        on = f"{gpus or DEFAULT_GPUS:,} × {p['gpu']}"
+        count = gpus or DEFAULT_GPUS  # a number, or what the scenario's validation will refuse
+        on = f"{count:,} × {p['gpu']}" if isinstance(count, int | float) else f"{p['gpu']}"
     return {"title": f"Training {name} on {on}", "training": fill("training", values, TRAIN_FIELDS)}

@@ -161,8 +161,9 @@ def embedding_scenario(row: dict[str, str]) -> dict[str, Any]:
     body = {
         "model": _INDEX_ROW_ENCODER, "documents": float(row["vectors"]), "tokens_per_document": 512,
         "chunk_tokens": 512, "index": row["index"], "dim": int(row["dim"]),
-        "vector_precision": row["vector_precision"],
     }  # fmt: skip
+    if row["index"] != "ivf-pq":  # a PQ index stores codes, not the vectors' values
+        body["vector_precision"] = row["vector_precision"]
     for key in ("hnsw_m", "ef_construction", "ef_search", "build_cores", "pq_bytes", "nlist"):
         if row[key]:
             body[key] = int(row[key])
