@@ -175,7 +175,9 @@ class Catalog:
             for other, entry in self._tables[kind].items():
                 if other == key:
                     continue
-                if wanted == other or wanted in (normalise(a) for a in entry.get("aliases", ())):
+                theirs = entry.get("aliases") if isinstance(entry, Mapping) else None
+                theirs = theirs if isinstance(theirs, list) else []  # validated in its own turn
+                if wanted == other or wanted in (normalise(str(a)) for a in theirs):
                     raise BotecInputError(
                         f"catalog {kind}.{key}.aliases", alias,
                         f"names no other entry ({alias!r} already means {other})",
