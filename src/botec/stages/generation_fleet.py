@@ -13,29 +13,20 @@ from botec.scenario.workloads import ImageGenerationSection, VideoGenerationSect
 from botec.stages._inputs import assumed
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
-from botec.stages.traffic import daily_requests
+from botec.stages.traffic import daily_volume
 
 Section = ImageGenerationSection | VideoGenerationSection
 
 
 def _per_day(ctx: Context, sec: Section, noun: str) -> Value | None:
+    """The section's own images (clips) a day, else one for each [users] request."""
     many = f"{noun}s"
-    sheet, daily = ctx.sheet, getattr(sec, f"{many}_per_day")
-    if daily is not None:
-        return sheet.input(
-            f"{many}_per_day", daily, f"{many}/day", f"{many.capitalize()} per day", "scenario"
-        )
-    requests = daily_requests(ctx)
-    if requests is None:
-        return None
-    each = sheet.input(
-        f"{many}_per_request", 1, f"{many}/req", f"{many.capitalize()} per [users] request",
-        f"assumed one per request: set {noun}_generation.{many}_per_day for another volume",
-        "assumption",
-    )  # fmt: skip
-    return sheet.step(
-        generation.PER_NOUN[noun]["from_requests"], daily_requests=requests,
-        **{f"{many}_per_request": each},
+    return daily_volume(
+        ctx, generation.PER_NOUN[noun]["from_requests"],
+        (f"{many}_per_day", getattr(sec, f"{many}_per_day"), f"{many}/day",
+         f"{many.capitalize()} per day"),
+        (f"{many}_per_request", 1, f"{many}/req", f"{many.capitalize()} per [users] request",
+         f"assumed one per request: set {noun}_generation.{many}_per_day for another volume"),
     )  # fmt: skip
 
 

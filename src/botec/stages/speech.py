@@ -20,7 +20,7 @@ from botec.stages import runtimes
 from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
-from botec.stages.traffic import daily_requests
+from botec.stages.traffic import daily_volume
 
 FIELD = "speech"
 
@@ -53,21 +53,12 @@ def run_speech(ctx: Context, sec: SpeechSection) -> None:
 
 def _audio_per_day(ctx: Context, sec: SpeechSection) -> Value | None:
     """The section's own hours of audio a day, else [users]' requests × each one's audio."""
-    sheet = ctx.sheet
-    if sec.audio_hours_per_day is not None:
-        return sheet.input(
-            "audio_hours_per_day", sec.audio_hours_per_day, "h/day", "Audio per day", "scenario"
-        )
-    requests = daily_requests(ctx)
-    if requests is None:
-        return None
-    return sheet.step(
-        sp.AUDIO_FROM_REQUESTS, daily_requests=requests,
-        audio_seconds_per_request=sheet.input(
-            "audio_seconds_per_request", sec.audio_seconds, "s/req",
-            "Audio each [users] request brings (speech.audio_seconds)", "scenario",
-        ),
-        seconds_per_hour=seconds_per_hour(sheet),
+    return daily_volume(
+        ctx, sp.AUDIO_FROM_REQUESTS,
+        ("audio_hours_per_day", sec.audio_hours_per_day, "h/day", "Audio per day"),
+        ("audio_seconds_per_request", sec.audio_seconds, "s/req",
+         "Audio each [users] request brings (speech.audio_seconds)", "scenario"),
+        seconds_per_hour=seconds_per_hour(ctx.sheet),
     )  # fmt: skip
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from botec.core.errors import BotecInputError
-from botec.core.sheet import Value
+from botec.core.sheet import Formula, Value
 from botec.core.uncertain import point
 from botec.estimators import traffic
 from botec.estimators._constants import seconds_per_day
@@ -91,3 +93,25 @@ def daily_requests(ctx: Context) -> Value | None:
         total_requests_per_second=ctx.average_rps,
         seconds_per_day=seconds_per_day(ctx.sheet),
     )
+
+
+def daily_volume(
+    ctx: Context,
+    formula: Formula,
+    own: tuple[str, Any, str, str],
+    each: tuple[str, Any, str, str, str],
+    **constants: Value,
+) -> Value | None:
+    """A workload's daily volume: its section's own (``own``: name, value, unit, title), else
+    the [users] requests a day times what each asks (``each``: name, value, unit, title,
+    source) through ``formula``; None with neither."""
+    name, value, unit, title = own
+    if value is not None:
+        return ctx.sheet.input(name, value, unit, title, "scenario")
+    requests = daily_requests(ctx)
+    if requests is None:
+        return None
+    per, amount, per_unit, per_title, source = each
+    kind = "input" if source == "scenario" else "assumption"
+    asked = ctx.sheet.input(per, amount, per_unit, per_title, source, kind)
+    return ctx.sheet.step(formula, daily_requests=requests, **{per: asked}, **constants)

@@ -18,7 +18,7 @@ from botec.stages import runtimes
 from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
-from botec.stages.traffic import daily_requests
+from botec.stages.traffic import daily_volume
 
 FIELD = "speech_synthesis"
 
@@ -66,21 +66,11 @@ def run_tts(ctx: Context, sec: SpeechSynthesisSection) -> None:
 
 def _characters_per_day(ctx: Context, sec: SpeechSynthesisSection) -> Value | None:
     """The section's own characters a day, else [users]' requests × each answer's characters."""
-    sheet = ctx.sheet
-    if sec.characters_per_day is not None:
-        return sheet.input(
-            "characters_per_day", sec.characters_per_day, "chars/day", "Characters per day",
-            "scenario",
-        )  # fmt: skip
-    requests = daily_requests(ctx)
-    if requests is None:
-        return None
-    return sheet.step(
-        tt.CHARACTERS_FROM_REQUESTS, daily_requests=requests,
-        characters_per_request=sheet.input(
-            "characters_per_request", sec.characters, "chars/req",
-            "Characters each [users] request speaks (speech_synthesis.characters)", "scenario",
-        ),
+    return daily_volume(
+        ctx, tt.CHARACTERS_FROM_REQUESTS,
+        ("characters_per_day", sec.characters_per_day, "chars/day", "Characters per day"),
+        ("characters_per_request", sec.characters, "chars/req",
+         "Characters each [users] request speaks (speech_synthesis.characters)", "scenario"),
     )  # fmt: skip
 
 
