@@ -5,6 +5,8 @@ table is the answer's figures and fits a 100-column terminal."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import SCENARIOS, cli
 
@@ -120,3 +122,18 @@ def test_a_sweep_leaves_a_total_blank_where_no_price_covers_the_fleet() -> None:
     assert rows["cpu-modern"]["total_monthly_cost"] is None
     assert rows["a100-80gb"]["total_monthly_cost"] > 100_000
     assert data["unpriced"] == ["Modern server CPU (seed 002 'CPU (modern)')"]
+
+
+def test_a_point_with_no_price_names_the_device_and_keeps_the_columns() -> None:
+    # The A10G has no market price, so llm-serving-plan's plan on it chooses nothing: its row
+    # is blank in the plan's own columns (not other, unlisted ones) and the device is named.
+    code, out, err = cli(
+        "sweep", str(SCENARIOS / "llm-serving-plan.toml"), "--vary", "gpu=l4,a10g",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    columns = {"gpu"} | {o["name"] for o in data["outputs"]}
+    assert all(set(row) == columns for row in data["rows"])
+    assert data["rows"][1]["serving_gpus"] is None
+    assert data["unpriced"] == ["NVIDIA A10G (AWS G5)"]

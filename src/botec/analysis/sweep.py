@@ -254,7 +254,9 @@ def _run_pass(
     redone point by point when the pass's ends disagree with scalar runs. The first pass also
     sets ``result.outputs``."""
     sheet = _grid_pass(scn, grid_axes, mesh, start, stop, run)
-    names = outputs or _headlines(sheet)
+    # every pass reports the first pass's results (blank where a point lacks one: a GPU with
+    # no price has no plan), so each row has the columns the table and the exports name
+    names = outputs or [n for n, _t, _u in result.outputs] or _headlines(sheet)
     if not result.outputs:
         result.outputs = [_describe(sheet, n) for n in names]
     values = {n: _column(sheet, n, stop - start) for n in names}

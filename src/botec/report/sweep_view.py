@@ -72,8 +72,8 @@ def render_sweep(result: SweepResult, fmt: str) -> str:
         console.print(f"… {more:,} more rows: export with --format csv -o FILE.")
     if result.unpriced:
         console.print(
-            f"— total monthly cost left blank where no price covers {', '.join(result.unpriced)}"
-            " (give usd_per_gpu_hour to count it)."
+            "— a cost (or a plan, which needs one) left blank where no price covers "
+            f"{', '.join(result.unpriced)} (give usd_per_gpu_hour to count it)."
         )
     if result.pointwise_passes:
         console.print(

@@ -193,6 +193,8 @@ def _chosen_note(
         else f"No option meets the targets. {pick.why_not[:1].upper()}{pick.why_not[1:]}"
     )
     topic = "" if chosen else "unpriced" if unpriced else "targets"  # what code reads, not words
+    if not chosen:  # a total (and a sweep's row) says which device had no price
+        ctx.sheet.unpriced.extend(ctx.catalog.hardware(o.gpu).name for o in unpriced)
     ctx.sheet.note("ok" if chosen else "bad", how if chosen else why, verdict=True, topic=topic)
 
 
