@@ -124,13 +124,10 @@ def _requests(ctx: Context, scn: Scenario) -> None:
         ctx.output_tokens = ctx.sheet.input(
             "output_tokens", req.output_tokens, "tokens/req", "Output tokens per request"
         )
-        if ctx.peak_rps is not None and not scn.inference:  # [inference] sizes its own
-            from botec.estimators import traffic
+        if not scn.inference:  # [inference] sizes its own
+            from botec.stages.traffic import peak_token_rate
 
-            with ctx.sheet.section("Traffic"):
-                traffic.tokens_per_second(
-                    ctx.sheet, ctx.peak_rps, ctx.output_tokens, "peak_output_tokens_per_second"
-                )
+            peak_token_rate(ctx)
     if req.prompt_tokens:
         ctx.prompt_tokens = ctx.sheet.input(
             "prompt_tokens", req.prompt_tokens, "tokens/req", "Prompt tokens per request"

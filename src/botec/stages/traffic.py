@@ -80,6 +80,16 @@ def _daily_users(ctx: Context, users: UsersSection) -> Value:
     )
 
 
+def peak_token_rate(ctx: Context) -> None:
+    """The output tokens a second the [users] peak asks for, where [requests] gives a length."""
+    if ctx.peak_rps is None or ctx.output_tokens is None:
+        return
+    with ctx.sheet.section("Traffic"):
+        traffic.tokens_per_second(
+            ctx.sheet, ctx.peak_rps, ctx.output_tokens, "peak_output_tokens_per_second"
+        )
+
+
 def daily_requests(ctx: Context) -> Value | None:
     """[users]' requests a day (from its users, or its average rate over a day); None without a
     [users] section. A workload section with no daily volume of its own serves these."""
