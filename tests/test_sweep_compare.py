@@ -247,6 +247,56 @@ def test_a_price_the_scenario_states_is_for_its_own_gpu_only() -> None:
     assert rows["a10g"]["rank"] is None and rows["a10g"]["binds"] == "price"
 
 
+def test_a_bandwidth_the_scenario_states_is_for_its_own_gpu_only() -> None:
+    # llama-7b-a100-throughput pins the seed's 2,000 GB/s (an A100). Compared on an L4 and an
+    # H100 each must read the 14 GB of FP16 weights at its own bandwidth (all three tied at
+    # 7.0 ms before): L4 14e9 / 300e9 = 46.7 ms, H100 14e9 / 3.35e12 = 4.18 ms.
+    code, out, err = cli(
+        "compare", str(ROOT / "scenarios" / "llama-7b-a100-throughput.toml"),
+        "--gpu", "a100-80gb,h100-sxm,l4", "--samples", "0", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    rows = {row["gpu"]: row for row in json.loads(out)}
+    assert rows["a100-80gb"]["latency"]["value"] == pytest.approx(14e9 / 2000e9)
+    assert rows["l4"]["latency"]["value"] == pytest.approx(14e9 / 300e9)
+    assert rows["h100-sxm"]["latency"]["value"] == pytest.approx(14e9 / 3.35e12)
+    assert rows["a100-80gb"]["dropped_settings"] == []
+    assert rows["l4"]["dropped_settings"] == ["inference.memory_bandwidth = 2000 GB/s"]
+    code, text, err = cli(
+        "compare", str(ROOT / "scenarios" / "llama-7b-a100-throughput.toml"),
+        "--gpu", "a100-80gb,l4", "--samples", "0",
+    )  # fmt: skip
+    assert "Set for the scenario's own GPU: inference.memory_bandwidth = 2000 GB/s" in text
+
+
+def test_sweep_over_gpus_drops_the_own_gpu_settings_as_compare_does() -> None:
+    # gpt3-175b-serving: 350 GB of FP16 weights over a TP-8 replica, the seed's 2 TB/s and
+    # $3.5/h pinned for its A100. An H100 row reads at 8 × 3.35 TB/s: 350e9 / 26.8e12 = 13.1 ms,
+    # and is billed at its own market price ($2.95/h, not the A100's $3.5/h: compare's basis)
+    # for 30 days × 24 h.
+    from botec.catalog import gpu_prices as gp
+    from botec.catalog import load_catalog
+
+    code, out, err = cli(
+        "sweep", str(ROOT / "scenarios" / "gpt3-175b-serving.toml"),
+        "--vary", "gpu=a100-80gb,h100-sxm",
+        "--result", "time_per_token,total_gpus,gpu_cost_per_month", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    rows = {r["gpu"]: r for r in data["rows"]}
+    assert rows["a100-80gb"]["time_per_token"] == pytest.approx(350e9 / (8 * 2e12))
+    assert rows["h100-sxm"]["time_per_token"] == pytest.approx(350e9 / (8 * 3.35e12))
+    rate = gp.gpu_rate(load_catalog(), "h100-sxm", "market").usd_per_hour
+    assert abs(rate - 3.5) > 0.3  # the two bases differ enough to tell apart
+    gpus = rows["h100-sxm"]["total_gpus"]
+    assert rows["h100-sxm"]["gpu_cost_per_month"] == pytest.approx(gpus * rate * 720)
+    assert rows["a100-80gb"]["gpu_cost_per_month"] == pytest.approx(
+        rows["a100-80gb"]["total_gpus"] * 3.5 * 720
+    )
+    assert "cost.usd_per_gpu_hour = $3.5/h" in data["dropped_settings"]
+
+
 def test_compare_budget_binds_when_over_it_and_unpriced_gpu_is_explained() -> None:
     code, out, _ = cli(
         "compare", SMARTPAL, "--gpu", "a100-80gb", "--budget", "$1000", "--format", "json"

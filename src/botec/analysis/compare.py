@@ -9,10 +9,10 @@ memory) or that has no price is listed, unranked, with the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from botec.analysis.compare_variants import evaluate_on, own_gpus, priced_for
+from botec.analysis.compare_variants import evaluate_on, for_device, own_gpus
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 
@@ -67,6 +67,8 @@ class Option:
     why: str
     rank: int | None = None  # 1 = best; None: not ranked (``why`` says why)
     feasible: bool = True  # False: the model does not fit on this GPU (``why`` quotes the ✘)
+    # the scenario's own-GPU settings (a price, a bandwidth) this GPU runs without
+    dropped: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> tuple[float, float, float]:
@@ -174,16 +176,20 @@ def compare_gpus(
     for name in gpus:
         hardware = cat.hardware(name, "--gpu")
         _check_price(data, hardware.key, cat)
-        variant = priced_for(data, fields, own, hardware.key)
-        runs.append((hardware, evaluate_on(variant, fields, hardware.key, samples, seed, catalog)))
+        variant, dropped = for_device(data, fields, own, hardware.key)
+        sheet = evaluate_on(variant, fields, hardware.key, samples, seed, catalog)
+        runs.append((hardware, sheet, dropped))
     # one result per column, the same on every row: the first of its names any GPU computes
-    sheets = [s for _, s in runs]
+    sheets = [s for _, s, _ in runs]
     columns = [_column(sheets, names) for names in (GPU_COUNT, COST, LATENCY)]
     billed = (_billed(s[columns[1]]) for s in sheets if columns[1] and columns[1] in s)
     columns[0] = next((b for b in billed if b), columns[0])  # the count the cost pays for
     if not any(columns):
         raise _nothing_to_rank(data, fields)
-    options = [_option(hardware, sheet, columns, budget) for hardware, sheet in runs]
+    options = [
+        replace(_option(hardware, sheet, columns, budget), dropped=tuple(dropped))
+        for hardware, sheet, dropped in runs
+    ]
     return rank_options(options, _price_basis(data, fields), cat)
 
 
@@ -256,6 +262,22 @@ def rank_options(options: list[Option], basis: str | None, catalog: Catalog) -> 
         bad = next((f" ({n.text})" for n in o.sheet.notes if n.level == "bad"), "")
         o.binding, o.why = "—", f"not ranked: no {by or 'figure to rank'} on this GPU{bad}"
     return ranked + rest
+
+
+def own_settings_note(options: list[Option]) -> str:
+    """Which GPUs ran without the scenario's own-GPU settings (a stated price or bandwidth is
+    for the device the scenario names), so mixed bases are never silent; '' when none did."""
+    dropped = list(dict.fromkeys(d for o in options for d in o.dropped))
+    if not dropped:
+        return ""
+    kept = [o.gpu_name for o in options if not o.dropped]
+    moved = [o.gpu_name for o in options if o.dropped]
+    keep = f"{' and '.join(kept)} keeps them; " if kept else ""
+    return (
+        f"Set for the scenario's own GPU: {', '.join(dropped)}. {keep}{' and '.join(moved)} "
+        "run without them, at their catalog specs and their own prices on the scenario's "
+        "price basis."
+    )
 
 
 def nominal_note(options: list[Option]) -> str:

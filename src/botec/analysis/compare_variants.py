@@ -1,5 +1,6 @@
-"""The scenario as compare runs it on each GPU: every GPU field set to that device, a price the
-scenario states kept for its own GPU only, the seed's checks only where the seed's GPU runs."""
+"""The scenario as compare and sweep run it on each GPU: every GPU field set to that device, a
+price or a spec (memory bandwidth, peak FLOP/s) the scenario states kept for its own GPU only,
+the seed's checks only where the seed's GPU runs."""
 
 from __future__ import annotations
 
@@ -31,27 +32,40 @@ def own_gpus(data: dict[str, Any], fields: list[str], catalog: Catalog) -> dict[
     return out
 
 
-def priced_for(
+# Settings that describe the scenario's own GPU (the seed's rounded A100 bandwidth, a stated
+# peak): on another device they would make every GPU the same, so they are dropped there.
+OWN_GPU_SPECS = ("inference.memory_bandwidth", "inference.peak_flops", "training.peak_flops")
+
+
+def for_device(
     data: dict[str, Any], fields: list[str], own: dict[str, str], key: str
-) -> dict[str, Any]:
-    """The scenario for GPU ``key``: a price it states is for its own GPU, so on another one
-    that price is dropped and the GPU takes its own price on the scenario's basis (a pinned
-    $2/h would otherwise rank every GPU, priced or not, at $2/h)."""
+) -> tuple[dict[str, Any], list[str]]:
+    """The scenario for GPU ``key`` and the settings dropped for it ("inference.memory_bandwidth
+    = 2 TB/s"). A price or a spec the scenario states is for its own GPU: on another one it is
+    dropped and the GPU takes its catalog specs and its own price on the scenario's basis (a
+    pinned $2/h or 2 TB/s would otherwise give every GPU, priced or not, the same figures)."""
     variant = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
     inference = data.get("inference")
     if isinstance(inference, dict) and "tokens_per_second_per_gpu" in inference:
-        return variant  # a stated rate holds on every GPU compared: its stated price does too
-    moved = False
+        return variant, []  # a stated rate holds on every GPU compared: its stated price does too
+    moved = any(own.get(path, key) != key for path in fields)
+    if not moved:
+        return variant, []
+    dropped: list[str] = []
+
+    def drop(section: str, field: str) -> None:
+        part = variant.get(section)
+        if isinstance(part, dict) and field in part:
+            dropped.append(f"{section}.{field} = {part.pop(field)}")
+
     for path in fields:
-        section = path.partition(".")[0]
         if own.get(path, key) != key:
-            moved = True
-            variant[section].pop("usd_per_gpu_hour", None)
-    if moved and isinstance(variant.get("cost"), dict):
-        variant["cost"].pop("usd_per_gpu_hour", None)
-    if moved:  # the seed's figures were printed for its own GPU
-        variant.pop("seed_check", None)
-    return variant
+            drop(path.partition(".")[0], "usd_per_gpu_hour")
+    drop("cost", "usd_per_gpu_hour")
+    for path in OWN_GPU_SPECS:
+        drop(*path.split("."))
+    variant.pop("seed_check", None)  # the seed's figures were printed for its own GPU
+    return variant, dropped
 
 
 def evaluate_on(

@@ -66,6 +66,8 @@ class SweepResult:
     rows: int = 0
     pointwise_passes: int = 0
     unpriced: list[str] = field(default_factory=list)  # devices whose totals were left blank
+    # the scenario's own-GPU settings (a price, a bandwidth) that rows on other GPUs ran without
+    dropped: list[str] = field(default_factory=list)
 
     def records(self) -> Iterable[dict[str, Any]]:
         for i in range(self.rows):
@@ -163,7 +165,8 @@ def run_sweep(
     done = 0  # grid points already in the columns
     for combo in itertools.product(*[a.values for a in loops]):
         with _at_point(loops, combo):
-            scn = _checked_at_corners(data, loops, combo, grid_axes, mesh, grid_size)
+            base = _on_devices(data, loops, combo, result, catalog)
+            scn = _checked_at_corners(base, loops, combo, grid_axes, mesh, grid_size)
         for start in range(0, grid_size, CHUNK):
             stop = min(grid_size, start + CHUNK)
             with _at_point(loops, combo):
@@ -212,6 +215,34 @@ def _check_size(total: int, columns: int) -> None:
             f"a grid within {MAX_SWEEP_BYTES / 1e9:g} GB (BOTEC_MAX_SWEEP_BYTES): fewer points "
             "or fewer --result columns",
         )
+
+
+def _on_devices(
+    data: dict[str, Any],
+    loops: list[Axis],
+    combo: tuple[Any, ...],
+    result: SweepResult,
+    catalog: Catalog | None,
+) -> dict[str, Any]:
+    """The scenario without its own-GPU settings where this combination puts another GPU in a
+    GPU field (as compare runs it), the settings dropped added to ``result.dropped``."""
+    from botec.analysis.compare_variants import for_device, own_gpus
+    from botec.catalog import load_catalog
+
+    placed = {
+        path: value
+        for axis, value in zip(loops, combo, strict=True)
+        for path in axis.fields
+        if path.endswith(".gpu") and isinstance(data.get(path.partition(".")[0]), dict)
+    }
+    if not placed:
+        return data
+    cat = catalog or load_catalog()
+    own = own_gpus(data, list(placed), cat)
+    for path, value in placed.items():
+        data, dropped = for_device(data, [path], own, cat.hardware(str(value), "--vary").key)
+        result.dropped += [d for d in dropped if d not in result.dropped]
+    return data
 
 
 def _checked_at_corners(

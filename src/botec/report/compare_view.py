@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any
 
-from botec.analysis.compare import RANKED_BY, Option, nominal_note, ranked_by
+from botec.analysis.compare import RANKED_BY, Option, nominal_note, own_settings_note, ranked_by
 from botec.core.sheet import Value
 from botec.report import headline_text
 
@@ -57,7 +57,7 @@ def render_compare(options: list[Option], fmt: str) -> str:
         [_rank(o), o.gpu_name, *(_text(getattr(o, a)) for a in FIGURES), o.binding, o.why]
         for o in options
     ]
-    note = nominal_note(options)
+    note = " ".join(n for n in (nominal_note(options), own_settings_note(options)) if n)
     if fmt == "markdown":
         out = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
         out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
@@ -133,4 +133,5 @@ def _record(o: Option) -> dict[str, Any]:
         **{a: _figure(getattr(o, a)) for a in FIGURES},
         "binds": o.binding,
         "why": o.why,
+        "dropped_settings": list(o.dropped),  # the scenario's own-GPU settings it ran without
     }

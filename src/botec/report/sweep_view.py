@@ -75,6 +75,11 @@ def render_sweep(result: SweepResult, fmt: str) -> str:
             "— a cost (or a plan, which needs one) left blank where no price covers "
             f"{', '.join(result.unpriced)} (give usd_per_gpu_hour to count it)."
         )
+    if result.dropped:
+        console.print(
+            f"— set for the scenario's own GPU: {', '.join(result.dropped)}; rows on other GPUs "
+            "run without them, at their catalog specs and their own prices."
+        )
     if result.pointwise_passes:
         console.print(
             f"{result.pointwise_passes} pass(es) crossed a branch of the cascade and were "
@@ -118,6 +123,8 @@ def _json(result: SweepResult) -> str:
             ],
             # devices no price covers: their rows' totals are null, not a total without them
             "unpriced": result.unpriced,
+            # the scenario's own-GPU settings that rows on other GPUs ran without
+            "dropped_settings": result.dropped,
         },
         indent=1,
         ensure_ascii=False,
