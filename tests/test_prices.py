@@ -82,6 +82,15 @@ def test_a_plan_never_picks_a_gpu_it_cannot_price() -> None:
     assert h800[table["header"].index("Cost")] == "–"  # no cost for an unpriced GPU
 
 
+def test_one_price_for_several_planned_gpus_is_refused() -> None:
+    # it priced the first GPU listed only, so the plan chosen followed the order of --gpu
+    args = ("plan", "--model", "llama-3-8b", "--qps", "50", "--price", "$1/h", "--samples", "0")
+    code, _, err = cli(*args, "--gpu", "a100-80gb,h100-sxm")
+    assert code == 2 and "--price" in err and "a100-80gb, h100-sxm" in err
+    code, _, err = cli(*args, "--gpu", "h100-sxm")
+    assert code == 0, err
+
+
 def test_the_basis_is_named_with_its_date_and_an_unknown_one_is_refused() -> None:
     code, out, _ = cli("train", "--params", "7B", "--tokens", "1T", "--gpus", "64", "--gpu",
                        "a100-80gb", "--price-basis", "aws-on-demand", "--samples", "0")  # fmt: skip

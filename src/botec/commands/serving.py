@@ -225,6 +225,13 @@ def _plan_data(p: dict[str, Any]) -> dict[str, Any]:
     gpus, precisions = names(p["gpu"], "gpu"), names(p["precision"], "precision")
     if not gpus or not precisions:
         raise ParameterError("gpu/precision", "empty", "a name, or names separated by commas")
+    if p["price"] is not None and len(gpus) > 1:  # it would price the first GPU listed only
+        raise ParameterError(
+            "price",
+            f"{shown(p['price'])} with {len(gpus)} GPUs ({', '.join(gpus)})",
+            "one GPU's price: with several GPUs each takes its own price on the price basis "
+            "(--price-basis); plan one GPU at a time to give each a price",
+        )
     first = {"gpu": gpus[0]}
     others = {"gpu": gpus[1:] or None, "precision": precisions[1:] or None}
     name = p["model"] or f"{shown(p['params'])}-parameter model"
