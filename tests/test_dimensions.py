@@ -99,6 +99,9 @@ CASES: dict[str, Case] = {
     ),
     "memory:fit": _command("memory", model="llama-3.1-8b", gpu="h100-sxm"),
     "memory:fit-sliding-window": _command("memory", model="mistral-7b", gpu="t4", context="32K"),
+    "memory:fit-hybrid-window": _command(
+        "memory", model="gemma-3-27b", gpu="h100-sxm", context="128K"
+    ),
     "memory:fit-bloom-config": _command("memory", model=_config("bloom-176b"), gpu="h100-sxm"),
     "memory:fit-deepseek-v3-config": _command("memory", model=_config("deepseek-v3"), gpu="h200"),
     "memory:fit-gpt-j-config": _command("memory", model=_config("gpt-j-6b"), gpu="a100-80gb"),
@@ -198,6 +201,7 @@ CASES: dict[str, Case] = {
     # infer
     "infer:roofline": _command("infer", model="llama-3.1-8b", gpu="h100-sxm"),
     "infer:sliding-window": _command("infer", model="mistral-7b", gpu="h100-sxm"),
+    "infer:hybrid-window": _command("infer", model="gemma-2-9b", gpu="h100-sxm"),
     "infer:memory-bound-seed": _command("infer", params="7B", gpu="a100-80gb", qps=10),
     "infer:compute-bound-seed": _command(
         "infer", params="7B", gpu="h100-sxm", method="compute-bound", qps=10

@@ -46,6 +46,25 @@ def test_a_sliding_window_caps_the_cache_as_serving_counts_it() -> None:
     assert any("caches only its last 4,096 tokens" in n["text"] for n in out["notes"])
 
 
+def test_a_hybrid_model_caches_the_whole_context_on_its_global_layers_only() -> None:
+    # Gemma 3 27B: 62 layers, 10 global and 52 with a 1,024-token window (config.json,
+    # sliding_window_pattern 6); 16 KV heads × 128 dims × 2 B × 2 = 8,192 B per layer-token.
+    # At 131,072 tokens: (10 × 131,072 + 52 × 1,024) × 8,192 B = 11.17 GB of cache, not the
+    # 66.6 GB of every layer at the full context, and 54.0 GB + 11.2 GB fits one H100's 75.0 GB.
+    r = cli_json(
+        "memory", "--model", "gemma-3-27b", "--gpu", "h100-sxm", "--context", "131072",
+        "--samples", "0",
+    )["results"]  # fmt: skip
+    weights = 27_009_346_304 * 2
+    cache = (10 * 131_072 + 52 * 1_024) * 8_192
+    assert r["model_fit_memory"]["value"] == pytest.approx(weights + cache)
+    assert r["gpus_needed"]["value"] == 1
+    # the longest context: past the window only the 10 global layers grow, 10 × 8,192 B a token
+    room = CAPACITY - weights
+    longest = (room - 52 * 1_024 * 8_192) / (10 * 8_192)
+    assert r["max_context_tokens"]["value"] == math.floor(longest)
+
+
 def test_one_gpu_too_few_names_each_lever_with_its_number() -> None:
     code, out, _ = cli(
         "memory", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--gpus", "1", "--context",

@@ -303,13 +303,31 @@ def test_config_multi_query_falcon_7b_by_hand(tmp_path: Path) -> None:
     assert (spec.layers, spec.kv_heads, spec.head_dim) == (32, 1, 64)
 
 
-def test_config_interleaved_sliding_window_does_not_cap_the_cache(tmp_path: Path) -> None:
+def test_config_interleaved_sliding_window_counts_its_global_layers(tmp_path: Path) -> None:
+    # layer_types lists 16 sliding and 16 full-attention layers: the window caps half the cache
     data = json.loads((CONFIGS / "mistral-7b.json").read_text())
     data["layer_types"] = ["sliding_attention", "full_attention"] * 16
     file = tmp_path / "config.json"
     file.write_text(json.dumps(data))
     spec = models.from_hf_config(file)
-    assert spec.sliding_window == 0 and "some layers" in spec.notes
+    assert (spec.sliding_window, spec.full_attention_layers) == (4096, 16)
+    data["layer_types"] = ["full_attention"] * 32  # nothing slides: no window at all
+    file.write_text(json.dumps(data))
+    spec = models.from_hf_config(file)
+    assert (spec.sliding_window, spec.full_attention_layers) == (0, 0)
+
+
+def test_gemma_configs_make_every_other_or_every_sixth_layer_global(tmp_path: Path) -> None:
+    # Gemma 2 alternates (odd layers global); Gemma 3 makes every 6th global (10 of 62)
+    data = json.loads((CONFIGS / "mistral-7b.json").read_text())
+    file = tmp_path / "config.json"
+    data.update(model_type="gemma2", num_hidden_layers=42, sliding_window=4096)
+    file.write_text(json.dumps(data))
+    assert models.from_hf_config(file).full_attention_layers == 21
+    data.update(model_type="gemma3_text", num_hidden_layers=62, sliding_window=1024)
+    file.write_text(json.dumps(data))
+    spec = models.from_hf_config(file)
+    assert (spec.sliding_window, spec.full_attention_layers) == (1024, 10)
 
 
 def test_config_reads_a_folder(tmp_path: Path) -> None:

@@ -55,6 +55,14 @@ KV_MLA_PER_TOKEN = Formula(
     "MLA caches one compressed latent (kv_lora_rank) plus a rotary key (rope_head_dim) per layer.",
     headline=True,
 )
+FULL_ATTENTION_SHARE = Formula(
+    "full_attention_share",
+    "full_attention_layers / layers",
+    "fraction",
+    "Share of layers that attend over the whole context",
+    "Hybrid models (Gemma 2 and 3, gpt-oss, Llama 4) interleave them with layers that only look "
+    "back over a window, whose cache stops growing there.",
+)
 KV_CACHE_MEMORY = Formula(
     "kv_cache_memory",
     "kv_cache_per_token * context_tokens * concurrent_sequences",

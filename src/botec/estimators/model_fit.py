@@ -19,6 +19,15 @@ WINDOWED_CONTEXT = Formula(
     "Sliding-window attention only looks back over the window, so the cache keeps that many "
     "tokens of a longer context (as serving counts it).",
 )
+HYBRID_CONTEXT = Formula(
+    "cached_context_tokens",
+    "full_attention_share * context_tokens + (1 - full_attention_share) * "
+    "min(context_tokens, sliding_window)",
+    "tokens/sequence",
+    "Tokens each sequence keeps in the KV cache, averaged over the layers",
+    "The global layers keep the whole context, the windowed ones only the window (as serving "
+    "counts it).",
+)
 FIT_MEMORY = Formula(
     "model_fit_memory",
     "weights_memory + kv_cache_per_token * context_tokens * batch",
@@ -57,6 +66,16 @@ FIT_HEADROOM = Formula(
     "B",
     "Memory left over on the GPUs (negative: short by this much)",
     headline=True,
+)
+MAX_CONTEXT_HYBRID = Formula(
+    "max_context_tokens",
+    "max(0, floor(max((gpus * gpu_capacity - weights_memory) / (kv_cache_per_token * batch), "
+    "((gpus * gpu_capacity - weights_memory) / (kv_cache_per_token * batch) - "
+    "(1 - full_attention_share) * sliding_window) / full_attention_share)))",
+    "tokens/sequence",
+    "Longest context that fits on these GPUs",
+    "What the weights leave, shared by the batch's KV caches: up to the window every layer "
+    "caches each token; past it only the global layers grow.",
 )
 MAX_CONTEXT = Formula(
     "max_context_tokens",

@@ -33,6 +33,14 @@ CACHED_TOKENS = Formula(
     "Tokens cached per sequence (sliding window)",
     "Sliding-window attention keeps only the last window of keys and values.",
 )
+CACHED_TOKENS_HYBRID = Formula(
+    "cached_tokens",
+    "full_attention_share * (input_tokens + output_tokens) + (1 - full_attention_share) * "
+    "min(input_tokens + output_tokens, sliding_window)",
+    "tokens/sequence",
+    "Tokens cached per sequence, averaged over the layers (global and windowed)",
+    "The global layers keep every token; the windowed ones only the last window.",
+)
 FULL_CONTEXT = Formula(
     "cached_tokens",
     "input_tokens + output_tokens",
@@ -46,6 +54,15 @@ MEAN_CONTEXT = Formula(
     "tokens/sequence",
     "Average context a decode step attends to",
     "The context grows from the prompt to prompt + output; on average by half the output.",
+)
+MEAN_CONTEXT_HYBRID = Formula(
+    "mean_decode_context",
+    "full_attention_share * (input_tokens + output_tokens / 2) + (1 - full_attention_share) * "
+    "min(input_tokens + output_tokens / 2, sliding_window)",
+    "tokens/sequence",
+    "Average context a decode step attends to, averaged over the layers",
+    "The global layers attend to the whole context (the prompt plus half the output on "
+    "average); the windowed ones to at most the window.",
 )
 MEAN_CONTEXT_FULL = Formula(
     "mean_decode_context",

@@ -50,17 +50,26 @@ def _read_shape(c: Config, model_type: str) -> tuple[ParamShape, dict[str, Any]]
     return shape, extra
 
 
-def _sliding_window(c: Config, model_type: str, extra: dict[str, Any]) -> int:
-    """The window that caps the KV cache (0 when none, or when only some layers slide)."""
+def _sliding_window(c: Config, model_type: str, layers: int) -> tuple[int, int]:
+    """(the window that caps the KV cache, the layers that attend over the whole context
+    regardless): (0, 0) when nothing slides. Hybrid models interleave the two kinds: the
+    config's ``layer_types`` lists them; Gemma 2 alternates them (odd layers global); Gemma 3
+    makes every ``sliding_window_pattern``-th layer global (6 by default)."""
     window = c.integer("sliding_window", default=0)
-    if c.get("use_sliding_window") is False:
-        window = 0
-    kinds = set(c.get("layer_types", default=[]) or [])
-    if window and (model_type in ("gemma2", "gemma3") or len(kinds) > 1):
-        window = 0  # only some layers slide: the full-attention layers still cache everything
-        partial = "sliding window on some layers only; the KV cache is not capped by it"
-        extra["note"] = "; ".join(n for n in (extra.get("note"), partial) if n)
-    return window
+    if c.get("use_sliding_window") is False or window <= 0:
+        return 0, 0
+    kinds = list(c.get("layer_types", default=[]) or [])
+    if kinds:
+        full = sum(1 for k in kinds if "sliding" not in str(k))
+    elif model_type == "gemma2":
+        full = layers // 2
+    elif model_type.startswith("gemma3"):
+        full = layers // max(1, c.integer("sliding_window_pattern", default=6))
+    else:
+        full = 0
+    if full >= layers:
+        return 0, 0  # no layer slides
+    return window, full
 
 
 def _attention_kind(shape: ParamShape) -> str:
@@ -102,7 +111,7 @@ def from_hf_config(path: str | Path) -> ModelSpec:
     model_type = str(c.get("model_type", default="")).lower()
     shape, extra = _read_shape(c, model_type)
     total, active = count_params(shape)
-    window = _sliding_window(c, model_type, extra)
+    window, full_layers = _sliding_window(c, model_type, shape.layers)
     raw_name = _display_name(c, c.path)
     context = c.integer(*_CONTEXT_KEYS, default=0)
     notes = [extra.get("note", "")] + ([] if context else ["no context length in config.json"])
@@ -125,6 +134,7 @@ def from_hf_config(path: str | Path) -> ModelSpec:
         experts=shape.experts,
         experts_active=shape.experts_active,
         sliding_window=window,
+        full_attention_layers=full_layers,
         kv_lora_rank=extra.get("kv_lora_rank", 0),
         qk_rope_head_dim=extra.get("qk_rope_head_dim", 0),
         v_head_dim=extra.get("v_head_dim", 0),

@@ -44,6 +44,9 @@ class ModelSpec:
     experts: int = 0
     experts_active: int = 0
     sliding_window: int = 0
+    # with a window: layers that still attend over the whole context (Gemma 2 and 3, gpt-oss,
+    # Llama 4 interleave them with windowed ones); 0: every layer slides (Mistral 7B)
+    full_attention_layers: int = 0
     kv_lora_rank: int = 0
     qk_rope_head_dim: int = 0
     v_head_dim: int = 0  # MLA's value head width where it differs from head_dim (0: the same)
@@ -79,6 +82,15 @@ def check(spec: ModelSpec, where: str) -> None:
     if spec.attention == "mla" and (spec.kv_lora_rank <= 0 or spec.qk_rope_head_dim <= 0):
         raise BotecInputError(
             f"{where}.kv_lora_rank", spec.kv_lora_rank, "positive kv_lora_rank and qk_rope_head_dim"
+        )
+    if spec.full_attention_layers and not (
+        spec.sliding_window and spec.full_attention_layers < spec.layers
+    ):
+        raise BotecInputError(
+            f"{where}.full_attention_layers",
+            spec.full_attention_layers,
+            f"fewer than the {spec.layers} layers, with a sliding_window for the others "
+            "(0: every layer slides, or none does without a window)",
         )
     if bool(spec.experts) != bool(spec.experts_active) or spec.experts_active > spec.experts:
         raise BotecInputError(

@@ -15,7 +15,13 @@ from botec.estimators import model_fit as mf
 from botec.scenario import ModelFitSection
 from botec.stages._inputs import assumed, catalog_cite
 from botec.stages.context import Context
-from botec.stages.serving import kv_per_token, model_shape, model_spec, param_counts
+from botec.stages.serving import (
+    full_attention_share,
+    kv_per_token,
+    model_shape,
+    model_spec,
+    param_counts,
+)
 
 SECTION = "model_fit"
 
@@ -57,11 +63,18 @@ def run_model_fit(ctx: Context, f: ModelFitSection) -> None:
     batch = sheet.input("batch", f.batch, "sequences", "Sequences held at once")
     window = spec.sliding_window if spec is not None else 0
     if window:
-        context = sheet.step(
-            mf.WINDOWED_CONTEXT, context_tokens=context,
-            sliding_window=sheet.input("sliding_window", window, "tokens/sequence",
-                                       "Sliding attention window", shape["cite"]),
-        )  # fmt: skip
+        args = {
+            "context_tokens": context,
+            "sliding_window": sheet.input(
+                "sliding_window", window, "tokens/sequence", "Sliding attention window",
+                shape["cite"],
+            ),
+        }  # fmt: skip
+        share = full_attention_share(ctx, spec, shape["cite"])
+        if share is not None:
+            context = sheet.step(mf.HYBRID_CONTEXT, **args, full_attention_share=share)
+        else:
+            context = sheet.step(mf.WINDOWED_CONTEXT, **args)
     need = sheet.step(
         mf.FIT_MEMORY, weights_memory=weights, kv_cache_per_token=kv, context_tokens=context,
         batch=batch,
@@ -107,15 +120,24 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
     left = sheet.step(
         mf.FIT_HEADROOM, gpus=gpus, gpu_capacity=v["capacity"], model_fit_memory=v["need"]
     )
-    windowed = spec is not None and spec.sliding_window > 0  # no longest: the cache stops
-    longest = None if windowed else sheet.step(
-        mf.MAX_CONTEXT,
-        gpus=gpus,
-        gpu_capacity=v["capacity"],
-        weights_memory=v["weights"],
-        kv_cache_per_token=v["kv"],
-        batch=sheet.inputs["batch"],
-    )  # fmt: skip
+    windowed = spec is not None and spec.sliding_window > 0
+    hybrid = "full_attention_share" in sheet
+    room = {
+        "gpus": gpus,
+        "gpu_capacity": v["capacity"],
+        "weights_memory": v["weights"],
+        "kv_cache_per_token": v["kv"],
+        "batch": sheet.inputs["batch"],
+    }
+    if hybrid:  # the global layers' cache keeps growing past the window
+        longest: Value | None = sheet.step(
+            mf.MAX_CONTEXT_HYBRID,
+            **room,
+            full_attention_share=sheet["full_attention_share"],
+            sliding_window=sheet.inputs["sliding_window"],
+        )
+    else:  # no longest where every layer slides: the cache stops at the window
+        longest = None if windowed else sheet.step(mf.MAX_CONTEXT, **room)
     if spec is not None and _high(f.context_tokens) > spec.context_length:
         sheet.note(
             "warn",
