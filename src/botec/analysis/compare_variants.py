@@ -68,6 +68,25 @@ def for_device(
     return variant, dropped
 
 
+def on_devices(
+    data: dict[str, Any], placed: dict[str, str], catalog: Catalog | None
+) -> tuple[dict[str, Any], list[str]]:
+    """The scenario with GPU fields ``placed`` ({"inference.gpu": "l4"}) on other devices than
+    its own, without its own-GPU settings there (as compare runs it), and those dropped."""
+    from botec.catalog import load_catalog
+
+    placed = {p: v for p, v in placed.items() if isinstance(data.get(p.partition(".")[0]), dict)}
+    if not placed:
+        return data, []
+    cat = catalog or load_catalog()
+    own = own_gpus(data, list(placed), cat)
+    dropped: list[str] = []
+    for path, value in placed.items():
+        data, more = for_device(data, [path], own, cat.hardware(value, "--vary").key)
+        dropped += [d for d in more if d not in dropped]
+    return data, dropped
+
+
 def evaluate_on(
     data: dict[str, Any],
     fields: list[str],

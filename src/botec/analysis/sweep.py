@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from botec.analysis.compare_variants import on_devices
 from botec.analysis.sweep_axes import (
     ALIASES,
     BASE_UNITS,
@@ -30,10 +31,10 @@ from botec.analysis.sweep_axes import (
     MAX_POINTS,
     PINS,
     Axis,
+    check_size,
     parse_vary,
 )
 from botec.core.errors import BotecInputError
-from botec.core.limits import MAX_SWEEP_BYTES, SWEEP_BYTES_PER_CELL
 from botec.core.uncertain import Uncertain
 from botec.scenario import Scenario, scenario_from_dict
 
@@ -153,7 +154,7 @@ def run_sweep(
     loops = [a for a in axes if not a.numeric]
     grid_axes = [a for a in axes if a.numeric]
     total = math.prod(len(a.values) for a in axes)
-    _check_size(total, len(axes) + (len(outputs) if outputs else DEFAULT_COLUMNS))
+    check_size(total, len(axes) + (len(outputs) if outputs else DEFAULT_COLUMNS))
     mesh = [
         m.ravel()
         for m in numpy.meshgrid(*[numpy.asarray(a.values) for a in grid_axes], indexing="ij")
@@ -165,7 +166,8 @@ def run_sweep(
     done = 0  # grid points already in the columns
     for combo in itertools.product(*[a.values for a in loops]):
         with _at_point(loops, combo):
-            base = _on_devices(data, loops, combo, result, catalog)
+            base, dropped = on_devices(data, _placed(loops, combo), catalog)
+            result.dropped += [d for d in dropped if d not in result.dropped]
             scn = _checked_at_corners(base, loops, combo, grid_axes, mesh, grid_size)
         for start in range(0, grid_size, CHUNK):
             stop = min(grid_size, start + CHUNK)
@@ -191,6 +193,16 @@ def run_sweep(
     return result
 
 
+def _placed(loops: list[Axis], combo: tuple[Any, ...]) -> dict[str, str]:
+    """The GPU fields this combination of the looped axes sets, and to which device."""
+    return {
+        path: str(value)
+        for axis, value in zip(loops, combo, strict=True)
+        for path in axis.fields
+        if path.endswith(".gpu")
+    }
+
+
 @contextlib.contextmanager
 def _at_point(loops: list[Axis], combo: tuple[Any, ...]) -> Iterator[None]:
     """An input error at one point of the sweep names that point (gpu=t4: ...)."""
@@ -201,48 +213,6 @@ def _at_point(loops: list[Axis], combo: tuple[Any, ...]) -> Iterator[None]:
             raise
         where = ", ".join(f"{a.name}={v}" for a, v in zip(loops, combo, strict=True))
         raise BotecInputError(f"{exc.field} (at {where})", exc.value, exc.allowed) from None
-
-
-def _check_size(total: int, columns: int) -> None:
-    """The grid within MAX_POINTS and its table within the memory bound, before any is taken."""
-    if total > MAX_POINTS:
-        raise BotecInputError("--vary", f"{total:,} points", f"at most {MAX_POINTS:,} in all")
-    if total * columns * SWEEP_BYTES_PER_CELL > MAX_SWEEP_BYTES:
-        raise BotecInputError(
-            "--vary",
-            f"{total:,} points × {columns} columns (about "
-            f"{total * columns * SWEEP_BYTES_PER_CELL / 1e9:.1f} GB)",
-            f"a grid within {MAX_SWEEP_BYTES / 1e9:g} GB (BOTEC_MAX_SWEEP_BYTES): fewer points "
-            "or fewer --result columns",
-        )
-
-
-def _on_devices(
-    data: dict[str, Any],
-    loops: list[Axis],
-    combo: tuple[Any, ...],
-    result: SweepResult,
-    catalog: Catalog | None,
-) -> dict[str, Any]:
-    """The scenario without its own-GPU settings where this combination puts another GPU in a
-    GPU field (as compare runs it), the settings dropped added to ``result.dropped``."""
-    from botec.analysis.compare_variants import for_device, own_gpus
-    from botec.catalog import load_catalog
-
-    placed = {
-        path: value
-        for axis, value in zip(loops, combo, strict=True)
-        for path in axis.fields
-        if path.endswith(".gpu") and isinstance(data.get(path.partition(".")[0]), dict)
-    }
-    if not placed:
-        return data
-    cat = catalog or load_catalog()
-    own = own_gpus(data, list(placed), cat)
-    for path, value in placed.items():
-        data, dropped = for_device(data, [path], own, cat.hardware(str(value), "--vary").key)
-        result.dropped += [d for d in dropped if d not in result.dropped]
-    return data
 
 
 def _checked_at_corners(

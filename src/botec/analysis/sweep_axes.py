@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botec.core.errors import BotecInputError
+from botec.core.limits import MAX_SWEEP_BYTES, SWEEP_BYTES_PER_CELL
 from botec.scenario.fields import _Quantity
 
 # Short names people type, and the scenario fields they set (every one present is set).
@@ -231,3 +232,17 @@ def _numeric_values(spec: str, dimension: str, name: str, points: int) -> list[f
             return list(numpy.geomspace(low, high, count))
         return list(numpy.linspace(low, high, count))
     return [parse_quantity(v.strip(), dimension, field_name) for v in spec.split(",") if v.strip()]
+
+
+def check_size(total: int, columns: int) -> None:
+    """The grid within MAX_POINTS and its table within the memory bound, before any is taken."""
+    if total > MAX_POINTS:
+        raise BotecInputError("--vary", f"{total:,} points", f"at most {MAX_POINTS:,} in all")
+    if total * columns * SWEEP_BYTES_PER_CELL > MAX_SWEEP_BYTES:
+        raise BotecInputError(
+            "--vary",
+            f"{total:,} points × {columns} columns (about "
+            f"{total * columns * SWEEP_BYTES_PER_CELL / 1e9:.1f} GB)",
+            f"a grid within {MAX_SWEEP_BYTES / 1e9:g} GB (BOTEC_MAX_SWEEP_BYTES): fewer points "
+            "or fewer --result columns",
+        )

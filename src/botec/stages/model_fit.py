@@ -15,13 +15,8 @@ from botec.estimators import model_fit as mf
 from botec.scenario import ModelFitSection
 from botec.stages._inputs import assumed, catalog_cite
 from botec.stages.context import Context
-from botec.stages.serving import (
-    full_attention_share,
-    kv_per_token,
-    model_shape,
-    model_spec,
-    param_counts,
-)
+from botec.stages.kv_context import windowed_context
+from botec.stages.serving import kv_per_token, model_shape, model_spec, param_counts
 
 SECTION = "model_fit"
 
@@ -61,20 +56,7 @@ def run_model_fit(ctx: Context, f: ModelFitSection) -> None:
         "context_tokens", f.context_tokens, "tokens/sequence", "Context per sequence"
     )
     batch = sheet.input("batch", f.batch, "sequences", "Sequences held at once")
-    window = spec.sliding_window if spec is not None else 0
-    if window:
-        args = {
-            "context_tokens": context,
-            "sliding_window": sheet.input(
-                "sliding_window", window, "tokens/sequence", "Sliding attention window",
-                shape["cite"],
-            ),
-        }  # fmt: skip
-        share = full_attention_share(ctx, spec, shape["cite"])
-        if share is not None:
-            context = sheet.step(mf.HYBRID_CONTEXT, **args, full_attention_share=share)
-        else:
-            context = sheet.step(mf.WINDOWED_CONTEXT, **args)
+    context = windowed_context(ctx, spec, context, shape["cite"])
     need = sheet.step(
         mf.FIT_MEMORY, weights_memory=weights, kv_cache_per_token=kv, context_tokens=context,
         batch=batch,
@@ -120,24 +102,7 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
     left = sheet.step(
         mf.FIT_HEADROOM, gpus=gpus, gpu_capacity=v["capacity"], model_fit_memory=v["need"]
     )
-    windowed = spec is not None and spec.sliding_window > 0
-    hybrid = "full_attention_share" in sheet
-    room = {
-        "gpus": gpus,
-        "gpu_capacity": v["capacity"],
-        "weights_memory": v["weights"],
-        "kv_cache_per_token": v["kv"],
-        "batch": sheet.inputs["batch"],
-    }
-    if hybrid:  # the global layers' cache keeps growing past the window
-        longest: Value | None = sheet.step(
-            mf.MAX_CONTEXT_HYBRID,
-            **room,
-            full_attention_share=sheet["full_attention_share"],
-            sliding_window=sheet.inputs["sliding_window"],
-        )
-    else:  # no longest where every layer slides: the cache stops at the window
-        longest = None if windowed else sheet.step(mf.MAX_CONTEXT, **room)
+    longest = _longest(ctx, spec, gpus, v)
     if spec is not None and _high(f.context_tokens) > spec.context_length:
         sheet.note(
             "warn",
@@ -167,6 +132,23 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
     )
     levers = _levers(ctx, f, gpu, v, needed, longest)
     sheet.note("info", "What to change: " + "; ".join(levers), verdict=True)
+
+
+def _longest(ctx: Context, spec: Any, gpus: Value, v: dict[str, Value]) -> Value | None:
+    """The longest context these GPUs hold: none where every layer slides (the cache stops at
+    the window); past the window, a hybrid's global layers alone keep growing."""
+    sheet = ctx.sheet
+    room = {
+        "gpus": gpus, "gpu_capacity": v["capacity"], "weights_memory": v["weights"],
+        "kv_cache_per_token": v["kv"], "batch": sheet.inputs["batch"],
+    }  # fmt: skip
+    if "full_attention_share" in sheet:
+        return sheet.step(
+            mf.MAX_CONTEXT_HYBRID, **room, full_attention_share=sheet["full_attention_share"],
+            sliding_window=sheet.inputs["sliding_window"],
+        )  # fmt: skip
+    windowed = spec is not None and spec.sliding_window > 0
+    return None if windowed else sheet.step(mf.MAX_CONTEXT, **room)
 
 
 def _reach(spec: Any, longest: Value | None) -> str:

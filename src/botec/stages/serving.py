@@ -19,6 +19,7 @@ from botec.estimators.inference import decode_tokens_per_step
 from botec.scenario import ServingSection
 from botec.stages._inputs import gpu_inputs
 from botec.stages.context import Context
+from botec.stages.kv_context import cached_contexts
 from botec.stages.model_params import record_param_count
 from botec.stages.serving_checks import draws_that_fit, engine_runs, split_heads, within_context
 from botec.stages.serving_phases import (
@@ -138,48 +139,6 @@ def kv_per_token(
     )
 
 
-def _contexts(
-    ctx: Context, spec: Any, tokens_in: Value, tokens_out: Value, cite: str
-) -> tuple[Value, Value]:
-    """(tokens cached per sequence at the end, average context a decode step attends to),
-    averaged over the layers where only some of them slide a window."""
-    sheet = ctx.sheet
-    window = spec.sliding_window if spec is not None else 0
-    if window:
-        win = sheet.input(
-            "sliding_window", window, "tokens/sequence", "Sliding attention window", cite
-        )
-        args = {"input_tokens": tokens_in, "output_tokens": tokens_out, "sliding_window": win}
-        share = full_attention_share(ctx, spec, cite)
-        if share is not None:
-            args["full_attention_share"] = share
-            return (
-                sheet.step(sv.CACHED_TOKENS_HYBRID, **args),
-                sheet.step(sv.MEAN_CONTEXT_HYBRID, **args),
-            )
-        return sheet.step(sv.CACHED_TOKENS, **args), sheet.step(sv.MEAN_CONTEXT, **args)
-    args = {"input_tokens": tokens_in, "output_tokens": tokens_out}
-    return sheet.step(sv.FULL_CONTEXT, **args), sheet.step(sv.MEAN_CONTEXT_FULL, **args)
-
-
-def full_attention_share(ctx: Context, spec: Any, cite: str) -> Value | None:
-    """The share of layers that attend over the whole context beside windowed ones (a hybrid
-    such as Gemma 3); None when every layer slides or none does."""
-    if spec is None or not spec.sliding_window or not spec.full_attention_layers:
-        return None
-    sheet = ctx.sheet
-    full = sheet.input(
-        "full_attention_layers",
-        spec.full_attention_layers,
-        "layers",
-        "Layers with global (whole-context) attention",
-        cite,
-    )
-    return sheet.step(
-        memory.FULL_ATTENTION_SHARE, full_attention_layers=full, layers=sheet.inputs["layers"]
-    )
-
-
 def _experts(ctx: Context, spec: Any, params: Value, active: Value) -> dict[str, Value]:
     sheet, cite = ctx.sheet, f"{spec.name}: {spec.source}"
     route = sheet.step(
@@ -245,7 +204,7 @@ def served_model(
     )
     request_out = sheet.input("output_tokens", srv.output_tokens, "tokens/req", "Output tokens")
     tokens_in, tokens_out = sc.per_sequence(sheet, request_in, request_out)
-    cached, mean_ctx = _contexts(ctx, spec, tokens_in, tokens_out, cite)
+    cached, mean_ctx = cached_contexts(ctx, spec, tokens_in, tokens_out, cite)
     hidden = sheet.input("hidden_size", shape["hidden"], "dims", "Hidden size", cite, kind)
     attention_dim = sheet.step(
         sv.ATTENTION_DIM,
