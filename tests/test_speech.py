@@ -80,3 +80,19 @@ def test_latency_counts_whole_batches() -> None:
     assert sheet["transcription_latency"].value == pytest.approx(
         2 * sheet["speech_batch_time"].value
     )
+
+
+def test_the_fit_verdict_leaves_the_cuda_context_and_workspace_out_of_the_device() -> None:
+    # An L4 has 23.6 GB as CUDA sees it; every process keeps the catalog's 1.5 GB of CUDA
+    # context and library workspace, so a batch that needs 23.5 GB does not fit (it read
+    # "✔ Fits on one NVIDIA L4: 23.5 GB of 23.6 GB").
+    from botec.catalog import load_catalog
+
+    l4 = load_catalog().hardware("l4").usable_bytes
+    for batch in (8, 64):
+        sheet = botec.speech(audio_hours_per_day="10K", batch=batch, samples=0)
+        need = float(sheet["speech_memory"])
+        verdict = next(n for n in sheet.notes if n.topic == "fit")
+        assert verdict.level == ("ok" if need <= l4 - 1.5e9 else "bad")
+        assert "less 1.50 GB (1.40 GiB) of CUDA context and workspace" in verdict.text
+    assert need > l4 - 1.5e9  # batch 64: the case that used to pass

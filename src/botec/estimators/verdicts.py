@@ -13,18 +13,29 @@ def _f(v: Value) -> float:
     return float(v)
 
 
-def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware) -> None:
+def room(gpu: Hardware, workspace: float) -> tuple[float, str]:
+    """(bytes one GPU offers a workload, the arithmetic in words): its memory as CUDA sees it
+    less the CUDA context and library workspace every process keeps (the catalog's
+    ``workspace_per_gpu`` at its nominal)."""
+    have = gpu.usable_bytes - workspace
+    return have, (
+        f"{format_memory(have)}, its {format_memory(gpu.usable_bytes)} less "
+        f"{format_memory(workspace)} of CUDA context and workspace"
+    )
+
+
+def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware, workspace: float) -> None:
     w = _f(weights)
-    if w <= gpu.usable_bytes:
+    have, text = room(gpu, workspace)
+    if w <= have:
         sheet.note(
             "ok",
-            f"The weights ({format_memory(w)}) fit on one {gpu.name} "
-            f"({format_memory(gpu.usable_bytes)}), leaving {format_memory(gpu.usable_bytes - w)} "
-            "for the KV cache and activations.",
+            f"The weights ({format_memory(w)}) fit on one {gpu.name} ({text}); that leaves "
+            f"{format_memory(have - w)} for the KV cache and activations.",
             verdict=True,
         )
     else:
-        n = math.ceil(w / gpu.usable_bytes)
+        n = math.ceil(w / have)
         sheet.note(
             "warn",
             f"The weights ({format_memory(w)}) do not fit on one {gpu.name}: at least "
@@ -33,22 +44,21 @@ def weights_fit(sheet: Sheet, weights: Value, gpu: Hardware) -> None:
         )
 
 
-def memory_fit(sheet: Sheet, total: Value, gpu: Hardware) -> None:
+def memory_fit(sheet: Sheet, total: Value, gpu: Hardware, workspace: float) -> None:
     need = _f(total)
-    if need <= gpu.usable_bytes:
+    have, text = room(gpu, workspace)
+    if need <= have:
         sheet.note(
             "ok",
-            f"Fits on one {gpu.name}: {format_memory(need)} of "
-            f"{format_memory(gpu.usable_bytes)} ({need / gpu.usable_bytes:.0%}).",
+            f"Fits on one {gpu.name}: {format_memory(need)} ({need / have:.0%}) of {text}.",
             verdict=True,
         )
     else:
-        n = math.ceil(need / gpu.usable_bytes)
+        n = math.ceil(need / have)
         sheet.note(
             "bad",
-            f"Does not fit on one {gpu.name}: {format_memory(need)} needed, "
-            f"{format_memory(gpu.usable_bytes)} available; at least {n:,} × {gpu.name} "
-            "with the state sharded across them.",
+            f"Does not fit on one {gpu.name}: {format_memory(need)} needed, {text} available; "
+            f"at least {n:,} × {gpu.name} with the state sharded across them.",
             verdict=True,
             topic="fit",
         )
@@ -187,28 +197,29 @@ def bound(sheet: Sheet, intensity: Value, ridge: Value) -> None:
         )
 
 
-def generation_fit(sheet: Sheet, need: Value, gpu: Hardware, weights: Value) -> None:
+def generation_fit(
+    sheet: Sheet, need: Value, gpu: Hardware, weights: Value, workspace: float
+) -> None:
     """Whether a generator's batch fits, and what people do when it does not."""
     total, held = _f(need), _f(weights)
-    if total <= gpu.usable_bytes:
+    have, text = room(gpu, workspace)
+    if total <= have:
         sheet.note(
             "ok",
-            f"Fits on one {gpu.name}: {format_memory(total)} of "
-            f"{format_memory(gpu.usable_bytes)} ({total / gpu.usable_bytes:.0%}).",
+            f"Fits on one {gpu.name}: {format_memory(total)} ({total / have:.0%}) of {text}.",
             verdict=True,
         )
         return
     fix = (
         "a smaller batch, or decoding the VAE in tiles"
-        if held <= gpu.usable_bytes
+        if held <= have
         else "the text encoders offloaded to the CPU once the prompt is encoded, FP8 weights, or "
         "a GPU with more memory"
     )
     sheet.note(
         "bad",
         f"Does not fit on one {gpu.name}: {format_memory(total)} needed "
-        f"(weights {format_memory(held)}), {format_memory(gpu.usable_bytes)} available. "
-        f"Try {fix}.",
+        f"(weights {format_memory(held)}), {text} available. Try {fix}.",
         verdict=True,
         topic="fit",
     )

@@ -35,6 +35,12 @@ def assumed(
     return ctx.sheet.assume(name, a.as_range(nominal), unit, title, f"default range: {a.source}")
 
 
+def workspace_bytes(ctx: Context) -> float:
+    """The CUDA context and library workspace a process keeps on each GPU (the catalog's
+    ``workspace_per_gpu`` at its nominal), which a fit verdict leaves out of the device."""
+    return float(ctx.catalog.assumption("workspace_per_gpu").nominal)
+
+
 def catalog_cite(gpu: Hardware) -> str:
     return f"catalog ({gpu.as_of}); sources: botec hardware show {gpu.key}"
 

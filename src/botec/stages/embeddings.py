@@ -7,7 +7,7 @@ from typing import Any
 
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
-from botec.estimators import cost
+from botec.estimators import cost, verdicts
 from botec.estimators import embeddings as emb
 from botec.estimators import vector_index as vi
 from botec.estimators._constants import bytes_per_gb, hours_per_month, seconds_per_hour
@@ -16,7 +16,14 @@ from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.modelspec.encoders import Encoder, get_encoder
 from botec.scenario.workloads import EmbeddingsSection
 from botec.stages import runtimes
-from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, price, roofline_sharpness
+from botec.stages._inputs import (
+    assumed,
+    gpu_inputs,
+    on_this_gpu,
+    price,
+    roofline_sharpness,
+    workspace_bytes,
+)
 from botec.stages.context import Context
 from botec.stages.gpu_price import gpu_price
 from botec.stages.rag import rag_latency
@@ -111,7 +118,7 @@ def _encoder(
             "catalog: precisions.toml",
         ),
     )  # fmt: skip
-    _fits(sheet, gpu, weights)
+    _fits(sheet, gpu, weights, workspace_bytes(ctx))
     query_tokens = sheet.input(
         "query_tokens", sec.query_tokens, "tokens", "Tokens per query", "scenario"
     )
@@ -374,16 +381,16 @@ def _query_load(
     )
 
 
-def _fits(sheet: Sheet, gpu: Any, weights: Value) -> None:
+def _fits(sheet: Sheet, gpu: Any, weights: Value, workspace: float) -> None:
     """The encoder's weights against the device (its activations at a batch are small)."""
     from botec.core.units import format_memory
 
-    need, have = float(weights), gpu.usable_bytes
+    need, (have, text) = float(weights), verdicts.room(gpu, workspace)
     if need > have:
         sheet.note(
             "bad",
             f"The encoder's weights ({format_memory(need)}) do not fit on one {gpu.name} "
-            f"({format_memory(have)}): a smaller encoder, lower precision or a larger device.",
+            f"({text}): a smaller encoder, lower precision or a larger device.",
             verdict=True,
             topic="fit",
         )

@@ -12,7 +12,13 @@ from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.modelspec.generators import Generator, get_generator
 from botec.scenario.workloads import ImageGenerationSection, VideoGenerationSection
 from botec.stages import runtimes
-from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
+from botec.stages._inputs import (
+    assumed,
+    gpu_inputs,
+    on_this_gpu,
+    roofline_sharpness,
+    workspace_bytes,
+)
 from botec.stages.context import Context
 from botec.stages.generation_fleet import generation_fleet
 
@@ -48,7 +54,9 @@ def run_generation(ctx: Context, sec: Section, kind: str) -> None:
         "scenario",
     )
     peak_memory = _memory(sheet, gen, shape, sequence, bytes_per_param, batch)
-    verdicts.generation_fit(sheet, peak_memory, gpu, sheet["generator_weights_memory"])
+    verdicts.generation_fit(
+        sheet, peak_memory, gpu, sheet["generator_weights_memory"], workspace_bytes(ctx)
+    )
     rates = _rates(ctx, sec, gpu, (peak, bandwidth))
     rates["vae_peak_flop_per_s"] = _vae_peak(ctx, gen, gpu, peak)
     latency = generation.batch_latency(

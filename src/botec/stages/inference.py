@@ -11,7 +11,7 @@ from botec.core.uncertain import point
 from botec.estimators import cost, inference, traffic, verdicts
 from botec.estimators._constants import hours_per_month
 from botec.scenario import InferenceSection, Scenario
-from botec.stages._inputs import assumed, gpu_inputs
+from botec.stages._inputs import assumed, gpu_inputs, workspace_bytes
 from botec.stages.context import Context
 from botec.stages.gpu_price import check_basis, gpu_price, spot_price
 
@@ -24,7 +24,7 @@ def run_inference(ctx: Context, scn: Scenario, inf: InferenceSection) -> None:
     gpu, peak, bandwidth, gpu_mem = gpu_inputs(
         ctx, inf.gpu, "inference.gpu", scn.model.precision, inf.peak_flops, inf.memory_bandwidth
     )
-    verdicts.weights_fit(ctx.sheet, ctx.weights, gpu)
+    verdicts.weights_fit(ctx.sheet, ctx.weights, gpu, workspace_bytes(ctx))
     if inf.method == "compute-bound":
         _compute_bound(ctx, scn, inf, gpu, (peak, bandwidth, gpu_mem))
     elif inf.method == "memory-bound":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from botec.core.errors import BotecInputError
 from botec.estimators import memory, verdicts
 from botec.scenario import KvCacheSection, ModelSection
+from botec.stages._inputs import workspace_bytes
 from botec.stages.context import Context
 from botec.stages.model import kv_per_token
 
@@ -26,4 +27,4 @@ def run_kv_cache(ctx: Context, model: ModelSection | None, kvs: KvCacheSection) 
     total = memory.serving_memory(sheet, ctx.weights, cache, "kv_cache_serving_memory" * taken)
     verdicts.kv_ratio(sheet, cache, ctx.weights)
     if kvs.gpu:
-        verdicts.memory_fit(sheet, total, ctx.device(kvs.gpu, "kv_cache.gpu"))
+        verdicts.memory_fit(sheet, total, ctx.device(kvs.gpu, "kv_cache.gpu"), workspace_bytes(ctx))

@@ -9,7 +9,7 @@ from botec.estimators import memory, verdicts
 from botec.estimators import serving as sv
 from botec.estimators.model_shape import typical_shape
 from botec.scenario import ModelSection
-from botec.stages._inputs import label
+from botec.stages._inputs import label, workspace_bytes
 from botec.stages.context import Context
 
 
@@ -27,7 +27,9 @@ def run_model(ctx: Context, model: ModelSection) -> None:
     )
     ctx.weights = memory.weights_memory(sheet, ctx.params, bpp)
     if model.gpu:
-        verdicts.memory_fit(sheet, ctx.weights, ctx.device(model.gpu, "model.gpu"))
+        verdicts.memory_fit(
+            sheet, ctx.weights, ctx.device(model.gpu, "model.gpu"), workspace_bytes(ctx)
+        )
 
 
 def kv_per_token(ctx: Context, model: ModelSection, kv_precision: str) -> Value:

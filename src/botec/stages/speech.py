@@ -7,6 +7,7 @@ from typing import Any
 
 from botec.core.sheet import Value
 from botec.estimators import speech as sp
+from botec.estimators import verdicts
 from botec.estimators._constants import (
     days_per_month,
     seconds_per_day,
@@ -17,7 +18,13 @@ from botec.estimators.inference import forward_flop_per_param_per_token
 from botec.modelspec.speech import AsrModel, get_asr_model
 from botec.scenario.workloads import SpeechSection
 from botec.stages import runtimes
-from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
+from botec.stages._inputs import (
+    assumed,
+    gpu_inputs,
+    on_this_gpu,
+    roofline_sharpness,
+    workspace_bytes,
+)
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
 from botec.stages.traffic import daily_volume
@@ -190,12 +197,13 @@ def _memory(ctx: Context, model: AsrModel, v: dict[str, Any]) -> None:
         bytes_per_token_dim=sheet.constant("asr_bytes_per_token_dim", 2, "B/token",
                                            "Bytes per key or value entry", "FP16 caches"),
     )  # fmt: skip
-    have, gpu = v["gpu"].usable_bytes, v["gpu"]
+    gpu = v["gpu"]
+    have, text = verdicts.room(gpu, workspace_bytes(ctx))
     fits = float(need) <= have
     sheet.note(
         "ok" if fits else "bad",
         f"{'Fits' if fits else 'Does not fit'} on one {gpu.name}: {format_memory(float(need))} "
-        f"of {format_memory(have)}" + ("" if fits else ": a smaller batch or beam"),
+        f"of {text}" + ("" if fits else ": a smaller batch or beam"),
         verdict=True,
         topic="fit",
     )

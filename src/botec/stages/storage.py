@@ -20,7 +20,17 @@ def run_storage(ctx: Context, scn: Scenario) -> None:
             raise BotecInputError("storage.users", "missing", "how many users have a profile")
         users = sheet.input("users", users_count, "users", "Users with a profile")
         size = sheet.input("profile_bytes", s.user_profile_size, "B", "Bytes per user profile")
-        storage.user_profiles(sheet, users, size)
+        profiles = storage.user_profiles(sheet, users, size)
+        if scn.cost:  # the profiles are stored too: a total without them is no total
+            ctx.monthly_costs.append(
+                storage.object_storage_cost(
+                    sheet,
+                    profiles,
+                    object_price(ctx, scn.cost.object_storage_usd_per_gb_month),
+                    name="profile_storage_cost_per_month",
+                    title="Storage cost of the user profiles (at the object-storage rate)",
+                )
+            )
     if s.interaction_size is None:
         return
     if ctx.dau is None:

@@ -9,6 +9,7 @@ from botec.core.sheet import Value
 from botec.estimators import memory, verdicts
 from botec.scenario import TrainingSection
 from botec.stages import training_conventions as tc
+from botec.stages._inputs import workspace_bytes
 from botec.stages.context import Context
 
 
@@ -44,4 +45,4 @@ def seed_memory(ctx: Context, t: TrainingSection, params: Value, gpu: Any) -> No
         "seed 002's rough 10%; real activations depend on batch × sequence length",
     )
     total = memory.training_memory(sheet, params, weights, _seed_convention(t), frac)
-    verdicts.memory_fit(sheet, total, gpu)
+    verdicts.memory_fit(sheet, total, gpu, workspace_bytes(ctx))

@@ -8,6 +8,7 @@ from typing import Any
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
 from botec.estimators import tts as tt
+from botec.estimators import verdicts
 from botec.estimators._constants import days_per_month, seconds_per_day
 from botec.estimators.diffusion import attention_flop_per_token_pair
 from botec.estimators.inference import forward_flop_per_param_per_token
@@ -15,7 +16,13 @@ from botec.estimators.speech import tokens_per_decoding_step
 from botec.modelspec.tts import TtsModel, get_tts_model
 from botec.scenario.workloads import SpeechSynthesisSection
 from botec.stages import runtimes
-from botec.stages._inputs import assumed, gpu_inputs, on_this_gpu, roofline_sharpness
+from botec.stages._inputs import (
+    assumed,
+    gpu_inputs,
+    on_this_gpu,
+    roofline_sharpness,
+    workspace_bytes,
+)
 from botec.stages.context import Context
 from botec.stages.gpu_price import monthly_fleet_cost
 from botec.stages.traffic import daily_volume
@@ -206,12 +213,13 @@ def _fleet(
 def _fits(ctx: Context, v: dict[str, Any], need: Value) -> None:
     from botec.core.units import format_memory
 
-    have, gpu = v["gpu"].usable_bytes, v["gpu"]
+    gpu = v["gpu"]
+    have, text = verdicts.room(gpu, workspace_bytes(ctx))
     fits = float(need) <= have
     ctx.sheet.note(
         "ok" if fits else "bad",
         f"{'Fits' if fits else 'Does not fit'} on one {gpu.name}: {format_memory(float(need))} "
-        f"of {format_memory(have)}" + ("" if fits else ": fewer streams, or more GPUs"),
+        f"of {text}" + ("" if fits else ": fewer streams, or more GPUs"),
         verdict=True,
         topic="fit",
     )
