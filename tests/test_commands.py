@@ -264,6 +264,19 @@ def test_traffic_with_output_tokens_gives_the_peak_token_rate() -> None:
     assert sheet.steps["peak_output_tokens_per_second"].section == "Traffic"  # printed
 
 
+def test_the_storage_total_counts_the_profiles_it_computes() -> None:
+    # 50M profiles × 10 KB = 500 GB at S3's $0.023/GB-month = $11.50 a month, beside the
+    # interactions held (10M × 10 × 2 KB × 1.25 index × 30 days = 7.5 TB = $172.50): the total
+    # left the profiles out.
+    r = botec.storage(
+        dau="10M", users="50M", profile_size="10 KB", interaction_size="2 KB",
+        interactions_per_user=10, samples=0,
+    )  # fmt: skip
+    assert float(r["profile_storage_cost_per_month"]) == pytest.approx(500 * 0.023)
+    assert float(r["interaction_storage_cost_per_month"]) == pytest.approx(7_500 * 0.023)
+    assert float(r["total_monthly_cost"]) == pytest.approx(500 * 0.023 + 7_500 * 0.023)
+
+
 def test_the_cli_names_the_flag_typed() -> None:
     _code, _out, err = cli("train")
     assert (

@@ -124,10 +124,14 @@ def test_smartpal_reality_check(smartpal: dict) -> None:
 def test_smartpal_prints_a_total_for_each_gpu_count(smartpal: dict) -> None:
     # The seed's 112 GPUs and the roofline's count, each at the A100 80GB's market price,
     # (Lambda $14.32/8 + RunPod $1.64) / 2 = $1.715/h, 720 h a month; the other lines (storage,
-    # egress) are the same in both totals.
+    # egress) are the same in both totals. The 1 TB of profiles (100M × 10 KB) is stored too, at
+    # S3's $0.023/GB-month: $23 a month.
     price, hours = (14.32 / 8 + 1.64) / 2, 720
-    rest = value(smartpal, "interaction_storage_cost_per_month") + value(
-        smartpal, "egress_cost_per_month"
+    assert value(smartpal, "profile_storage_cost_per_month") == pytest.approx(1_000 * 0.023)
+    rest = (
+        value(smartpal, "interaction_storage_cost_per_month")
+        + value(smartpal, "egress_cost_per_month")
+        + 1_000 * 0.023
     )
     assert value(smartpal, "total_monthly_cost") == pytest.approx(112 * price * hours + rest)
     roofline = value(smartpal, "realistic_gpus_required") * price * hours + rest

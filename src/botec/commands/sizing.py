@@ -212,6 +212,7 @@ def _storage_data(p: dict[str, Any]) -> dict[str, Any]:
         if not given(p["dau"]):
             raise ParameterError("dau", "missing", "daily active users for training data")
         data["training_data"] = fill("training_data", p, STORAGE_FIELDS)
+    if len(data) > 1:  # whatever is stored is priced (object storage, or --price)
         data["cost"] = fill("cost", p, STORAGE_FIELDS)
     if len(data) == 1:
         raise ParameterError(
