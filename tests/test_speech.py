@@ -21,7 +21,9 @@ def test_whisper_small_window_by_hand() -> None:
     positions = 1500  # 3,000 mel frames a window, halved by the stride-2 stem
     encoder = 2 * 86_888_448 * positions + 4 * 12 * 768 * positions**2
     assert sheet["encoder_window_flop"].value == pytest.approx(encoder)
-    per_token = 2 * (113_246_208 + 51_865 * 768) + 4 * 12 * 768 * positions
+    # per token: the layers' 16·d² less the cross-attention K and V (2·d² a layer, applied once
+    # a window), plus the output projection
+    per_token = 2 * (113_246_208 - 2 * 12 * 768**2 + 51_865 * 768) + 4 * 12 * 768 * positions
     assert sheet["decoder_flop_per_token"].value == pytest.approx(per_token)
     assert sheet["decoder_tokens_per_window"].value == pytest.approx(22.5 * 3.5)
 
@@ -34,8 +36,9 @@ def test_medium_on_v100_by_hand() -> None:
     cross = 2 * (2 * 24 * 1024**2) * 1500
     encode = 0.004 + (encoder + cross) / (125e12 * 0.21)
     assert sheet["speech_encode_time"].value == pytest.approx(encode)
-    weights = (402_653_184 + 51_865 * 1024) * 2 / (897e9 * 0.7)  # read once a step
-    flops = (2 * (402_653_184 + 51_865 * 1024) + 4 * 24 * 1024 * 1500) / (125e12 * 0.21)
+    per_step = 402_653_184 - 2 * 24 * 1024**2 + 51_865 * 1024  # cross K/V are once a window
+    weights = per_step * 2 / (897e9 * 0.7)  # read once a step
+    flops = (2 * per_step + 4 * 24 * 1024 * 1500) / (125e12 * 0.21)
     step = (weights**3 + flops**3) ** (1 / 3) + 24 * 0.00015
     assert sheet["speech_decode_step_time"].value == pytest.approx(step)
     total = encode + 30 * 3.5 * step

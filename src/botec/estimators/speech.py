@@ -52,9 +52,11 @@ DECODER_TOKENS = Formula(
 )
 DECODER_PARAMS = Formula(
     "decoder_params_per_token",
-    "decoder_matmul_params + vocab_size * hidden_size",
+    "decoder_matmul_params - cross_kv_params + vocab_size * hidden_size",
     "params",
     "Decoder weights each token multiplies (its layers and the output projection)",
+    "The layers' 16·d² each, less the cross-attention key and value weights: those are applied "
+    "once per window to the encoder's output and cached, not on every token.",
 )
 DECODER_FLOP = Formula(
     "decoder_flop_per_token",
@@ -116,7 +118,8 @@ LATENCY = Formula(
 )
 ASR_MEMORY = Formula(
     "speech_memory",
-    "(encoder_params + decoder_params_per_token) * bytes_per_param + batch * beam * 2 "
+    "(encoder_params + decoder_params_per_token + cross_kv_params) * bytes_per_param "
+    "+ batch * beam * 2 "
     "* decoder_layers * hidden_size * (encoder_positions + max_decoder_tokens) "
     "* bytes_per_token_dim",
     "B",
@@ -181,7 +184,7 @@ def window_work(sheet: Sheet, v: dict[str, Value]) -> dict[str, Value]:
     )  # fmt: skip
     dec_params = sheet.step(
         DECODER_PARAMS, decoder_matmul_params=v["decoder_matmul_params"],
-        vocab_size=v["vocab_size"], hidden_size=v["hidden_size"],
+        cross_kv_params=kv_params, vocab_size=v["vocab_size"], hidden_size=v["hidden_size"],
     )  # fmt: skip
     dec_flop = sheet.step(
         DECODER_FLOP, flop_per_param_per_token=v["flop_per_param_per_token"],

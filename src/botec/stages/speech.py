@@ -189,7 +189,8 @@ def _memory(ctx: Context, model: AsrModel, v: dict[str, Any]) -> None:
     need = sheet.step(
         sp.ASR_MEMORY, encoder_params=v["encoder_params"],
         decoder_params_per_token=sheet.steps["decoder_params_per_token"],
-        bytes_per_param=v["bytes_per_param"], batch=v["batch"], beam=v["beam"],
+        cross_kv_params=sheet.steps["cross_kv_params"], bytes_per_param=v["bytes_per_param"],
+        batch=v["batch"], beam=v["beam"],
         decoder_layers=v["decoder_layers"], hidden_size=v["hidden_size"],
         encoder_positions=v["encoder_positions"],
         max_decoder_tokens=sheet.input("max_decoder_tokens", model.max_decoder_tokens, "tokens",
