@@ -127,6 +127,8 @@ WORDS: dict[str, str] = {
             "features",
             "core",
             "cores",
+            "vCPU",
+            "vCPUs",
             "machine",
             "machines",
             "node",

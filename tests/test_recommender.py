@@ -63,3 +63,12 @@ def test_bad_input_names_the_field(kwargs: dict, field: str) -> None:
     with pytest.raises(BotecInputError) as err:
         _recsys(**kwargs)
     assert err.value.field == field
+
+
+def test_ranking_machines_are_billed_two_vcpus_per_physical_core() -> None:
+    # The CPU model counts physical cores (an AVX-512 core's FLOPs); the price is one vCPU
+    # ($0.34/h ÷ 8 vCPU of a c5.2xlarge = $0.0425), and an x86 core is two vCPUs: a 32-core
+    # machine bills 64 vCPUs, 64 × $0.0425 × 720 h = $1,958.40 a month.
+    sheet = botec.recsys(model="dlrm-dcnv2", qps="2K", samples=0)
+    machines = float(sheet["ranking_machines"])
+    assert float(sheet["ranking_cost_per_month"]) == pytest.approx(machines * 1_958.40)

@@ -102,9 +102,11 @@ TREE_MACHINES = Formula(
 )
 MACHINE_COST = Formula(
     "ranking_cost_per_month",
-    "ranking_machines * cores_per_machine * usd_per_core_hour * hours_per_month",
+    "ranking_machines * cores_per_machine * vcpus_per_core * usd_per_core_hour * hours_per_month",
     "USD/month",
     "Ranking machines per month",
+    "The scoring model counts physical cores (an AVX-512 core's FLOPs and memory bandwidth); "
+    "clouds bill per vCPU, one hyperthread, two to an x86 core.",
     headline=True,
 )
 REQUEST_LATENCY = Formula(

@@ -173,6 +173,11 @@ def _machines(ctx: Context, sec: RecommenderSection, cores: Value, shards: Value
     )  # fmt: skip
     ctx.monthly_costs.append(sheet.step(
         rc.MACHINE_COST, ranking_machines=machines, cores_per_machine=per_machine,
+        vcpus_per_core=sheet.constant(
+            "vcpus_per_core", 2, "vCPUs/core", "vCPUs billed per physical core",
+            "x86 instances expose two hyperthreads per core, each billed as a vCPU (AWS EC2: "
+            "'each vCPU is a thread of a CPU core'; c5.2xlarge is 8 vCPUs on 4 cores)",
+        ),
         usd_per_core_hour=core_price, hours_per_month=hours_per_month(sheet),
     ))  # fmt: skip
 
