@@ -11,6 +11,7 @@ import io
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -226,6 +227,16 @@ def test_a_model_split_over_its_plan_s_gpus_is_not_memory_bound_by_its_whole_wei
         assert row["binds"] != "memory" or "weights" not in row["why"], row
 
 
+def _compare_rows(scenario: str, gpus: str) -> dict[str, Any]:
+    """compare's JSON rows for a bundled scenario, by GPU."""
+    code, out, err = cli(
+        "compare", str(ROOT / "scenarios" / f"{scenario}.toml"), "--gpu", gpus,
+        "--samples", "0", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    return {row["gpu"]: row for row in json.loads(out)}
+
+
 def test_a_price_the_scenario_states_is_for_its_own_gpu_only() -> None:
     # train-70b-budget pays $2 per A100-hour. On an H100 that price no longer holds: the H100
     # costs its own market price (gpu_hours × the basis's rate), and an A10G with no market
@@ -233,12 +244,7 @@ def test_a_price_the_scenario_states_is_for_its_own_gpu_only() -> None:
     from botec.catalog import gpu_prices as gp
     from botec.catalog import load_catalog
 
-    code, out, err = cli(
-        "compare", str(ROOT / "scenarios" / "train-70b-budget.toml"),
-        "--gpu", "a100-80gb,h100-sxm,a10g", "--samples", "0", "--format", "json",
-    )  # fmt: skip
-    assert code == 0, err
-    rows = {row["gpu"]: row for row in json.loads(out)}
+    rows = _compare_rows("train-70b-budget", "a100-80gb,h100-sxm,a10g")
     a100 = rows["a100-80gb"]  # the scenario's own GPU keeps its $2/h: 256 GPUs × hours × $2
     assert a100["cost"]["value"] == pytest.approx(2 * 256 * a100["latency"]["value"] / 3600)
     h100_rate = gp.gpu_rate(load_catalog(), "h100-sxm", "market").usd_per_hour
@@ -251,12 +257,7 @@ def test_a_bandwidth_the_scenario_states_is_for_its_own_gpu_only() -> None:
     # llama-7b-a100-throughput pins the seed's 2,000 GB/s (an A100). Compared on an L4 and an
     # H100 each must read the 14 GB of FP16 weights at its own bandwidth (all three tied at
     # 7.0 ms before): L4 14e9 / 300e9 = 46.7 ms, H100 14e9 / 3.35e12 = 4.18 ms.
-    code, out, err = cli(
-        "compare", str(ROOT / "scenarios" / "llama-7b-a100-throughput.toml"),
-        "--gpu", "a100-80gb,h100-sxm,l4", "--samples", "0", "--format", "json",
-    )  # fmt: skip
-    assert code == 0, err
-    rows = {row["gpu"]: row for row in json.loads(out)}
+    rows = _compare_rows("llama-7b-a100-throughput", "a100-80gb,h100-sxm,l4")
     assert rows["a100-80gb"]["latency"]["value"] == pytest.approx(14e9 / 2000e9)
     assert rows["l4"]["latency"]["value"] == pytest.approx(14e9 / 300e9)
     assert rows["h100-sxm"]["latency"]["value"] == pytest.approx(14e9 / 3.35e12)
@@ -266,6 +267,7 @@ def test_a_bandwidth_the_scenario_states_is_for_its_own_gpu_only() -> None:
         "compare", str(ROOT / "scenarios" / "llama-7b-a100-throughput.toml"),
         "--gpu", "a100-80gb,l4", "--samples", "0",
     )  # fmt: skip
+    assert code == 0, err
     assert "Set for the scenario's own GPU: inference.memory_bandwidth = 2000 GB/s" in text
 
 
