@@ -167,3 +167,29 @@ def test_a_lower_case_b_is_bits_in_a_rate_and_refused_in_a_size() -> None:
     assert parse_quantity("10 KB", "bytes") == 10e3
     with pytest.raises(BotecInputError):
         parse_quantity("10 kb", "bytes")
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "expected"),
+    [
+        ("7 billions", "count", 7e9),  # a plural scale is the scale, not a label
+        ("100 millions", "count", 1e8),
+        ("$2 millions", "usd", 2e6),
+        ("2 thousands", "count", 2e3),
+        ("1,000,000.5", "count", 1_000_000.5),  # commas as thousands separators
+    ],
+)
+def test_plural_scales_and_grouped_digits_read_as_written(
+    text: str, dimension: str, expected: float
+) -> None:
+    assert parse_quantity(text, dimension, "x") == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["5 lakh", "3 mln", "1 k k", "5 million thousand", "1,5", "10,,000", "2 crore"]
+)
+def test_scale_words_botec_does_not_read_and_stray_commas_are_refused(text: str) -> None:
+    # each was read as a bare number (5, 3, 1000, 5M, 15, 10000), wrong by up to 10^9
+    with pytest.raises(BotecInputError) as err:
+        parse_quantity(text, "count", "dau")
+    assert err.value.field == "dau" and text in str(err.value)

@@ -184,7 +184,14 @@ DIMENSION_HELP: dict[str, str] = {
 }
 
 
+# Commas only as thousands separators (1,000 or 1,000,000.5): '1,5' is a European decimal or a
+# typo, and reading it as 15 would be a silent wrong number.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+
+
 def _parse_number(text: str) -> float:
+    if "," in text and not _GROUPED.fullmatch(text):
+        raise ValueError(f"commas in {text!r} are not thousands separators")
     return float(text.replace(",", "").replace("_", ""))
 
 
@@ -258,6 +265,10 @@ def _count_factor(unit: str, dimension: str) -> float:
     if not parts:
         return 1.0
     head = parts[0]
+    if head in _PLURAL_SCALES:
+        parts[0] = head = {1e3: "thousand", 1e6: "million", 1e9: "billion", 1e12: "trillion"}[
+            _PLURAL_SCALES[head]
+        ]
     if head in _COUNT_SUFFIX:
         label = parts[1:]
         factor = _COUNT_SUFFIX[head]
@@ -271,8 +282,23 @@ def _count_factor(unit: str, dimension: str) -> float:
     return factor
 
 
+# Scale words that are not suffixes botec reads: as a "label" they would drop a factor of 10^3 to
+# 10^9 ('7 billions' read as 7), so they are refused; a plural of a known scale is read as it.
+_PLURAL_SCALES = {"thousands": 1e3, "millions": 1e6, "billions": 1e9, "trillions": 1e12}
+_FOREIGN_SCALES = {
+    "lakh", "lakhs", "crore", "crores", "mln", "mil", "mio", "bln", "mrd", "tn", "thou", "k",
+    "m", "b", "t", "bn", "mn", "thousand", "million", "billion", "trillion", "quadrillion",
+}  # fmt: skip
+
+
 def _is_label(word: str) -> bool:
-    return word.isalpha() and word.islower() and word not in _NOT_LABELS
+    return (
+        word.isalpha()
+        and word.islower()
+        and word not in _NOT_LABELS
+        and word not in _FOREIGN_SCALES
+        and word not in _PLURAL_SCALES
+    )
 
 
 # Words that are units of another dimension, not labels of a count: '5 min' must not read as 5.
