@@ -4,6 +4,7 @@ named. Each failed on the main branch before the fix (the issue lists the bad ou
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -189,6 +190,23 @@ def test_a_negative_price_in_a_catalog_is_refused(tmp_path: Path) -> None:
         "plan", "--model", "llama-3.1-8b", "--qps", "10", "--catalog", str(catalog),
         names="on_demand_usd_per_hour",
     )  # fmt: skip
+
+
+def test_a_fixed_whole_run_share_in_a_catalog_is_used_not_a_traceback(tmp_path: Path) -> None:
+    # dist = "fixed" makes a plain number, which has no .source: train raised AttributeError.
+    # The share the catalog gives is the one used.
+    catalog = tmp_path / "wr.toml"
+    catalog.write_text(
+        "[assumptions.whole_run_efficiency]\nnominal = 0.9\nlow = 0.9\nhigh = 0.9\n"
+        'dist = "fixed"\nsource = "test"\n'
+    )
+    code, out, err = cli(
+        "train", "--params", "7B", "--tokens", "1T", "--gpu", "a100-80gb", "--gpus", "64",
+        "--catalog", str(catalog), "--samples", "0", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    inputs = json.loads(out)["inputs"]
+    assert inputs["whole_run_efficiency"]["value"] == 0.9
 
 
 # -- nonsense printed as an answer --------------------------------------------------------------

@@ -138,13 +138,13 @@ def _nominal_run_mfu(
     if t.whole_run_efficiency is not None:
         efficiency = float(point(t.whole_run_efficiency))
     else:
-        efficiency = _whole_run_default(ctx, gpu).nominal
+        efficiency = float(point(_whole_run_default(ctx, gpu)))
     return float(
         training.RUN_MFU.parsed.evaluate({"kernel_mfu": kernel, "whole_run_efficiency": efficiency})
     )
 
 
-def _whole_run_default(ctx: Context, gpu: Any) -> Uncertain:
+def _whole_run_default(ctx: Context, gpu: Any) -> Uncertain | float:
     """The default share of a run's GPU time spent training: the GPU generation's own range
     where its fit rows set one (training_mfu.toml), else the catalog assumption's."""
     from botec.catalog.training_mfu import whole_run_efficiency
@@ -230,7 +230,8 @@ def run_mfu(ctx: Context, t: TrainingSection, gpu: Any, params: float) -> Value:
         )
     else:
         rng = _whole_run_default(ctx, gpu)
+        source = getattr(rng, "source", "") or ctx.catalog.assumption("whole_run_efficiency").source
         efficiency = sheet.assume(
-            "whole_run_efficiency", rng, "fraction", title, f"default range: {rng.source}"
+            "whole_run_efficiency", rng, "fraction", title, f"default range: {source}"
         )
     return sheet.step(training.RUN_MFU, kernel_mfu=kernel, whole_run_efficiency=efficiency)
