@@ -587,3 +587,26 @@ def test_a_bare_catalog_name_means_the_catalog_entry_in_any_directory(
     monkeypatch.chdir(tmp_path)
     assert resolve_model("llama-2-7b").params_total == 6_738_415_616
     assert resolve_model("./llama-2-7b").params_total < 1e6
+
+
+@pytest.mark.parametrize(
+    ("fixture", "key", "value", "field"),
+    [
+        ("mistral-7b", "layer_types", 5, "layer_types"),  # a TypeError
+        ("mistral-7b", "layer_types", "full", "layer_types"),  # read as four one-letter layers
+        ("llama-3.2-1b", "tie_word_embeddings", "false", "tie_word_embeddings"),  # read as true
+        ("falcon-40b", "new_decoder_architecture", "no", "new_decoder_architecture"),  # true
+        ("mpt-7b", "expansion_ratio", 1e300, "expansion_ratio"),  # an OverflowError
+        ("mpt-7b", "expansion_ratio", "4", "expansion_ratio"),
+    ],
+)
+def test_config_values_of_the_wrong_kind_are_named(
+    tmp_path: Path, fixture: str, key: str, value: object, field: str
+) -> None:
+    data = json.loads((CONFIGS / f"{fixture}.json").read_text())
+    data[key] = value
+    file = tmp_path / "config.json"
+    file.write_text(json.dumps(data))
+    with pytest.raises(BotecInputError) as err:
+        models.from_hf_config(file)
+    assert field in err.value.field

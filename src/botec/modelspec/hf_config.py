@@ -56,9 +56,9 @@ def _sliding_window(c: Config, model_type: str, layers: int) -> tuple[int, int]:
     config's ``layer_types`` lists them; Gemma 2 alternates them (odd layers global); Gemma 3
     makes every ``sliding_window_pattern``-th layer global (6 by default)."""
     window = c.integer("sliding_window", default=0)
-    if c.get("use_sliding_window") is False or window <= 0:
+    if not c.flag("use_sliding_window", True) or window <= 0:
         return 0, 0
-    kinds = list(c.get("layer_types", default=[]) or [])
+    kinds = c.names("layer_types")
     if kinds:
         full = sum(1 for k in kinds if "sliding" not in str(k))
     elif model_type == "gemma2":

@@ -29,6 +29,20 @@ class Config:
                 return self.data[name]
         return default
 
+    def flag(self, name: str, default: bool) -> bool:
+        """A true/false key: JSON's true or false only ("false", a string, is not false)."""
+        value = self.get(name, default=default)
+        if not isinstance(value, bool):
+            raise BotecInputError(f"{self.path}: {name}", value, "true or false")
+        return value
+
+    def names(self, name: str) -> list[str]:
+        """A list of strings (``layer_types``); [] when absent."""
+        value = self.get(name, default=[])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BotecInputError(f"{self.path}: {name}", value, "a list of strings")
+        return value
+
     def integer(self, *names: str, default: int | None = None) -> int:
         value = self.get(*names)
         if value is None:
@@ -119,7 +133,7 @@ def shape_llama_like(c: Config, model_type: str) -> tuple[ParamShape, dict[str, 
         layers=layers, hidden_size=h, heads=heads,
         kv_heads=c.integer("num_key_value_heads", default=heads),
         head_dim=c.integer("head_dim", default=h // heads if heads else 0), ffn_size=ffn,
-        vocab_size=c.integer("vocab_size"), tied=bool(c.get("tie_word_embeddings", default=False)),
+        vocab_size=c.integer("vocab_size"), tied=c.flag("tie_word_embeddings", False),
         norm_vectors=1,
         qkv_bias=bool(c.get("attention_bias", default=model_type in ("qwen2", "qwen2_moe"))),
         o_bias=bool(c.get("attention_bias", default=False)),
@@ -141,7 +155,7 @@ def shape_opt(c: Config) -> ParamShape:
     return ParamShape(
         layers=c.integer("num_hidden_layers"), hidden_size=h, heads=heads, kv_heads=heads,
         head_dim=h // heads, ffn_size=c.integer("ffn_dim"), vocab_size=c.integer("vocab_size"),
-        gated=False, tied=bool(c.get("tie_word_embeddings", default=True)), norm_vectors=2,
+        gated=False, tied=c.flag("tie_word_embeddings", True), norm_vectors=2,
         qkv_bias=bias, o_bias=bias, mlp_bias=bias,
         learned_positions=c.integer("max_position_embeddings") + 2,
     )  # fmt: skip
@@ -154,7 +168,7 @@ def shape_gptj(c: Config) -> ParamShape:
         layers=c.integer("n_layer", "num_hidden_layers"), hidden_size=h, heads=heads,
         kv_heads=heads, head_dim=h // heads, ffn_size=c.integer("n_inner", default=4 * h),
         vocab_size=c.integer("vocab_size"), gated=False,
-        tied=bool(c.get("tie_word_embeddings", default=False)), norm_vectors=2, norms_per_layer=1,
+        tied=c.flag("tie_word_embeddings", False), norm_vectors=2, norms_per_layer=1,
         mlp_bias=True, lm_head_bias=True,
     )  # fmt: skip
 
@@ -162,12 +176,12 @@ def shape_gptj(c: Config) -> ParamShape:
 def shape_falcon(c: Config) -> ParamShape:
     h = c.integer("hidden_size", "n_embed")
     heads = c.integer("num_attention_heads", "n_head")
-    new_arch = bool(c.get("new_decoder_architecture", default=False)) or (
+    new_arch = c.flag("new_decoder_architecture", False) or (
         c.has("n_head_kv") and c.get("model_type") == "RefinedWeb"
     )
     if new_arch:
         kv_heads = c.integer("num_kv_heads", "n_head_kv")
-    elif c.get("multi_query", default=True):
+    elif c.flag("multi_query", True):
         kv_heads = 1
     else:
         kv_heads = heads
@@ -181,7 +195,7 @@ def shape_falcon(c: Config) -> ParamShape:
         kv_heads=kv_heads, head_dim=h // heads,
         ffn_size=c.integer("ffn_hidden_size", default=4 * h), vocab_size=c.integer("vocab_size"),
         gated=False,
-        tied=bool(c.get("tie_word_embeddings", default=True)), norm_vectors=2,
+        tied=c.flag("tie_word_embeddings", True), norm_vectors=2,
         norms_per_layer=norms, qkv_bias=bias, o_bias=bias, mlp_bias=bias,
     )  # fmt: skip
 
@@ -197,8 +211,16 @@ def shape_mpt(c: Config) -> ParamShape:
     )
     if not isinstance(kv_heads, int) or kv_heads <= 0:
         raise BotecInputError(f"{c.path}: attn_config.kv_n_heads", kv_heads, "a positive integer")
+    if not isinstance(ffn_config, dict):
+        raise BotecInputError(f"{c.path}: ffn_config", ffn_config, "a mapping of MLP settings")
     expansion = c.get("expansion_ratio", default=ffn_config.get("expansion_ratio", 4))
-    ffn = ffn_config.get("ffn_hidden_size") or int(expansion * h)
+    if (
+        isinstance(expansion, bool)
+        or not isinstance(expansion, int | float)
+        or not (0 < expansion <= 1_000)
+    ):  # a float past 1e308 or a string would overflow or break int() below
+        raise BotecInputError(f"{c.path}: expansion_ratio", expansion, "a number from 0 to 1,000")
+    ffn = Config(ffn_config, c.path).integer("ffn_hidden_size", default=0) or int(expansion * h)
     bias = not c.get("no_bias", default=True)
     positional = attn.get("alibi", False) or attn.get("rope", False)
     learned = c.get("learned_pos_emb", default=True) and not positional
@@ -217,7 +239,7 @@ def shape_bloom(c: Config) -> ParamShape:
     return ParamShape(
         layers=c.integer("n_layer", "num_hidden_layers"), hidden_size=h, heads=heads,
         kv_heads=heads, head_dim=h // heads, ffn_size=4 * h, vocab_size=c.integer("vocab_size"),
-        gated=False, tied=bool(c.get("tie_word_embeddings", default=True)), norm_vectors=2,
+        gated=False, tied=c.flag("tie_word_embeddings", True), norm_vectors=2,
         qkv_bias=True, o_bias=True, mlp_bias=True, embed_norm=True,
     )  # fmt: skip
 
