@@ -192,6 +192,11 @@ def test_a_negative_price_in_a_catalog_is_refused(tmp_path: Path) -> None:
     )  # fmt: skip
 
 
+def test_infer_batch_zero_is_refused_not_run_at_batch_one() -> None:
+    # `batch or 1` turned 0 into 1 for the seed's method; --batch -5 was refused
+    refused("infer", "--params", "7B", "--batch", "0", "--samples", "0", names="--batch")
+
+
 def test_a_fixed_whole_run_share_in_a_catalog_is_used_not_a_traceback(tmp_path: Path) -> None:
     # dist = "fixed" makes a plain number, which has no .source: train raised AttributeError.
     # The share the catalog gives is the one used.

@@ -124,7 +124,7 @@ def infer(
         "title": f"Serving a {shown(params)}-parameter model on {gpu}",
         "model": fill("model", p, INFER_FIELDS),
         "requests": fill("requests", p, INFER_FIELDS),
-        "inference": fill("inference", {**p, "batch": batch or 1}, INFER_FIELDS),
+        "inference": fill("inference", {**p, "batch": 1 if batch is None else batch}, INFER_FIELDS),
     }
     if qps is not None:
         users = {**p, "peak_factor": peak_factor if given(peak_factor) else 1}
