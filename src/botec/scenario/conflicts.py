@@ -104,11 +104,7 @@ def _workloads(scn: Any) -> None:
                     f"no value with index = '{emb.index}': it is read only by "
                     f"{' or '.join(kinds)} indexes",
                 )  # fmt: skip
-        if emb.queries_per_second is not None and scn.users is not None:
-            raise BotecInputError(
-                "embeddings.queries_per_second/users", "both",
-                "one of them: the [users] section's peak is the search's traffic",
-            )  # fmt: skip
+        _one_traffic(scn, "embeddings.queries_per_second", emb.queries_per_second, "search")
         if emb.index == "hnsw" and emb.ef_search < emb.top_k:
             raise BotecInputError(
                 "embeddings.ef_search", emb.ef_search,
@@ -128,11 +124,7 @@ def _workloads(scn: Any) -> None:
                 f"at most cores_per_machine ({rec.cores_per_machine}): a request's cores share "
                 "one machine",
             )  # fmt: skip
-        if rec.requests_per_second is not None and scn.users is not None:
-            raise BotecInputError(
-                "recommender.requests_per_second/users", "both",
-                "one of them: the [users] section's peak is the ranker's traffic",
-            )  # fmt: skip
+        _one_traffic(scn, "recommender.requests_per_second", rec.requests_per_second, "ranker")
 
 
 # Index settings and the index kinds that read them (an IVF-PQ index stores codes, not vectors).
@@ -173,3 +165,13 @@ def _whole_tokens(scn: Any) -> None:
                     raise BotecInputError(
                         f"{name}.{field}", number, "a whole number of tokens, e.g. 512"
                     )
+
+
+def _one_traffic(scn: Any, field: str, rate: float | None, what: str) -> None:
+    """A section's own request rate and a [users] section are two answers to one question."""
+    if rate is not None and scn.users is not None:
+        raise BotecInputError(
+            f"{field}/users",
+            "both",
+            f"one of them: the [users] section's peak is the {what}'s traffic",
+        )

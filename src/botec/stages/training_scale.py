@@ -138,22 +138,23 @@ def _nominal_run_mfu(
     if t.whole_run_efficiency is not None:
         efficiency = float(point(t.whole_run_efficiency))
     else:
-        efficiency = float(point(_whole_run_default(ctx, gpu)))
+        efficiency = float(point(_whole_run_default(ctx, gpu)[0]))
     return float(
         training.RUN_MFU.parsed.evaluate({"kernel_mfu": kernel, "whole_run_efficiency": efficiency})
     )
 
 
-def _whole_run_default(ctx: Context, gpu: Any) -> Uncertain | float:
-    """The default share of a run's GPU time spent training: the GPU generation's own range
-    where its fit rows set one (training_mfu.toml), else the catalog assumption's."""
+def _whole_run_default(ctx: Context, gpu: Any) -> tuple[Uncertain | float, str]:
+    """The default share of a run's GPU time spent training and its source: the GPU
+    generation's own range where its fit rows set one (training_mfu.toml), else the catalog
+    assumption's (a plain number where a catalog file fixes it)."""
     from botec.catalog.training_mfu import whole_run_efficiency
 
     own = whole_run_efficiency(gpu.key)
     if own is not None:
-        return own
+        return own, own.source
     a = ctx.catalog.assumption("whole_run_efficiency")
-    return a.as_range()
+    return a.as_range(), a.source
 
 
 def deadline_note(sheet: Sheet, t: TrainingSection, run: Any, deadline: Value) -> None:
@@ -229,8 +230,7 @@ def run_mfu(ctx: Context, t: TrainingSection, gpu: Any, params: float) -> Value:
             "whole_run_efficiency", t.whole_run_efficiency, "fraction", title, "scenario"
         )
     else:
-        rng = _whole_run_default(ctx, gpu)
-        source = getattr(rng, "source", "") or ctx.catalog.assumption("whole_run_efficiency").source
+        rng, source = _whole_run_default(ctx, gpu)
         efficiency = sheet.assume(
             "whole_run_efficiency", rng, "fraction", title, f"default range: {source}"
         )
