@@ -326,3 +326,69 @@ def test_hardware_show_lists_every_peak_and_the_memory_cuda_sees() -> None:
     assert code == 0, err
     assert "fp4 9.00 PFLOP/s" in out
     assert "180 GB (168 GiB) as sold; 192 GB (179 GiB) as CUDA sees it" in out
+
+
+@pytest.mark.parametrize(
+    ("entry", "field", "allowed"),
+    [
+        # an efficiency of 50 would run the GPU at fifty times its peak
+        (
+            "[engines.vllm]\ncompute_efficiency = { nominal = 50, low = 40, high = 60 }",
+            "engines.vllm.compute_efficiency",
+            "at most 1",
+        ),
+        # a negative overhead would give a negative time to first token
+        (
+            "[engines.vllm]\nrequest_overhead_s = { nominal = -1e-3, low = -2e-3, high = 1e-3, "
+            'dist = "uniform" }',
+            "engines.vllm.request_overhead_s",
+            "from 0",
+        ),
+        (
+            "[engines.vllm]\nmemory_efficiency = { nominal = 0.7, low = 0, high = 0.9, "
+            'dist = "uniform" }',
+            "engines.vllm.memory_efficiency",
+            "above 0",
+        ),
+        ("[engines.vllm]\nmax_concurrency = 0", "engines.vllm.max_concurrency", "1"),
+        (
+            "[assumptions.compute_efficiency]\nnominal = 50\nlow = 40\nhigh = 60",
+            "assumptions.compute-efficiency",
+            "at most 1",
+        ),
+        (
+            '[assumptions.pue]\nnominal = -1\nlow = -2\nhigh = 1\ndist = "uniform"',
+            "assumptions.pue",
+            "at least 0",
+        ),
+        (
+            "[assumptions.engine_startup_time]\nnominal = 1e9\nlow = 1\nhigh = 1e10",
+            "assumptions.engine-startup-time",
+            "86400",
+        ),
+        ("[precisions.int4]\nbytes_per_param = 1e300", "precisions.int4.bytes_per_param", "8"),
+        ("[precisions.fp8]\nmatmul_efficiency_ratio = 40", "precisions.fp8", "1.5"),
+    ],
+)
+def test_a_catalog_value_outside_its_domain_is_refused(
+    tmp_path: Path, entry: str, field: str, allowed: str
+) -> None:
+    # Ranges are checked against what their unit means (catalog/domains.py), not only for being
+    # finite: a share of a peak lies in (0, 1], a time is at least 0 and under a day.
+    user = tmp_path / "bad.toml"
+    user.write_text(entry + "\n")
+    with pytest.raises(BotecInputError) as info:
+        catalog.load_catalog([user])
+    assert field in info.value.field
+    assert allowed in info.value.allowed
+
+
+def test_a_whole_run_share_may_reach_past_one_where_its_draws_are_capped(tmp_path: Path) -> None:
+    # whole_run_efficiency's lognormal range reaches 1.7 in the bundled file (its draws are
+    # capped at 1 where used), so a fraction above 1 is allowed for it alone, up to 2.
+    user = tmp_path / "ok.toml"
+    user.write_text("[assumptions.whole_run_efficiency]\nnominal = 0.9\nlow = 0.5\nhigh = 1.9\n")
+    assert catalog.load_catalog([user]).assumption("whole_run_efficiency").high == 1.9
+    user.write_text("[assumptions.whole_run_efficiency]\nnominal = 0.9\nlow = 0.5\nhigh = 2.5\n")
+    with pytest.raises(BotecInputError):
+        catalog.load_catalog([user])

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from annotated_types import Ge, Gt, Le  # constraints pydantic reads; no pydantic import here
 
+from botec.catalog.domains import check_domain
 from botec.core.errors import BotecInputError
 
 Positive = Annotated[float, Gt(0)]
@@ -100,10 +101,12 @@ class Hardware(_Entry):
 class Precision(_Entry):
     """How many bytes a weight takes, and which peak throughput its matmuls run at."""
 
-    bytes_per_param: Positive
+    # 1/8 B (a 1-bit weight) to 8 B (FP64): past them a value is a typo in units.
+    bytes_per_param: Annotated[float, Ge(0.125), Le(8)]
     compute_dtype: str = ""
-    # The share of its own peak this precision's matmuls reach, relative to FP16/BF16's.
-    matmul_efficiency_ratio: Positive = 1.0
+    # The share of its own peak this precision's matmuls reach, relative to FP16/BF16's (at most
+    # 1.5: no low-precision matmul reaches a larger share of its peak than FP16 does by that much).
+    matmul_efficiency_ratio: Annotated[float, Gt(0), Le(1.5)] = 1.0
     matmul_efficiency_source: str = ""
     # Where a device has no peak for compute_dtype (FP8 before Hopper), the type its matmuls run
     # in after the weights are dequantised; empty: the precision needs its own math.
@@ -213,6 +216,7 @@ class Assumption:
             raise ValueError("positive ends for a lognormal range")
         if max(abs(self.low), abs(self.high)) > 1e30:
             raise ValueError("ends within ±1e30")
+        check_domain(self.key, self.unit, self.low, self.high, self.nominal)
 
     def as_range(self, nominal: float | None = None) -> Any:
         """The default as an :class:`~botec.core.uncertain.Uncertain` (nominal may be changed)."""
@@ -269,7 +273,7 @@ class Engine:
     fp16_accumulate: bool = False
     fp16_accumulate_source: str = ""
     # The most sequences the engine runs at once unless told (vLLM's max_num_seqs).
-    max_concurrency: Positive = 256.0
+    max_concurrency: Annotated[float, Ge(1), Le(1e6)] = 256.0
     max_concurrency_source: str = ""
 
     def kv_precision_for(self, weight_bytes_per_param: float, weights: str, peaks: dict) -> str:
@@ -345,6 +349,20 @@ def assumption_entry(key: str, raw: dict[str, Any], validate: bool = True) -> As
     return make(Assumption, data, validate)
 
 
+def _factor(where: str, data: dict[str, Any], validate: bool) -> Assumption:
+    """One engine factor's range; a range refused as a whole names the engine and the factor."""
+    from pydantic import ValidationError
+
+    try:
+        return make(Assumption, data, validate)
+    except ValidationError as exc:
+        raise BotecInputError(
+            f"catalog engines.{where}",
+            {k: data.get(k) for k in ("low", "nominal", "high")},
+            exc.errors()[0]["msg"].removeprefix("Value error, "),
+        ) from None
+
+
 def engine_entry(key: str, raw: dict[str, Any], validate: bool = True) -> Engine:
     raw = _stringify_dates(raw)
     name = raw.get("name", key)
@@ -365,6 +383,6 @@ def engine_entry(key: str, raw: dict[str, Any], validate: bool = True) -> Engine
             "as_of": str(raw.get("as_of", "")),
             **spec,
         }
-        factors[factor] = make(Assumption, data, validate)
+        factors[factor] = _factor(f"{key}.{factor}", data, validate)
     rest = {k: v for k, v in raw.items() if k not in ENGINE_FACTORS + OPTIONAL_ENGINE_FACTORS}
     return make(Engine, {"name": key, **rest, "key": key, "factors": factors}, validate)
