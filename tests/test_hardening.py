@@ -589,3 +589,22 @@ def test_a_report_naming_an_undecodable_path_is_written(tmp_path: Path) -> None:
     code, _out, err = cli("infer", "--model", str(folder / "config.json"), "-o", str(out))
     assert code == 0, err
     assert b"d\xff" in out.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("section", "field"),
+    [
+        ("serving_plan", "prefill_chunk_tokens"),
+        ("serving_plan", "spare_replicas"),
+        ("training", "zero_stage"),
+    ],
+)
+def test_true_is_not_a_count_in_a_scenario(section: str, field: str) -> None:
+    # TOML's and JSON's true equals 1 to Python: spare_replicas = true ran N+1 redundancy and
+    # zero_stage = true ZeRO-1 without a word
+    from botec.core.errors import BotecInputError
+    from botec.scenario import scenario_from_dict
+
+    with pytest.raises(BotecInputError) as info:
+        scenario_from_dict({"title": "t", section: {field: True}})
+    assert info.value.field == f"{section}.{field}" and "not true or false" in info.value.allowed

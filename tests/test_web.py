@@ -295,3 +295,21 @@ def test_errors_name_the_requests_keys_not_the_clis_flags() -> None:
     scenario = {"training": {"params": "7B", "tokens": "1T", "gpus": 1e300}}
     error = _error(CLIENT.post("/api/report", json={"scenario": scenario, "samples": 0}))
     assert error["field"] == "training.gpus" and "a whole number" in error["allowed"]
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        # "false" is non-empty text, so Python reads it as on: the request was sized for
+        # training it never asked for
+        ("/api/memory", {"params": "7B", "training": "false"}, "training"),
+        ("/api/memory", {"params": "7B", "training": 0}, "training"),
+        ("/api/train", {"params": "1B", "tokens": "20B", "memory": "yes"}, "memory"),
+        ("/api/infer", {"params": "7B", "histograms": "true"}, "histograms"),
+        ("/api/report", {"scenario": USERS, "histograms": 1}, "histograms"),
+    ],
+)
+def test_a_switch_takes_true_or_false_only(url: str, body: dict, field: str) -> None:
+    error = _error(CLIENT.post(url, json={**body, "samples": 0}))
+    assert error["field"] == field and error["value"] == body[field]
+    assert "true or false" in error["allowed"]

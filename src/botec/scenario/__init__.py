@@ -21,6 +21,7 @@ from botec.scenario.fields import (
     PEAK_FACTORS,
     ByteRate,
     Bytes,
+    ChunkTokens,
     Count,
     CountOrZero,
     Deadline,
@@ -33,6 +34,7 @@ from botec.scenario.fields import (
     PeakFactor,
     Ratio,
     Sharpness,
+    SpareReplicas,
     Target,
     Tokens,
     Usd,
@@ -41,6 +43,7 @@ from botec.scenario.fields import (
     UsdPerHour,
     Users,
     WholeCount,
+    ZeroStage,
 )
 from botec.scenario.loading import friendly_error, load_scenario_data
 from botec.scenario.workloads import (
@@ -201,10 +204,10 @@ class ServingPlanSection(_Section):
     # the largest batch the plan tries: default the engine's concurrency cap, at most 256
     max_batch: WholeCount | None = None
     # tokens of prompt prefilled per step: default searched (256-8,192 or none); 0: no chunking
-    prefill_chunk_tokens: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    prefill_chunk_tokens: ChunkTokens | None = None
     # the load each replica carries at peak, as a share of what it sustains (default 70%)
     target_utilization: Fraction = None
-    spare_replicas: Annotated[int, Field(ge=0, le=1000)] = 0  # 1 = N+1 redundancy
+    spare_replicas: SpareReplicas = 0  # 1 = N+1 redundancy
     compare_gpus: list[str] = []
     compare_precisions: list[str] = []
 
@@ -286,7 +289,7 @@ class TrainingSection(_Section):
     budget_gpu_hours: Count | None = None
     sequence_length: Tokens | None = None  # adds the attention term (named models)
     recompute: Literal["none", "selective", "full"] = "selective"
-    zero_stage: Literal[0, 1, 2, 3] = 1  # ZeRO-1 ≈ Megatron's distributed optimizer
+    zero_stage: ZeroStage = 1  # ZeRO-1 ≈ Megatron's distributed optimizer
     micro_batch: WholeCount = 1  # sequences per GPU per micro-step (activations)
     power_fraction: Fraction = None  # default: catalog range (energy)
     pue: Factor = None  # default: catalog range

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
@@ -143,3 +143,7 @@ WholeCount = Annotated[int, BeforeValidator(_whole), Field(ge=1, le=MAX_GPU_COUN
 # Seed 002's rule of thumb, by kind of product ('Forgetting Peak Traffic').
 PEAK_FACTORS = {"consumer": 3.0, "payments": 5.0, "advertising": 10.0, "ads": 10.0, "unknown": 5.0}
 PeakFactor = _quantity("factor", ge=1, le=1000, words=PEAK_FACTORS)
+# Counts that may be 0, and ZeRO's stage: refused as true/false like every other count.
+ChunkTokens = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_GPU_COUNT)]
+SpareReplicas = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=1000)]
+ZeroStage = Annotated[Literal[0, 1, 2, 3], BeforeValidator(_whole)]

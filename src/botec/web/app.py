@@ -27,6 +27,7 @@ from botec.web.requests import (
     read_scenario,
     run_command,
     sampling,
+    wants_histograms,
 )
 from botec.web.safety import MODEL_FIELDS, check_model, read_overrides, read_vary
 
@@ -189,10 +190,11 @@ def _estimates(app: FastAPI) -> None:
     async def report(request: Request) -> Response:
         body = await read_json(request)
         scenario, overrides = read_scenario(body), read_overrides(body)
+        histograms = wants_histograms(body)
         sheet = await run_command(
             commands.report, scenario=scenario, overrides=overrides, **sampling(body)
         )
-        return _sheet_json(sheet, body.get("histograms") is True)
+        return _sheet_json(sheet, histograms)
 
 
 def _estimate_endpoint(app: FastAPI, name: str) -> None:
@@ -209,9 +211,10 @@ def _estimate_endpoint(app: FastAPI, name: str) -> None:
             raise BotecInputError(unknown[0], body[unknown[0]], f"one of {', '.join(params)}")
         values = {k: v for k, v in body.items() if k in params}
         _check_values(func, values, commands.FIELDS[name])
+        histograms = wants_histograms(body)
         try:
             sheet = await run_command(func, **values, **sampling(body))
-            return _sheet_json(sheet, body.get("histograms") is True)
+            return _sheet_json(sheet, histograms)
         except BotecInputError as exc:  # name the request's key, as the CLI names its flag
             raise BotecInputError(owner.get(exc.field, exc.field), exc.value, exc.allowed) from None
 
@@ -220,13 +223,17 @@ def _estimate_endpoint(app: FastAPI, name: str) -> None:
 
 
 def _check_values(func: Any, values: dict[str, Any], fields: dict[str, tuple[str, ...]]) -> None:
-    """A command's parameters as a request sends them: true/false only for a switch (a command
+    """A command's parameters as a request sends them: true/false for a switch and only there (a command
     takes False as "not given", so "model": false would run the default model and title it
     "False"), and models by catalog name (``fields``: the scenario fields each one fills)."""
     signature = inspect.signature(func).parameters
     for key, value in values.items():
-        if isinstance(value, bool) and "bool" not in str(signature[key].annotation):
+        switch = str(signature[key].annotation).removesuffix(" | None") == "bool"
+        if isinstance(value, bool) and not switch:
             raise BotecInputError(key, value, _expected(func, str(signature[key].annotation)))
+        if switch and not isinstance(value, bool) and value is not None:
+            # "false" is a non-empty string, so Python would read it as on
+            raise BotecInputError(key, value, "true or false (a JSON boolean, not text or a number)")
     for key in MODEL_FIELDS:
         for path in fields.get(key, ()):
             check_model(key, values.get(key), values.get(key), path)

@@ -103,6 +103,14 @@ def sampling(body: dict[str, Any], default: int = commands.DEFAULT_SAMPLES) -> d
     return {"samples": samples, "seed": seed, "catalog_files": [catalog] if catalog else []}
 
 
+def wants_histograms(body: dict[str, Any]) -> bool:
+    """The request's ``histograms`` switch: true or false only ("false" as text would be on)."""
+    value = body.get("histograms", False)
+    if not isinstance(value, bool):
+        raise BotecInputError("histograms", value, "true or false (a JSON boolean)")
+    return value
+
+
 def read_scenario(body: dict[str, Any]) -> dict[str, Any]:
     """The request's scenario, naming no catalog file and no model outside the catalog (its
     ``set`` and ``vary`` are read by botec.web.safety's read_overrides and read_vary)."""
