@@ -288,7 +288,7 @@ def test_the_cli_names_the_flag_typed() -> None:
     )
     _code, _out, err = cli("infer", "--model", "llama-2-7b", "--prompt-tokens", "-5")
     assert err.startswith("error: --prompt-tokens: got '-5'")
-    _code, _out, err = cli("storage", "--dau", "1M", "--interaction-size", "1 KB", "--users", "-1")
+    _code, _out, err = cli("storage", "--profile-size", "1 KB", "--users", "-1")
     assert err.startswith("error: --users: got '-1'")
     _code, _out, err = cli("storage", "--dau", "-1", "--profile-size", "1 KB")
     assert err.startswith("error: --dau: got '-1'")
@@ -382,3 +382,61 @@ def test_python_m_botec_cli_runs() -> None:
         check=True,
     )
     assert json.loads(out.stdout)["results"]["weights_memory"]["value"] == 14e9
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        # each flag was dropped without a word: the answer looked as if it had been used
+        (
+            ("infer", "--params", "7B", "--input-tokens", "100", "--prompt-tokens", "2000"),
+            "--prompt-tokens/--input-tokens",
+        ),
+        (("train", "--params", "1B", "--tokens", "20B", "--lora-rank", "8"), "--lora-rank"),
+        (("train", "--params", "1B", "--tokens", "20B", "--lora-targets", "q,v"), "--lora-targets"),
+        (
+            ("train", "--params", "1B", "--tokens", "20B", "--teacher-tokens", "1T"),
+            "--teacher-tokens",
+        ),
+        (
+            ("storage", "--profile-size", "10 KB", "--users", "1M", "--event-size", "300 B"),
+            "--event-size/--events-per-user",
+        ),
+        (
+            ("storage", "--profile-size", "10 KB", "--users", "1M", "--retention-days", "30"),
+            "--retention-days/--events-per-user",
+        ),
+        (
+            ("storage", "--profile-size", "10 KB", "--users", "1M", "--index-overhead", "0.3"),
+            "--index-overhead/--interaction-size",
+        ),
+        (("recsys", "--qps", "1000", "--tree-depth", "6"), "--tree-depth"),
+        (("recsys", "--qps", "1000", "--trees", "500"), "--trees"),
+    ],
+)
+def test_a_flag_nothing_reads_is_refused_not_dropped(args: tuple[str, ...], flag: str) -> None:
+    code, _out, err = cli(*args)
+    assert code != 0 and err.startswith(f"error: {flag}: got"), err
+
+
+def test_the_same_settings_in_a_scenario_are_refused_too() -> None:
+    from botec.core.errors import BotecInputError
+    from botec.scenario import scenario_from_dict
+
+    bad = [
+        ({"training": {"params": "1B", "lora_rank": 8}}, "training.lora_rank"),
+        ({"training": {"params": "1B", "teacher_tokens": "1T"}}, "training.teacher_tokens"),
+        ({"recommender": {"requests_per_second": 10, "trees": 5}}, "recommender.trees"),
+        ({"storage": {"users": "1M", "interaction_size": "1 KB"}}, "storage.users"),
+        ({"storage": {"user_profile_size": "1 KB", "index_overhead": 0.2}},
+         "storage.index_overhead"),
+    ]  # fmt: skip
+    for data, field in bad:
+        with pytest.raises(BotecInputError) as info:
+            scenario_from_dict({"title": "t", **data})
+        assert info.value.field == field, data
+    # and where they are read they are taken
+    ok = scenario_from_dict(
+        {"title": "t", "training": {"model": "llama-2-7b", "finetune": "lora", "lora_rank": 8}}
+    )
+    assert ok.training.lora_rank == 8

@@ -118,8 +118,12 @@ TRAIN = Table(
             type=click.Choice(get_args(Finetune)),
             show_default=True,
         ),
-        Opt("--lora-rank", "LoRA rank r.", type=int, show_default=True),
-        Opt("--lora-targets", "Adapted matrices: some of q,k,v,o,gate,up,down.", show_default=True),
+        Opt("--lora-rank", "LoRA rank r (default 16; with --finetune lora/qlora).", type=int),
+        Opt(
+            "--lora-targets",
+            "Adapted matrices: some of q,k,v,o,gate,up,down (default q,k,v,o; with --finetune "
+            "lora/qlora).",
+        ),
         Opt("--micro-batch", "Sequences per GPU per step.", type=int, show_default=True),
         Opt("--memory", "Add seed 002's memory breakdown.", is_flag=True),
         Opt("--teacher", "Distillation: a teacher model whose forward pass scores the tokens."),
@@ -267,8 +271,8 @@ STORAGE = Table(
         Opt("--interactions-per-user", "Interactions per user per day."),
         Opt("--index-overhead", "Index overhead (default: catalog range, nominal 25%)."),
         Opt("--events-per-user", "Training data: events per user per day."),
-        Opt("--event-size", "Training data: bytes per event.", show_default=True),
-        Opt("--retention-days", "Training data retention.", show_default=True),
+        Opt("--event-size", "Training data: bytes per event (default 200 B)."),
+        Opt("--retention-days", "Training data: days kept (default 365)."),
         Opt(
             "--compression",
             "Training data compression ratio (default: catalog range, nominal 4×).",

@@ -163,7 +163,7 @@ RECSYS = Table(
         Opt("--lookups-per-sample", "Table rows gathered per scored item."),
         Opt("--dense-params", "Dense weights (MLPs, cross layers), e.g. 16M."),
         Opt("--trees", "Trees in the ensemble (--kind trees).", type=int),
-        Opt("--tree-depth", "Levels walked per tree.", type=int, show_default=True),
+        Opt("--tree-depth", "Levels walked per tree (default 8; with --kind trees).", type=int),
         Opt("--device", "Score on CPU cores or GPUs.", type=click.Choice(get_args(Device)),
             show_default=True),
         Opt("--gpu", "GPU (with --device gpu; default h100-sxm)."),

@@ -135,6 +135,12 @@ def infer(
 def _roofline_only(p: dict[str, Any]) -> None:
     """Refuse what only the seeds' one-line estimate (``params`` alone) reads, naming why."""
     by = "model" if p["model"] is not None else "input_tokens"
+    if given(p["prompt_tokens"]) and given(p["input_tokens"]):
+        raise ParameterError(
+            "prompt_tokens/input_tokens", f"{p['prompt_tokens']} and {p['input_tokens']}",
+            "one of them: both are the prompt's length (`input_tokens` for the roofline model; "
+            "`prompt_tokens` sets it when not given)",
+        )  # fmt: skip
     for name in _SEED_METHOD_ONLY:
         if given(p[name]):
             raise ParameterError(

@@ -182,8 +182,8 @@ def storage(
     interactions_per_user: Quantity | None = None,
     index_overhead: Quantity | None = None,
     events_per_user: Quantity | None = None,
-    event_size: Quantity = "200 B",
-    retention_days: Quantity = 365,
+    event_size: Quantity | None = None,
+    retention_days: Quantity | None = None,
     compression: Quantity | None = None,
     price: Quantity | None = None,
     samples: int = DEFAULT_SAMPLES,
@@ -199,7 +199,24 @@ def storage(
     return run(_storage_data(locals()), samples, seed, catalog_files)
 
 
+# A storage flag and the flags that make a section read it (without one, nothing does).
+_STORAGE_NEEDS = {
+    "event_size": ("events_per_user",),
+    "retention_days": ("events_per_user",),
+    "compression": ("events_per_user",),
+    "interactions_per_user": ("interaction_size",),
+    "index_overhead": ("interaction_size",),
+    "users": ("profile_size",),
+}
+
+
 def _storage_data(p: dict[str, Any]) -> dict[str, Any]:
+    for name, needs in _STORAGE_NEEDS.items():
+        if given(p[name]) and not any(given(p[n]) for n in needs):
+            raise ParameterError(
+                f"{name}/{needs[0]}", p[name],
+                f"`{name}` only with `{'` or `'.join(needs)}`: without it nothing reads it",
+            )  # fmt: skip
     data: dict[str, Any] = {"title": "Storage"}
     if given(p["profile_size"]) or given(p["interaction_size"]):
         data["storage"] = fill("storage", p, STORAGE_FIELDS)

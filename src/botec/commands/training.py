@@ -83,8 +83,8 @@ def train(
     recompute: Recompute = "selective",
     optimizer: Optimizer | None = None,
     finetune: Finetune = "full",
-    lora_rank: int = 16,
-    lora_targets: Names = "q,k,v,o",
+    lora_rank: int | None = None,
+    lora_targets: Names | None = None,
     micro_batch: int = 1,
     memory: bool = False,
     teacher: str | None = None,
@@ -120,7 +120,9 @@ def _train_data(p: dict[str, Any]) -> dict[str, Any]:
         **p,
         "params": None if p["model"] else p["params"],
         "gpus": gpus,
-        "lora_targets": names(p["lora_targets"], "lora_targets"),
+        "lora_targets": None
+        if p["lora_targets"] is None
+        else names(p["lora_targets"], "lora_targets"),
     }
     name = p["model"] or f"{shown(p['params'])}-parameter model"
     if gpus is None and p["deadline"]:

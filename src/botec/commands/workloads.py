@@ -275,7 +275,7 @@ def recsys(
     lookups_per_sample: Quantity | None = None,
     dense_params: Quantity | None = None,
     trees: int | None = None,
-    tree_depth: int = 8,
+    tree_depth: int | None = None,
     device: Device = "cpu",
     gpu: str | None = None,
     qps: Quantity | None = None,

@@ -74,6 +74,51 @@ def check_conflicts(scn: Any, origin: str = "scenario") -> None:
                 )
     _whole_tokens(scn)
     _workloads(scn)
+    _unread(scn)
+
+
+# A [storage] setting and the one that makes it read.
+_STORAGE_NEEDS = {
+    "users": "user_profile_size",
+    "interactions_per_user_per_day": "interaction_size",
+    "index_overhead": "interaction_size",
+}
+
+
+def _unread(scn: Any) -> None:
+    """A setting given where nothing reads it is refused, not silently dropped: a LoRA rank on a
+    full fine-tune, a teacher's token count without a teacher, a tree depth for a DLRM."""
+    train = scn.training
+    if train is not None:
+        for name in ("lora_rank", "lora_targets"):
+            if name in train.model_fields_set and train.finetune == "full":
+                raise BotecInputError(
+                    f"training.{name}", getattr(train, name),
+                    "no value with a full fine-tune (every weight trains): it is read only "
+                    "with finetune lora or qlora",
+                )  # fmt: skip
+        if train.teacher_tokens is not None and not train.teacher:
+            raise BotecInputError(
+                "training.teacher_tokens", train.teacher_tokens,
+                "no value without a teacher model (teacher), whose forward passes score "
+                "those tokens",
+            )  # fmt: skip
+    store = scn.storage
+    if store is not None:
+        for name, needs in _STORAGE_NEEDS.items():
+            if getattr(store, name) is not None and getattr(store, needs) is None:
+                raise BotecInputError(
+                    f"storage.{name}", getattr(store, name),
+                    f"no value without storage.{needs}: nothing else reads it",
+                )  # fmt: skip
+    rec = scn.recommender
+    if rec is not None and rec.kind == "dlrm":
+        for name in ("trees", "tree_depth"):
+            if name in rec.model_fields_set:
+                raise BotecInputError(
+                    f"recommender.{name}", getattr(rec, name),
+                    "no value with kind dlrm: it is read only by a tree ensemble (kind trees)",
+                )  # fmt: skip
 
 
 def _workloads(scn: Any) -> None:

@@ -223,9 +223,10 @@ def _estimate_endpoint(app: FastAPI, name: str) -> None:
 
 
 def _check_values(func: Any, values: dict[str, Any], fields: dict[str, tuple[str, ...]]) -> None:
-    """A command's parameters as a request sends them: true/false for a switch and only there (a command
-    takes False as "not given", so "model": false would run the default model and title it
-    "False"), and models by catalog name (``fields``: the scenario fields each one fills)."""
+    """A command's parameters as a request sends them: true/false for a switch and only there
+    (a command takes False as "not given", so "model": false would run the default model and
+    title it "False"), and models by catalog name (``fields``: the scenario fields each one
+    fills)."""
     signature = inspect.signature(func).parameters
     for key, value in values.items():
         switch = str(signature[key].annotation).removesuffix(" | None") == "bool"
@@ -233,7 +234,9 @@ def _check_values(func: Any, values: dict[str, Any], fields: dict[str, tuple[str
             raise BotecInputError(key, value, _expected(func, str(signature[key].annotation)))
         if switch and not isinstance(value, bool) and value is not None:
             # "false" is a non-empty string, so Python would read it as on
-            raise BotecInputError(key, value, "true or false (a JSON boolean, not text or a number)")
+            raise BotecInputError(
+                key, value, "true or false (a JSON boolean, not text or a number)"
+            )
     for key in MODEL_FIELDS:
         for path in fields.get(key, ()):
             check_model(key, values.get(key), values.get(key), path)
