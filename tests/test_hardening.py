@@ -608,3 +608,15 @@ def test_true_is_not_a_count_in_a_scenario(section: str, field: str) -> None:
     with pytest.raises(BotecInputError) as info:
         scenario_from_dict({"title": "t", section: {field: True}})
     assert info.value.field == f"{section}.{field}" and "not true or false" in info.value.allowed
+
+
+def test_a_seed_check_of_nan_is_refused_not_written_as_nan_json(tmp_path: Path) -> None:
+    # JSON has no NaN: a seed_check value of nan reached the report as a bare NaN token
+    scenario = tmp_path / "nan.toml"
+    scenario.write_text(
+        'title = "t"\n[users]\ndaily_active_users = "1M"\nrequests_per_user_per_day = 5\n'
+        '[[seed_check]]\nresult = "requests_per_second"\nprinted = "x"\nvalue = nan\ncite = "c"\n'
+    )
+    code, out, err = cli("report", str(scenario), "--format", "json")
+    assert code != 0 and out == ""
+    assert err.startswith("error: seed_check.0.value: got nan; expected a finite number"), err

@@ -338,7 +338,7 @@ class SeedCheckEntry(_Section):
 
     result: str
     printed: str
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False)]  # NaN would reach the JSON report
     cite: str
     why: str = ""
     tolerance: Annotated[float, Field(gt=0, le=1)] = 0.02

@@ -69,6 +69,8 @@ def expected_text(error: Mapping[str, Any]) -> str:
     message = str(error.get("msg", "a valid value")).removeprefix("Value error, ")
     if kind == "literal_error":
         return "one of " + message.removeprefix("Input should be ")
+    if message.startswith("Input should be a "):  # "a finite number", "a valid integer"
+        return message.removeprefix("Input should be ")
     return message.replace("Input should be", "a value").replace("Input", "a value")
 
 
