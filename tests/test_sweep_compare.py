@@ -159,7 +159,7 @@ def test_sweep_cli_exports_csv_with_units_in_the_header(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["params", "gpu", "cost [USD]"]
+    assert rows[0] == ["params [params]", "gpu", "cost [USD]"]  # every numeric column has its unit
     assert len(rows) == 1 + 3 * 2
     assert float(rows[2][2]) == pytest.approx(53_418, rel=1e-3)  # 10B on A100
     assert plot.read_bytes()[:4] == b"\x89PNG"

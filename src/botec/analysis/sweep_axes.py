@@ -151,9 +151,10 @@ def parse_vary(text: str, data: dict[str, Any], points: int = DEFAULT_POINTS) ->
         raise BotecInputError("--vary", f"{name}={spec}", "at least one value, e.g. dau=1M,10M")
     if quantity is None:
         return Axis(name, fields, values, numeric=False)
+    unit = quantity.unit or BASE_UNITS.get(quantity.dimension, "")
     if not quantity.ranged:  # one number (a latency target): looped, point by point
-        return Axis(name, fields, values, False, BASE_UNITS.get(quantity.dimension, ""))
-    return Axis(name, fields, values, True, BASE_UNITS.get(quantity.dimension, ""))
+        return Axis(name, fields, values, False, unit)
+    return Axis(name, fields, values, True, unit)
 
 
 def _whole_tokens(path: str) -> bool:

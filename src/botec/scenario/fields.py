@@ -15,9 +15,10 @@ from botec.core.units import DIMENSION_HELP, parse_quantity
 class _Quantity:
     """Marks a scenario field as a quantity of ``dimension`` (sweeps read it to parse values)."""
 
-    def __init__(self, dimension: str, ranged: bool) -> None:
+    def __init__(self, dimension: str, ranged: bool, unit: str = "") -> None:
         self.dimension = dimension
         self.ranged = ranged
+        self.unit = unit  # what a count counts (users, params, tokens): a sweep's column unit
 
 
 def _bounds_text(gt: float | None, ge: float | None, le: float | None) -> str:
@@ -39,6 +40,7 @@ def _quantity(
     le: float | None = None,
     ranged: bool = True,
     words: dict[str, float] | None = None,
+    unit: str = "",
 ) -> Any:
     """A field typed the way people write it: '100M', '40%', '30% to 50%', {low=, high=}.
 
@@ -74,7 +76,7 @@ def _quantity(
                 raise ValueError(f"a value {_bounds_text(gt, ge, le)}")
         return value
 
-    return Annotated[Any, BeforeValidator(parse), _Quantity(dimension, ranged)]
+    return Annotated[Any, BeforeValidator(parse), _Quantity(dimension, ranged, unit)]
 
 
 def _is_range(raw: Any, dimension: str) -> bool:
@@ -93,9 +95,10 @@ def _ends(value: Any) -> tuple[float, ...]:
 # Quantities as typed by people, checked for sign and for absurd sizes.
 Count = _quantity("count", gt=0, le=1e16)
 CountOrZero = _quantity("count", ge=0, le=1e16)
-Users = _quantity("count", ge=1, le=1e10)  # at least one; more is past Earth's population
-Params = _quantity("count", ge=1, le=1e15)  # a model has at least one parameter
-Tokens = _quantity("count", ge=1, le=1e16)  # at least one token
+# at least one user; more is past Earth's population
+Users = _quantity("count", ge=1, le=1e10, unit="users")
+Params = _quantity("count", ge=1, le=1e15, unit="params")  # a model has at least one parameter
+Tokens = _quantity("count", ge=1, le=1e16, unit="tokens")  # at least one token
 # Things counted one by one (documents, characters, rows, images a day): at least one.
 AtLeastOne = _quantity("count", ge=1, le=1e16)
 Bytes = _quantity("bytes", gt=0, le=1e21)
