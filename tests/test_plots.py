@@ -179,3 +179,23 @@ def test_duration_ticks_are_round_in_the_unit_shown():
     assert len(ticks) >= 2
     assert all(float(t / days).is_integer() for t in ticks)
     assert all(text.endswith(" days") for text in _tick_texts(ax.xaxis))
+
+
+def test_a_range_narrower_than_the_bins_still_draws(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # numpy cannot cut 40 bins out of a spread of a few floats (5 to 5.00000000000001) and
+    # raised "Too many bins for data range": a traceback from --plot
+    from botec.report.binning import histogram_edges
+
+    narrow = np.array([5.0, 5.000000000000001, 5.000000000000002, 5.00000000000001])
+    edges = histogram_edges(narrow)
+    assert edges is not None and np.all(np.diff(edges) > 0)
+    assert np.histogram(narrow, bins=edges)[0].sum() == narrow.size
+    same = histogram_edges(np.array([7.0, 7.0]))  # no spread: numpy's window of 7 ± 0.5
+    assert same is not None and same[0] < 7.0 < same[-1]
+    from conftest import cli
+
+    code, _out, err = cli(
+        "traffic", "--qps", "10", "--peak-factor", "5 to 5.00000000000001",
+        "--plot", str(tmp_path / "narrow.svg"),
+    )  # fmt: skip
+    assert code == 0 and "Traceback" not in err, err

@@ -313,3 +313,17 @@ def test_a_switch_takes_true_or_false_only(url: str, body: dict, field: str) -> 
     error = _error(CLIENT.post(url, json={**body, "samples": 0}))
     assert error["field"] == field and error["value"] == body[field]
     assert "true or false" in error["allowed"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"qps": 10, "peak_factor": "5 to 5.000000000000005"},  # a spread of a few floats
+        {"dau": 100, "requests_per_user": "1e-320"},  # subnormal draws
+    ],
+)
+def test_histograms_of_a_hair_thin_range_are_drawn_not_a_500(body: dict) -> None:
+    response = CLIENT.post("/api/traffic", json={**body, "histograms": True})
+    assert response.status_code == 200, response.text
+    for bars in response.json()["histograms"].values():
+        assert sum(bars["counts"]) > 0 and len(bars["edges"]) == len(bars["counts"]) + 1

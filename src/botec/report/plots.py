@@ -16,6 +16,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from botec.core.units import format_quantity
+from botec.report.binning import histogram_edges
 from botec.report.figure_kit import (
     HIST_COLOUR,
     LEGEND_SIZE,
@@ -160,10 +161,10 @@ def distribution_figure(panels: list[tuple[str, str, numpy.ndarray, float]]) -> 
         low, high = (float(v) for v in np.percentile(values, [0.5, 99.5]))
         values = values[(values >= low) & (values <= high)]
         log = low > 0 and p95 / p5 > 20
-        if log and high > low:
-            bins: Any = np.geomspace(low, high, 41)
-        else:
-            bins = 40
+        bins = histogram_edges(values, np.geomspace(low, high, 41) if log and high > low else 40)
+        if bins is None:  # every draw the same float: no spread to draw
+            ax.text(0.5, 0.5, "every draw the same value", transform=ax.transAxes, ha="center")
+            continue
         counts, _edges, _patches = ax.hist(
             values, bins=bins, color=HIST_COLOUR, edgecolor="white", linewidth=0.3
         )

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from botec import commands
 from botec.core.errors import BotecInputError
+from botec.report.binning import histogram_edges
 from botec.scenario.loading import expected_text
 from botec.web import limits
 from botec.web.errors import error_body, with_error_schema
@@ -170,7 +171,14 @@ def _histograms(sheet: Any) -> dict[str, Any]:
     for value in answer_figures(sheet):
         if value.varies:
             draws = numpy.asarray(value.samples, dtype=float)
-            counts, edges = numpy.histogram(draws[numpy.isfinite(draws)], bins=BINS)
+            draws = draws[numpy.isfinite(draws)]
+            edges = histogram_edges(draws, BINS)
+            if edges is None:  # every finite draw the same float: one bar
+                edges = numpy.array([draws[0], draws[0]]) if draws.size else numpy.array([])
+                out[value.name] = {"counts": [int(draws.size)] if draws.size else [],
+                                   "edges": edges.tolist()}  # fmt: skip
+                continue
+            counts, edges = numpy.histogram(draws, bins=edges)
             out[value.name] = {"counts": counts.tolist(), "edges": edges.tolist()}
     return out
 
