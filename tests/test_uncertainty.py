@@ -388,3 +388,25 @@ def test_percentiles_equal_numpys_linear_interpolation(values: list[float]) -> N
 
     expected = numpy.percentile(numpy.array(values), [5, 50, 95])
     assert _p5_p50_p95(values) == pytest.approx(tuple(expected), rel=1e-12, abs=1e-9)
+
+
+def test_a_typed_range_from_zero_never_draws_below_it() -> None:
+    # '$0 to $2/h' as a normal 90% interval put 5% of the draws below zero: negative prices
+    import numpy
+
+    u = parse_uncertain("$0 to $2/h", "usd_per_hour", "cost.usd_per_gpu_hour")
+    assert isinstance(u, Uncertain) and u.dist == "uniform"
+    draws = u.sample(10_000, numpy.random.default_rng(0))
+    assert draws.min() >= 0 and draws.max() <= 2
+    assert parse_uncertain("-1 to 1", "count", "x").dist == "normal"  # through zero: normal
+
+
+def test_a_zero_price_beside_a_budget_names_the_price() -> None:
+    # budget ÷ $0/h was an infinite 'affordable_gpu_hours', blamed on that internal result
+    from conftest import cli
+
+    code, _out, err = cli(
+        "train", "--model", "llama-2-7b", "--tokens", "1T", "--gpus", "64", "--price", "$0/h",
+        "--budget", "$1M",
+    )  # fmt: skip
+    assert code != 0 and err.startswith("error: --price: got '$0/h'; expected a price above"), err

@@ -190,11 +190,18 @@ def parse_uncertain(raw: Any, dimension: str, field_name: str = "value") -> Numb
         if match and match["inner"] and _TO_RE.search(match["inner"]):
             nominal = parse_quantity(match["nominal"], dimension, field_name)
             low, high = _ends(match["inner"], dimension, field_name)
-            return make_range(low, high, "lognormal" if low > 0 else "normal", nominal, field_name)
+            return make_range(low, high, _text_dist(low), nominal, field_name)
         if _TO_RE.search(raw.strip()):
             low, high = _ends(raw, dimension, field_name)
-            return make_range(low, high, "lognormal" if low > 0 else "normal", None, field_name)
+            return make_range(low, high, _text_dist(low), None, field_name)
     return parse_quantity(raw, dimension, field_name)
+
+
+def _text_dist(low: float) -> str:
+    """A typed 'LOW to HIGH' range's shape: lognormal above zero; from zero, uniform (a normal
+    one would draw 5% of its values below zero: a negative price or count); through zero,
+    normal."""
+    return "lognormal" if low > 0 else "uniform" if low == 0 else "normal"
 
 
 def _ends(text: str, dimension: str, field_name: str) -> tuple[float, float]:

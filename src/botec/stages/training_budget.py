@@ -3,7 +3,9 @@ the compute-optimal size by Chinchilla's fitted law."""
 
 from __future__ import annotations
 
+from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
+from botec.core.units import format_quantity
 from botec.estimators import training, verdicts
 from botec.estimators.training_budget import chinchilla_count_unit
 from botec.scenario import TrainingSection
@@ -82,6 +84,12 @@ def budget_buys(
     tokens: Value | None,
 ) -> dict[str, Value] | None:
     """What a dollar budget (at the price) or a GPU-hour budget trains."""
+    if t.budget is not None and price is not None and _lowest(price) <= 0:
+        raise BotecInputError(
+            "training.usd_per_gpu_hour", format_quantity(_lowest(price), "USD/h"),
+            "a price above $0/h beside a budget: the budget buys budget ÷ price GPU-hours "
+            "(leave the budget out to cost the run at $0)",
+        )  # fmt: skip
     if t.budget is not None and price is not None:
         budget = sheet.input("budget", t.budget, "USD", "Budget")
         buys = training.what_budget_buys(sheet, budget, price, peak, mfu, params, run, tokens)
@@ -142,3 +150,8 @@ def over_budget_advice(
         "GPUs you can get or a monthly allocation"
     )
     sheet.note("info", "What to change: " + "; ".join(levers) + ".")
+
+
+def _lowest(value: Value) -> float:
+    """The smallest draw of a value (the value itself when nothing varies)."""
+    return float(value.samples.min()) if value.varies else float(value)
