@@ -327,3 +327,16 @@ def test_histograms_of_a_hair_thin_range_are_drawn_not_a_500(body: dict) -> None
     assert response.status_code == 200, response.text
     for bars in response.json()["histograms"].values():
         assert sum(bars["counts"]) > 0 and len(bars["edges"]) == len(bars["counts"]) + 1
+
+
+def test_a_wrong_type_is_said_in_a_requests_words_never_as_python_types() -> None:
+    # Quantity (str | float) was read as a Literal: "expected one of <class 'str'>, ..."
+    commands = CLIENT.get("/api/commands").json()
+    for command, params in commands.items():
+        for p in params:
+            if p["name"] in ("histograms",) or isinstance(p.get("default"), bool):
+                continue
+            response = CLIENT.post(f"/api/{command}", json={p["name"]: True, "samples": 0})
+            if response.status_code == 422:
+                assert "<class" not in response.text and "collections.abc" not in response.text, (
+                    command, p["name"], response.text)  # fmt: skip

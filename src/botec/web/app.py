@@ -255,8 +255,9 @@ def _expected(func: Any, annotation: str) -> str:
     import typing
 
     bare = annotation.removesuffix(" | None")
-    choices = typing.get_args(func.__globals__.get(bare))  # a Literal alias: its values
-    if choices:
+    alias = func.__globals__.get(bare)
+    choices = typing.get_args(alias) if typing.get_origin(alias) is typing.Literal else ()
+    if choices:  # a Literal alias: its values (Quantity's str | float is not one)
         return "one of " + ", ".join(str(c) for c in choices)
     if bare == "Names":
         return "a name (text), names separated by commas, or a list of names"
