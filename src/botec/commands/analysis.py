@@ -116,7 +116,10 @@ def compare(
     except BotecInputError as exc:
         raise ParameterError(exc.field, exc.value, exc.allowed) from None
     if limit is not None and not limit > 0:
-        raise ParameterError("budget", budget, "a positive amount, e.g. $50K/month")
+        raise ParameterError(
+            "budget", budget,
+            "a positive amount of money, e.g. $50K (a month for serving, the run for training)",
+        )  # fmt: skip
     check_sampling(samples, seed)
     listed = names(gpus, "gpus")
     if not listed:
