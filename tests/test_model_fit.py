@@ -143,3 +143,11 @@ def test_a_context_past_the_model_s_training_length_is_said() -> None:
     fits = next(n.text for n in botec.memory(model="llama-2-7b", gpu="rtx-4090").notes
                 if n.text.startswith("Fits on"))  # fmt: skip
     assert "past the 4,096 tokens it was trained for" in fits
+
+
+def test_memory_to_spare_on_several_gpus_says_it_is_their_total() -> None:
+    # "76.0 GB on each GPU, 421 GB to spare" on 80 GB cards read as per GPU: it is the sum
+    _code, out, _err = cli("memory", "--model", "llama-2-7b", "--gpus", "2", "--samples", "0")
+    assert "to spare over all 2 GPUs" in out
+    _code, out, _err = cli("memory", "--model", "llama-2-7b", "--samples", "0")
+    assert "to spare;" in out and "over all" not in out

@@ -120,10 +120,11 @@ def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Val
     spare = left.median()  # judged at the median, the figure the headline prints
     if spare >= 0:
         per = format_quantity(per_gpu.median(), per_gpu.unit)
+        over = f" over all {count:,} GPUs" if count > 1 else ""  # a total, not each GPU's
         sheet.note(
             "ok",
             f"Fits on {where}: {per} on each GPU (median, as above), "
-            f"{format_memory(spare)} to spare; {_reach(spec, longest)}.",
+            f"{format_memory(spare)} to spare{over}; {_reach(spec, longest)}.",
             verdict=True,
         )
         return
