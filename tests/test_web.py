@@ -340,3 +340,19 @@ def test_a_wrong_type_is_said_in_a_requests_words_never_as_python_types() -> Non
             if response.status_code == 422:
                 assert "<class" not in response.text and "collections.abc" not in response.text, (
                     command, p["name"], response.text)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("url", "extra"),
+    [
+        ("/api/export", {"format": "json", "set": ["users.daily_active_users=99M"]}),
+        ("/api/report", {"bogus": 1}),
+        ("/api/sweep", {"vary": ["dau=1M,2M"], "sample": 10}),  # samples is taken
+        ("/api/compare", {"gpus": ["h100-sxm"], "bugdet": "$1"}),
+    ],
+)
+def test_a_key_a_scenario_endpoint_does_not_read_is_refused(url: str, extra: dict) -> None:
+    # /api/export took "set" and answered 200 with the scenario unchanged
+    error = _error(CLIENT.post(url, json={"scenario": USERS, **extra}))
+    unknown = sorted(set(extra) - {"format", "vary", "gpus"})[0]
+    assert error["field"] == unknown and "one of" in error["allowed"]

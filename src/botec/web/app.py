@@ -24,6 +24,7 @@ from botec.web.requests import (
     OBJECT_BODY,
     BodyTooLarge,
     TooSlow,
+    known_keys,
     read_json,
     read_scenario,
     run_command,
@@ -197,6 +198,7 @@ def _estimates(app: FastAPI) -> None:
     )
     async def report(request: Request) -> Response:
         body = await read_json(request)
+        known_keys(body, "scenario", "set", "samples", "seed", "catalog", "histograms")
         scenario, overrides = read_scenario(body), read_overrides(body)
         histograms = wants_histograms(body)
         sheet = await run_command(
@@ -279,6 +281,11 @@ def _scenarios(app: FastAPI) -> None:
     )
     async def sweep(request: Request) -> dict[str, Any]:
         body = await read_json(request)
+        # samples and seed, common to every endpoint, change nothing here: a sweep's rows are
+        # each at their nominal inputs
+        known_keys(
+            body, "scenario", "vary", "points", "results", "set", "catalog", "samples", "seed"
+        )
 
         def bounded(total: int) -> Any:
             if total > limits.MAX_SWEEP_POINTS:
@@ -310,6 +317,7 @@ def _scenarios(app: FastAPI) -> None:
         from botec.report.compare_view import render_compare
 
         body = await read_json(request)
+        known_keys(body, "scenario", "gpus", "budget", "set", "samples", "seed", "catalog")
         gpus = body.get("gpus", [])
         names = gpus.split(",") if isinstance(gpus, str) else gpus
         if not isinstance(names, list) or not 1 <= len(names) <= limits.MAX_COMPARE_GPUS:

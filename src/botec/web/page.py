@@ -11,7 +11,14 @@ from fastapi.responses import FileResponse, Response
 
 from botec import commands
 from botec.core.errors import BotecInputError
-from botec.web.requests import OBJECT_BODY, read_json, read_scenario, run_command, sampling
+from botec.web.requests import (
+    OBJECT_BODY,
+    known_keys,
+    read_json,
+    read_scenario,
+    run_command,
+    sampling,
+)
 
 STATIC = Path(__file__).parent / "static"
 EXPORTS = {"toml": "application/toml", "markdown": "text/markdown", "html": "text/html",
@@ -50,6 +57,7 @@ def page_endpoints(app: FastAPI) -> None:
     )
     async def export(request: Request) -> Response:
         body = await read_json(request)
+        known_keys(body, "scenario", "format", "samples", "seed", "catalog")
         fmt = body.get("format")
         if fmt not in EXPORTS:
             raise BotecInputError("format", fmt, f"one of {', '.join(EXPORTS)}")

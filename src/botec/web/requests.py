@@ -103,6 +103,13 @@ def sampling(body: dict[str, Any], default: int = commands.DEFAULT_SAMPLES) -> d
     return {"samples": samples, "seed": seed, "catalog_files": [catalog] if catalog else []}
 
 
+def known_keys(body: dict[str, Any], *allowed: str) -> None:
+    """Refuse a key the endpoint does not read (a misspelt ``set`` would be dropped unseen)."""
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise BotecInputError(unknown[0], body[unknown[0]], f"one of {', '.join(allowed)}")
+
+
 def wants_histograms(body: dict[str, Any]) -> bool:
     """The request's ``histograms`` switch: true or false only ("false" as text would be on)."""
     value = body.get("histograms", False)
