@@ -620,3 +620,20 @@ def test_a_seed_check_of_nan_is_refused_not_written_as_nan_json(tmp_path: Path) 
     code, out, err = cli("report", str(scenario), "--format", "json")
     assert code != 0 and out == ""
     assert err.startswith("error: seed_check.0.value: got nan; expected a finite number"), err
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".yaml"])
+def test_a_scenario_saved_with_a_byte_order_mark_is_read(tmp_path: Path, suffix: str) -> None:
+    # Windows editors prefix UTF-8 with EF BB BF: TOML called it an invalid statement at line 1
+    body = (
+        'title = "t"\n[users]\ndaily_active_users = "1M"\nrequests_per_user_per_day = 5\n'
+        if suffix == ".toml"
+        else "title: t\nusers:\n  daily_active_users: 1M\n  requests_per_user_per_day: 5\n"
+    )
+    scenario = tmp_path / f"bom{suffix}"
+    scenario.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    code, out, err = cli("report", str(scenario), "--samples", "0", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["results"]["total_requests_per_second"]["value"] == pytest.approx(
+        1e6 * 5 / 86_400  # 1M users × 5 requests a day over 86,400 s
+    )

@@ -42,7 +42,9 @@ def read_text(path: str | Path, field: str, max_bytes: int = MAX_INPUT_BYTES) ->
     if len(raw) > max_bytes:  # it grew while we looked
         raise BotecInputError(field, str(path), f"at most {max_bytes:,} bytes")
     try:
-        return raw.decode("utf-8")
+        # a byte-order mark (Windows editors, Excel's CSV) is no part of the text: TOML would
+        # call it an invalid statement and YAML would make it part of the first key
+        return raw.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError:
         raise BotecInputError(field, str(path), "UTF-8 text") from None
 
