@@ -637,3 +637,20 @@ def test_a_scenario_saved_with_a_byte_order_mark_is_read(tmp_path: Path, suffix:
     assert json.loads(out)["results"]["total_requests_per_second"]["value"] == pytest.approx(
         1e6 * 5 / 86_400  # 1M users × 5 requests a day over 86,400 s
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("traffic", "--qps", "10", "-o", ""),
+        ("traffic", "--qps", "10", "--plot", ""),
+        ("traffic", "--qps", "10", "--catalog", ""),
+        ("report", ""),
+    ],
+)
+def test_an_empty_file_name_is_named_as_typed_not_as_the_working_folder(
+    args: tuple[str, ...],
+) -> None:
+    # Path('') is '.', so the message said "got '.'" for a name the user left empty
+    code, _out, err = cli(*args)
+    assert code != 0 and "got ''; expected a file name" in err and "'.'" not in err, err

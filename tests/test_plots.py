@@ -163,7 +163,7 @@ def test_save_figure_bad_suffix(tmp_path):
     with pytest.raises(BotecInputError) as info:
         save_figure(tornado_figure("GPUs", "GPUs", 1.0, BARS), str(target))
     assert info.value.field == "--plot"
-    assert info.value.allowed == "a file name ending in .png or .svg"
+    assert info.value.allowed == "a file name ending in .png or .svg, e.g. chart.svg"
     assert not target.exists()
 
 

@@ -9,7 +9,19 @@ import click
 from botec.cli.table import Opt
 
 FORMATS = ("text", "markdown", "html", "json")
-FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+class NamedPath(click.Path):
+    """A file path that is not empty: Path('') is '.', the working folder, which the messages
+    after would name instead of what was typed."""
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None):  # type: ignore[no-untyped-def]
+        if isinstance(value, str) and not value.strip():
+            self.fail(f"got {value!r}; expected a file name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE = NamedPath(dir_okay=False, path_type=Path)
 
 SAMPLING = (
     Opt(

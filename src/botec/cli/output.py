@@ -135,7 +135,9 @@ def write_plot(sheet: Any, path: Path, force: bool) -> None:
 def check_plot_suffix(path: Path) -> None:
     """A chart file name ends in .png or .svg."""
     if path.suffix.lower() not in (".png", ".svg"):
-        raise BotecInputError("--plot", str(path), "a file name ending in .png or .svg")
+        raise BotecInputError(
+            "--plot", str(path), "a file name ending in .png or .svg, e.g. chart.svg"
+        )
 
 
 def save_chart(figure: Any, path: Path) -> None:

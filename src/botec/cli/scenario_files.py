@@ -9,13 +9,13 @@ from typing import Any, get_args
 import click
 
 from botec import commands
-from botec.cli.common import ESTIMATING, FILE, OUTPUT, output_options
+from botec.cli.common import ESTIMATING, FILE, OUTPUT, NamedPath, output_options
 from botec.cli.output import emit, progress_bar, save_chart, write_plot
 from botec.cli.table import Opt, Table
 from botec.commands.analysis import Part
 from botec.core.errors import BotecInputError
 
-_SCENARIO = Opt("FILE", param="scenario", type=click.Path(path_type=Path), argument=True)
+_SCENARIO = Opt("FILE", param="scenario", type=NamedPath(path_type=Path), argument=True)
 
 
 def _read_stdin(values: dict[str, Any]) -> None:

@@ -186,11 +186,10 @@ def figure_svg(fig: Figure) -> str:
 
 def save_figure(fig: Figure, path: str) -> None:
     """Write PNG (dpi 150) or SVG according to the suffix of path (.png or .svg); any other suffix
-    raises botec.core.errors.BotecInputError("--plot", path, "a file name ending in .png or .svg").
-    Close the figure afterwards."""
+    raises botec.core.errors.BotecInputError naming --plot. Close the figure afterwards."""
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
-        raise BotecInputError("--plot", path, "a file name ending in .png or .svg")
+        raise BotecInputError("--plot", path, "a file name ending in .png or .svg, e.g. chart.svg")
     import io
 
     from botec.core.safe_io import write_bytes
