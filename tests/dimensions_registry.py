@@ -145,6 +145,7 @@ WORDS: dict[str, str] = {
             "stage",
             "stages",
             "all-reduces",
+            "collectives",
             "reads",
             "expert",
             "experts",

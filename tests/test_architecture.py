@@ -106,11 +106,15 @@ def test_one_model_per_step_name() -> None:
     assert clashes == VARIANTS
 
 
-# The one result defined in two modules on purpose: the same quantity for two ways of training.
+# Results defined in two modules on purpose: the same quantity for two ways of training or of
+# splitting a model over GPUs.
 VARIANTS = {
     # memory per GPU when every weight trains (model states sharded by ZeRO) and when only
     # LoRA adapters do (frozen base weights + adapters)
     "memory_per_gpu": ["lora", "training_memory"],
+    # the weights a MoE decode step reads when TP splits every weight and when each GPU runs
+    # attention for its own requests with its own copy of the shared weights (attention DP)
+    "weights_read_per_step": ["serving", "serving_adp"],
 }
 
 

@@ -202,6 +202,9 @@ CASES: dict[str, Case] = {
     "infer:roofline": _command("infer", model="llama-3.1-8b", gpu="h100-sxm"),
     "infer:sliding-window": _command("infer", model="mistral-7b", gpu="h100-sxm"),
     "infer:hybrid-window": _command("infer", model="gemma-2-9b", gpu="h100-sxm"),
+    "infer:moe-attention-dp": _command(
+        "infer", model="qwen3-235b-a22b", gpu="h200", precision="fp8", tp=8, attention_dp=True
+    ),
     "infer:memory-bound-seed": _command("infer", params="7B", gpu="a100-80gb", qps=10),
     "infer:compute-bound-seed": _command(
         "infer", params="7B", gpu="h100-sxm", method="compute-bound", qps=10

@@ -152,6 +152,13 @@ INFER = Table(
         ),
         Opt("--tp", "Tensor-parallel GPUs.", type=int, show_default=True),
         Opt(
+            "--attention-dp",
+            "A mixture of experts with attention data parallelism: each of the --tp GPUs runs "
+            "attention for its own requests, the experts split over them (TensorRT-LLM's "
+            "enable_attention_dp).",
+            is_flag=True,
+        ),
+        Opt(
             "--engine",
             "Serving engine whose efficiencies to use: generic, vllm, tensorrt-llm, llama.cpp, "
             "transformers, or an earlier release: vllm-0.6, vllm-0.5, tensorrt-llm-0.6, "

@@ -35,6 +35,7 @@ INFER_FIELDS: dict[str, tuple[str, ...]] = {
     "gpu": ("serving.gpu", "inference.gpu"),
     "input_tokens": ("serving.input_tokens",),
     "tp": ("serving.tensor_parallel",),
+    "attention_dp": ("serving.attention_dp",),
     "engine": ("serving.engine", "inference.engine"),
     "method": ("inference.method",),
     "output_tokens": ("serving.output_tokens", "requests.output_tokens"),
@@ -81,6 +82,7 @@ def infer(
     gpu: str = "a100-80gb",
     input_tokens: Quantity | None = None,
     tp: int = 1,
+    attention_dp: bool = False,
     engine: str = "generic",
     method: Method | None = None,
     output_tokens: Quantity = 500,
@@ -95,8 +97,9 @@ def infer(
     catalog_files: CatalogFiles = (),
 ) -> Sheet:
     """Serving a model: with ``model`` or ``input_tokens``, the roofline prefill/decode model
-    (TTFT, TPOT, largest batch, throughput on ``tp`` GPUs with ``engine``'s efficiencies); with
-    ``params`` alone, the seeds' memory- or compute-bound estimate (``method``).
+    (TTFT, TPOT, largest batch, throughput on ``tp`` GPUs with ``engine``'s efficiencies, an MoE's
+    experts split over them with ``attention_dp``); with ``params`` alone, the seeds' memory- or
+    compute-bound estimate (``method``).
 
     >>> sheet = botec.infer(model="llama-3.1-8b", gpu="h100-sxm", samples=0)
     >>> sheet["time_to_first_token"].unit, sheet["tokens_per_second_per_user"].unit
@@ -108,10 +111,7 @@ def infer(
     if model is not None or input_tokens is not None:
         _roofline_only(p)
         return run(_roofline_data(p), samples, seed, catalog_files)
-    if given(kv_precision):  # the seeds' one-line methods hold no KV cache
-        raise ParameterError(
-            "kv_precision/params", kv_precision, "`kv_precision` with `model` or `input_tokens`"
-        )
+    _roofline_settings_refused(p)
     _known_engine(engine, catalog_files)  # used only by the reality check, checked always
     p["method"] = method or "memory-bound"
     if given(prompt_tokens) and p["method"] != "compute-bound":
@@ -130,6 +130,15 @@ def infer(
         users = {**p, "peak_factor": peak_factor if given(peak_factor) else 1}
         data["users"] = fill("users", users, INFER_FIELDS)
     return run(data, samples, seed, catalog_files)
+
+
+def _roofline_settings_refused(p: dict[str, Any]) -> None:
+    """The seeds' one-line methods hold no KV cache and split no attention: refuse those."""
+    for name in ("kv_precision", "attention_dp"):
+        if given(p[name]):
+            raise ParameterError(
+                f"{name}/params", p[name], f"`{name}` with `model` or `input_tokens`"
+            )
 
 
 def _roofline_only(p: dict[str, Any]) -> None:

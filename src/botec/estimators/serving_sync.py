@@ -5,6 +5,7 @@ attention and after the MLP), each moving tokens × hidden × 2 bytes; a ring al
 from __future__ import annotations
 
 from botec.core.sheet import Formula, Sheet, Value
+from botec.estimators import serving_adp
 from botec.estimators.inference import decode_tokens_per_step
 
 _TP_SYNC_WHY = (
@@ -40,19 +41,27 @@ def sync_time(
     tokens: Value | None = None,
     batch: Value | None = None,
     gpu: dict[str, Value],
+    adp: bool = False,
 ) -> Value:
     """Tensor-parallel all-reduce time of one phase: over ``tokens`` (a prefill's prompt
-    tokens), or over a decode step's one token for each sequence of ``batch``."""
+    tokens), or over a decode step's one token for each sequence of ``batch``; with ``adp``
+    (attention data parallelism), the experts' all-gather and reduce-scatter instead."""
     moved: dict[str, Value] = {}
     if batch is not None:
         moved = {"batch": batch, "decode_tokens_per_step": decode_tokens_per_step(sheet)}
     elif tokens is not None:
         moved = {"tokens": tokens}
+    if adp:
+        formula = serving_adp.SYNC if batch is None else serving_adp.SYNC_DECODE
+        count = {"moe_collectives_per_layer": gpu["moe_collectives_per_layer"]}
+    else:
+        formula = TP_SYNC if batch is None else TP_SYNC_DECODE
+        count = {"allreduces_per_layer": gpu["allreduces_per_layer"]}
     return sheet.step(
-        TP_SYNC if batch is None else TP_SYNC_DECODE,
+        formula,
         name=f"{prefix}_sync_time",
-        title=f"{title}: all-reduce time",
-        allreduces_per_layer=gpu["allreduces_per_layer"],
+        title=f"{title}: {'expert all-gather and reduce-scatter' if adp else 'all-reduce'} time",
+        **count,
         layers=gpu["layers"],
         tensor_parallel=gpu["tensor_parallel"],
         hidden_size=gpu["hidden_size"],

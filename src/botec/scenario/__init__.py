@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from botec.scenario.conflicts import check_conflicts
 from botec.scenario.fields import (
@@ -161,6 +161,7 @@ class ServingSection(_Section):
     input_tokens: Tokens
     output_tokens: Tokens
     tensor_parallel: WholeCount = 1
+    attention_dp: StrictBool = False  # MoE: requests spread over the GPUs, experts split
     batch: WholeCount | None = None  # default: the largest that fits, up to max_concurrency
     max_concurrency: WholeCount | None = None  # the engine's cap (default: the engine's)
     engine: str = "generic"

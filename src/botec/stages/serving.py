@@ -21,7 +21,8 @@ from botec.stages._inputs import gpu_inputs
 from botec.stages.context import Context
 from botec.stages.kv_context import cached_contexts
 from botec.stages.model_params import record_param_count
-from botec.stages.serving_checks import draws_that_fit, engine_runs, split_heads, within_context
+from botec.stages.serving_adp import over_gpus
+from botec.stages.serving_checks import draws_that_fit, engine_runs, within_context
 from botec.stages.serving_phases import (
     ServedModel,
     engine_batch,
@@ -242,7 +243,7 @@ def run_serving(ctx: Context, srv: ServingSection, chosen_by: str = "") -> dict[
     engine_runs(ctx, srv, gpu)
     source = chosen_by or "scenario"
     tp = sheet.input("tensor_parallel", srv.tensor_parallel, "GPUs", "Tensor-parallel GPUs", source)
-    model = split_heads(ctx, srv, engine, model, tp)
+    model = over_gpus(ctx, srv, engine, model, tp)
     hw = hardware(
         ctx, gpu=gpu, engine=engine, device=(peak, bandwidth, tp), model=model,
         precision=(srv.precision, "serving.precision"),

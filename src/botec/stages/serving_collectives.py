@@ -10,12 +10,33 @@ from botec.core.sheet import Value
 from botec.stages.context import Context
 
 
-def collective_inputs(ctx: Context, link: Any, *, moe: bool) -> dict[str, Value]:
+def collective_inputs(ctx: Context, link: Any, *, moe: bool, adp: bool = False) -> dict[str, Value]:
     """The collectives per layer under tensor parallelism (3 for a mixture of experts, whose
-    experts add a dispatch and a combine), and the link's all-reduce cost: its fixed cost per
-    call and bus bandwidth."""
+    experts add a dispatch and a combine; under attention data parallelism (``adp``) the
+    experts' all-gather and reduce-scatter only), and the link's all-reduce cost: its fixed
+    cost per call and bus bandwidth."""
     sheet = ctx.sheet
-    collectives = (
+    if adp:
+        count = {
+            "moe_collectives_per_layer": sheet.constant(
+                "moe_collectives_per_layer",
+                2,
+                "collectives",
+                "Collectives per MoE layer under attention data parallelism",
+                "TensorRT-LLM's fused MoE with enable_attention_dp: an all-gather of every "
+                "GPU's tokens before the experts and a reduce-scatter of their outputs after "
+                "(tensorrt_llm/_torch/modules/fused_moe: 'if self.use_dp and "
+                "self.parallel_size > 1: ... allgather'); attention runs on each GPU alone",
+            )
+        }
+    else:
+        count = {"allreduces_per_layer": _tp_collectives(ctx, moe)}
+    return count | _link_costs(ctx, link)
+
+
+def _tp_collectives(ctx: Context, moe: bool) -> Value:
+    sheet = ctx.sheet
+    return (
         sheet.constant(
             "allreduces_per_layer",
             3,
@@ -37,6 +58,10 @@ def collective_inputs(ctx: Context, link: Any, *, moe: bool) -> dict[str, Value]
             "Megatron-LM tensor parallelism: one after attention, one after the MLP",
         )
     )
+
+
+def _link_costs(ctx: Context, link: Any) -> dict[str, Value]:
+    sheet = ctx.sheet
     return {
         "activation_bytes": sheet.constant(
             "activation_bytes",
@@ -45,7 +70,6 @@ def collective_inputs(ctx: Context, link: Any, *, moe: bool) -> dict[str, Value]
             "Bytes per activation value",
             "FP16/BF16 activations: 2 bytes for each token's each hidden dim",
         ),
-        "allreduces_per_layer": collectives,
         "allreduce_bandwidth": sheet.input(
             "allreduce_bandwidth",
             link.allreduce_bandwidth,

@@ -12,6 +12,7 @@ from botec.catalog import Engine, Hardware
 from botec.core.sheet import Value
 from botec.core.uncertain import point
 from botec.estimators import serving as sv
+from botec.estimators import serving_adp as adp
 from botec.estimators import serving_counts as sc
 from botec.estimators import serving_sync
 from botec.estimators.inference import decode_tokens_per_step, forward_flop_per_param_per_token
@@ -39,6 +40,7 @@ class ServedModel:
     request_tokens: tuple[Value, Value]  # (prompt, answer) per request, as the traffic asks
     experts: dict[str, Value] = field(default_factory=dict)  # MoE: shared/expert params, k/E
     kv_reads_per_token: Value | None = None  # engines that read a GQA group's KV per head
+    attention_dp: bool = False  # MoE: attention data-parallel, experts split (serving_adp)
 
 
 @dataclass
@@ -108,7 +110,7 @@ def hardware(
         "roofline_sharpness": roofline_sharpness(ctx, given.get("roofline_sharpness")),
         "layers": model.layers,
         "hidden_size": model.hidden_size,
-        **collective_inputs(ctx, link, moe=bool(model.experts)),
+        **collective_inputs(ctx, link, moe=bool(model.experts), adp=model.attention_dp),
     }
 
 
@@ -295,10 +297,12 @@ def phases(ctx: Context, prefix: str, batch: Value, m: ServedModel, hw: dict[str
         gpu=hw,
     )
     prefill_sync = serving_sync.sync_time(
-        sheet, f"{p}prefill", "Prefill", tokens=prefill_tokens, gpu=hw
+        sheet, f"{p}prefill", "Prefill", tokens=prefill_tokens, gpu=hw, adp=m.attention_dp
     )
     decode = _decode_roofline(ctx, p, batch, m, hw)
-    decode_sync = serving_sync.sync_time(sheet, f"{p}decode", "Decode step", batch=batch, gpu=hw)
+    decode_sync = serving_sync.sync_time(
+        sheet, f"{p}decode", "Decode step", batch=batch, gpu=hw, adp=m.attention_dp
+    )
     return Phases(prefill, prefill_sync, decode, decode_sync)
 
 
@@ -307,14 +311,16 @@ def _decode_roofline(
 ) -> Value:
     sheet = ctx.sheet
     if m.experts:
+        split = {"tensor_parallel": hw["tensor_parallel"]} if m.attention_dp else {}
         read = sheet.step(
-            sv.WEIGHTS_READ,
+            adp.WEIGHTS_READ if m.attention_dp else sv.WEIGHTS_READ,
             name=f"{p}weights_read_per_step",
             batch=batch,
             decode_tokens_per_step=decode_tokens_per_step(sheet),
             tokens_per_route=sc.tokens_per_route(sheet),
             bytes_per_param=m.bytes_per_param,
             **m.experts,
+            **split,
         )
     else:
         read = m.weights

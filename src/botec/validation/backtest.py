@@ -56,6 +56,7 @@ def inference_rows() -> list[dict[str, str]]:
 
 def _describe(row: dict[str, str]) -> str:
     tp = f" TP{row['tp']}" if row["tp"] != "1" else ""
+    tp += " attention-DP" if row.get("attention_dp") == "true" else ""
     batch = f" batch {row['batch']}" if row["batch"] else " engine's batch"
     return (
         f"{row['model']} {row['precision'].upper()} on {row['gpu']}{tp},{batch}, "
@@ -93,6 +94,8 @@ def run_inference_backtest(
         }
         if row["quantity"] == "output_throughput_per_gpu" and row["batch"]:
             serving["batch"] = int(row["batch"])  # else the engine's default batch
+        if row.get("attention_dp") == "true":
+            serving["attention_dp"] = True  # the engine's MoE benchmark setting, as published
         if row.get("max_concurrency"):
             serving["max_concurrency"] = int(row["max_concurrency"])
         try:
