@@ -98,3 +98,18 @@ def test_a_scenario_with_nothing_to_rank_is_refused_with_its_sections() -> None:
     assert "botec report FILE --set kv_cache.gpu=NAME" in info.value.allowed
     code, out, err = cli("compare", str(SCENARIOS / "kv-cache-7b.toml"), "--gpu", "h100-sxm,l4")
     assert code == 2 and out == "" and "[model], [kv_cache]" in err
+
+
+def test_a_gpu_that_cannot_run_the_scenario_is_listed_not_fatal() -> None:
+    """BF16 training on a T4 (no BF16 tensor cores) is refused for that GPU alone: the others
+    are ranked, the T4 follows unranked with the refusal; on the T4 alone it is an error."""
+    path = SCENARIOS / "llama-13b-training.toml"
+    options = compare(path, gpus="a100-80gb,t4,h100-sxm", samples=0)
+    ranked = [o.gpu for o in options if o.rank is not None]
+    assert sorted(ranked) == ["a100-80gb", "h100-sxm"]
+    (t4,) = [o for o in options if o.gpu == "t4"]
+    assert not t4.feasible and t4.rank is None and options[-1] is t4
+    assert "bf16 on t4" in t4.why and "training.precision" in t4.why
+    with pytest.raises(BotecInputError) as caught:
+        compare(path, gpus="t4", samples=0)
+    assert "bf16 on t4" in str(caught.value)

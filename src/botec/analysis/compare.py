@@ -3,16 +3,22 @@
 Each GPU is a full evaluation of the scenario (same formulas, same ranges, same seed), so the
 table shows nothing the single-GPU report would not. Every figure is the median of the draws (the
 nominal point is exported beside it, named so); the ranking follows that figure: monthly (or
-training) cost, else GPU count, else latency. A GPU the model does not fit (a ✘ about fit or
-memory) or that has no price is listed, unranked, with the reason.
-"""
+training) cost, else GPU count, else latency. A GPU the model does not fit, that cannot run it
+or that has no price is listed, unranked, with the reason."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from botec.analysis.compare_variants import evaluate_on, for_device, own_gpus
+from botec.analysis.compare_variants import (
+    check_price,
+    evaluate_on,
+    for_device,
+    nothing_to_rank,
+    own_gpus,
+    price_basis,
+)
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet, Value
 
@@ -172,25 +178,38 @@ def compare_gpus(
     fields = _gpu_fields(data)
     cat = catalog or load_catalog()
     own = own_gpus(data, fields, cat)
-    runs = []
+    runs, refused = [], []
     for name in gpus:
         hardware = cat.hardware(name, "--gpu")
-        _check_price(data, hardware.key, cat)
+        check_price(data, hardware.key, cat)
         variant, dropped = for_device(data, fields, own, hardware.key)
-        sheet = evaluate_on(variant, fields, hardware.key, samples, seed, catalog)
+        try:  # a GPU that cannot run it (a precision it lacks) is listed, not fatal
+            sheet = evaluate_on(variant, fields, hardware.key, samples, seed, catalog)
+        except BotecInputError as exc:
+            refused.append(_cannot_run(hardware, exc, dropped))
+            continue
         runs.append((hardware, sheet, dropped))
+    if not runs:  # no GPU runs it: the scenario itself is at fault, said as for one GPU
+        raise refused[0].sheet.error
     # one result per column, the same on every row: the first of its names any GPU computes
     sheets = [s for _, s, _ in runs]
     columns = [_column(sheets, names) for names in (GPU_COUNT, COST, LATENCY)]
     billed = (_billed(s[columns[1]]) for s in sheets if columns[1] and columns[1] in s)
     columns[0] = next((b for b in billed if b), columns[0])  # the count the cost pays for
     if not any(columns):
-        raise _nothing_to_rank(data, fields)
+        raise nothing_to_rank(data, fields)
     options = [
         replace(_option(hardware, sheet, columns, budget), dropped=tuple(dropped))
         for hardware, sheet, dropped in runs
     ]
-    return rank_options(options, _price_basis(data, fields), cat)
+    return rank_options(options, price_basis(data, fields), cat) + refused
+
+
+def _cannot_run(hardware: Any, exc: BotecInputError, dropped: list[str]) -> Option:
+    sheet = Sheet(f"{hardware.name}: cannot run")
+    sheet.error = exc  # type: ignore[attr-defined]
+    return Option(hardware.key, hardware.name, sheet, None, None, None, "—",
+                  f"not feasible: {exc}", feasible=False, dropped=tuple(dropped))  # fmt: skip
 
 
 def _option(hardware: Any, sheet: Sheet, columns: list[str], budget: float | None) -> Option:
@@ -351,47 +370,3 @@ def _gpu_fields(data: dict[str, Any]) -> list[str]:
             "[speech_synthesis] or GPU [recommender] section",
         )
     return fields
-
-
-def _nothing_to_rank(data: dict[str, Any], fields: list[str]) -> BotecInputError:
-    """No GPU gives a cost, a GPU count or a latency: nothing to rank, said with what is."""
-    sections = ", ".join(f"[{k}]" for k, v in data.items() if isinstance(v, dict))
-    stated = [f for f in fields if f.partition(".")[2] in data[f.partition(".")[0]]]
-    return BotecInputError(
-        "FILE",
-        sections,
-        "a scenario that computes a cost, a GPU count or a latency on each GPU, which compare "
-        "ranks by: an [inference], [serving], priced [training], [image_generation], "
-        "[video_generation], [embeddings], [speech], [speech_synthesis] or GPU [recommender] "
-        f"section. This file's {sections} only check memory on one GPU: see that per GPU with "
-        f"botec report FILE --set {(stated or fields)[0]}=NAME",
-    )
-
-
-def _price_basis(data: dict[str, Any], fields: list[str]) -> str | None:
-    """The price basis the scenario names (its GPU section's, else [cost]'s); None: default."""
-    for section in [f.split(".")[0] for f in fields] + ["cost"]:
-        sec = data.get(section)
-        if isinstance(sec, dict) and sec.get("price_basis"):
-            return str(sec["price_basis"])
-    return None
-
-
-def _check_price(data: dict[str, Any], key: str, catalog: Catalog) -> None:
-    """A cost section without a stated price needs every GPU compared priced on its basis: an
-    unpriced one would rank by the rest of the bill alone."""
-    from botec.catalog import gpu_prices as gp
-
-    cost = data.get("cost")
-    priced = "inference" in data or "serving_plan" in data
-    if not (priced and isinstance(cost, dict) and "usd_per_gpu_hour" not in cost):
-        return
-    basis = cost.get("price_basis") or None
-    if gp.gpu_rate(catalog, key, basis) is None:
-        raise BotecInputError(
-            "--gpu",
-            key,
-            f"a GPU priced on the {gp.basis(catalog, basis).name} (it has no price there: "
-            f"{gp.unpriced_reason(catalog, key, basis)}), or a price: [cost] usd_per_gpu_hour "
-            f"or price_basis, or --catalog FILE with [prices.gpu.{key}] on_demand_usd_per_hour",
-        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from botec.core.errors import BotecInputError
 from botec.core.sheet import Sheet
 
 if TYPE_CHECKING:
@@ -107,3 +108,47 @@ def evaluate_on(
     if isinstance(variant.get("serving_plan"), dict):  # the plan on this GPU only
         variant["serving_plan"] = {**variant["serving_plan"], "compare_gpus": []}
     return evaluate(scenario_from_dict(variant), samples=samples, seed=seed, catalog=catalog)
+
+
+def nothing_to_rank(data: dict[str, Any], fields: list[str]) -> BotecInputError:
+    """No GPU gives a cost, a GPU count or a latency: nothing to rank, said with what is."""
+    sections = ", ".join(f"[{k}]" for k, v in data.items() if isinstance(v, dict))
+    stated = [f for f in fields if f.partition(".")[2] in data[f.partition(".")[0]]]
+    return BotecInputError(
+        "FILE",
+        sections,
+        "a scenario that computes a cost, a GPU count or a latency on each GPU, which compare "
+        "ranks by: an [inference], [serving], priced [training], [image_generation], "
+        "[video_generation], [embeddings], [speech], [speech_synthesis] or GPU [recommender] "
+        f"section. This file's {sections} only check memory on one GPU: see that per GPU with "
+        f"botec report FILE --set {(stated or fields)[0]}=NAME",
+    )
+
+
+def price_basis(data: dict[str, Any], fields: list[str]) -> str | None:
+    """The price basis the scenario names (its GPU section's, else [cost]'s); None: default."""
+    for section in [f.split(".")[0] for f in fields] + ["cost"]:
+        sec = data.get(section)
+        if isinstance(sec, dict) and sec.get("price_basis"):
+            return str(sec["price_basis"])
+    return None
+
+
+def check_price(data: dict[str, Any], key: str, catalog: Catalog) -> None:
+    """A cost section without a stated price needs every GPU compared priced on its basis: an
+    unpriced one would rank by the rest of the bill alone."""
+    from botec.catalog import gpu_prices as gp
+
+    cost = data.get("cost")
+    priced = "inference" in data or "serving_plan" in data
+    if not (priced and isinstance(cost, dict) and "usd_per_gpu_hour" not in cost):
+        return
+    basis = cost.get("price_basis") or None
+    if gp.gpu_rate(catalog, key, basis) is None:
+        raise BotecInputError(
+            "--gpu",
+            key,
+            f"a GPU priced on the {gp.basis(catalog, basis).name} (it has no price there: "
+            f"{gp.unpriced_reason(catalog, key, basis)}), or a price: [cost] usd_per_gpu_hour "
+            f"or price_basis, or --catalog FILE with [prices.gpu.{key}] on_demand_usd_per_hour",
+        )
