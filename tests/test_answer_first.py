@@ -52,10 +52,6 @@ def test_set_overrides_a_scenario_value_and_says_so_in_the_title() -> None:
     assert code == 2 and "users.nope" in err
     code, _, err = cli("report", SMARTPAL, "--set", "no-equals-sign")
     assert code == 2 and "--set" in err
-    # the same field twice: refused naming both, rather than the last silently winning
-    code, _, err = cli("report", SMARTPAL, "--set", "users.daily_active_users=1M",
-                       "--set", " users.daily_active_users=2M")  # fmt: skip
-    assert code == 2 and "daily_active_users=1M" in err and "daily_active_users=2M" in err
 
 
 def test_a_scenario_on_standard_input() -> None:

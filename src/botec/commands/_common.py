@@ -197,7 +197,6 @@ def with_overrides(data: Mapping[str, Any], overrides: Sequence[str]) -> dict[st
     import tomllib
 
     out = copy.deepcopy(dict(data))
-    seen: dict[tuple[str, ...], str] = {}
     for item in overrides:
         path, sep, raw = item.partition("=")
         keys = path.strip().split(".")
@@ -205,12 +204,6 @@ def with_overrides(data: Mapping[str, Any], overrides: Sequence[str]) -> dict[st
             raise ParameterError(
                 "overrides", item, "section.field=value, e.g. users.daily_active_users=50M"
             )
-        where = tuple(k.strip() for k in keys)
-        if where in seen:  # the last would silently win: say which two
-            raise ParameterError(
-                "overrides", item, f"each field set once ({seen[where]} sets {'.'.join(where)} too)"
-            )
-        seen[where] = item
         try:
             value: Any = tomllib.loads(f"v = {raw.strip()}")["v"]
         except tomllib.TOMLDecodeError:
