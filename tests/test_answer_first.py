@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from conftest import SCENARIOS, cli
 
@@ -92,3 +93,9 @@ def test_brief_keeps_a_does_not_fit_wherever_it_is_said() -> None:
     )  # fmt: skip
     assert code == 0, err
     assert "✘ A batch of 200 does not fit" in out
+
+
+@pytest.mark.parametrize("option", ["--kv-precision", "--precision", "--engine"])
+def test_an_empty_option_value_is_refused_not_read_as_the_default(option: str) -> None:
+    code, _, err = cli("infer", "--model", "llama-3.1-8b", option, "", "--samples", "0")
+    assert code == 2 and option in err and "got ''" in err

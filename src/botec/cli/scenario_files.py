@@ -28,7 +28,8 @@ def _read_stdin(values: dict[str, Any]) -> None:
 
 _SET = Opt(
     "--set",
-    "Override a scenario value: section.field=value, e.g. users.daily_active_users=50M. Repeat.",
+    "Override a scenario value: section.field=value, e.g. users.daily_active_users=50M. Repeat "
+    "(for the same field, the last one given wins; the report's title lists them all).",
     param="overrides",
     multiple=True,
 )

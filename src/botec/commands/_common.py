@@ -64,6 +64,8 @@ def fill(
     out: dict[str, Any] = {}
     for param, paths in fields.items():
         value = values.get(param)
+        if isinstance(value, str) and not value.strip():  # '' would read as "not given"
+            raise ParameterError(param, value, "a value (leave the option out for its default)")
         for path in paths:
             head, _, key = path.partition(".")
             if head == section and given(value) and key not in out:
