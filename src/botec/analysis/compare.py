@@ -178,7 +178,7 @@ def compare_gpus(
     fields = _gpu_fields(data)
     cat = catalog or load_catalog()
     own = own_gpus(data, fields, cat)
-    runs, refused = [], []
+    runs, refused, errors = [], [], []
     for name in gpus:
         hardware = cat.hardware(name, "--gpu")
         check_price(data, hardware.key, cat)
@@ -187,10 +187,11 @@ def compare_gpus(
             sheet = evaluate_on(variant, fields, hardware.key, samples, seed, catalog)
         except BotecInputError as exc:
             refused.append(_cannot_run(hardware, exc, dropped))
+            errors.append(exc)
             continue
         runs.append((hardware, sheet, dropped))
     if not runs:  # no GPU runs it: the scenario itself is at fault, said as for one GPU
-        raise refused[0].sheet.error
+        raise errors[0]
     # one result per column, the same on every row: the first of its names any GPU computes
     sheets = [s for _, s, _ in runs]
     columns = [_column(sheets, names) for names in (GPU_COUNT, COST, LATENCY)]
@@ -206,9 +207,8 @@ def compare_gpus(
 
 
 def _cannot_run(hardware: Any, exc: BotecInputError, dropped: list[str]) -> Option:
-    sheet = Sheet(f"{hardware.name}: cannot run")
-    sheet.error = exc  # type: ignore[attr-defined]
-    return Option(hardware.key, hardware.name, sheet, None, None, None, "—",
+    empty = Sheet(f"{hardware.name}: cannot run")
+    return Option(hardware.key, hardware.name, empty, None, None, None, "—",
                   f"not feasible: {exc}", feasible=False, dropped=tuple(dropped))  # fmt: skip
 
 
