@@ -217,12 +217,31 @@ def test_a_fixed_whole_run_share_in_a_catalog_is_used_not_a_traceback(tmp_path: 
 # -- nonsense printed as an answer --------------------------------------------------------------
 
 
-def test_an_mfu_that_makes_the_time_infinite_is_refused() -> None:
+def test_a_subnormal_mfu_is_refused_at_its_flag() -> None:
+    # 1e-308 made the training time infinite, refused only at the time's step; now the flag
     line = refused(
         "train", "--params", "7B", "--tokens", "1T", "--mfu", "1e-308", "--gpus", "8",
-        "--samples", "0",
+        "--samples", "0", names="--mfu",
     )  # fmt: skip
-    assert "finite" in line
+    assert "under 1e-09" in line
+
+
+def test_a_step_whose_result_is_infinite_is_refused_with_its_inputs() -> None:
+    # 6 × 1e200 × 1e200 overflows a float: the step names its inputs, never prints 'inf FLOP'
+    from botec.core.errors import BotecInputError
+    from botec.core.sheet import Sheet
+    from botec.estimators.training import DENSE_FLOPS
+
+    sheet = Sheet()
+    with pytest.raises(BotecInputError) as info:
+        sheet.step(
+            DENSE_FLOPS,
+            flop_per_param_per_token=sheet.input("flop_per_param_per_token", 6, "FLOP/param/token"),
+            params=sheet.input("params", 1e200, "params"),
+            tokens=sheet.input("tokens", 1e200, "tokens"),
+        )
+    assert info.value.field == "dense_flops"
+    assert "finite" in info.value.allowed and "params = " in info.value.allowed
 
 
 def test_a_deadline_past_the_gpu_cap_is_refused() -> None:

@@ -101,7 +101,7 @@ def test_scenario_checks_both_ends_against_the_field_bounds() -> None:
     with pytest.raises(BotecInputError) as info:
         scenario_from_dict({"training": {"params": "7B", "mfu": "30% to 150%"}})
     assert info.value.field == "training.mfu"
-    assert "at most 1" in str(info.value)
+    assert "at most 100%" in str(info.value)
 
 
 # -- Monte Carlo -----

@@ -297,6 +297,13 @@ def test_errors_name_the_requests_keys_not_the_clis_flags() -> None:
     assert error["field"] == "training.gpus" and "a whole number" in error["allowed"]
 
 
+def test_a_subnormal_input_is_refused_naming_its_field() -> None:
+    # 1e-320 requests a user: its draws were subnormal floats, below anything botec estimates
+    body = {"dau": 100, "requests_per_user": "1e-320", "histograms": True}
+    error = _error(CLIENT.post("/api/traffic", json=body))
+    assert error["field"] == "requests_per_user" and "under 1e-09" in error["allowed"]
+
+
 @pytest.mark.parametrize(
     ("url", "body", "field"),
     [
@@ -319,7 +326,7 @@ def test_a_switch_takes_true_or_false_only(url: str, body: dict, field: str) -> 
     "body",
     [
         {"qps": 10, "peak_factor": "5 to 5.000000000000005"},  # a spread of a few floats
-        {"dau": 100, "requests_per_user": "1e-320"},  # subnormal draws
+        {"dau": 100, "requests_per_user": "1e-9 to 1.000000000000001e-9"},  # at the floor
     ],
 )
 def test_histograms_of_a_hair_thin_range_are_drawn_not_a_500(body: dict) -> None:

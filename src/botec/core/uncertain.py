@@ -62,7 +62,8 @@ class Uncertain:
     @property
     def median(self) -> float:
         if self.dist == "lognormal":
-            return math.sqrt(self.low * self.high)
+            # the geometric mean, each end rooted first: low × high underflows for 1e-300 to 1e-290
+            return math.sqrt(self.low) * math.sqrt(self.high)
         if self.dist == "grid":
             return float(self.values[len(self.values) // 2])
         return (self.low + self.high) / 2

@@ -42,6 +42,7 @@ from botec.scenario.fields import (
     UsdPerGbMonth,
     UsdPerHour,
     Users,
+    Utilization,
     WholeCount,
     ZeroStage,
 )
@@ -207,7 +208,7 @@ class ServingPlanSection(_Section):
     # tokens of prompt prefilled per step: default searched (256-8,192 or none); 0: no chunking
     prefill_chunk_tokens: ChunkTokens | None = None
     # the load each replica carries at peak, as a share of what it sustains (default 70%)
-    target_utilization: Fraction = None
+    target_utilization: Utilization = None
     spare_replicas: SpareReplicas = 0  # 1 = N+1 redundancy
     compare_gpus: list[str] = []
     compare_precisions: list[str] = []

@@ -21,14 +21,25 @@ class _Quantity:
         self.unit = unit  # what a count counts (users, params, tokens): a sweep's column unit
 
 
-def _bounds_text(gt: float | None, ge: float | None, le: float | None) -> str:
+# The smallest positive value any quantity field takes, in its base unit (1 ns, a billionth of a
+# byte, a request, a dollar or a share): nothing botec sizes is smaller, and a result divided by
+# 1e-320 (a subnormal float) overflows to infinity far from the field that caused it.
+SMALLEST_POSITIVE = 1e-9
+
+
+def _bounds_text(gt: float | None, ge: float | None, le: float | None, dimension: str = "") -> str:
+    """'at least 1% and at most 100%': a share's bounds as the percentages it is typed in."""
+
+    def shown(x: float) -> str:
+        return f"{x * 100:g}%" if dimension == "fraction" else f"{x:g}"
+
     parts = []
     if gt is not None:
-        parts.append(f"greater than {gt:g}")
+        parts.append(f"greater than {shown(gt)}")
     if ge is not None:
-        parts.append(f"at least {ge:g}")
+        parts.append(f"at least {shown(ge)}")
     if le is not None:
-        parts.append(f"at most {le:g}")
+        parts.append(f"at most {shown(le)}")
     return " and ".join(parts)
 
 
@@ -73,7 +84,13 @@ def _quantity(
                 or (ge is not None and not end >= ge)
                 or (le is not None and not end <= le)
             ):
-                raise ValueError(f"a value {_bounds_text(gt, ge, le)}")
+                raise ValueError(f"a value {_bounds_text(gt, ge, le, dimension)}")
+            if 0 < end < SMALLEST_POSITIVE:
+                bounds = _bounds_text(gt, ge, le, dimension)
+                raise ValueError(
+                    f"a value {bounds}, and not a positive value under {SMALLEST_POSITIVE:g}: "
+                    "below anything botec estimates, and divided by it overflows"
+                )
         return value
 
     return Annotated[Any, BeforeValidator(parse), _Quantity(dimension, ranged, unit)]
@@ -114,6 +131,8 @@ UsdPerGb = _quantity("usd_per_gb", ge=0, le=1e3)
 UsdPerMtoken = _quantity("usd_per_mtoken", gt=0, le=1e4)  # a free API compares with nothing
 PricePerHour = _quantity("usd_per_hour", gt=0, le=1e4)  # a price something is divided by
 Fraction = _quantity("fraction", gt=0, le=1)
+# A replica's planned load: under 1% of what it sustains is a fleet that idles, not a plan.
+Utilization = _quantity("fraction", ge=0.01, le=1)
 Overhead = _quantity("fraction", ge=0, le=10)  # 25% index overhead
 Factor = _quantity("factor", ge=1, le=1000)
 Ratio = _quantity("factor", gt=0, le=1000)
