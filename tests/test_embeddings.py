@@ -67,6 +67,20 @@ def test_hnsw_search_and_cores_by_hand() -> None:
     assert sheet["search_cores"].value == math.ceil(1000 / (1 / search * 0.7))
 
 
+@pytest.mark.parametrize(("top_k", "ef"), [(5, 64), (64, 64), (65, 65), (1000, 1000)])
+def test_default_ef_search_is_at_least_top_k(top_k: int, ef: int) -> None:
+    # hnswlib's searchKnn and FAISS's HNSW::search keep max(efSearch, k) candidates: the default
+    # 64 is raised to top_k rather than refused
+    sheet = _embed(documents="1M", index="hnsw", top_k=top_k)
+    assert sheet["ef_search"].value == ef
+
+
+def test_a_given_ef_search_below_top_k_is_refused() -> None:
+    with pytest.raises(BotecInputError) as info:
+        _embed(documents="1M", index="hnsw", top_k=100, ef_search=64)
+    assert info.value.field == "embeddings.ef_search"
+
+
 def test_rag_latency_adds_the_three_parts() -> None:
     path = botec.commands.example_path("embed-rag-support-assistant")
     sheet = botec.commands.report(path, samples=0)

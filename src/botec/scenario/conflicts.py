@@ -150,7 +150,7 @@ def _workloads(scn: Any) -> None:
                     f"{' or '.join(kinds)} indexes",
                 )  # fmt: skip
         _one_traffic(scn, "embeddings.queries_per_second", emb.queries_per_second, "search")
-        if emb.index == "hnsw" and emb.ef_search < emb.top_k:
+        if emb.index == "hnsw" and emb.ef_search is not None and emb.ef_search < emb.top_k:
             raise BotecInputError(
                 "embeddings.ef_search", emb.ef_search,
                 f"at least top_k ({emb.top_k}): HNSW keeps ef candidates and returns the best k",

@@ -92,7 +92,7 @@ class EmbeddingsSection(_Section):
     vector_precision: Literal["fp32", "fp16", "int8"] = "fp32"
     hnsw_m: WholeCount = 32
     ef_construction: WholeCount = 128
-    ef_search: WholeCount = 64
+    ef_search: WholeCount | None = None  # default: 64, or top_k where that is more
     nlist: WholeCount | None = None  # default: 4·√vectors
     nprobe: WholeCount | None = None  # default: 16, at most nlist
     pq_bytes: WholeCount = 64

@@ -26,6 +26,7 @@ from botec.stages._inputs import (
 )
 from botec.stages.context import Context
 from botec.stages.gpu_price import gpu_price
+from botec.stages.index_settings import hnsw_values, ivf_values
 from botec.stages.rag import rag_latency
 
 FIELD = "embeddings"
@@ -174,71 +175,11 @@ def _index_values(
         ),
     }  # fmt: skip
     if sec.index == "hnsw":
-        v["hnsw_m"] = sheet.input("hnsw_m", sec.hnsw_m, "links", "HNSW links per node (M)",
-                                  "scenario")  # fmt: skip
-        v["link_bytes"] = sheet.constant(
-            "link_bytes", vi.LINK_BYTES, "B/link", "Bytes per graph link", "32-bit ids (FAISS)"
-        )
-        v["ef_search"] = sheet.input(
-            "ef_search", sec.ef_search, "candidates", "HNSW search breadth (efSearch)", "scenario"
-        )
+        v.update(hnsw_values(sheet, sec))
     if sec.index.startswith("ivf"):
-        v.update(_ivf_values(sheet, enc, sec, vectors))
+        v.update(ivf_values(sheet, enc, sec, vectors))
     v["index_bytes_per_vector"] = vi.per_vector_bytes(sheet, sec.index, v)
     v.update(_core_values(ctx, sec, v))
-    return v
-
-
-def _ivf_values(
-    sheet: Sheet, enc: Encoder, sec: EmbeddingsSection, vectors: Value
-) -> dict[str, Value]:
-    """An IVF index's ids, centroids, lists and probes (and an IVF-PQ's code length)."""
-    v: dict[str, Value] = {}
-    v["id_bytes"] = sheet.constant(
-        "id_bytes", vi.ID_BYTES, "B/vector", "Bytes per stored id", "64-bit ids (FAISS IVF)"
-    )
-    v["centroid_bytes_per_dim"] = sheet.constant(
-        "centroid_bytes_per_dim", 4, "B/dim", "Bytes per centroid value", "FP32 centroids"
-    )
-    v["nlist"] = (
-        sheet.input("nlist", sec.nlist, "lists", "IVF lists", "scenario")
-        if sec.nlist is not None
-        else sheet.step(vi.DEFAULT_NLIST, vectors=vectors)
-    )
-    lists = float(v["nlist"])
-    if sec.nlist is not None and lists > float(vectors.value):  # empty lists, stored all the same
-        raise BotecInputError(
-            f"{FIELD}.nlist", sec.nlist,
-            f"at most the {float(vectors.value):,.0f} vectors (FAISS's guide: about 4·√vectors)",
-        )  # fmt: skip
-    if sec.nprobe is not None and sec.nprobe > lists:
-        raise BotecInputError(
-            f"{FIELD}.nprobe", sec.nprobe,
-            f"at most the {lists:,.0f} IVF lists (4·√vectors; set nlist for more)",
-        )  # fmt: skip
-    v["nprobe"] = (
-        sheet.input("nprobe", sec.nprobe, "lists", "IVF lists probed", "scenario")
-        if sec.nprobe is not None
-        else sheet.input("nprobe", min(16, int(lists)), "lists", "IVF lists probed",
-                         "default: 16, at most nlist")
-    )  # fmt: skip
-    if sec.index == "ivf-pq":
-        d = int(sec.dim or enc.output_dim)
-        if sec.pq_bytes > d:
-            raise BotecInputError(
-                f"{FIELD}.pq_bytes", sec.pq_bytes,
-                f"at most the dimension {d} (one byte per sub-vector of at least one value; a "
-                "code as long as the vector compresses nothing)",
-            )  # fmt: skip
-        if d % sec.pq_bytes:
-            sheet.note(
-                "warn",
-                f"{sec.pq_bytes} PQ bytes do not divide {d} dimensions: FAISS needs an OPQ "
-                f"rotation to a multiple of {sec.pq_bytes} first (OPQ{sec.pq_bytes}_…).",
-            )
-        v["pq_bytes"] = sheet.input(
-            "pq_bytes", sec.pq_bytes, "B/vector", "PQ code bytes per vector", "scenario"
-        )
     return v
 
 
