@@ -474,6 +474,15 @@ def test_plot_of_an_exact_scenario_is_refused_with_a_reason(tmp_path: Path) -> N
     assert code == 2 and "nothing varies" in err
 
 
+@pytest.mark.parametrize("samples", ["0", "1"])
+def test_plot_without_draws_blames_the_sample_count(tmp_path: Path, samples: str) -> None:
+    # llama-2-7b's serving has range inputs (engine efficiencies): one draw or none charts nothing
+    plot = tmp_path / "x.png"
+    code, _, err = cli("infer", "--model", "llama-2-7b", "--samples", samples, "--plot", str(plot))
+    assert code == 2 and f"--samples: got {samples}; expected at least 2 with --plot" in err
+    assert not plot.exists()
+
+
 def test_html_report_embeds_the_charts_inline() -> None:
     code, out, _ = cli("report", SMARTPAL, "--format", "html", "--samples", "2000")
     assert code == 0

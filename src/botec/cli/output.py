@@ -103,6 +103,10 @@ def report_text(sheet: Any, fmt: str, brief: bool, launch_for: str | None) -> st
     return render(sheet, fmt, brief=brief)
 
 
+# The fewest draws that spread: one draw has no range to chart.
+MIN_PLOT_SAMPLES = 2
+
+
 def write_plot(sheet: Any, path: Path, force: bool) -> None:
     """FILE gets the tornado of the main result; FILE-distributions the result histograms; a
     serving plan's day adds FILE-day (replicas hour by hour) and FILE-break-even (serverless
@@ -121,6 +125,12 @@ def write_plot(sheet: Any, path: Path, force: bool) -> None:
         figure = draw(sheet)
         if figure is not None:
             figures.append((side_chart_path(path, name), figure))
+    if not figures and sheet.uncertain_inputs and sheet.samples < MIN_PLOT_SAMPLES:
+        raise BotecInputError(
+            "--samples", sheet.samples,
+            f"at least {MIN_PLOT_SAMPLES} with --plot: the charts draw the Monte Carlo draws "
+            "(the default is 2,000)",
+        )  # fmt: skip
     if not figures:
         raise BotecInputError(
             "--plot", str(path), "a scenario with at least one range input (nothing varies here)"
