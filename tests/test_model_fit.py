@@ -151,3 +151,29 @@ def test_memory_to_spare_on_several_gpus_says_it_is_their_total() -> None:
     assert "to spare over all 2 GPUs" in out
     _code, out, _err = cli("memory", "--model", "llama-2-7b", "--samples", "0")
     assert "to spare;" in out and "over all" not in out
+
+
+@pytest.mark.parametrize(
+    ("model", "gpus", "said"),
+    [
+        # Llama 2 7B: 32 layers, 32 heads and 32 KV heads. TP takes 1, 2, 4, 8, 16 or 32 GPUs, so 3
+        # run as 3 pipeline stages of ⌈32 / 3⌉ = 11, 11, 10 layers: 11 × 3 / 32 = 1.03, 3% more
+        ("llama-2-7b", 3, "3 pipeline stages (vLLM's --pipeline-parallel-size 3), the largest "
+         "holding 11 of the 32 layers, 3% more"),
+        # Llama 3.1 8B: 32 heads, 8 KV heads. 12 GPUs: the largest TP dividing 12 that splits the
+        # heads is 4, so 3 stages of TP 4, again 11 of 32 layers
+        ("llama-3.1-8b", 12, "3 pipeline stages, each a TP group of 4"),
+        ("llama-2-7b", 4, None),  # TP 4 splits 32 heads: no pipeline
+    ],
+)  # fmt: skip
+def test_a_gpu_count_no_tp_group_takes_is_said_to_run_as_pipeline_stages(
+    model: str, gpus: int, said: str | None
+) -> None:
+    import botec
+
+    notes = [n.text for n in botec.memory(model=model, gpus=gpus, samples=0).notes]
+    pipeline = [t for t in notes if "pipeline stages" in t]
+    if said is None:
+        assert pipeline == []
+    else:
+        assert len(pipeline) == 1 and said in pipeline[0]

@@ -86,6 +86,8 @@ def run_model_fit(ctx: Context, f: ModelFitSection) -> None:
         )
         return
     _fit(ctx, f, spec, gpu, {"need": need, "capacity": capacity, "weights": weights, "kv": kv})
+    if f.gpus and engine.multi_gpu == "tensor":
+        _pipeline_note(ctx, f.gpus, engine, spec)
 
 
 def _fit(ctx: Context, f: ModelFitSection, spec: Any, gpu: Any, v: dict[str, Value]) -> None:
@@ -197,3 +199,31 @@ def _levers(
 def _high(value: Any) -> float:
     """A range's high end, or the number."""
     return float(getattr(value, "high", value))
+
+
+def _pipeline_note(ctx: Context, gpus: int, engine: Any, spec: Any) -> None:
+    """A GPU count no tensor-parallel group takes (3 GPUs for 32 heads) runs as pipeline
+    stages, each a TP group: said, with the largest stage's share of the layers, which the even
+    split per GPU omits."""
+    if spec is None:  # an unnamed model's shape is botec's guess: no engine would see it
+        return
+    heads, kv_heads = int(spec.heads), int(spec.kv_heads)
+
+    def splits(tp: int) -> bool:  # as serving_checks.split_heads: heads, then KV heads or copies
+        return not heads % tp and (tp <= kv_heads or not tp % kv_heads)
+
+    if splits(gpus):
+        return
+    tp = max(d for d in range(1, gpus + 1) if not gpus % d and splits(d))
+    stages, layers = gpus // tp, int(ctx.sheet.value("layers"))
+    largest = math.ceil(layers / stages)
+    group = f", each a TP group of {tp}" if tp > 1 else ""
+    ctx.sheet.note(
+        "warn",
+        f"{gpus} GPUs cannot be one tensor-parallel group for {heads} attention heads and "
+        f"{kv_heads} KV heads ({engine.name} splits heads evenly): they would run as {stages} "
+        f"pipeline stages{group} (vLLM's --pipeline-parallel-size {stages}), the largest "
+        f"holding {largest} of the {layers} layers, {largest * stages / layers - 1:.0%} more "
+        "than the even share shown per GPU.",
+        topic="fit",
+    )
