@@ -205,6 +205,50 @@ def test_bad_user_catalog(tmp_path: Path) -> None:
         catalog.load_catalog([tmp_path / "missing.toml"])
 
 
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        # a price one level too shallow: 'usd_per_hour' read as a GPU's price table crashed the
+        # merge with a TypeError
+        ("[prices.h100-sxm]\nusd_per_hour = 2.5\n", "catalog", "[prices.h100-sxm] usd_per_hour"),
+        # a price field no basis reads was kept and never used: the run priced the GPU on the
+        # market median with no word of the user's $2.50/h
+        ("[prices.gpu.h100-sxm]\nusd_per_hour = 2.5\n", "prices.gpu.h100-sxm", "usd_per_hour"),
+        ("[prices.gpu.h100-sxm]\nondemand_usd_per_hour = 2.5\n", "prices.gpu.h100-sxm",
+         "ondemand_usd_per_hour"),
+    ],
+)  # fmt: skip
+def test_a_price_botec_would_not_read_is_refused(
+    tmp_path: Path, text: str, field: str, value: str
+) -> None:
+    user = tmp_path / "prices.toml"
+    user.write_text(text)
+    with pytest.raises(BotecInputError) as err:
+        catalog.load_catalog([user])
+    assert field in err.value.field and value in str(err.value.value)
+
+
+def test_a_price_field_of_a_basis_the_same_file_adds_is_read(tmp_path: Path) -> None:
+    # the README's reserved-rate example: a new basis and its GPU price in one file
+    user = tmp_path / "reserved.toml"
+    user.write_text(
+        '[prices.basis.reserved-1yr]\nname = "1-year reserved"\nkind = "on-demand"\n'
+        'as_of = "2026-03"\nsource = "a quote"\n\n'
+        "[prices.gpu.h100-sxm]\nreserved_1yr_usd_per_hour = 2.35\n"
+    )
+    from botec.catalog.gpu_prices import gpu_rate
+
+    rate = gpu_rate(catalog.load_catalog([user]), "h100-sxm", "reserved-1yr")
+    assert rate is not None and rate.usd_per_hour == 2.35
+
+
+def test_a_toml_date_in_an_error_is_shown_as_the_date() -> None:
+    import datetime
+
+    err = BotecInputError("catalog prices.basis.x.as_of", datetime.date(2026, 8, 1), "text")
+    assert str(err) == "catalog prices.basis.x.as_of: got 2026-08-01; expected text"
+
+
 def _custom_gpu_scenario(catalog_file: Path | None) -> dict:
     data: dict = {
         "title": "custom GPU",

@@ -50,7 +50,9 @@ def gpu_rate(
         return None
     own = "spot_usd_per_hour" if b.kind == "spot" else "on_demand_usd_per_hour"
     if own in entry.values:  # a user's catalog file states it
-        return GpuRate(entry.values[own], "your catalog", "your catalog's price", entry.source)
+        return GpuRate(
+            entry.values[own], "your catalog", "rate stated in your catalog file", entry.source
+        )
     rate = entry.values.get(field_name(b.key))
     if rate is None:
         return None

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from botec.catalog import entries
+from botec.catalog.price_fields import unknown_gpu_price_field
 from botec.core.errors import BotecInputError
 from botec.core.safe_io import MAX_NESTING, check_depth, read_text
 
@@ -157,6 +158,8 @@ class Catalog:
             for category, table in only.get("prices", {}).items():
                 for key in table:
                     raw = self._tables["prices"][category][key]
+                    if category == "gpu":
+                        self._check_gpu_price_fields(key, table[key])
                     _validated(
                         f"prices.{category}",
                         key,
@@ -166,6 +169,14 @@ class Catalog:
             if not where:
                 raise
             raise BotecInputError(f"{where}: {exc.field}", exc.value, exc.allowed) from None
+
+    def _check_gpu_price_fields(self, key: str, written: Mapping[str, Any]) -> None:
+        """A GPU price field no basis reads is refused, not ignored."""
+        unknown = unknown_gpu_price_field(written, self.price_names("basis"))
+        if unknown:
+            raise BotecInputError(
+                f"catalog prices.gpu.{key}", unknown[0], f"a price field botec reads: {unknown[1]}"
+            )
 
     def _check_aliases(self, kind: str, key: str, raw: Mapping[str, Any]) -> None:
         """An alias that already names another entry would never reach this one (look-ups
@@ -271,6 +282,14 @@ def _checked_tables(data: Mapping[str, Any], where: str) -> dict[str, Any]:
     for kind, table in data.items():
         if not isinstance(table, dict) or not all(isinstance(e, dict) for e in table.values()):
             raise BotecInputError("catalog", f"{where}: [{kind}]", "tables of entries")
+    for category, named in data.get("prices", {}).items():  # prices nest one level deeper
+        for name, entry in named.items():
+            if not isinstance(entry, dict):
+                raise BotecInputError(
+                    "catalog", f"{where}: [prices.{category}] {name}",
+                    "price tables by kind and name, e.g. [prices.gpu.h100-sxm] with "
+                    "usd_per_hour = 2.5",
+                )  # fmt: skip
     return {kind: _normalised_keys(kind, table) for kind, table in data.items()}
 
 

@@ -14,7 +14,25 @@ class BotecInputError(ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
+        super().__init__(f"{field}: got {shown_value(value)}; expected {allowed}")
+
+
+def shown_value(value: object, limit: int | None = 80) -> str:
+    """A refused value as its user wrote it: a text quoted, a TOML date as the date (not
+    ``datetime.date(2026, 8, 1)``), a tuple as a list; cut short past ``limit`` characters.
+
+    >>> import datetime
+    >>> shown_value(datetime.date(2026, 8, 1)), shown_value(("",)), shown_value("8")
+    ('2026-08-01', "['']", "'8'")
+    """
+    import datetime
+
+    if isinstance(value, datetime.date | datetime.time):
+        shown = value.isoformat()
+    elif isinstance(value, tuple):
+        shown = repr(list(value))
+    else:
         shown = repr(value)
-        if len(shown) > 80:  # a 400-digit number or a pasted file: its start says enough
-            shown = f"{shown[:60]}… ({len(shown):,} characters)"
-        super().__init__(f"{field}: got {shown}; expected {allowed}")
+    if limit is not None and len(shown) > limit:  # a 400-digit number: its start says enough
+        shown = f"{shown[:60]}… ({len(shown):,} characters)"
+    return shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from botec.core.errors import BotecInputError
+from botec.core.errors import BotecInputError, shown_value
 
 # The CLI's names for what a request sends under its own JSON key ("--vary dau" -> "vary dau").
 REQUEST_KEYS = {
@@ -42,13 +42,13 @@ def error_body(exc: BotecInputError, where: str = "") -> dict[str, Any]:
     plain = exc.value is None or isinstance(exc.value, int | float | str | bool)
     if isinstance(exc.value, float) and not math.isfinite(exc.value):
         plain = False  # JSON has no NaN or Infinity: the refused value is sent as its text
-    value = exc.value if plain else repr(exc.value)
+    value = exc.value if plain else shown_value(exc.value, limit=None)
     return {
         "error": {
             "field": field,
             "value": value,
             "allowed": allowed,
-            "message": f"{field}: got {exc.value!r}; expected {allowed}",
+            "message": f"{field}: got {shown_value(exc.value, limit=None)}; expected {allowed}",
         }
     }
 
