@@ -216,6 +216,7 @@ def test_bad_user_catalog(tmp_path: Path) -> None:
         ("[prices.gpu.h100-sxm]\nusd_per_hour = 2.5\n", "prices.gpu.h100-sxm", "usd_per_hour"),
         ("[prices.gpu.h100-sxm]\nondemand_usd_per_hour = 2.5\n", "prices.gpu.h100-sxm",
          "ondemand_usd_per_hour"),
+        ("[prices.gpu.h100-sxm]\non_demand = 2.5\n", "prices.gpu.h100-sxm", "on_demand"),
     ],
 )  # fmt: skip
 def test_a_price_botec_would_not_read_is_refused(
@@ -240,6 +241,42 @@ def test_a_price_field_of_a_basis_the_same_file_adds_is_read(tmp_path: Path) -> 
 
     rate = gpu_rate(catalog.load_catalog([user]), "h100-sxm", "reserved-1yr")
     assert rate is not None and rate.usd_per_hour == 2.35
+
+
+_MY_GPU = (
+    '[hardware.mygpu]\nname = "My GPU"\nmemory_bytes = 24e9\nmemory_bandwidth_bytes_per_s = 1e12\n'
+    'source = "x"\nas_of = "2026"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "field", "value"),
+    [
+        # no peak at all, or only one no precision computes in: every run on the card failed
+        # later, blaming --precision, which the user never typed
+        ('peak_flop_per_s = {}\ninterconnect = "pcie4"\n', "peak_flop_per_s", "{}"),
+        ('peak_flop_per_s = { fp99 = 1e15 }\ninterconnect = "pcie4"\n', "peak_flop_per_s", "fp99"),
+        # no interconnect: serving failed on 'hardware interconnect', a name the user never typed
+        ("peak_flop_per_s = { fp16 = 1e14 }\n", "interconnect", ""),
+    ],
+)  # fmt: skip
+def test_a_device_a_run_could_not_use_is_refused_at_load(
+    tmp_path: Path, lines: str, field: str, value: str
+) -> None:
+    user = tmp_path / "gpu.toml"
+    user.write_text(_MY_GPU + lines)
+    with pytest.raises(BotecInputError) as err:
+        catalog.load_catalog([user])
+    assert err.value.field.endswith(f"hardware.mygpu.{field}") and err.value.value == value
+
+
+def test_a_gpu_price_past_the_price_flag_s_bound_is_refused(tmp_path: Path) -> None:
+    # --price refuses more than $10,000/h; a catalog price of $1e9/h printed a $12.9T run
+    user = tmp_path / "p.toml"
+    user.write_text("[prices.gpu.a100-80gb]\nmarket_usd_per_hour = 1e9\n")
+    with pytest.raises(BotecInputError) as err:
+        catalog.load_catalog([user])
+    assert err.value.field.endswith("prices.gpu.a100-80gb.market_usd_per_hour")
 
 
 def test_a_toml_date_in_an_error_is_shown_as_the_date() -> None:
@@ -270,7 +307,7 @@ def test_a_scenario_catalog_never_leaks_into_a_later_run(tmp_path: Path) -> None
     user.write_text(
         '[hardware.lab-gpu-9]\nname = "Lab GPU 9"\nmemory_bytes = 48e9\n'
         "memory_bandwidth_bytes_per_s = 1e12\npeak_flop_per_s = { fp16 = 100e12 }\n"
-        'source = "my lab"\nas_of = "2026-01"\n'
+        'interconnect = "pcie4"\nsource = "my lab"\nas_of = "2026-01"\n'
     )
     with_file = run_scenario(scenario_from_dict(_custom_gpu_scenario(user)))
     assert "48.0 GB" in " ".join(n.text for n in with_file.notes)
@@ -341,7 +378,7 @@ def test_a_user_gpu_is_listed_shown_and_trained_on_with_its_catalog_file(tmp_pat
     user.write_text(
         '[hardware.my-gpu]\nname = "My GPU"\nmemory_bytes = 32e9\n'
         "memory_bandwidth_bytes_per_s = 1e12\npeak_flop_per_s = { bf16 = 100e12 }\n"
-        'source = "my lab"\nas_of = "2026-01"\n'
+        'interconnect = "pcie4"\nsource = "my lab"\nas_of = "2026-01"\n'
     )
     run = CliRunner().invoke
     listed = run(main, ["hardware", "list", "--catalog", str(user), "--format", "json"])

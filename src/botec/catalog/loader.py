@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from botec.catalog import entries
-from botec.catalog.price_fields import unknown_gpu_price_field
+from botec.catalog.cross_checks import check_gpu_price_fields, check_hardware_names
 from botec.core.errors import BotecInputError
 from botec.core.safe_io import MAX_NESTING, check_depth, read_text
 
@@ -147,19 +147,13 @@ class Catalog:
                     raw = self._tables[kind][key]
                     _validated(kind, key, lambda b=builder, k=key, r=raw: b(k, r, True))
                     self._check_aliases(kind, key, raw)
-                    link = raw.get("interconnect") if kind == "hardware" else None
-                    if link and link not in self._tables["networks"]:
-                        raise BotecInputError(
-                            f"catalog hardware.{key}.interconnect",
-                            link,
-                            "a link in the catalog's networks: "
-                            + ", ".join(self.names("networks")),
-                        )
+                    if kind == "hardware":
+                        check_hardware_names(key, raw, self._tables)
             for category, table in only.get("prices", {}).items():
                 for key in table:
                     raw = self._tables["prices"][category][key]
                     if category == "gpu":
-                        self._check_gpu_price_fields(key, table[key])
+                        check_gpu_price_fields(key, table[key], self.price_names("basis"))
                     _validated(
                         f"prices.{category}",
                         key,
@@ -169,14 +163,6 @@ class Catalog:
             if not where:
                 raise
             raise BotecInputError(f"{where}: {exc.field}", exc.value, exc.allowed) from None
-
-    def _check_gpu_price_fields(self, key: str, written: Mapping[str, Any]) -> None:
-        """A GPU price field no basis reads is refused, not ignored."""
-        unknown = unknown_gpu_price_field(written, self.price_names("basis"))
-        if unknown:
-            raise BotecInputError(
-                f"catalog prices.gpu.{key}", unknown[0], f"a price field botec reads: {unknown[1]}"
-            )
 
     def _check_aliases(self, kind: str, key: str, raw: Mapping[str, Any]) -> None:
         """An alias that already names another entry would never reach this one (look-ups
@@ -288,7 +274,7 @@ def _checked_tables(data: Mapping[str, Any], where: str) -> dict[str, Any]:
                 raise BotecInputError(
                     "catalog", f"{where}: [prices.{category}] {name}",
                     "price tables by kind and name, e.g. [prices.gpu.h100-sxm] with "
-                    "usd_per_hour = 2.5",
+                    "on_demand_usd_per_hour = 2.5",
                 )  # fmt: skip
     return {kind: _normalised_keys(kind, table) for kind, table in data.items()}
 

@@ -17,10 +17,11 @@ OWN_FIELDS = ("on_demand_usd_per_hour", "spot_usd_per_hour")
 
 def unknown_gpu_price_field(written: Iterable[str], bases: Iterable[str]) -> tuple[str, str] | None:
     """The first price field a user wrote in a GPU's price entry that nothing reads
-    (``usd_per_hour`` would be ignored silently), with the fields that are read; None when all
-    are."""
+    (``usd_per_hour``, ``on_demand`` or ``banana`` would be ignored silently, the GPU priced on
+    the default basis), with the fields that are read; None when all are. ``written`` holds the
+    entry's value fields (its meta fields, name, source and the like, removed)."""
     allowed = [*OWN_FIELDS, *(field_name(b) for b in bases)]
     for name in written:
-        if name.endswith("usd_per_hour") and name not in allowed:
+        if name not in allowed:
             return name, ", ".join(allowed)
     return None
