@@ -63,3 +63,12 @@ def test_bad_input_names_the_field() -> None:
     with pytest.raises(BotecInputError) as err:
         _tts(streams=0)
     assert err.value.field == "speech_synthesis.streams"
+
+
+@pytest.mark.parametrize(("streams", "fewer"), [(1, False), (4, True)])
+def test_a_request_too_long_to_fit_is_told_to_split_its_text(streams: int, fewer: bool) -> None:
+    # 1e9 characters in one request: its own cache cannot fit; with one stream, "fewer streams"
+    # was advice that could not be taken
+    sheet = _tts(characters="1e9", streams=streams)
+    verdict = next(n.text for n in sheet.notes if n.text.startswith("Does not fit"))
+    assert "shorter requests" in verdict and ("fewer streams" in verdict) == fewer

@@ -216,10 +216,16 @@ def _fits(ctx: Context, v: dict[str, Any], need: Value) -> None:
     gpu = v["gpu"]
     have, text = verdicts.room(gpu, workspace_bytes(ctx))
     fits = float(need) <= have
+    # each stream's cache grows with its request's text: one stream too long is fixed by
+    # splitting the text (engines synthesise long text sentence by sentence), not by fewer streams
+    levers = ["shorter requests (split long text into sentences)"]
+    if float(v["streams"]) > 1:
+        levers.append("fewer streams")
+    levers.append("more GPUs")
     ctx.sheet.note(
         "ok" if fits else "bad",
         f"{'Fits' if fits else 'Does not fit'} on one {gpu.name}: {format_memory(float(need))} "
-        f"of {text}" + ("" if fits else ": fewer streams, or more GPUs"),
+        f"of {text}" + ("" if fits else ": " + ", ".join(levers[:-1]) + " or " + levers[-1]),
         verdict=True,
         topic="fit",
     )
