@@ -503,3 +503,28 @@ def test_a_device_with_no_plan_meeting_the_targets_is_not_ranked() -> None:
     (row,) = json.loads(out)
     assert row["rank"] is None and row["binds"] == "latency"
     assert row["why"].startswith("not feasible: No option meets the targets")
+
+
+# -- the seed's figures under a change -------------------------------------------------------------
+
+THROUGHPUT = str(ROOT / "scenarios" / "llama-7b-a100-throughput.toml")
+
+
+def test_a_set_that_removes_a_seed_checked_result_runs_without_the_seed_checks() -> None:
+    # batch 1 computes no batched rate, which one of the file's [[seed_check]] names: the run was
+    # refused on seed_check.result, a field the user never typed. The seed's figures are for the
+    # file's own inputs, so with --set they are left out, as compare leaves them out per GPU.
+    code, out, err = cli(
+        "report", THROUGHPUT, "--set", "inference.batch_size=1", "--samples", "0",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["seed_checks"] == []
+    code, out, err = cli("report", THROUGHPUT, "--samples", "0", "--format", "json")
+    assert code == 0 and len(json.loads(out)["seed_checks"]) == 8  # its eight [[seed_check]]
+
+
+def test_a_sweep_through_a_point_without_a_seed_checked_result_runs() -> None:
+    code, _out, err = cli("sweep", THROUGHPUT, "--vary", "inference.batch_size=1,16")
+    assert code == 0, err
+    assert "seed_check" not in err

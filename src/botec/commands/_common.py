@@ -220,6 +220,9 @@ def with_overrides(data: Mapping[str, Any], overrides: Sequence[str]) -> dict[st
         node[keys[-1]] = value
     if overrides:  # the title says what was changed, so the report is not mistaken for the file's
         out["title"] = f"{out.get('title', 'Scenario')} (with {', '.join(overrides)})"
+        # a seed printed its figures for the file's inputs: set beside changed ones they would
+        # read as botec disagreeing, or name a result the change no longer computes
+        out.pop("seed_check", None)
     return out
 
 
