@@ -382,12 +382,27 @@ def test_ranks_are_a_permutation_that_keeps_the_order(values: list[int]) -> None
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=300))
 def test_percentiles_equal_numpys_linear_interpolation(values: list[float]) -> None:
+    # whole-number draws (GPU counts) take the nearest draw: a count's range is in counts
     import numpy
 
     from botec.core.sheet import _p5_p50_p95
 
-    expected = numpy.percentile(numpy.array(values), [5, 50, 95])
+    x = numpy.array(values)
+    whole = bool((x == numpy.round(x)).all())
+    expected = numpy.percentile(x, [5, 50, 95], method="nearest" if whole else "linear")
     assert _p5_p50_p95(values) == pytest.approx(tuple(expected), rel=1e-12, abs=1e-9)
+    if whole:
+        assert all(p == round(p) for p in _p5_p50_p95(values))
+
+
+def test_a_gpu_count_s_range_is_whole_gpus() -> None:
+    # 95 draws of 2 GPUs and 5 of 4, sorted: p95 sits at position 0.95 × 99 = 94.05, between
+    # draw 94 (a 2) and draw 95 (a 4): linear interpolation read 2 + 0.05 × 2 = 2.1 GPUs; the
+    # nearest draw is 94, 2 GPUs. With 10 of 4, position 94.05 is itself a 4.
+    from botec.core.sheet import _p5_p50_p95
+
+    assert _p5_p50_p95([2.0] * 95 + [4.0] * 5) == (2.0, 2.0, 2.0)
+    assert _p5_p50_p95([2.0] * 90 + [4.0] * 10) == (2.0, 2.0, 4.0)
 
 
 def test_a_typed_range_from_zero_never_draws_below_it() -> None:

@@ -375,12 +375,16 @@ class Sheet(SheetDisplay):
 
 def _p5_p50_p95(samples: Any) -> tuple[float, float, float]:
     """numpy.percentile(samples, [5, 50, 95]) with its default linear interpolation, from one
-    partial sort (a report asks for hundreds of these)."""
+    partial sort (a report asks for hundreds of these); for whole-number draws (GPU counts,
+    replicas) the nearest draw, so 3 GPUs never reads "2 – 3.05 GPUs"."""
     import numpy
 
     values = numpy.asarray(samples, dtype=float).ravel()
     if values.size == 1 or numpy.isnan(values).any():
         p5, p50, p95 = numpy.percentile(values, [5, 50, 95])
+        return (float(p5), float(p50), float(p95))
+    if numpy.isfinite(values).all() and (values == numpy.round(values)).all():
+        p5, p50, p95 = numpy.percentile(values, [5, 50, 95], method="nearest")
         return (float(p5), float(p50), float(p95))
     positions = numpy.array([0.05, 0.5, 0.95]) * (values.size - 1)
     low = numpy.floor(positions).astype(int)
