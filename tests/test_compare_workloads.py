@@ -113,3 +113,14 @@ def test_a_gpu_that_cannot_run_the_scenario_is_listed_not_fatal() -> None:
     with pytest.raises(BotecInputError) as caught:
         compare(path, gpus="t4", samples=0)
     assert "bf16 on t4" in str(caught.value)
+
+
+def test_a_serving_gpu_without_a_price_is_listed_unranked_not_fatal() -> None:
+    # SmartPal's [cost] prices GPUs on the market median, which lists no GB200 (rented as NVL72
+    # racks): it stopped the whole comparison, while other scenarios list such a GPU unranked
+    options = compare(SCENARIOS / "smartpal.toml", gpus="h100-sxm,gb200", samples=0)
+    assert [(o.gpu, o.rank) for o in options] == [("h100-sxm", 1), ("gb200", None)]
+    assert options[1].binding == "price" and options[1].why.startswith("not ranked: no price")
+    with pytest.raises(BotecInputError) as info:  # no GPU priced: the refusal, as for one GPU
+        compare(SCENARIOS / "smartpal.toml", gpus="gb200", samples=0)
+    assert info.value.field == "--gpu" and info.value.value == "gb200"

@@ -181,8 +181,13 @@ def compare_gpus(
     runs, refused, errors = [], [], []
     for name in gpus:
         hardware = cat.hardware(name, "--gpu")
-        check_price(data, hardware.key, cat)
         variant, dropped = for_device(data, fields, own, hardware.key)
+        try:  # no price on the basis: listed unranked (its bill would lack the GPUs), not fatal
+            check_price(data, hardware.key, cat)
+        except BotecInputError as exc:
+            refused.append(_unpriced(hardware, exc, dropped))
+            errors.append(exc)
+            continue
         try:  # a GPU that cannot run it (a precision it lacks) is listed, not fatal
             sheet = evaluate_on(variant, fields, hardware.key, samples, seed, catalog)
         except BotecInputError as exc:
@@ -210,6 +215,13 @@ def _cannot_run(hardware: Any, exc: BotecInputError, dropped: list[str]) -> Opti
     empty = Sheet(f"{hardware.name}: cannot run")
     return Option(hardware.key, hardware.name, empty, None, None, None, "—",
                   f"not feasible: {exc}", feasible=False, dropped=tuple(dropped))  # fmt: skip
+
+
+def _unpriced(hardware: Any, exc: BotecInputError, dropped: list[str]) -> Option:
+    empty = Sheet(f"{hardware.name}: no price")
+    why = f"not ranked: no price for {hardware.name}; needs {exc.allowed}"
+    return Option(hardware.key, hardware.name, empty, None, None, None, "price", why,
+                  dropped=tuple(dropped))  # fmt: skip
 
 
 def _option(hardware: Any, sheet: Sheet, columns: list[str], budget: float | None) -> Option:
