@@ -284,6 +284,10 @@ def test_a_toml_date_in_an_error_is_shown_as_the_date() -> None:
 
     err = BotecInputError("catalog prices.basis.x.as_of", datetime.date(2026, 8, 1), "text")
     assert str(err) == "catalog prices.basis.x.as_of: got 2026-08-01; expected text"
+    # a tuple as a list, a parsed '22B' in exponent form rather than 22000000000.0
+    assert "got ['']" in str(BotecInputError("f", ("",), "x"))
+    assert "got 2.2e+10;" in str(BotecInputError("f", 22e9, "x"))
+    assert "got 0.5;" in str(BotecInputError("f", 0.5, "x"))
 
 
 def _custom_gpu_scenario(catalog_file: Path | None) -> dict:

@@ -24,6 +24,8 @@ def shown_value(value: object, limit: int | None = 80) -> str:
     >>> import datetime
     >>> shown_value(datetime.date(2026, 8, 1)), shown_value(("",)), shown_value("8")
     ('2026-08-01', "['']", "'8'")
+    >>> shown_value(22e9), shown_value(0.5)
+    ('2.2e+10', '0.5')
     """
     import datetime
 
@@ -31,6 +33,8 @@ def shown_value(value: object, limit: int | None = 80) -> str:
         shown = value.isoformat()
     elif isinstance(value, tuple):
         shown = repr(list(value))
+    elif isinstance(value, float) and len(repr(value)) > 10:  # 22B parsed: 2.2e+10, not 22…0.0
+        shown = f"{value:g}"
     else:
         shown = repr(value)
     if limit is not None and len(shown) > limit:  # a 400-digit number: its start says enough
