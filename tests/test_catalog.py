@@ -205,6 +205,15 @@ def test_bad_user_catalog(tmp_path: Path) -> None:
         catalog.load_catalog([tmp_path / "missing.toml"])
 
 
+def _refused_at_load(tmp_path: Path, text: str) -> BotecInputError:
+    """The error loading a user catalog file of ``text`` raises (it must raise one)."""
+    user = tmp_path / "mine.toml"
+    user.write_text(text)
+    with pytest.raises(BotecInputError) as err:
+        catalog.load_catalog([user])
+    return err.value
+
+
 @pytest.mark.parametrize(
     ("text", "field", "value"),
     [
@@ -222,11 +231,8 @@ def test_bad_user_catalog(tmp_path: Path) -> None:
 def test_a_price_botec_would_not_read_is_refused(
     tmp_path: Path, text: str, field: str, value: str
 ) -> None:
-    user = tmp_path / "prices.toml"
-    user.write_text(text)
-    with pytest.raises(BotecInputError) as err:
-        catalog.load_catalog([user])
-    assert field in err.value.field and value in str(err.value.value)
+    err = _refused_at_load(tmp_path, text)
+    assert field in err.field and value in str(err.value)
 
 
 def test_a_price_field_of_a_basis_the_same_file_adds_is_read(tmp_path: Path) -> None:
@@ -263,20 +269,14 @@ _MY_GPU = (
 def test_a_device_a_run_could_not_use_is_refused_at_load(
     tmp_path: Path, lines: str, field: str, value: str
 ) -> None:
-    user = tmp_path / "gpu.toml"
-    user.write_text(_MY_GPU + lines)
-    with pytest.raises(BotecInputError) as err:
-        catalog.load_catalog([user])
-    assert err.value.field.endswith(f"hardware.mygpu.{field}") and err.value.value == value
+    err = _refused_at_load(tmp_path, _MY_GPU + lines)
+    assert err.field.endswith(f"hardware.mygpu.{field}") and err.value == value
 
 
 def test_a_gpu_price_past_the_price_flag_s_bound_is_refused(tmp_path: Path) -> None:
     # --price refuses more than $10,000/h; a catalog price of $1e9/h printed a $12.9T run
-    user = tmp_path / "p.toml"
-    user.write_text("[prices.gpu.a100-80gb]\nmarket_usd_per_hour = 1e9\n")
-    with pytest.raises(BotecInputError) as err:
-        catalog.load_catalog([user])
-    assert err.value.field.endswith("prices.gpu.a100-80gb.market_usd_per_hour")
+    err = _refused_at_load(tmp_path, "[prices.gpu.a100-80gb]\nmarket_usd_per_hour = 1e9\n")
+    assert err.field.endswith("prices.gpu.a100-80gb.market_usd_per_hour")
 
 
 def test_a_toml_date_in_an_error_is_shown_as_the_date() -> None:
