@@ -9,13 +9,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from botec.catalog.entries import PRICE_META
-from botec.catalog.price_fields import unknown_gpu_price_field
+from botec.catalog.price_fields import MAX_USD_PER_GPU_HOUR, read_fields
 from botec.core.errors import BotecInputError
 
 # Peaks that no precision names but that stages read: TF32 (FP32 matmuls on tensor cores, the
 # image and video stages) and FP16 with FP16 accumulation (consumer cards, engines that use it).
 _EXTRA_PEAKS = ("tf32", "fp16_acc16")
-MAX_GPU_USD_PER_HOUR = 1e4  # the bound --price and a scenario's usd_per_gpu_hour have
 
 
 def check_hardware_names(key: str, raw: Mapping[str, Any], tables: Mapping[str, Any]) -> None:
@@ -51,15 +50,18 @@ def check_hardware_names(key: str, raw: Mapping[str, Any], tables: Mapping[str, 
 def check_gpu_price_fields(key: str, written: Mapping[str, Any], bases: Iterable[str]) -> None:
     """A GPU price field no basis reads is refused, not ignored; a price is at most $10,000/h."""
     values = [name for name in written if name not in PRICE_META]
-    unknown = unknown_gpu_price_field(values, bases)
-    if unknown:
-        raise BotecInputError(
-            f"catalog prices.gpu.{key}", unknown[0], f"a price field botec reads: {unknown[1]}"
-        )
+    allowed = read_fields(bases)
+    for name in values:  # usd_per_hour, on_demand: kept, never read, the GPU priced elsewhere
+        if name not in allowed:
+            raise BotecInputError(
+                f"catalog prices.gpu.{key}",
+                name,
+                f"a price field botec reads: {', '.join(allowed)}",
+            )
     for name in values:
         price = written[name]
         number = isinstance(price, int | float) and not isinstance(price, bool)
-        if number and price > MAX_GPU_USD_PER_HOUR:
+        if number and price > MAX_USD_PER_GPU_HOUR:
             raise BotecInputError(
                 f"catalog prices.gpu.{key}.{name}", price, "at most 10,000 USD per GPU-hour"
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from botec.catalog.price_fields import field_name
+from botec.catalog.price_fields import ON_DEMAND_FIELD, SPOT_FIELD, field_name
 
 Catalog = Any  # botec.catalog.loader.Catalog (not imported: the loader imports this module)
 Price = Any  # botec.catalog.entries.Price
@@ -48,7 +48,7 @@ def gpu_rate(
     entry = catalog.gpu_price(gpu_key)
     if entry is None:
         return None
-    own = "spot_usd_per_hour" if b.kind == "spot" else "on_demand_usd_per_hour"
+    own = SPOT_FIELD if b.kind == "spot" else ON_DEMAND_FIELD
     if own in entry.values:  # a user's catalog file states it
         return GpuRate(
             entry.values[own], "your catalog", "rate stated in your catalog file", entry.source

@@ -12,16 +12,13 @@ def field_name(basis: str) -> str:
 
 
 # A GPU price entry's own prices, read on every on-demand (spot) basis (catalog.gpu_prices).
-OWN_FIELDS = ("on_demand_usd_per_hour", "spot_usd_per_hour")
+ON_DEMAND_FIELD = "on_demand_usd_per_hour"
+SPOT_FIELD = "spot_usd_per_hour"
+# The most a GPU-hour may cost, wherever a price is typed: --price, a scenario's usd_per_gpu_hour,
+# a catalog file's GPU price (a B200 rents for about $5/h; $10,000 is past any real rate).
+MAX_USD_PER_GPU_HOUR = 1e4
 
 
-def unknown_gpu_price_field(written: Iterable[str], bases: Iterable[str]) -> tuple[str, str] | None:
-    """The first price field a user wrote in a GPU's price entry that nothing reads
-    (``usd_per_hour``, ``on_demand`` or ``banana`` would be ignored silently, the GPU priced on
-    the default basis), with the fields that are read; None when all are. ``written`` holds the
-    entry's value fields (its meta fields, name, source and the like, removed)."""
-    allowed = [*OWN_FIELDS, *(field_name(b) for b in bases)]
-    for name in written:
-        if name not in allowed:
-            return name, ", ".join(allowed)
-    return None
+def read_fields(bases: Iterable[str]) -> list[str]:
+    """The price fields of a GPU entry that some basis reads."""
+    return [ON_DEMAND_FIELD, SPOT_FIELD, *(field_name(b) for b in bases)]

@@ -6,6 +6,17 @@ from __future__ import annotations
 
 from botec.core.sheet import Formula
 
+
+def splits_heads(tp: int, heads: int, kv_heads: int) -> bool:
+    """Whether a TP degree splits the attention heads evenly and gives each GPU whole KV heads
+    (past the KV heads, a multiple of them, each copied): vLLM's and TensorRT-LLM's rule.
+
+    >>> [t for t in (1, 2, 3, 4, 8, 16) if splits_heads(t, 32, 8)]
+    [1, 2, 4, 8, 16]
+    """
+    return not heads % tp and (tp <= kv_heads or not tp % kv_heads)
+
+
 KV_REPLICATED = Formula(
     "kv_cache_per_token_replicated",
     "kv_cache_per_token * tensor_parallel / kv_heads",

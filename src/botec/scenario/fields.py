@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from botec.catalog.price_fields import MAX_USD_PER_GPU_HOUR
 from botec.core.errors import BotecInputError
 from botec.core.uncertain import Uncertain, parse_uncertain
 from botec.core.units import DIMENSION_HELP, parse_quantity
@@ -125,11 +126,12 @@ Duration = _quantity("duration", gt=0, le=1e10)
 DurationOrZero = _quantity("duration", ge=0, le=1e7, ranged=False)  # a delay that may be none
 Target = _quantity("duration", gt=0, le=1e6, ranged=False)  # a latency goal is one number
 Usd = _quantity("usd", gt=0, le=1e13)
-UsdPerHour = _quantity("usd_per_hour", ge=0, le=1e4)
+UsdPerHour = _quantity("usd_per_hour", ge=0, le=MAX_USD_PER_GPU_HOUR)
 UsdPerGbMonth = _quantity("usd_per_gb_month", ge=0, le=1e3)
 UsdPerGb = _quantity("usd_per_gb", ge=0, le=1e3)
 UsdPerMtoken = _quantity("usd_per_mtoken", gt=0, le=1e4)  # a free API compares with nothing
-PricePerHour = _quantity("usd_per_hour", gt=0, le=1e4)  # a price something is divided by
+# a price something is divided by
+PricePerHour = _quantity("usd_per_hour", gt=0, le=MAX_USD_PER_GPU_HOUR)
 Fraction = _quantity("fraction", gt=0, le=1)
 # A replica's planned load: under 1% of what it sustains is a fleet that idles, not a plan.
 Utilization = _quantity("fraction", ge=0.01, le=1)

@@ -12,6 +12,7 @@ from botec.core.uncertain import point
 from botec.core.units import format_memory, format_quantity
 from botec.estimators import memory
 from botec.estimators import model_fit as mf
+from botec.estimators.tensor_parallel import splits_heads
 from botec.scenario import ModelFitSection
 from botec.stages._inputs import assumed, catalog_cite
 from botec.stages.context import Context
@@ -208,13 +209,9 @@ def _pipeline_note(ctx: Context, gpus: int, engine: Any, spec: Any) -> None:
     if spec is None:  # an unnamed model's shape is botec's guess: no engine would see it
         return
     heads, kv_heads = int(spec.heads), int(spec.kv_heads)
-
-    def splits(tp: int) -> bool:  # as serving_checks.split_heads: heads, then KV heads or copies
-        return not heads % tp and (tp <= kv_heads or not tp % kv_heads)
-
-    if splits(gpus):
+    if splits_heads(gpus, heads, kv_heads):
         return
-    tp = max(d for d in range(1, gpus + 1) if not gpus % d and splits(d))
+    tp = max(d for d in range(1, gpus + 1) if not gpus % d and splits_heads(d, heads, kv_heads))
     stages, layers = gpus // tp, int(ctx.sheet.value("layers"))
     largest = math.ceil(layers / stages)
     group = f", each a TP group of {tp}" if tp > 1 else ""

@@ -9,7 +9,7 @@ from typing import Any
 from botec.core.errors import BotecInputError
 from botec.core.sheet import Value
 from botec.core.uncertain import Uncertain
-from botec.estimators.tensor_parallel import KV_REPLICATED
+from botec.estimators.tensor_parallel import KV_REPLICATED, splits_heads
 from botec.scenario import ServingSection
 from botec.stages.context import Context
 from botec.stages.serving_phases import ServedModel
@@ -101,10 +101,8 @@ def split_heads(
             )  # fmt: skip
         return model
     kv_heads = int(ctx.sheet.value("kv_heads"))
-    if heads % degree or (degree > kv_heads and degree % kv_heads):
-        fits = [
-            d for d in range(1, heads + 1) if heads % d == 0 and (d <= kv_heads or not d % kv_heads)
-        ]
+    if not splits_heads(degree, heads, kv_heads):
+        fits = [d for d in range(1, heads + 1) if splits_heads(d, heads, kv_heads)]
         raise BotecInputError(
             "serving.tensor_parallel",
             degree,
